@@ -1,0 +1,64 @@
+import { encodeBase64Url } from "../http/base64.ts";
+import type { Store, User } from "../store/types.ts";
+
+export const SESSION_COOKIE = "cf_session";
+
+/** Sliding expiry is written at most this often, so busy pages do not write on every request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface SessionService {
+  /** Starts a session and returns the opaque token for the cookie. */
+  start(userId: string): Promise<string>;
+  /** The active user behind a cookie token, sliding its expiry; null when unknown or expired. */
+  resolve(token: string): Promise<{ user: User; key: string } | null>;
+  /** Ends a session server-side. */
+  end(key: string): Promise<void>;
+  ttlSeconds: number;
+}
+
+/**
+ * Stores only a SHA-256 of the cookie token, so a copy of the database cannot be replayed as
+ * sessions.
+ */
+export async function sessionKey(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Sessions kept in the store, with a sliding expiry of `ttlMinutes`. */
+export function createSessionService(
+  store: Store,
+  ttlMinutes: number,
+  now: () => Date = () => new Date(),
+): SessionService {
+  const ttlMs = ttlMinutes * 60_000;
+  return {
+    ttlSeconds: ttlMinutes * 60,
+    async start(userId) {
+      const token = encodeBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+      const at = now();
+      await store.createSession({
+        id: await sessionKey(token),
+        userId,
+        createdAt: at,
+        lastSeenAt: at,
+        expiresAt: new Date(at.getTime() + ttlMs),
+      });
+      return token;
+    },
+    async resolve(token) {
+      if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+      const key = await sessionKey(token);
+      const session = await store.getSession(key);
+      const at = now();
+      if (!session || session.expiresAt <= at) return null;
+      const user = await store.findUserById(session.userId);
+      if (!user || !user.isActive) return null;
+      if (at.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+        await store.touchSession(key, at, new Date(at.getTime() + ttlMs));
+      }
+      return { user, key };
+    },
+    end: (key) => store.deleteSession(key),
+  };
+}

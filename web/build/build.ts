@@ -1,0 +1,85 @@
+import * as esbuild from "esbuild";
+import { BUILD_DIR, type Manifest, MANIFEST_PATH } from "./manifest.ts";
+
+const ISLANDS_DIR = new URL("../islands/", import.meta.url);
+const BOOT_ENTRY = new URL("../client/boot.ts", import.meta.url);
+
+/** Island entry points: every `.tsx` file in web/islands, named after the file. */
+export function islandEntries(): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const file of Deno.readDirSync(ISLANDS_DIR)) {
+    if (!file.isFile || !file.name.endsWith(".tsx") || file.name.endsWith(".test.tsx")) continue;
+    entries[`island-${file.name.slice(0, -4)}`] = new URL(file.name, ISLANDS_DIR).pathname;
+  }
+  return entries;
+}
+
+function options(): esbuild.BuildOptions {
+  return {
+    entryPoints: { boot: BOOT_ENTRY.pathname, ...islandEntries() },
+    outdir: BUILD_DIR.pathname,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    minify: true,
+    sourcemap: false,
+    target: ["es2022"],
+    jsx: "automatic",
+    jsxImportSource: "preact",
+    entryNames: "[name]-[hash]",
+    chunkNames: "chunk-[hash]",
+    metafile: true,
+    logLevel: "warning",
+    plugins: [manifestPlugin()],
+  };
+}
+
+/** Writes manifest.json after each successful build, removing chunks of earlier builds. */
+function manifestPlugin(): esbuild.Plugin {
+  return {
+    name: "careflow-manifest",
+    setup(build) {
+      build.onStart(() => {
+        try {
+          Deno.removeSync(BUILD_DIR, { recursive: true });
+        } catch { /* first build */ }
+      });
+      build.onEnd((result) => {
+        if (!result.metafile || result.errors.length > 0) return;
+        const manifest: Manifest = { boot: "", islands: {} };
+        for (const [file, output] of Object.entries(result.metafile.outputs)) {
+          if (!output.entryPoint) continue;
+          const url = "/static/build/" + file.split("/").pop();
+          const name = file.split("/").pop()!.replace(/-[A-Z0-9]+\.js$/, "");
+          if (name === "boot") manifest.boot = url;
+          else manifest.islands[name.replace(/^island-/, "")] = url;
+        }
+        Deno.writeTextFileSync(MANIFEST_PATH, JSON.stringify(manifest, null, 2));
+      });
+    },
+  };
+}
+
+/** One production build. */
+export async function build(): Promise<void> {
+  await esbuild.build(options());
+  await esbuild.stop();
+}
+
+/** A watching build for development; dispose it to stop. */
+export async function watch(): Promise<esbuild.BuildContext> {
+  const context = await esbuild.context(options());
+  await context.watch();
+  return context;
+}
+
+if (import.meta.main) {
+  const started = performance.now();
+  await build();
+  const manifest = JSON.parse(Deno.readTextFileSync(MANIFEST_PATH)) as Manifest;
+  console.log(
+    `built ${Object.keys(manifest.islands).length} islands in ${
+      Math.round(performance.now() - started)
+    } ms`,
+  );
+}

@@ -1,0 +1,83 @@
+import { z } from "zod";
+
+const GOOGLE_SECURETOKEN_JWKS =
+  "https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com";
+
+const optionalText = z.string().trim().min(1).optional();
+const commaList = z.string().trim().transform((value) =>
+  value === "" ? [] : value.split(",").map((item) => item.trim()).filter(Boolean)
+);
+
+/** Every environment variable the web app reads, with its rule and default. */
+const EnvSchema = z.object({
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  DATA_DIR: z.string().trim().min(1).default("./data"),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CALL_MODE: z.enum(["webrtc", "sip", "twilio"]).default("webrtc"),
+  STUN_URLS: commaList.pipe(z.array(z.string().regex(/^stuns?:/, "must start with stun:")))
+    .default([]),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, "must be a mongodb:// URI").optional(),
+  FIREBASE_PROJECT_ID: z.string().regex(/^[a-z0-9-]{4,40}$/, "must be a Firebase project id")
+    .optional(),
+  FIREBASE_JWKS_URL: z.url().default(GOOGLE_SECURETOKEN_JWKS),
+  SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 30).default(60 * 24 * 7),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+});
+
+/** The validated configuration, read once at start-up. */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  publicUrl: string | undefined;
+  callMode: "webrtc" | "sip" | "twilio";
+  stunUrls: string[];
+  mongodbUri: string | undefined;
+  firebase: { projectId: string; jwksUrl: string } | undefined;
+  sessionTtlMinutes: number;
+  logLevel: "debug" | "info" | "warn" | "error";
+  login: { maxFailures: number; windowMinutes: number };
+}
+
+/** A configuration problem, worded for the person starting the server. */
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Validates the environment. Empty strings count as unset, so `FOO=` in a .env file falls back
+ * to the default rather than failing.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key in EnvSchema.shape && value !== ""),
+  );
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: e.DATA_DIR,
+    publicUrl: e.PUBLIC_URL,
+    callMode: e.CALL_MODE,
+    stunUrls: e.STUN_URLS,
+    mongodbUri: e.MONGODB_URI,
+    firebase: e.FIREBASE_PROJECT_ID
+      ? { projectId: e.FIREBASE_PROJECT_ID, jwksUrl: e.FIREBASE_JWKS_URL }
+      : undefined,
+    sessionTtlMinutes: e.SESSION_TTL_MINUTES,
+    logLevel: e.LOG_LEVEL,
+    login: { maxFailures: e.LOGIN_MAX_FAILURES, windowMinutes: e.LOGIN_WINDOW_MINUTES },
+  };
+}

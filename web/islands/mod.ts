@@ -1,0 +1,12 @@
+/**
+ * Server-side handles of the islands. Each name matches a file in this folder, which the build
+ * turns into a client chunk; routes import islands from here, never the files directly.
+ */
+import { defineIsland } from "../render/island.ts";
+import AuthFormComponent from "./AuthForm.tsx";
+import CopyButtonComponent from "./CopyButton.tsx";
+import DialerComponent from "./Dialer.tsx";
+
+export const AuthForm = defineIsland("AuthForm", AuthFormComponent);
+export const CopyButton = defineIsland("CopyButton", CopyButtonComponent);
+export const Dialer = defineIsland("Dialer", DialerComponent);

@@ -1,0 +1,42 @@
+import type { MiddlewareHandler } from "hono";
+import { encodeBase64 } from "../http/base64.ts";
+import type { AppEnv } from "../http/env.ts";
+
+/** Extra origins a page may connect to (e.g. the SIP WebSocket in `sip` mode). */
+export interface SecurityHeaderOptions {
+  connectSources?: string[];
+}
+
+/**
+ * Sets a strict Content-Security-Policy with a fresh nonce per request (only the boot script
+ * carries it: no inline script runs without it), and the other hardening headers, on every
+ * response.
+ */
+export function securityHeaders(options: SecurityHeaderOptions = {}): MiddlewareHandler<AppEnv> {
+  const connect = ["'self'", ...(options.connectSources ?? [])].join(" ");
+  return async (c, next) => {
+    const nonce = encodeBase64(crypto.getRandomValues(new Uint8Array(16)));
+    c.set("nonce", nonce);
+    await next();
+    c.header(
+      "content-security-policy",
+      [
+        "default-src 'self'",
+        `script-src 'self' 'nonce-${nonce}'`,
+        "style-src 'self'",
+        "img-src 'self' data:",
+        `connect-src ${connect}`,
+        "media-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+      ].join("; "),
+    );
+    c.header("x-content-type-options", "nosniff");
+    c.header("x-frame-options", "DENY");
+    c.header("referrer-policy", "strict-origin-when-cross-origin");
+    c.header("permissions-policy", "microphone=(self), camera=(), geolocation=()");
+    c.header("cross-origin-opener-policy", "same-origin");
+  };
+}

@@ -1,0 +1,48 @@
+import { createContext, h } from "preact";
+import type { ComponentType } from "preact";
+import { useContext } from "preact/hooks";
+
+/** One island rendered into a page: which component, with which props. */
+export interface RenderedIsland {
+  id: number;
+  name: string;
+  props: unknown;
+}
+
+/** Collects the islands of ONE render; a fresh collector per request keeps ids per request. */
+export class IslandCollector {
+  readonly islands: RenderedIsland[] = [];
+
+  add(name: string, props: unknown): number {
+    const id = this.islands.length;
+    this.islands.push({ id, name, props });
+    return id;
+  }
+}
+
+/** Null inside an island, so islands nested in islands render as plain components. */
+export const IslandCollectorContext = createContext<IslandCollector | null>(null);
+
+/**
+ * Marks a component as an island: on the server it renders the component inside a
+ * `<cf-island data-id>` element and records its props for hydration. `name` must equal the
+ * island's file name in `web/islands/` (the build makes one entry per file).
+ */
+export function defineIsland<P extends object>(
+  name: string,
+  Component: ComponentType<P>,
+): ComponentType<P> {
+  function Island(props: P) {
+    const collector = useContext(IslandCollectorContext);
+    const inner = h(Component as ComponentType<object>, props);
+    if (!collector) return inner;
+    const id = collector.add(name, props);
+    return h(
+      "cf-island",
+      { "data-id": String(id) },
+      h(IslandCollectorContext.Provider, { value: null }, inner),
+    );
+  }
+  Island.displayName = `Island(${name})`;
+  return Island;
+}

@@ -1,0 +1,44 @@
+import { Hono } from "hono";
+import { LookupQuery, type LookupResponse, type TokenResponse } from "../../../shared/api.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { readQuery } from "../../http/validate.ts";
+import { userView } from "../../http/views.ts";
+import { requireUser } from "../../middleware/session.ts";
+import type { Store } from "../../store/types.ts";
+
+export interface AccountDeps {
+  store: Store;
+  callMode: TokenResponse["mode"];
+  /** ICE servers for this user; a function because TURN credentials are per user and expire. */
+  iceServers: (care4wId: string) => TokenResponse["iceServers"];
+}
+
+/** `/api/me`, `/api/users/lookup` and `/api/token`: everything needs a session. */
+export function accountRoutes(deps: AccountDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get("/me", requireUser, (c) => c.json({ user: userView(c.get("user")!) }));
+
+  app.get("/users/lookup", requireUser, async (c) => {
+    const { care4wId } = readQuery(c, LookupQuery);
+    const found = await deps.store.findUserByCare4wId(care4wId);
+    const answer: LookupResponse = found?.isActive
+      ? { exists: true, displayName: found.displayName }
+      : { exists: false };
+    c.header("cache-control", "private, max-age=30");
+    return c.json(answer);
+  });
+
+  app.get("/token", requireUser, (c) => {
+    const user = c.get("user")!;
+    const answer: TokenResponse = {
+      token: null,
+      mode: deps.callMode,
+      care4wId: user.care4wId,
+      iceServers: deps.iceServers(user.care4wId),
+    };
+    c.header("cache-control", "no-store");
+    return c.json(answer);
+  });
+
+  return app;
+}

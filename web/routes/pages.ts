@@ -1,0 +1,59 @@
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { deleteCookie } from "hono/cookie";
+import type { VNode } from "preact";
+import { h } from "preact";
+import type { AppEnv } from "../http/env.ts";
+import type { ManifestSource } from "../build/manifest.ts";
+import { renderPage } from "../render/page.ts";
+import { SESSION_COOKIE, type SessionService } from "../auth/sessions.ts";
+import type { Section } from "../components/AppShell.tsx";
+import { LandingPage } from "./index.tsx";
+import { LoginPage, SignupPage } from "./auth-pages.tsx";
+import { DashboardPage } from "./dashboard.tsx";
+
+const SECTIONS: Record<string, Section> = {
+  "": "dialer",
+  history: "history",
+  recordings: "recordings",
+  analytics: "analytics",
+  settings: "settings",
+};
+
+/** Server-rendered pages. Signed-in pages redirect to /login without a session. */
+export function pageRoutes(deps: { manifest: ManifestSource; sessions: SessionService }) {
+  const app = new Hono<AppEnv>();
+  // deno-lint-ignore no-explicit-any -- any page component, whatever its props
+  const page = (c: Context<AppEnv>, title: string, body: VNode<any>) => {
+    c.header("cache-control", "no-store");
+    return c.html(renderPage({ title, body, nonce: c.get("nonce"), manifest: deps.manifest() }));
+  };
+
+  app.get("/", (c) => page(c, "Calls for care teams", h(LandingPage, {})));
+  app.get(
+    "/signup",
+    (c) => c.get("user") ? c.redirect("/dashboard") : page(c, "Create account", h(SignupPage, {})),
+  );
+  app.get(
+    "/login",
+    (c) => c.get("user") ? c.redirect("/dashboard") : page(c, "Sign in", h(LoginPage, {})),
+  );
+
+  app.get("/dashboard/:section{[a-z]+}?", (c) => {
+    const user = c.get("user");
+    if (!user) return c.redirect("/login");
+    const section = SECTIONS[c.req.param("section") ?? ""];
+    if (!section) return c.notFound();
+    const title = section[0].toUpperCase() + section.slice(1);
+    return page(c, title, h(DashboardPage, { user, section }));
+  });
+
+  // A plain form post, so signing out works even before any script has loaded.
+  app.post("/logout", async (c) => {
+    const key = c.get("sessionKey");
+    if (key) await deps.sessions.end(key);
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    return c.redirect("/", 303);
+  });
+  return app;
+}
