@@ -3,7 +3,6 @@ import { z } from "zod";
 const GOOGLE_SECURETOKEN_JWKS =
   "https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com";
 
-const optionalText = z.string().trim().min(1).optional();
 const commaList = z.string().trim().transform((value) =>
   value === "" ? [] : value.split(",").map((item) => item.trim()).filter(Boolean)
 );

@@ -22,7 +22,8 @@ export function createLoginThrottle(
   return {
     async retryAfter(email) {
       const at = now().getTime();
-      const failures = await store.listLoginFailures(key(email), new Date(at - windowMs));
+      // A failure exactly `window` old has aged out: the store's bound is inclusive, hence + 1 ms.
+      const failures = await store.listLoginFailures(key(email), new Date(at - windowMs + 1));
       if (failures.length < limits.maxFailures) return 0;
       const unlockAt = failures[failures.length - limits.maxFailures].getTime() + windowMs;
       return Math.max(1, Math.ceil((unlockAt - at) / 1000));

@@ -47,7 +47,9 @@ export default function AuthForm(props: { mode: "signup" | "login" }) {
       }
       const problem = await response.json().catch(() => ({}));
       fieldErrors.value = Array.isArray(problem.errors) ? problem.errors : [];
-      message.value = problem.detail ?? "Something went wrong. Please try again.";
+      message.value = fieldErrors.value.length > 0
+        ? "Please correct the highlighted fields."
+        : problem.detail ?? "Something went wrong. Please try again.";
     } catch {
       message.value = "CareFlow cannot be reached. Check your connection and try again.";
     }

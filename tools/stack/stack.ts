@@ -1,0 +1,482 @@
+/**
+ * Starts the local SIP stack on loopback: redis-server, RTPEngine (userspace), the agent, Kamailio
+ * with the repository's config and, optionally, the web app in `sip` mode. Every port is chosen by
+ * the caller so tests never collide with a dev stack. Each process is tracked by PID and ended by
+ * PID in `stop()`; output goes to one log file per process in `logDir`.
+ */
+import dgram from "node:dgram";
+import { randomBytes } from "node:crypto";
+
+/** Ports of every component; all are bound on `host`. */
+export interface StackPorts {
+  /** SIP over UDP and TCP. */
+  sip: number;
+  /** SIP over WebSocket (browsers). */
+  ws: number;
+  /** Kamailio JSON-RPC over HTTP. */
+  rpc: number;
+  redis: number;
+  agent: number;
+  /** RTPEngine ng control socket (UDP). */
+  rtpengineNg: number;
+  /** RTPEngine media port range. */
+  rtpMin: number;
+  rtpMax: number;
+  /** Web app; only used when `web` is true. */
+  web?: number;
+}
+
+/** What to start and how. */
+export interface StackOptions {
+  ports: StackPorts;
+  /** Loopback address every server binds to (default 127.0.0.1). */
+  host?: string;
+  /** SIP domain and digest realm (default `careflow.local`). */
+  sipDomain?: string;
+  /** Shared secrets; random ones are generated when absent. */
+  sipCredentialSecret?: string;
+  internalApiSecret?: string;
+  /** Start the web app too (its `sip` mode must exist). */
+  web?: boolean;
+  /** Extra Kamailio `-A` defines, e.g. `["WITHOUT_PIKE", "BAN_TIME=60"]`. */
+  kamailioDefines?: string[];
+  /** Kamailio worker processes per listener (default 2). */
+  kamailioChildren?: number;
+  /** Skip components, e.g. `{ kamailio: false }` to run Kamailio yourself. */
+  skip?: { rtpengine?: boolean; agent?: boolean; kamailio?: boolean };
+  /** Directory for logs and data; a fresh temp dir when absent. */
+  workDir?: string;
+  /** Agent entry file (default `<root>/agent/src/main.ts`). */
+  agentEntry?: string;
+  /** Repository root (default: two levels above this file). */
+  root?: string;
+  /** Print start-up progress. */
+  verbose?: boolean;
+}
+
+/** A tracked child process. */
+export interface StackProcess {
+  name: string;
+  pid: number;
+  logFile: string;
+}
+
+/** A running stack. */
+export interface Stack {
+  host: string;
+  ports: StackPorts;
+  sipDomain: string;
+  sipCredentialSecret: string;
+  internalApiSecret: string;
+  urls: {
+    sip: string;
+    ws: string;
+    rpc: string;
+    agent: string;
+    redis: string;
+    rtpengineNg: string;
+    web: string | null;
+  };
+  workDir: string;
+  processes: StackProcess[];
+  /** Ends one component by PID (tests use it to take the agent away). */
+  stopOne(name: string): Promise<void>;
+  /** Ends every process by PID (SIGTERM, then SIGKILL after a grace period). */
+  stop(): Promise<void>;
+}
+
+const HERE = new URL(".", import.meta.url).pathname;
+const DEFAULT_ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+
+interface Running {
+  name: string;
+  child: Deno.ChildProcess;
+  logFile: string;
+  exited: boolean;
+  status: Promise<Deno.CommandStatus>;
+}
+
+function spawn(
+  name: string,
+  cmd: string,
+  args: string[],
+  workDir: string,
+  env: Record<string, string> = {},
+  cwd?: string,
+): Running {
+  const logFile = `${workDir}/${name}.log`;
+  const child = new Deno.Command(cmd, {
+    args,
+    env,
+    cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const file = Deno.openSync(logFile, { write: true, create: true, append: true });
+  const encoder = new TextEncoder();
+  file.writeSync(encoder.encode(`$ ${cmd} ${args.join(" ")}\n`));
+  // Both streams go into one log file; the writes are synchronous so lines do not interleave.
+  const drain = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) file.writeSync(chunk);
+  };
+  const drained = Promise.all([drain(child.stdout), drain(child.stderr)]).finally(() =>
+    file.close()
+  );
+  const running: Running = { name, child, logFile, exited: false, status: child.status };
+  running.status = child.status.then(async (s) => {
+    running.exited = true;
+    await drained.catch(() => {});
+    return s;
+  });
+  return running;
+}
+
+async function logTail(file: string, lines = 30): Promise<string> {
+  try {
+    const text = await Deno.readTextFile(file);
+    return text.split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
+
+/** Polls `check` until it returns true, the process exits, or `timeoutMs` passes. */
+async function waitFor(
+  proc: Running,
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.exited) {
+      throw new Error(`${proc.name} exited before ${what}:\n${await logTail(proc.logFile)}`);
+    }
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(
+    `${proc.name}: ${what} not ready in ${timeoutMs} ms:\n${await logTail(proc.logFile)}`,
+  );
+}
+
+async function redisPing(host: string, port: number): Promise<boolean> {
+  const conn = await Deno.connect({ hostname: host, port });
+  try {
+    await conn.write(new TextEncoder().encode("PING\r\n"));
+    const buf = new Uint8Array(64);
+    const n = await conn.read(buf);
+    return n !== null && new TextDecoder().decode(buf.subarray(0, n)).startsWith("+PONG");
+  } finally {
+    conn.close();
+  }
+}
+
+/** Sends an ng `ping` (bencode over UDP) and expects `pong`. */
+export function rtpenginePing(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = dgram.createSocket("udp4");
+    const timer = setTimeout(() => {
+      socket.close();
+      resolve(false);
+    }, timeoutMs);
+    socket.on("message", (msg) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(msg.toString().includes("pong"));
+    });
+    socket.on("error", () => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(false);
+    });
+    socket.send("careflowping d7:command4:pinge", port, host);
+  });
+}
+
+async function httpOk(url: string): Promise<boolean> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+  await response.body?.cancel();
+  return response.status < 500;
+}
+
+/** Calls Kamailio's JSON-RPC and returns `result` (throws on an RPC error). */
+export async function kamailioRpc(
+  rpcUrl: string,
+  method: string,
+  params: unknown[] = [],
+): Promise<unknown> {
+  const response = await fetch(rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", method, params, id: 1 }),
+    signal: AbortSignal.timeout(2000),
+  });
+  const reply = await response.json() as { result?: unknown; error?: { message: string } };
+  if (reply.error) throw new Error(`kamailio rpc ${method}: ${reply.error.message}`);
+  return reply.result;
+}
+
+async function stopProcess(proc: Running, graceMs = 3000): Promise<void> {
+  if (proc.exited) {
+    await proc.status;
+    return;
+  }
+  try {
+    Deno.kill(proc.child.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+  const timer = new Promise<"timeout">((r) => {
+    const id = setTimeout(() => r("timeout"), graceMs);
+    proc.status.finally(() => clearTimeout(id));
+  });
+  if (await Promise.race([proc.status.then(() => "done" as const), timer]) === "timeout") {
+    try {
+      Deno.kill(proc.child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    await proc.status;
+  }
+}
+
+/** Builds Kamailio's command line for the stack's ports (exported for benchmarks and tests). */
+export function kamailioArgs(opts: {
+  root: string;
+  host: string;
+  ports: Pick<StackPorts, "sip" | "ws" | "rpc" | "agent" | "rtpengineNg">;
+  sipDomain: string;
+  children?: number;
+  defines?: string[];
+  config?: string;
+}): string[] {
+  const { host, ports } = opts;
+  const defines = [
+    `SIP_IP=${host}`,
+    `SIP_PORT=${ports.sip}`,
+    `WS_PORT=${ports.ws}`,
+    `RPC_IP=${host}`,
+    `RPC_PORT=${ports.rpc}`,
+    `SIP_DOMAIN="${opts.sipDomain}"`,
+    `AGENT_HTTPCON="agent=>http://${host}:${ports.agent}/kamailio;timeout=2"`,
+    `RTPENGINE_SOCK="udp:${host}:${ports.rtpengineNg}"`,
+    `CHILDREN=${opts.children ?? 2}`,
+    ...(opts.defines ?? []),
+  ];
+  return [
+    "-DD",
+    "-E",
+    "-f",
+    opts.config ?? `${opts.root}/pbx/kamailio/kamailio.cfg`,
+    "-m",
+    "128",
+    "-M",
+    "16",
+    ...defines.flatMap((d) => ["-A", d]),
+  ];
+}
+
+/** Starts Kamailio alone and waits until its JSON-RPC answers. */
+export async function startKamailio(opts: {
+  root?: string;
+  host?: string;
+  ports: Pick<StackPorts, "sip" | "ws" | "rpc" | "agent" | "rtpengineNg">;
+  sipDomain: string;
+  children?: number;
+  defines?: string[];
+  workDir: string;
+  name?: string;
+}): Promise<{ pid: number; logFile: string; rpcUrl: string; stop(): Promise<void> }> {
+  const host = opts.host ?? "127.0.0.1";
+  const root = opts.root ?? DEFAULT_ROOT;
+  const proc = spawn(
+    opts.name ?? "kamailio",
+    "kamailio",
+    kamailioArgs({ ...opts, root, host }),
+    opts.workDir,
+  );
+  const rpcUrl = `http://${host}:${opts.ports.rpc}/RPC`;
+  try {
+    await waitFor(proc, "JSON-RPC", async () => {
+      await kamailioRpc(rpcUrl, "core.version");
+      return true;
+    });
+  } catch (error) {
+    await stopProcess(proc);
+    throw error;
+  }
+  return {
+    pid: proc.child.pid,
+    logFile: proc.logFile,
+    rpcUrl,
+    stop: () => stopProcess(proc),
+  };
+}
+
+/** Starts the stack; on any start-up failure everything already started is stopped again. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const host = options.host ?? "127.0.0.1";
+  const root = options.root ?? DEFAULT_ROOT;
+  const ports = options.ports;
+  const sipDomain = options.sipDomain ?? "careflow.local";
+  const sipCredentialSecret = options.sipCredentialSecret ??
+    randomBytes(24).toString("base64url");
+  const internalApiSecret = options.internalApiSecret ?? randomBytes(24).toString("base64url");
+  const workDir = options.workDir ?? await Deno.makeTempDir({ prefix: "careflow-stack-" });
+  await Deno.mkdir(workDir, { recursive: true });
+  const log = (line: string) => {
+    if (options.verbose) console.log(line);
+  };
+
+  const running: Running[] = [];
+  const stop = async () => {
+    // Reverse start order: Kamailio before the agent, the agent before Redis.
+    for (const proc of [...running].reverse()) await stopProcess(proc);
+  };
+
+  const urls: Stack["urls"] = {
+    sip: `sip:${host}:${ports.sip}`,
+    ws: `ws://${host}:${ports.ws}`,
+    rpc: `http://${host}:${ports.rpc}/RPC`,
+    agent: `http://${host}:${ports.agent}`,
+    redis: `redis://${host}:${ports.redis}`,
+    rtpengineNg: `udp:${host}:${ports.rtpengineNg}`,
+    web: options.web ? `http://${host}:${ports.web}` : null,
+  };
+
+  try {
+    const redisDir = `${workDir}/redis`;
+    await Deno.mkdir(redisDir, { recursive: true });
+    const redis = spawn("redis", "redis-server", [
+      "--bind",
+      host,
+      "--port",
+      String(ports.redis),
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      redisDir,
+      "--daemonize",
+      "no",
+    ], workDir);
+    running.push(redis);
+    await waitFor(redis, "PING", () => redisPing(host, ports.redis));
+    log(`redis       ${urls.redis}  (pid ${redis.child.pid})`);
+
+    if (!options.skip?.rtpengine) {
+      const rtpengine = spawn("rtpengine", "rtpengine", [
+        "--config-file=none",
+        "--foreground",
+        "--log-stderr",
+        "--table=-1",
+        `--interface=${host}`,
+        `--listen-ng=${host}:${ports.rtpengineNg}`,
+        `--port-min=${ports.rtpMin}`,
+        `--port-max=${ports.rtpMax}`,
+        "--log-level=5",
+      ], workDir);
+      running.push(rtpengine);
+      await waitFor(rtpengine, "ng ping", () => rtpenginePing(host, ports.rtpengineNg));
+      log(
+        `rtpengine   ng ${urls.rtpengineNg}, media ${ports.rtpMin}-${ports.rtpMax}  (pid ${rtpengine.child.pid})`,
+      );
+    }
+
+    if (!options.skip?.agent) {
+      const agentEnv: Record<string, string> = {
+        AGENT_HOST: host,
+        AGENT_PORT: String(ports.agent),
+        REDIS_URL: urls.redis,
+        SIP_DOMAIN: sipDomain,
+        SIP_CREDENTIAL_SECRET: sipCredentialSecret,
+        INTERNAL_API_SECRET: internalApiSecret,
+        KAMAILIO_RPC_URL: urls.rpc,
+      };
+      if (urls.web) agentEnv.WEB_URL = urls.web;
+      const agent = spawn(
+        "agent",
+        "bun",
+        [
+          "run",
+          options.agentEntry ?? `${root}/agent/src/main.ts`,
+        ],
+        workDir,
+        agentEnv,
+      );
+      running.push(agent);
+      await waitFor(agent, "/healthz", () => httpOk(`${urls.agent}/healthz`));
+      log(`agent       ${urls.agent}  (pid ${agent.child.pid})`);
+    }
+
+    if (!options.skip?.kamailio) {
+      const kamailio = spawn(
+        "kamailio",
+        "kamailio",
+        kamailioArgs({
+          root,
+          host,
+          ports,
+          sipDomain,
+          children: options.kamailioChildren,
+          defines: options.kamailioDefines,
+        }),
+        workDir,
+      );
+      running.push(kamailio);
+      await waitFor(kamailio, "JSON-RPC", async () => {
+        await kamailioRpc(urls.rpc, "core.version");
+        return true;
+      });
+      log(
+        `kamailio    ${urls.sip} (udp+tcp), ${urls.ws} (ws), rpc ${urls.rpc}  (pid ${kamailio.child.pid})`,
+      );
+    }
+
+    if (options.web) {
+      if (!ports.web) throw new Error("ports.web is required when web is started");
+      const dataDir = `${workDir}/web-data`;
+      await Deno.mkdir(dataDir, { recursive: true });
+      const web = spawn("web", Deno.execPath(), ["run", "-A", `${root}/web/main.ts`], workDir, {
+        CALL_MODE: "sip",
+        PORT: String(ports.web),
+        HOST: host,
+        DATA_DIR: dataDir,
+        SIP_DOMAIN: sipDomain,
+        SIP_CREDENTIAL_SECRET: sipCredentialSecret,
+        INTERNAL_API_SECRET: internalApiSecret,
+        AGENT_URL: urls.agent,
+        SIP_WS_URL: urls.ws,
+        SIP_PROXY: `${host}:${ports.sip}`,
+      }, root);
+      running.push(web);
+      await waitFor(web, "HTTP", () => httpOk(`${urls.web}/`), 60_000);
+      log(`web         ${urls.web}  (pid ${web.child.pid})`);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    host,
+    ports,
+    sipDomain,
+    sipCredentialSecret,
+    internalApiSecret,
+    urls,
+    workDir,
+    processes: running.map((r) => ({ name: r.name, pid: r.child.pid, logFile: r.logFile })),
+    stopOne: async (name) => {
+      const proc = running.find((r) => r.name === name);
+      if (!proc) throw new Error(`no process named ${name}`);
+      await stopProcess(proc);
+    },
+    stop,
+  };
+}
+
+export { HERE as STACK_DIR };

@@ -1,0 +1,79 @@
+/**
+ * The one test command (`deno task test`): installs what the tests need, builds the islands,
+ * runs format, lint and type checks and every test suite, and ends with ONE summary line
+ * `N passed, N failed, N skipped` for the whole run. Exits non-zero when anything failed.
+ */
+import { ensurePackages } from "./system-packages.ts";
+
+interface Tally {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+const tally: Tally = { passed: 0, failed: 0, skipped: 0 };
+const deno = Deno.execPath();
+const env = { NO_COLOR: "1" };
+
+/** Runs a command with its output shown live, and returns the output for counting. */
+async function run(
+  label: string,
+  command: string,
+  args: string[],
+): Promise<{ ok: boolean; text: string }> {
+  console.log(`\n=== ${label}: ${command.split("/").pop()} ${args.join(" ")}`);
+  const child = new Deno.Command(command, { args, env, stdout: "piped", stderr: "piped" }).spawn();
+  const chunks: string[] = [];
+  const pump = async (stream: ReadableStream<Uint8Array>, sink: typeof Deno.stdout) => {
+    for await (const chunk of stream) {
+      chunks.push(new TextDecoder().decode(chunk));
+      await sink.write(chunk);
+    }
+  };
+  const [status] = await Promise.all([
+    child.status,
+    pump(child.stdout, Deno.stdout),
+    pump(child.stderr, Deno.stderr),
+  ]);
+  return { ok: status.success, text: chunks.join("") };
+}
+
+/** A check (fmt, lint, type check, build) counts as one test. */
+async function check(label: string, command: string, args: string[]) {
+  const { ok } = await run(label, command, args);
+  if (ok) tally.passed++;
+  else tally.failed++;
+  return ok;
+}
+
+/** Adds up `deno test`'s own summary; a run that crashed before it counts as one failure. */
+async function denoTests(label: string, args: string[]) {
+  const { ok, text } = await run(label, deno, ["test", "-A", ...args]);
+  const summary = text.match(
+    /(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed(?: \| (\d+) ignored)?/,
+  );
+  if (!summary) {
+    tally.failed++;
+    return;
+  }
+  tally.passed += Number(summary[1]);
+  tally.failed += Number(summary[2]) + (ok || Number(summary[2]) > 0 ? 0 : 1);
+  tally.skipped += Number(summary[3] ?? 0);
+}
+
+const started = Date.now();
+const stillMissing = await ensurePackages();
+if (stillMissing.length > 0) console.error(`tests needing ${stillMissing.join(", ")} will fail`);
+
+await check("npm dependencies", deno, ["install"]);
+await check("island build", deno, ["run", "-A", "web/build/build.ts"]);
+await check("format", deno, ["fmt", "--check"]);
+await check("lint", deno, ["lint"]);
+await check("types", deno, ["check", "web", "shared", "tools"]);
+await denoTests("web and shared tests", ["web", "shared"]);
+
+const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+console.log(`\nwhole run took ${minutes} min`);
+const skipped = tally.skipped > 0 ? `, ${tally.skipped} skipped` : "";
+console.log(`${tally.passed} passed, ${tally.failed} failed${skipped}`);
+Deno.exit(tally.failed > 0 ? 1 : 0);

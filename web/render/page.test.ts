@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { h } from "preact";
+import { defineIsland } from "./island.ts";
+import { renderPage } from "./page.ts";
+
+const Counter = defineIsland("Counter", (props: { start: number }) => h("b", null, props.start));
+const manifest = { boot: "/b.js", islands: { Counter: "/c.js" } };
+
+Deno.test("island ids restart for every request", () => {
+  const body = h("div", null, h(Counter, { start: 1 }), h(Counter, { start: 2 }));
+  const first = renderPage({ title: "x", body, nonce: "n1", manifest });
+  const second = renderPage({ title: "x", body, nonce: "n2", manifest });
+  assert.match(first, /data-id="0".*data-id="1"/);
+  assert.equal(first.replace("n1", "n2"), second);
+});
+
+Deno.test("an island inside an island renders as part of its parent", () => {
+  const Outer = defineIsland("Counter", () => h(Counter, { start: 3 }));
+  const html = renderPage({ title: "x", body: h(Outer, {}), nonce: "n", manifest });
+  assert.equal(html.match(/<cf-island/g)?.length, 1);
+});
+
+Deno.test("an island missing from the manifest fails loudly instead of shipping a dead page", () => {
+  const Unknown = defineIsland("Unknown", () => h("i", null));
+  assert.throws(
+    () => renderPage({ title: "x", body: h(Unknown, {}), nonce: "n", manifest }),
+    /Unknown is missing/,
+  );
+});

@@ -1,0 +1,77 @@
+import { type AppDeps, createApp } from "../app.ts";
+import { loadConfig } from "../config.ts";
+import { createLogger } from "../log.ts";
+import { argon2Hasher } from "../auth/passwords.ts";
+import { openSqliteStore } from "../store/sqlite.ts";
+import type { Manifest } from "../build/manifest.ts";
+
+/** A manifest naming every island, for in-memory tests that do not load the chunks. */
+export const TEST_MANIFEST: Manifest = {
+  boot: "/static/build/boot-TEST.js",
+  islands: {
+    AuthForm: "/static/build/island-AuthForm-TEST.js",
+    CopyButton: "/static/build/island-CopyButton-TEST.js",
+    Dialer: "/static/build/island-Dialer-TEST.js",
+  },
+};
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  /** Every log line written, to assert what reaches the logs. */
+  logs: string[];
+  /** Signs up through the API and returns the session cookie header value. */
+  signup(email: string, displayName?: string, password?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app over a real in-memory SQLite store, with cheaper argon2 so tests can create many
+ * accounts. `env` overrides configuration exactly as environment variables would.
+ */
+export function createTestApp(
+  env: Record<string, string> = {},
+  overrides: Partial<AppDeps> = {},
+): TestApp {
+  const logs: string[] = [];
+  const deps: AppDeps = {
+    config: loadConfig({ DATA_DIR: "/nonexistent", ...env }),
+    store: openSqliteStore(":memory:"),
+    logger: createLogger("debug", (line) => logs.push(line)),
+    manifest: () => TEST_MANIFEST,
+    passwords: argon2Hasher({ memoryCost: 1024 }),
+    ...overrides,
+  };
+  const app = createApp(deps);
+  return {
+    app,
+    deps,
+    logs,
+    async signup(email, displayName = "Test User", password = "correct horse battery") {
+      const response = await app.request(
+        "/api/auth/signup",
+        jsonPost({ email, password, displayName }),
+      );
+      if (response.status !== 201) throw new Error(`signup failed: ${await response.text()}`);
+      return sessionCookie(response);
+    },
+    close: () => deps.store.close(),
+  };
+}
+
+/** A JSON POST request init. */
+export function jsonPost(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** `cf_session=...` from a response's Set-Cookie, ready for a Cookie header. */
+export function sessionCookie(response: Response): string {
+  const header = response.headers.get("set-cookie") ?? "";
+  const match = header.match(/cf_session=([^;]*)/);
+  if (!match) throw new Error(`no session cookie in ${JSON.stringify(header)}`);
+  return `cf_session=${match[1]}`;
+}

@@ -1,0 +1,33 @@
+import { type Browser, chromium } from "playwright-core";
+
+const CHROMIUM = "/usr/bin/chromium";
+
+/**
+ * Launches Debian's headless Chromium (Playwright cannot download browsers here). `media` adds
+ * fake microphone/camera devices and loopback ICE, for call tests.
+ */
+export async function launchChromium(options: { media?: boolean } = {}): Promise<Browser> {
+  try {
+    await Deno.stat(CHROMIUM);
+  } catch {
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (the test command does).`);
+  }
+  const args = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ];
+  if (options.media) {
+    args.push(
+      "--use-fake-ui-for-media-stream",
+      "--use-fake-device-for-media-stream",
+      "--allow-loopback-in-peer-connection",
+    );
+  }
+  return await chromium.launch({ executablePath: CHROMIUM, args });
+}

@@ -1,0 +1,37 @@
+import { createApp } from "../app.ts";
+import { loadConfig } from "../config.ts";
+import { createLogger } from "../log.ts";
+import { argon2Hasher } from "../auth/passwords.ts";
+import { openStore } from "../store/mod.ts";
+import { manifestSource } from "../build/manifest.ts";
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app on a real loopback port with its real island build and a fresh SQLite file,
+ * for browser tests. `env` is configuration exactly as environment variables.
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const dataDir = await Deno.makeTempDir({ prefix: "careflow-test-" });
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn", ...env });
+  const store = await openStore({ dataDir: config.dataDir });
+  const app = createApp({
+    config,
+    store,
+    logger: createLogger(config.logLevel),
+    manifest: manifestSource({ watch: false }),
+    passwords: argon2Hasher({ memoryCost: 4096 }),
+  });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    async close() {
+      await server.shutdown();
+      await store.close();
+      await Deno.remove(dataDir, { recursive: true });
+    },
+  };
+}
