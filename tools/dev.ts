@@ -6,8 +6,17 @@ import { build, watch } from "../web/build/build.ts";
 
 await build();
 const context = await watch();
+// A local .env (see .env.example) configures development without exporting variables.
+const envFile = await Deno.stat(".env").then(() => ["--env-file=.env"], () => []);
 const server = new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", "--watch=web/,shared/", "--watch-exclude=web/static/build/", "web/main.ts"],
+  args: [
+    "run",
+    "-A",
+    ...envFile,
+    "--watch=web/,shared/",
+    "--watch-exclude=web/static/build/",
+    "web/main.ts",
+  ],
   env: { CAREFLOW_DEV: "1" },
   stdout: "inherit",
   stderr: "inherit",
