@@ -1,0 +1,71 @@
+/**
+ * Kamailio JSON-RPC (jsonrpcs over HTTP, loopback only) used to make provisioning changes take
+ * effect at once: drop a cached HA1 from htable `authcache` (keyed by the auth username, which for
+ * long-lived credentials is the CareFlow ID) and remove registrations from usrloc table `location`
+ * (use_domain=0, so the AOR is the plain ID). Failures are logged and counted, never thrown:
+ * provisioning must still succeed when Kamailio is down (it then has an empty cache anyway).
+ */
+import type { AgentMetrics } from "../metrics/agent-metrics.ts";
+
+/** What to invalidate for one subscriber. */
+export interface Invalidation {
+  /** Drop the cached HA1 from Kamailio's htable. */
+  dropCachedHa1: boolean;
+  /** Remove every registration of the user. */
+  removeRegistrations: boolean;
+}
+
+/** Sends invalidations; resolves when Kamailio answered or the attempt failed. */
+export type KamailioInvalidator = (care4wId: string, what: Invalidation) => Promise<void>;
+
+/** Logger used for warnings (console.warn in production). */
+export type WarnLogger = (line: string) => void;
+
+const RPC_TIMEOUT_MS = 1000;
+
+async function call(
+  url: string,
+  method: string,
+  params: string[],
+  id: number,
+): Promise<string | null> {
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", method, params, id }),
+      signal: AbortSignal.timeout(RPC_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    if (!response.ok) return `HTTP ${response.status}`;
+    const reply = JSON.parse(text) as { error?: { code?: number; message?: string } };
+    if (reply.error) return `rpc error ${reply.error.code ?? "?"} ${reply.error.message ?? ""}`;
+    return null;
+  } catch (error) {
+    return (error as Error).name;
+  }
+}
+
+/**
+ * Creates the invalidator. With no URL it does nothing (Kamailio not configured), so callers need
+ * no special case.
+ */
+export function createKamailioInvalidator(
+  url: string | null,
+  metrics: AgentMetrics,
+  warn: WarnLogger = console.warn,
+): KamailioInvalidator {
+  return async (care4wId, what) => {
+    if (!url) return;
+    const calls: Array<[string, string[], number]> = [];
+    if (what.dropCachedHa1) calls.push(["htable.delete", ["authcache", care4wId], 1]);
+    if (what.removeRegistrations) calls.push(["ul.rm", ["location", care4wId], 2]);
+    for (const [method, params, id] of calls) {
+      const failure = await call(url, method, params, id);
+      if (failure) {
+        metrics.kamailioRpcFailures.inc({ method });
+        warn(`careflow-agent: warning: kamailio ${method} for ${care4wId} failed: ${failure}`);
+      }
+    }
+  };
+}

@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { digestHa1, ephemeralSipCredentials } from "../../../shared/sip-credentials.ts";
+import { createAgentApp } from "../app.ts";
+import { SubscriberStore } from "../subscribers/store.ts";
+import { TEST_REALM, TEST_SIP_SECRET, testConfig } from "../testing/fixtures.ts";
+import { startTestRedis, type TestRedis } from "../testing/redis-server.ts";
+
+let redis: TestRedis;
+let store: SubscriberStore;
+let now = 1_800_000_000;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  store = new SubscriberStore(redis.client);
+});
+afterAll(async () => await redis.stop());
+
+function makeApp() {
+  return createAgentApp({
+    config: testConfig(redis.url),
+    redis: redis.client,
+    web: null,
+    kamailio: async () => {},
+    nowSeconds: () => now,
+    warn: () => {},
+  });
+}
+
+const alice = "care4w-1000001";
+const aliceHa1 = digestHa1(alice, TEST_REALM, "phone-password");
+const auth = (user: string, realm = TEST_REALM) =>
+  `/kamailio/auth?user=${encodeURIComponent(user)}&realm=${encodeURIComponent(realm)}`;
+
+describe("GET /kamailio/auth", () => {
+  beforeEach(async () => {
+    now = 1_800_000_000;
+    await redis.client.flushall();
+    await store.write(alice, { ha1: aliceHa1, active: true });
+  });
+
+  test("a long-lived username gets its stored HA1", async () => {
+    const { app, metrics } = makeApp();
+    const res = await app.request(auth(alice));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ha1: aliceHa1 });
+    expect(metrics.authLookups.get({ result: "ok" })).toBe(1);
+    expect(metrics.authLatency.count).toBe(1);
+  });
+
+  test("unknown, inactive and password-less users get 404", async () => {
+    const { app, metrics } = makeApp();
+    await store.write("care4w-1000002", { ha1: aliceHa1, active: false });
+    await store.write("care4w-1000003", { ha1: null, active: true });
+    for (const user of ["care4w-1000009", "care4w-1000002", "care4w-1000003", "alice", "1000001"]) {
+      const res = await app.request(auth(user));
+      expect(res.status).toBe(404);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+    }
+    expect(metrics.authLookups.get({ result: "not_found" })).toBe(5);
+  });
+
+  test("another realm gets 404 even for a known user", async () => {
+    const { app } = makeApp();
+    expect((await app.request(auth(alice, "other.example"))).status).toBe(404);
+  });
+
+  test("a valid ephemeral username gets the HA1 of its HMAC password", async () => {
+    const { app } = makeApp();
+    const creds = ephemeralSipCredentials(TEST_SIP_SECRET, alice, 600, now);
+    const res = await app.request(auth(creds.username));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      ha1: digestHa1(creds.username, TEST_REALM, creds.password),
+    });
+  });
+
+  test("ephemeral credentials work for a user with no long-lived password", async () => {
+    const { app } = makeApp();
+    await store.write("care4w-1000003", { ha1: null, active: true });
+    const creds = ephemeralSipCredentials(TEST_SIP_SECRET, "care4w-1000003", 600, now);
+    expect((await app.request(auth(creds.username))).status).toBe(200);
+  });
+
+  test("expired, forged-format and deactivated ephemeral usernames get 404", async () => {
+    const { app } = makeApp();
+    const creds = ephemeralSipCredentials(TEST_SIP_SECRET, alice, 600, now);
+    now += 600;
+    expect((await app.request(auth(creds.username))).status).toBe(404);
+    now -= 600;
+    expect((await app.request(auth(`${now + 60}:CARE4W-1000001`))).status).toBe(404);
+    expect((await app.request(auth(`${now + 60}:care4w-1000009`))).status).toBe(404);
+    await store.write(alice, { ha1: aliceHa1, active: false });
+    expect((await app.request(auth(creds.username))).status).toBe(404);
+  });
+
+  test("malformed queries get 400 problem+json", async () => {
+    const { app, metrics } = makeApp();
+    const bad = [
+      "/kamailio/auth",
+      `/kamailio/auth?user=${alice}`,
+      `/kamailio/auth?realm=${TEST_REALM}`,
+      `/kamailio/auth?user=&realm=${TEST_REALM}`,
+      `/kamailio/auth?user=a%20b&realm=${TEST_REALM}`,
+      `/kamailio/auth?user=${"x".repeat(129)}&realm=${TEST_REALM}`,
+    ];
+    for (const path of bad) {
+      const res = await app.request(path);
+      expect(res.status).toBe(400);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      const body = await res.json();
+      expect(body.status).toBe(400);
+      expect(body.type).toContain("bad-request");
+    }
+    expect(metrics.authLookups.get({ result: "invalid" })).toBe(bad.length);
+  });
+
+  test("Redis down answers 503, never 200, and counts the error", async () => {
+    const { app, metrics } = makeApp();
+    const broken = createAgentApp({
+      config: testConfig(redis.url),
+      redis: { hmget: () => Promise.reject(new Error("down")) } as never,
+      web: null,
+      kamailio: async () => {},
+      metrics,
+      warn: () => {},
+    });
+    expect((await broken.app.request(auth(alice))).status).toBe(503);
+    expect(metrics.authLookups.get({ result: "error" })).toBe(1);
+    expect(metrics.redisErrors.get()).toBe(1);
+    expect((await app.request(auth(alice))).status).toBe(200);
+  });
+});
+
+describe("GET /kamailio/route", () => {
+  beforeEach(async () => {
+    await redis.client.flushall();
+    await store.write(alice, { ha1: null, active: true });
+    await store.write("care4w-1000002", { ha1: null, active: false });
+  });
+
+  test("a CareFlow ID or its short form resolves to the SIP user", async () => {
+    const { app } = makeApp();
+    for (const to of [alice, "1000001", "CARE4W-1000001"]) {
+      const res = await app.request(`/kamailio/route?to=${to}`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ user: alice });
+    }
+  });
+
+  test("unknown, inactive and non-ID targets get 404; a missing target 400", async () => {
+    const { app, metrics } = makeApp();
+    for (const to of ["care4w-1000009", "care4w-1000002", "+441234567890", "alice"]) {
+      expect((await app.request(`/kamailio/route?to=${encodeURIComponent(to)}`)).status).toBe(404);
+    }
+    expect((await app.request("/kamailio/route")).status).toBe(400);
+    expect(metrics.routeLookups.get({ result: "not_found" })).toBe(4);
+    expect(metrics.routeLookups.get({ result: "invalid" })).toBe(1);
+  });
+});
+
+describe("operational endpoints", () => {
+  test("/healthz pings Redis; /metrics shows the counters moving", async () => {
+    const { app } = makeApp();
+    const health = await app.request("/healthz");
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    await app.request(auth(alice, "nope.example"));
+    const res = await app.request("/metrics");
+    expect(res.headers.get("content-type")).toStartWith("text/plain; version=0.0.4");
+    const text = await res.text();
+    expect(text).toContain('careflow_agent_auth_lookups_total{result="not_found"} 1');
+    expect(text).toContain('careflow_agent_auth_duration_seconds_bucket{le="+Inf"} 1');
+    expect(text).toContain("careflow_agent_auth_duration_seconds_count 1");
+    expect(text).toContain("# TYPE careflow_agent_redis_errors_total counter");
+  });
+
+  test("unknown paths answer 404 problem+json", async () => {
+    const { app } = makeApp();
+    const res = await app.request("/nope");
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+  });
+});

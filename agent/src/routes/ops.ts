@@ -1,0 +1,28 @@
+/** Operational endpoints: `/healthz` (Redis reachable) and `/metrics` (Prometheus text). */
+import type { Redis } from "ioredis";
+import { Hono } from "hono";
+import { problem } from "../http/problem.ts";
+import type { AgentMetrics } from "../metrics/agent-metrics.ts";
+import { PROMETHEUS_CONTENT_TYPE } from "../metrics/registry.ts";
+
+/** Builds the operational routes. */
+export function opsRoutes(deps: { redis: Redis; metrics: AgentMetrics }): Hono {
+  const app = new Hono();
+
+  app.get("/healthz", async (c) => {
+    try {
+      await deps.redis.ping();
+      return c.json({ status: "ok" });
+    } catch {
+      deps.metrics.redisErrors.inc();
+      return problem(c, 503, "unavailable", "redis unavailable");
+    }
+  });
+
+  app.get(
+    "/metrics",
+    (c) => c.body(deps.metrics.registry.render(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE }),
+  );
+
+  return app;
+}

@@ -1,0 +1,83 @@
+/**
+ * The subscriber directory the Kamailio callbacks read: Redis first, web on a miss. The answer
+ * from web is cached (positive for good, negative for `NEGATIVE_TTL_SECONDS`), so an agent
+ * restarted with an empty Redis heals itself on first use. Concurrent misses for the same user
+ * share one web fetch.
+ */
+import type { AgentMetrics } from "../metrics/agent-metrics.ts";
+import type { Subscriber, SubscriberStore } from "./store.ts";
+import { type WebLookup, WebUnavailableError } from "./web-client.ts";
+
+/** How long "web does not know this user" is remembered. */
+export const NEGATIVE_TTL_SECONDS = 30;
+
+/** Raised when the directory cannot answer; the caller turns it into a 503. */
+export class DirectoryUnavailableError extends Error {
+  override name = "DirectoryUnavailableError";
+  constructor(readonly source: "redis" | "web", message: string) {
+    super(message);
+  }
+}
+
+/** Options of {@link SubscriberDirectory}. */
+export interface DirectoryOptions {
+  store: SubscriberStore;
+  metrics: AgentMetrics;
+  /** Web fetcher; null when WEB_URL is not configured (a miss then means unknown). */
+  web: WebLookup | null;
+  negativeTtlSeconds?: number;
+}
+
+/** Read side of the directory with miss handling. */
+export class SubscriberDirectory {
+  readonly #inflight = new Map<string, Promise<Subscriber | null>>();
+
+  constructor(private readonly options: DirectoryOptions) {}
+
+  /**
+   * The subscriber (active or not), or null when nobody by that ID exists.
+   * Throws {@link DirectoryUnavailableError} when Redis or web fails.
+   */
+  async lookup(care4wId: string): Promise<Subscriber | null> {
+    let cached: Subscriber | null;
+    try {
+      cached = await this.options.store.read(care4wId);
+    } catch (error) {
+      this.options.metrics.redisErrors.inc();
+      throw new DirectoryUnavailableError("redis", `redis read failed: ${(error as Error).name}`);
+    }
+    if (cached) return cached;
+    if (!this.options.web) return null;
+
+    let pending = this.#inflight.get(care4wId);
+    if (!pending) {
+      pending = this.#fetchAndCache(care4wId).finally(() => this.#inflight.delete(care4wId));
+      this.#inflight.set(care4wId, pending);
+    }
+    return await pending;
+  }
+
+  async #fetchAndCache(care4wId: string): Promise<Subscriber | null> {
+    const { metrics, web, store } = this.options;
+    let value: Subscriber | null;
+    try {
+      const record = await web!(care4wId);
+      value = record ? { ha1: record.ha1, active: record.active } : null;
+      metrics.webFetches.inc({ result: record ? "found" : "not_found" });
+    } catch (error) {
+      metrics.webFetches.inc({ result: "error" });
+      const message = error instanceof WebUnavailableError ? error.message : "web fetch failed";
+      throw new DirectoryUnavailableError("web", message);
+    }
+    try {
+      const ttl = this.options.negativeTtlSeconds ?? NEGATIVE_TTL_SECONDS;
+      const filled = await store.fillIfAbsent(care4wId, value, ttl);
+      // A provisioning write won the race: it is newer than what web told us a moment ago.
+      if (!filled) return await store.read(care4wId);
+    } catch {
+      // The answer is still right; only caching it failed. Count it and answer anyway.
+      metrics.redisErrors.inc();
+    }
+    return value;
+  }
+}

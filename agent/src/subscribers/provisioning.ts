@@ -1,0 +1,54 @@
+/**
+ * The write side of the directory: upserts and deactivations pushed by web, and the Kamailio
+ * invalidations they imply. Kept apart from the HTTP layer so the rules read in one place.
+ */
+import type { SubscriberUpsert } from "../../../shared/agent-contract.ts";
+import type { Invalidation, KamailioInvalidator } from "../kamailio/rpc.ts";
+import type { StoredEntry, SubscriberStore } from "./store.ts";
+
+/**
+ * What Kamailio must forget after `next` replaces `previous` (null: nothing was cached, so the
+ * agent cannot tell what Kamailio holds and assumes the worst).
+ * - A changed or removed HA1, or a deactivation, drops Kamailio's cached HA1.
+ * - A deactivation or a password rotation removes registrations: devices that registered with the
+ *   old password must not keep receiving calls.
+ */
+export function invalidationFor(
+  previous: StoredEntry | null,
+  next: { ha1: string | null; active: boolean },
+): Invalidation {
+  if (!next.active) return { dropCachedHa1: true, removeRegistrations: true };
+  if (!previous) return { dropCachedHa1: true, removeRegistrations: true };
+  // A cached "unknown user" had no credentials Kamailio could have accepted.
+  if (previous.negative) return { dropCachedHa1: true, removeRegistrations: false };
+  const ha1Changed = previous.ha1 !== next.ha1;
+  const rotated = ha1Changed && previous.ha1 !== null;
+  return { dropCachedHa1: ha1Changed, removeRegistrations: rotated };
+}
+
+/** Applies provisioning to Redis, then to Kamailio. */
+export class Provisioning {
+  constructor(
+    private readonly store: SubscriberStore,
+    private readonly invalidate: KamailioInvalidator,
+  ) {}
+
+  /** Creates or replaces a subscriber. Redis errors propagate (the caller answers 503). */
+  async upsert(care4wId: string, body: SubscriberUpsert): Promise<Invalidation> {
+    const previous = await this.store.readEntry(care4wId);
+    await this.store.write(care4wId, body);
+    const what = invalidationFor(previous, body);
+    if (what.dropCachedHa1 || what.removeRegistrations) await this.invalidate(care4wId, what);
+    return what;
+  }
+
+  /**
+   * Deactivates a subscriber. The entry stays (inactive, no HA1) so lookups answer 404 from Redis
+   * without asking web. Kamailio is always told: a repeated delete may be web retrying after a
+   * Kamailio outage, and both RPCs are idempotent.
+   */
+  async deactivate(care4wId: string): Promise<void> {
+    await this.store.write(care4wId, { ha1: null, active: false });
+    await this.invalidate(care4wId, { dropCachedHa1: true, removeRegistrations: true });
+  }
+}

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
+import { startTestRedis, type TestRedis } from "../testing/redis-server.ts";
+import { subscriberKey, SubscriberStore } from "./store.ts";
+
+let redis: TestRedis;
+let store: SubscriberStore;
+const id = "care4w-1000001";
+const ha1 = "0123456789abcdef0123456789abcdef";
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  store = new SubscriberStore(redis.client);
+});
+afterAll(async () => await redis.stop());
+beforeEach(async () => await redis.client.flushall());
+
+test("read is null on a miss and maps the hash otherwise", async () => {
+  expect(await store.read(id)).toBeNull();
+  await store.write(id, { ha1, active: true, displayName: "Ann" });
+  expect(await store.read(id)).toEqual({ ha1, active: true });
+  expect(await redis.client.hget(subscriberKey(id), "name")).toBe("Ann");
+  await store.write(id, { ha1: null, active: false });
+  expect(await store.read(id)).toEqual({ ha1: null, active: false });
+  expect(await redis.client.hget(subscriberKey(id), "name")).toBeNull();
+});
+
+test("a cache fill never overwrites a provisioned entry (provisioning is newer)", async () => {
+  await store.write(id, { ha1, active: false });
+  expect(await store.fillIfAbsent(id, { ha1, active: true }, 30)).toBe(false);
+  expect(await store.fillIfAbsent(id, null, 30)).toBe(false);
+  expect(await store.read(id)).toEqual({ ha1, active: false });
+});
+
+test("negative fills expire; positive fills do not", async () => {
+  expect(await store.fillIfAbsent(id, null, 30)).toBe(true);
+  expect(await store.readEntry(id)).toEqual({ ha1: null, active: false, negative: true });
+  expect(await redis.client.ttl(subscriberKey(id))).toBeGreaterThan(0);
+  await redis.client.del(subscriberKey(id));
+  expect(await store.fillIfAbsent(id, { ha1, active: true }, 30)).toBe(true);
+  expect(await redis.client.ttl(subscriberKey(id))).toBe(-1);
+  expect(await store.readEntry(id)).toEqual({ ha1, active: true, negative: false });
+});

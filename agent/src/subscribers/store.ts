@@ -1,0 +1,83 @@
+/**
+ * Redis layout of the subscriber directory: hash `sub:<care4wId>` with `ha1` ("" when the user has
+ * no long-lived password), `active` ("1" | "0") and optionally `name`. A negative answer from web
+ * is cached as an inactive entry with `neg` = "1" and a short TTL, so unknown-user floods do not
+ * reach web; provisioning replaces such an entry and clears its TTL.
+ */
+import type { Redis } from "ioredis";
+
+/** What the hot path needs about a subscriber. */
+export interface Subscriber {
+  ha1: string | null;
+  active: boolean;
+}
+
+/** A full entry as stored, for provisioning decisions. */
+export interface StoredEntry extends Subscriber {
+  /** True when the entry is a cached "web does not know this user". */
+  negative: boolean;
+}
+
+/** Redis key of a subscriber. */
+export function subscriberKey(care4wId: string): string {
+  return `sub:${care4wId}`;
+}
+
+// Fills the cache only when nothing is there: a provisioning write that lands while a cache-miss
+// fetch is in flight is newer than the fetched answer and must win.
+const FILL_IF_ABSENT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'ha1', ARGV[1], 'active', ARGV[2], 'neg', ARGV[3])
+if tonumber(ARGV[4]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
+return 1`;
+
+/** Typed access to the subscriber hashes. */
+export class SubscriberStore {
+  constructor(private readonly redis: Redis) {}
+
+  /** Hot path: one HMGET. Null when there is no entry at all (a cache miss). */
+  async read(care4wId: string): Promise<Subscriber | null> {
+    const [ha1, active] = await this.redis.hmget(subscriberKey(care4wId), "ha1", "active");
+    if (active === null) return null;
+    return { ha1: ha1 ? ha1 : null, active: active === "1" };
+  }
+
+  /** Whole entry, or null on a miss (provisioning only). */
+  async readEntry(care4wId: string): Promise<StoredEntry | null> {
+    const fields = await this.redis.hgetall(subscriberKey(care4wId));
+    if (fields.active === undefined) return null;
+    return {
+      ha1: fields.ha1 ? fields.ha1 : null,
+      active: fields.active === "1",
+      negative: fields.neg === "1",
+    };
+  }
+
+  /** Authoritative write from provisioning: replaces the entry and drops any TTL. */
+  async write(
+    care4wId: string,
+    value: Subscriber & { displayName?: string },
+  ): Promise<void> {
+    const key = subscriberKey(care4wId);
+    const fields: string[] = ["ha1", value.ha1 ?? "", "active", value.active ? "1" : "0"];
+    if (value.displayName !== undefined) fields.push("name", value.displayName);
+    // DEL then HSET in one transaction: no reader sees a half-written entry, and a negative
+    // entry's TTL does not survive onto a real subscriber.
+    const results = await this.redis.multi().del(key).hset(key, ...fields).exec();
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw failed?.[0] ?? new Error("redis transaction aborted");
+  }
+
+  /** Cache fill from web; returns false when an entry appeared meanwhile. */
+  async fillIfAbsent(
+    care4wId: string,
+    value: Subscriber | null,
+    negativeTtlSeconds: number,
+  ): Promise<boolean> {
+    const args = value
+      ? [value.ha1 ?? "", value.active ? "1" : "0", "0", "0"]
+      : ["", "0", "1", String(negativeTtlSeconds)];
+    const written = await this.redis.eval(FILL_IF_ABSENT, 1, subscriberKey(care4wId), ...args);
+    return written === 1;
+  }
+}
