@@ -4,6 +4,7 @@
  * `N passed, N failed, N skipped` for the whole run. Exits non-zero when anything failed.
  */
 import { ensurePackages } from "./system-packages.ts";
+import { ensureBun } from "./toolchain.ts";
 
 interface Tally {
   passed: number;
@@ -13,7 +14,7 @@ interface Tally {
 
 const tally: Tally = { passed: 0, failed: 0, skipped: 0 };
 const deno = Deno.execPath();
-const env = { NO_COLOR: "1" };
+const env: Record<string, string> = { NO_COLOR: "1" };
 
 /** Runs a command with its output shown live, and returns the output for counting. */
 async function run(
@@ -61,16 +62,32 @@ async function denoTests(label: string, args: string[]) {
   tally.skipped += Number(summary[3] ?? 0);
 }
 
+/** Adds up `bun test`'s `N pass` / `N fail` / `N skip` lines. */
+async function bunTests(label: string, dir: string) {
+  const { ok, text } = await run(label, "bun", ["test", "--cwd", dir]);
+  const count = (word: string) =>
+    Number(text.match(new RegExp(`^\\s*(\\d+) ${word}$`, "m"))?.[1] ?? 0);
+  const passed = count("pass");
+  const failed = count("fail");
+  tally.passed += passed;
+  tally.failed += failed + (!ok && failed === 0 ? 1 : 0);
+  tally.skipped += count("skip") + count("todo");
+}
+
 const started = Date.now();
 const stillMissing = await ensurePackages();
 if (stillMissing.length > 0) console.error(`tests needing ${stillMissing.join(", ")} will fail`);
 
-await check("npm dependencies", deno, ["install"]);
+env.PATH = await ensureBun();
+
+await check("npm dependencies (Deno)", deno, ["install"]);
+await check("npm dependencies (Bun workspace)", "bun", ["install", "--frozen-lockfile"]);
 await check("island build", deno, ["run", "-A", "web/build/build.ts"]);
 await check("format", deno, ["fmt", "--check"]);
 await check("lint", deno, ["lint"]);
 await check("types", deno, ["check", "web", "shared", "tools"]);
 await denoTests("web and shared tests", ["web", "shared"]);
+await bunTests("agent tests", "agent");
 
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 console.log(`\nwhole run took ${minutes} min`);

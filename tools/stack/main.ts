@@ -1,0 +1,64 @@
+/**
+ * `deno task stack`: the local SIP stack on loopback (redis, rtpengine, agent, kamailio and, with
+ * `--web`, the web app in `sip` mode). Stops everything on Ctrl-C or SIGTERM.
+ *
+ * Flags (all optional): --web, --domain=careflow.local, --sip=5060, --ws=8080, --rpc=5071,
+ * --redis=6390, --agent=7070, --ng=2223, --rtp=30000-30199, --web-port=8000, --dir=<log dir>.
+ * Secrets come from SIP_CREDENTIAL_SECRET / INTERNAL_API_SECRET, random ones otherwise.
+ */
+import { parseArgs } from "node:util";
+import { startStack } from "./stack.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    web: { type: "boolean", default: false },
+    domain: { type: "string", default: "careflow.local" },
+    sip: { type: "string", default: "5060" },
+    ws: { type: "string", default: "8080" },
+    rpc: { type: "string", default: "5071" },
+    redis: { type: "string", default: "6390" },
+    agent: { type: "string", default: "7070" },
+    ng: { type: "string", default: "2223" },
+    rtp: { type: "string", default: "30000-30199" },
+    "web-port": { type: "string", default: "8000" },
+    dir: { type: "string" },
+  },
+});
+
+const [rtpMin, rtpMax] = values.rtp.split("-").map(Number);
+const stack = await startStack({
+  verbose: true,
+  web: values.web,
+  sipDomain: values.domain,
+  workDir: values.dir,
+  sipCredentialSecret: Deno.env.get("SIP_CREDENTIAL_SECRET") || undefined,
+  internalApiSecret: Deno.env.get("INTERNAL_API_SECRET") || undefined,
+  ports: {
+    sip: Number(values.sip),
+    ws: Number(values.ws),
+    rpc: Number(values.rpc),
+    redis: Number(values.redis),
+    agent: Number(values.agent),
+    rtpengineNg: Number(values.ng),
+    rtpMin,
+    rtpMax,
+    web: Number(values["web-port"]),
+  },
+});
+
+console.log(`SIP domain  ${stack.sipDomain}`);
+console.log(`logs        ${stack.workDir}`);
+console.log("Ctrl-C stops everything.");
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log("stopping...");
+  await stack.stop();
+  console.log("stopped");
+  Deno.exit(0);
+};
+Deno.addSignalListener("SIGINT", shutdown);
+Deno.addSignalListener("SIGTERM", shutdown);
