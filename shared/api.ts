@@ -55,3 +55,48 @@ export const TokenResponse = z.object({
   iceServers: z.array(IceServer),
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
+
+/** Every final status a call can have. */
+export const CALL_STATUSES = [
+  "completed",
+  "missed",
+  "declined",
+  "cancelled",
+  "unavailable",
+  "failed",
+] as const;
+
+const dateBound = z.string().trim().regex(
+  /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/,
+  "must be a date like 2026-11-21 or an ISO date-time",
+).transform((text) => new Date(text.length === 10 ? `${text}T00:00:00Z` : text)).refine(
+  (date) => !Number.isNaN(date.getTime()),
+  "is not a real date",
+);
+
+/** `GET /api/calls/history` query: paging, filters, newest first. */
+export const HistoryQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100, "is at most 100").default(20),
+  direction: z.enum(["inbound", "outbound"]).optional(),
+  status: z.enum(CALL_STATUSES).optional(),
+  from: dateBound.optional(),
+  /** A date alone includes that whole day. */
+  to: dateBound.optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+}).strict();
+
+/** One call as its party sees it. */
+export const CallView = z.object({
+  id: z.string(),
+  status: z.enum(CALL_STATUSES),
+  direction: z.enum(["inbound", "outbound"]),
+  mode: z.enum(["webrtc", "sip", "twilio"]),
+  /** Whole seconds of conversation. */
+  duration: z.number().int().min(0),
+  otherParty: z.object({ displayName: z.string(), care4wId: z.string() }),
+  startedAt: z.string(),
+  answeredAt: z.string().nullable(),
+  endedAt: z.string(),
+});
+export type CallView = z.infer<typeof CallView>;

@@ -17,6 +17,7 @@ import { originGuard } from "./middleware/origin-guard.ts";
 import { loadSession } from "./middleware/session.ts";
 import { authRoutes } from "./routes/api/auth.ts";
 import { accountRoutes } from "./routes/api/account.ts";
+import { callRoutes } from "./routes/api/calls.ts";
 import { pageRoutes } from "./routes/pages.ts";
 
 /** Everything the app needs from outside, wired explicitly by `main.ts` or a test. */
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       iceServers: () => config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [],
     }),
   );
+  app.route("/api/calls", callRoutes({ store }));
   app.all("/api/*", (c) => {
     throw problem(404, `There is no API endpoint ${c.req.method} ${c.req.path}.`);
   });

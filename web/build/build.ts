@@ -50,9 +50,11 @@ function manifestPlugin(): esbuild.Plugin {
         for (const [file, output] of Object.entries(result.metafile.outputs)) {
           if (!output.entryPoint) continue;
           const url = "/static/build/" + file.split("/").pop();
+          // Lazily imported modules (call engines) are entry points to esbuild too; only the
+          // boot module and the islands belong in the manifest.
           const name = file.split("/").pop()!.replace(/-[A-Z0-9]+\.js$/, "");
           if (name === "boot") manifest.boot = url;
-          else manifest.islands[name.replace(/^island-/, "")] = url;
+          else if (name.startsWith("island-")) manifest.islands[name.slice(7)] = url;
         }
         Deno.writeTextFileSync(MANIFEST_PATH, JSON.stringify(manifest, null, 2));
       });

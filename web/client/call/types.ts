@@ -1,0 +1,86 @@
+/**
+ * The one call-engine interface behind the dialer. The `webrtc` engine (peer-to-peer through
+ * web's signaling) implements it now; `sip` (sip.js to Kamailio) and `twilio` (Voice SDK) follow
+ * the same shape, each loaded as its own chunk only when the server's mode asks for it.
+ */
+
+export type CallMode = "webrtc" | "sip" | "twilio";
+
+/**
+ * - `calling`: invite sent, nobody rings yet; `ringing`: the other side rings (outgoing);
+ * - `incoming`: we ring; `connecting`: answered, media being set up;
+ * - `connected`: audio flows; `reconnecting`: the media path broke and is being restored;
+ * - `ended`: see `endReason`, shown briefly before going back to `idle`.
+ */
+export type CallPhase =
+  | "idle"
+  | "calling"
+  | "ringing"
+  | "incoming"
+  | "connecting"
+  | "connected"
+  | "reconnecting"
+  | "ended";
+
+export type Quality = "good" | "fair" | "poor";
+
+export interface Party {
+  care4wId: string;
+  displayName: string;
+}
+
+export interface CallSnapshot {
+  phase: CallPhase;
+  callId: string | null;
+  direction: "outbound" | "inbound" | null;
+  remote: Party | null;
+  /** When audio first connected (ms since epoch), for the call timer. */
+  connectedAt: number | null;
+  muted: boolean;
+  /** We put the call on hold. */
+  held: boolean;
+  /** The other side put the call on hold. */
+  remoteHeld: boolean;
+  quality: Quality | null;
+  /** Why the last call ended, in words a care worker understands. */
+  endReason: string | null;
+  /** Whether this tab can place and receive calls right now. */
+  ready: boolean;
+  /** A problem with the phone itself (microphone refused, server unreachable). */
+  problem: string | null;
+}
+
+export const IDLE: CallSnapshot = {
+  phase: "idle",
+  callId: null,
+  direction: null,
+  remote: null,
+  connectedAt: null,
+  muted: false,
+  held: false,
+  remoteHeld: false,
+  quality: null,
+  endReason: null,
+  ready: false,
+  problem: null,
+};
+
+export interface CallEngine {
+  readonly mode: CallMode;
+  /** Connects (signaling or registration); the phone can ring after this. */
+  start(): void;
+  /** Places a call to a CareFlow ID (or, in sip/twilio modes, a phone number). */
+  call(target: string): Promise<void>;
+  answer(): Promise<void>;
+  decline(): void;
+  /** Withdraws an outgoing call that has not been answered. */
+  cancel(): void;
+  hangup(): void;
+  setMuted(muted: boolean): void;
+  setHeld(held: boolean): void;
+  sendDtmf(tones: string): void;
+  /** Called with a new snapshot on every change (and once at once). Returns an unsubscribe. */
+  subscribe(listener: (snapshot: CallSnapshot) => void): () => void;
+  /** Ends any call, releases devices and disconnects. */
+  stop(): void;
+}

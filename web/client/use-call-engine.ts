@@ -1,0 +1,44 @@
+import { type Signal, useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import type { TokenResponse } from "../../shared/api.ts";
+import { loadEngine } from "./call/load.ts";
+import { type CallEngine, type CallSnapshot, IDLE } from "./call/types.ts";
+
+/**
+ * Starts this tab's phone: asks the server which calling mode applies, loads that engine's
+ * chunk, and mirrors its state into a signal. The engine stops when the island unmounts.
+ */
+export function useCallEngine(): {
+  call: Signal<CallSnapshot>;
+  engine: { current: CallEngine | null };
+} {
+  const call = useSignal<CallSnapshot>(IDLE);
+  const engine = useRef<CallEngine | null>(null);
+  useEffect(() => {
+    let stopped = false;
+    let unsubscribe = () => {};
+    (async () => {
+      try {
+        const response = await fetch("/api/token");
+        if (!response.ok) throw new Error(`token ${response.status}`);
+        // Our own server's answer; zod stays out of the browser bundle (it would triple it).
+        const loaded = await loadEngine(await response.json() as TokenResponse);
+        if (stopped) return;
+        engine.current = loaded;
+        unsubscribe = loaded.subscribe((snapshot) => (call.value = snapshot));
+        loaded.start();
+      } catch {
+        call.value = { ...IDLE, problem: "Calling is unavailable right now. Reload to retry." };
+      }
+    })();
+    const stop = () => engine.current?.stop();
+    addEventListener("pagehide", stop);
+    return () => {
+      stopped = true;
+      removeEventListener("pagehide", stop);
+      unsubscribe();
+      stop();
+    };
+  }, []);
+  return { call, engine };
+}

@@ -1,0 +1,81 @@
+import { useState } from "preact/hooks";
+import type { CallEngine, CallSnapshot } from "../../client/call/types.ts";
+import { Keypad } from "../Keypad.tsx";
+import { CallTimer, QualityBadge, statusText } from "./CallStatus.tsx";
+
+/** The call in progress: who, how long, how it sounds, and its controls. */
+export function InCall(props: { call: CallSnapshot; engine: CallEngine }) {
+  const { call, engine } = props;
+  const [keypad, setKeypad] = useState(false);
+  const live = call.phase === "connected" || call.phase === "reconnecting";
+  return (
+    <section class={`in-call phase-${call.phase}`} aria-label="Current call">
+      <p class="party">
+        <strong>{call.remote?.displayName}</strong>
+        <span class="party-id">{call.remote?.care4wId}</span>
+      </p>
+      <p class="status" data-testid="call-status" role="status" aria-live="polite">
+        {statusText(call)}
+      </p>
+      <p class="meta">
+        {call.connectedAt && <CallTimer since={call.connectedAt} />}
+        <QualityBadge quality={call.quality} />
+      </p>
+      {live && (
+        <div class="controls" role="group" aria-label="Call controls">
+          <button
+            type="button"
+            class="control"
+            aria-pressed={call.muted}
+            onClick={() => engine.setMuted(!call.muted)}
+          >
+            Mute
+          </button>
+          <button
+            type="button"
+            class="control"
+            aria-pressed={call.held}
+            onClick={() => engine.setHeld(!call.held)}
+          >
+            Hold
+          </button>
+          <button
+            type="button"
+            class="control"
+            aria-pressed={keypad}
+            aria-expanded={keypad}
+            onClick={() => setKeypad(!keypad)}
+          >
+            Keypad
+          </button>
+        </div>
+      )}
+      {live && keypad && <Keypad label="Send tones" onPress={(key) => engine.sendDtmf(key)} />}
+      <button type="button" class="button danger hangup" onClick={() => engine.hangup()}>
+        Hang up
+      </button>
+    </section>
+  );
+}
+
+/** The ringing prompt: caller's name and CareFlow ID, Answer and Decline. */
+export function IncomingCall(props: { call: CallSnapshot; engine: CallEngine }) {
+  const { call, engine } = props;
+  return (
+    <section class="incoming" role="alertdialog" aria-labelledby="incoming-title">
+      <p id="incoming-title" class="status" data-testid="call-status">Incoming call</p>
+      <p class="party">
+        <strong data-testid="caller-name">{call.remote?.displayName}</strong>
+        <span class="party-id" data-testid="caller-id">{call.remote?.care4wId}</span>
+      </p>
+      <div class="answer-row">
+        <button type="button" class="button answer" onClick={() => void engine.answer()}>
+          Answer
+        </button>
+        <button type="button" class="button danger" onClick={() => engine.decline()}>
+          Decline
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,66 @@
+import { Hono } from "hono";
+import { type CallView, HistoryQuery } from "../../../shared/api.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { problem } from "../../http/problem.ts";
+import { readQuery } from "../../http/validate.ts";
+import { requireUser } from "../../middleware/session.ts";
+import type { CallRecord, Store } from "../../store/types.ts";
+
+/** A call record as one of its parties sees it. */
+export function callView(call: CallRecord, userId: string): CallView {
+  const outbound = call.callerUserId === userId;
+  return {
+    id: call.id,
+    status: call.status,
+    direction: outbound ? "outbound" : "inbound",
+    mode: call.mode,
+    duration: call.durationSeconds,
+    otherParty: outbound
+      ? { displayName: call.calleeName, care4wId: call.calleeCare4wId }
+      : { displayName: call.callerName, care4wId: call.callerCare4wId },
+    startedAt: call.startedAt.toISOString(),
+    answeredAt: call.answeredAt?.toISOString() ?? null,
+    endedAt: call.endedAt.toISOString(),
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+/** `/api/calls/*`: a user's own call history; other people's calls do not exist for them. */
+export function callRoutes(deps: { store: Store }): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get("/history", requireUser, async (c) => {
+    const query = readQuery(c, HistoryQuery);
+    const user = c.get("user")!;
+    const rawTo = c.req.query("to")?.trim();
+    // A bare date as `to` means "up to the end of that day".
+    const to = query.to && rawTo?.length === 10 ? new Date(query.to.getTime() + DAY_MS) : query.to;
+    if (query.from && to && query.from >= to) {
+      throw problem(400, "`from` must be before `to`.", {
+        errors: [{ field: "from", message: "must be before to" }],
+      });
+    }
+    const { calls, total } = await deps.store.listCallsForUser(user.id, { ...query, to });
+    c.header("cache-control", "private, no-store");
+    return c.json({
+      calls: calls.map((call) => callView(call, user.id)),
+      pagination: {
+        page: query.page,
+        limit: query.limit,
+        total,
+        totalPages: Math.ceil(total / query.limit),
+      },
+    });
+  });
+
+  app.get("/:id{[A-Za-z0-9-]{1,64}}", requireUser, async (c) => {
+    const user = c.get("user")!;
+    const call = await deps.store.getCallForUser(c.req.param("id"), user.id);
+    if (!call) throw problem(404, "There is no such call in your history.");
+    c.header("cache-control", "private, no-store");
+    return c.json({ call: callView(call, user.id) });
+  });
+
+  return app;
+}
