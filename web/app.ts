@@ -18,6 +18,9 @@ import { loadSession } from "./middleware/session.ts";
 import { authRoutes } from "./routes/api/auth.ts";
 import { accountRoutes } from "./routes/api/account.ts";
 import { callRoutes } from "./routes/api/calls.ts";
+import { signalRoutes } from "./routes/api/signal.ts";
+import type { CallService } from "./calls/service.ts";
+import { iceServersFor } from "./calls/ice-servers.ts";
 import { pageRoutes } from "./routes/pages.ts";
 
 /** Everything the app needs from outside, wired explicitly by `main.ts` or a test. */
@@ -28,6 +31,8 @@ export interface AppDeps {
   manifest: ManifestSource;
   passwords: PasswordHasher;
   firebase?: FirebaseVerifier;
+  /** Browser-to-browser calls (webrtc mode): relays signaling, writes call records. */
+  calls: CallService;
   now?: () => Date;
 }
 
@@ -74,10 +79,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     accountRoutes({
       store,
       callMode: config.callMode,
-      iceServers: () => config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [],
+      iceServers: (care4wId) => iceServersFor(config, care4wId),
     }),
   );
   app.route("/api/calls", callRoutes({ store }));
+  app.route("/api/signal", signalRoutes({ calls: deps.calls, logger }));
   app.all("/api/*", (c) => {
     throw problem(404, `There is no API endpoint ${c.req.method} ${c.req.path}.`);
   });

@@ -24,7 +24,22 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
+  TURN_URLS: commaList.pipe(
+    z.array(z.string().regex(/^turns?:/, "must start with turn: or turns:")),
+  ).default([]),
+  TURN_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  RING_TIMEOUT_SECONDS: z.coerce.number().min(0.5).max(300).default(45),
+  CALL_GRACE_SECONDS: z.coerce.number().min(0.5).max(300).default(10),
+  MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  CALL_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(100),
+}).refine((env) => env.TURN_URLS.length === 0 || env.TURN_SECRET, {
+  message: "is required when TURN_URLS is set",
+  path: ["TURN_SECRET"],
 });
+
+const KNOWN = new Set(Object.keys(EnvSchema.shape));
 
 /** The validated configuration, read once at start-up. */
 export interface Config {
@@ -39,6 +54,14 @@ export interface Config {
   sessionTtlMinutes: number;
   logLevel: "debug" | "info" | "warn" | "error";
   login: { maxFailures: number; windowMinutes: number };
+  redisUrl: string | undefined;
+  turn: { urls: string[]; secret: string; ttlSeconds: number } | undefined;
+  calls: {
+    ringTimeoutMs: number;
+    graceMs: number;
+    maxConcurrentCalls: number;
+    maxAttemptsPerMinute: number;
+  };
 }
 
 /** A configuration problem, worded for the person starting the server. */
@@ -78,5 +101,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionTtlMinutes: e.SESSION_TTL_MINUTES,
     logLevel: e.LOG_LEVEL,
     login: { maxFailures: e.LOGIN_MAX_FAILURES, windowMinutes: e.LOGIN_WINDOW_MINUTES },
+    redisUrl: e.REDIS_URL,
+    turn: e.TURN_URLS.length > 0 && e.TURN_SECRET
+      ? { urls: e.TURN_URLS, secret: e.TURN_SECRET, ttlSeconds: e.TURN_TTL_SECONDS }
+      : undefined,
+    calls: {
+      ringTimeoutMs: Math.round(e.RING_TIMEOUT_SECONDS * 1000),
+      graceMs: Math.round(e.CALL_GRACE_SECONDS * 1000),
+      maxConcurrentCalls: e.MAX_CONCURRENT_CALLS,
+      maxAttemptsPerMinute: e.CALL_ATTEMPTS_PER_MINUTE,
+    },
   };
 }

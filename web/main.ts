@@ -5,6 +5,9 @@ import { manifestSource } from "./build/manifest.ts";
 import { openStore } from "./store/mod.ts";
 import { argon2Hasher } from "./auth/passwords.ts";
 import { createFirebaseVerifier } from "./auth/firebase.ts";
+import { createMemoryHub } from "./signal/memory-hub.ts";
+import { createRedisHub } from "./signal/redis-hub.ts";
+import { callServiceForApp } from "./calls/for-app.ts";
 
 /** Starts CareFlow's web app from the environment. A bad configuration exits with a message. */
 async function main(): Promise<void> {
@@ -20,12 +23,16 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const store = await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
+  // Several web instances share calls through Redis; one instance needs nothing but itself.
+  const hub = config.redisUrl ? await createRedisHub({ url: config.redisUrl }) : createMemoryHub();
+  const calls = callServiceForApp({ store, hub, config, logger });
   const app = createApp({
     config,
     store,
     logger,
     manifest: manifestSource({ watch: Deno.env.get("CAREFLOW_DEV") === "1" }),
     passwords: argon2Hasher(),
+    calls,
     firebase: config.firebase
       ? createFirebaseVerifier(config.firebase.projectId, config.firebase.jwksUrl)
       : undefined,
@@ -40,11 +47,14 @@ async function main(): Promise<void> {
         store: config.mongodbUri ? "mongodb" : "sqlite",
         dataDir: config.dataDir,
         mode: config.callMode,
+        hub: config.redisUrl ? "redis" : "memory",
       });
     },
   }, app.fetch);
   const shutdown = async () => {
+    await calls.close();
     await server.shutdown();
+    await hub.close();
     await store.close();
     Deno.exit(0);
   };

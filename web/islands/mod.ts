@@ -4,9 +4,11 @@
  */
 import { defineIsland } from "../render/island.ts";
 import AuthFormComponent from "./AuthForm.tsx";
+import CallHistoryComponent from "./CallHistory.tsx";
 import CopyButtonComponent from "./CopyButton.tsx";
 import DialerComponent from "./Dialer.tsx";
 
 export const AuthForm = defineIsland("AuthForm", AuthFormComponent);
+export const CallHistory = defineIsland("CallHistory", CallHistoryComponent);
 export const CopyButton = defineIsland("CopyButton", CopyButtonComponent);
 export const Dialer = defineIsland("Dialer", DialerComponent);

@@ -1,16 +1,14 @@
 import { AppShell, EmptyState, type Section } from "../components/AppShell.tsx";
-import { Dialer } from "../islands/mod.ts";
+import { CallHistory, Dialer } from "../islands/mod.ts";
 import type { User } from "../store/types.ts";
 
 /** What each dashboard section shows; sections not built yet show an honest empty state. */
-export function DashboardPage(props: { user: User; section: Section }) {
+export function DashboardPage(props: { user: User; section: Section; dial?: string }) {
   const { user, section } = props;
   return (
     <AppShell user={user} current={section}>
-      {section === "dialer" && <Dialer />}
-      {section === "history" && (
-        <EmptyState title="History">No calls yet. Calls you make and take appear here.</EmptyState>
-      )}
+      {section === "dialer" && <Dialer initialValue={props.dial} />}
+      {section === "history" && <CallHistory />}
       {section === "recordings" && (
         <EmptyState title="Recordings">
           No recordings yet. Recorded calls and voicemail appear here, for you only.

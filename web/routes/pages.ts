@@ -11,6 +11,7 @@ import type { Section } from "../components/AppShell.tsx";
 import { LandingPage } from "./index.tsx";
 import { LoginPage, SignupPage } from "./auth-pages.tsx";
 import { DashboardPage } from "./dashboard.tsx";
+import { classifyDialTarget } from "../../shared/dial-target.ts";
 
 const SECTIONS: Record<string, Section> = {
   "": "dialer",
@@ -45,7 +46,14 @@ export function pageRoutes(deps: { manifest: ManifestSource; sessions: SessionSe
     const section = SECTIONS[c.req.param("section") ?? ""];
     if (!section) return c.notFound();
     const title = section[0].toUpperCase() + section.slice(1);
-    return page(c, title, h(DashboardPage, { user, section }));
+    // "Call back" links prefill the dialer; only a well-formed CareFlow ID or number is kept.
+    const target = classifyDialTarget(c.req.query("dial") ?? "");
+    const dial = target.kind === "care4w"
+      ? target.care4wId
+      : target.kind === "phone"
+      ? target.e164
+      : undefined;
+    return page(c, title, h(DashboardPage, { user, section, dial }));
   });
 
   // A plain form post, so signing out works even before any script has loaded.

@@ -2,6 +2,8 @@ import { type AppDeps, createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { argon2Hasher } from "../auth/passwords.ts";
+import { createMemoryHub } from "../signal/memory-hub.ts";
+import { callServiceForApp } from "../calls/for-app.ts";
 import { openSqliteStore } from "../store/sqlite.ts";
 import type { Manifest } from "../build/manifest.ts";
 
@@ -10,6 +12,7 @@ export const TEST_MANIFEST: Manifest = {
   boot: "/static/build/boot-TEST.js",
   islands: {
     AuthForm: "/static/build/island-AuthForm-TEST.js",
+    CallHistory: "/static/build/island-CallHistory-TEST.js",
     CopyButton: "/static/build/island-CopyButton-TEST.js",
     Dialer: "/static/build/island-Dialer-TEST.js",
   },
@@ -34,12 +37,17 @@ export function createTestApp(
   overrides: Partial<AppDeps> = {},
 ): TestApp {
   const logs: string[] = [];
+  const config = loadConfig({ DATA_DIR: "/nonexistent", ...env });
+  const store = overrides.store ?? openSqliteStore(":memory:");
+  const logger = createLogger("debug", (line) => logs.push(line));
+  const hub = createMemoryHub();
   const deps: AppDeps = {
-    config: loadConfig({ DATA_DIR: "/nonexistent", ...env }),
-    store: openSqliteStore(":memory:"),
-    logger: createLogger("debug", (line) => logs.push(line)),
+    config,
+    store,
+    logger,
     manifest: () => TEST_MANIFEST,
     passwords: argon2Hasher({ memoryCost: 1024 }),
+    calls: callServiceForApp({ store, hub, config, logger }),
     ...overrides,
   };
   const app = createApp(deps);
@@ -55,7 +63,11 @@ export function createTestApp(
       if (response.status !== 201) throw new Error(`signup failed: ${await response.text()}`);
       return sessionCookie(response);
     },
-    close: () => deps.store.close(),
+    async close() {
+      await deps.calls.close();
+      await hub.close();
+      await deps.store.close();
+    },
   };
 }
 

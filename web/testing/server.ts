@@ -2,6 +2,8 @@ import { createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { argon2Hasher } from "../auth/passwords.ts";
+import { createMemoryHub } from "../signal/memory-hub.ts";
+import { callServiceForApp } from "../calls/for-app.ts";
 import { openStore } from "../store/mod.ts";
 import { manifestSource } from "../build/manifest.ts";
 
@@ -18,10 +20,14 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const dataDir = await Deno.makeTempDir({ prefix: "careflow-test-" });
   const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn", ...env });
   const store = await openStore({ dataDir: config.dataDir });
+  const logger = createLogger(config.logLevel);
+  const hub = createMemoryHub();
+  const calls = callServiceForApp({ store, hub, config, logger });
   const app = createApp({
     config,
     store,
-    logger: createLogger(config.logLevel),
+    logger,
+    calls,
     manifest: manifestSource({ watch: false }),
     passwords: argon2Hasher({ memoryCost: 4096 }),
   });
@@ -29,7 +35,9 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     async close() {
+      await calls.close();
       await server.shutdown();
+      await hub.close();
       await store.close();
       await Deno.remove(dataDir, { recursive: true });
     },

@@ -1,0 +1,79 @@
+/** Types shared by the call service's parts; `service.ts` re-exports the public ones. */
+import type { ServerMessage } from "../../shared/signal.ts";
+import type { Hub, Unregister } from "../signal/hub.ts";
+import type { CallRecord } from "../store/types.ts";
+import type { CallMessage, CallState, Sender } from "./call-state.ts";
+import type { Clock, Timer } from "./clock.ts";
+import type { CallUser } from "./rules.ts";
+
+/** What the call service needs from the app. */
+export interface CallServiceOptions {
+  hub: Hub;
+  /** Persists a finished call (wire to `store.insertCall`, which ignores a repeated id). */
+  recordCall(record: CallRecord): Promise<unknown> | unknown;
+  /** Finds an active user by CareFlow ID; null when there is none. */
+  lookupUser(care4wId: string): Promise<CallUser | null> | CallUser | null;
+  clock?: Clock;
+  /** Unanswered calls end as missed after this long (default 45 s). */
+  ringTimeoutMs?: number;
+  /** A vanished tab ends its call after this long unless it reconnects (default 10 s). */
+  graceMs?: number;
+  /** Concurrent calls this instance will hold (default 1000). */
+  maxConcurrentCalls?: number;
+  /** Call attempts per user per minute (default 100). */
+  maxAttemptsPerMinute?: number;
+  /** Reports failures that have no caller to return to (hub or store errors in timers). */
+  onError?(error: unknown): void;
+}
+
+/** The entry points of the WebSocket route. */
+export interface CallService {
+  /**
+   * A tab's socket opened. Frames for it go to `send`. Resolves once it can receive calls (it is
+   * then sent a `presence` frame). Reusing the id of a tab that vanished less than `graceMs` ago,
+   * for the same user, resumes its calls. Rejects when the hub cannot register the tab.
+   */
+  connect(
+    user: CallUser,
+    connectionId: string,
+    send: (frame: ServerMessage) => void,
+  ): Promise<void>;
+  /** A frame arrived from the tab (text, or already-parsed JSON). Never throws. */
+  receive(connectionId: string, raw: unknown): Promise<void>;
+  /** The tab's socket closed. */
+  disconnect(connectionId: string): Promise<void>;
+  /** Calls whose state this instance holds. */
+  activeCalls(): number;
+  /** Resolves when no message or timer work is in progress (for tests). */
+  settled(): Promise<void>;
+  /** Ends every call held here (recorded as after a lost connection) and drops all tabs. */
+  close(): Promise<void>;
+}
+
+/** Hub messages for a call's owner, sent by the instance a callee tab is connected to. */
+export type Envelope =
+  | { kind: "message"; sender: Sender; message: CallMessage }
+  | { kind: "lost"; sender: Sender; at: number }
+  | { kind: "back"; sender: Sender };
+
+export interface Tab {
+  user: CallUser;
+  send: (frame: ServerMessage) => void;
+  registration: Promise<Unregister>;
+  /** Calls this tab took part in recently, to report its disappearance to their owners. */
+  calls: Set<string>;
+}
+
+export interface OwnedCall {
+  state: CallState;
+  ringTimer?: Timer;
+  graceTimers: Map<string, Timer>;
+  registrations: Promise<Unregister>[];
+}
+
+/** Hub address of a call's owning instance. */
+export const callAddress = (callId: string) => `call:${callId}`;
+/** Hub address that is online while the user is a party to a call. */
+export const busyAddress = (userId: string) => `busy:${userId}`;
+/** A tab is in at most one call at a time; a few more covers calls ending unseen. */
+export const TRACKED_CALLS_PER_TAB = 8;

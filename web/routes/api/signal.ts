@@ -1,0 +1,54 @@
+import { Hono } from "hono";
+import { upgradeWebSocket } from "hono/deno";
+import type { AppEnv } from "../../http/env.ts";
+import { requireUser } from "../../middleware/session.ts";
+import type { CallService } from "../../calls/service.ts";
+import type { Logger } from "../../log.ts";
+
+const TAB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * `GET /api/signal`: one WebSocket per tab. The session cookie authenticates it (the origin
+ * guard has already refused foreign origins); every frame goes to the call service, which
+ * validates it and decides what to relay.
+ */
+export function signalRoutes(deps: { calls: CallService; logger: Logger }): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  // Connection ids live on this instance only; a reused tab id (a duplicated browser tab copies
+  // sessionStorage) gets a fresh one instead of stealing the other tab's calls.
+  const live = new Set<string>();
+
+  app.get(
+    "/",
+    requireUser,
+    upgradeWebSocket((c) => {
+      const user = c.get("user")!;
+      const requested = c.req.query("tab") ?? "";
+      const connectionId = TAB_ID.test(requested) && !live.has(requested)
+        ? requested
+        : crypto.randomUUID();
+      const callUser = { userId: user.id, care4wId: user.care4wId, displayName: user.displayName };
+      return {
+        onOpen(_event, socket) {
+          live.add(connectionId);
+          const send = (frame: unknown) => {
+            if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+          };
+          deps.calls.connect(callUser, connectionId, send).catch(() => {
+            deps.logger.warn("signal connect failed", { userId: user.id });
+            socket.close(1011, "signaling unavailable");
+          });
+        },
+        onMessage(event) {
+          const data = typeof event.data === "string" ? event.data : "";
+          void deps.calls.receive(connectionId, data);
+        },
+        onClose() {
+          live.delete(connectionId);
+          void deps.calls.disconnect(connectionId);
+        },
+      };
+    }),
+  );
+  return app;
+}

@@ -1,0 +1,77 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+
+/** A signed-in user with the dashboard open in their own browser context. */
+export interface PhoneUser {
+  context: BrowserContext;
+  page: Page;
+  care4wId: string;
+  name: string;
+}
+
+/**
+ * Test instrumentation injected before page scripts: keeps every RTCPeerConnection the page
+ * makes, so a test can read getStats() and prove that audio bytes really arrive.
+ */
+const TRACK_PEERS = `(() => {
+  const Native = window.RTCPeerConnection;
+  window.__peers = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) { super(...args); window.__peers.push(this); }
+  };
+})()`;
+
+/** Signs up through the API in a fresh context and opens the phone (the dialer page). */
+export async function openPhone(browser: Browser, base: string, name: string): Promise<PhoneUser> {
+  const context = await browser.newContext();
+  await context.addInitScript(TRACK_PEERS);
+  const email = `${name.toLowerCase().replace(/\W/g, "")}-${crypto.randomUUID()}@example.org`;
+  const response = await context.request.post(`${base}/api/auth/signup`, {
+    data: { email, password: "a long enough password", displayName: name },
+  });
+  if (response.status() !== 201) throw new Error(`signup: ${await response.text()}`);
+  const { user } = await response.json();
+  const page = await context.newPage();
+  await page.goto(`${base}/dashboard`);
+  await waitForStatus(page, "Ready");
+  return { context, page, care4wId: user.care4wId, name };
+}
+
+/** Waits until the call status line reads `text` (exactly, or matching a RegExp). */
+export async function waitForStatus(page: Page, text: string | RegExp, timeout = 10_000) {
+  await page.getByTestId("call-status").filter({ hasText: text }).first().waitFor({ timeout });
+}
+
+/** Types a CareFlow ID, waits for the callee's name, and presses Call. */
+export async function dial(caller: PhoneUser, callee: PhoneUser): Promise<void> {
+  await caller.page.getByLabel("Number or CareFlow ID").fill(callee.care4wId);
+  await caller.page.getByTestId("callee-name").filter({ hasText: callee.name }).waitFor();
+  await caller.page.getByRole("button", { name: "Call", exact: true }).click();
+}
+
+/** Audio bytes received so far by the page's newest peer connection. */
+export async function inboundAudioBytes(page: Page): Promise<number> {
+  return await page.evaluate(async () => {
+    // deno-lint-ignore no-explicit-any
+    const peers = (globalThis as any).__peers as RTCPeerConnection[];
+    const peer = peers.at(-1);
+    if (!peer) return 0;
+    let bytes = 0;
+    (await peer.getStats()).forEach((stat) => {
+      if (stat.type === "inbound-rtp" && stat.kind === "audio") bytes += stat.bytesReceived ?? 0;
+    });
+    return bytes;
+  });
+}
+
+/** The user's call history through the API, as their browser would fetch it. */
+export async function history(user: PhoneUser, base: string) {
+  const response = await user.context.request.get(`${base}/api/calls/history`);
+  return (await response.json()) as {
+    calls: {
+      status: string;
+      duration: number;
+      direction: string;
+      otherParty: { care4wId: string };
+    }[];
+  };
+}
