@@ -150,3 +150,9 @@ Deno.test("a failing store is reported, not thrown at the tab", async () => {
   assert.deepEqual(codes(b1.take()), ["hangup"]);
   assert.equal(errors.length, 1);
 });
+
+Deno.test("an open connection id cannot be taken over", async () => {
+  const { service } = setup();
+  await openTab(service, ann, "tab-1");
+  await assert.rejects(openTab(service, cat, "tab-1"), /already open/);
+});

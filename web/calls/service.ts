@@ -242,6 +242,8 @@ export function createCallService(options: CallServiceOptions): CallService {
 
   return {
     async connect(user, connectionId, send) {
+      // A live id is never taken over: that would hand one tab's frames to another.
+      if (tabs.has(connectionId)) throw new Error(`connection ${connectionId} is already open`);
       const tab: Tab = {
         user,
         send,

@@ -31,7 +31,9 @@ export interface CallService {
   /**
    * A tab's socket opened. Frames for it go to `send`. Resolves once it can receive calls (it is
    * then sent a `presence` frame). Reusing the id of a tab that vanished less than `graceMs` ago,
-   * for the same user, resumes its calls. Rejects when the hub cannot register the tab.
+   * for the same user, resumes its calls. Rejects when the hub cannot register the tab or the id
+   * is already open. Ids must be unguessable (a client-chosen tab UUID is fine; prefixing it with
+   * the user id keeps one user from ever naming another user's tab on another instance).
    */
   connect(
     user: CallUser,

@@ -10,7 +10,7 @@ import {
 } from "../testing/phone-kit.ts";
 
 /** Polls until `check` passes (audio counters move in real time). */
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error("condition not reached in time");

@@ -37,7 +37,7 @@ export async function openPhone(browser: Browser, base: string, name: string): P
 }
 
 /** Waits until the call status line reads `text` (exactly, or matching a RegExp). */
-export async function waitForStatus(page: Page, text: string | RegExp, timeout = 10_000) {
+export async function waitForStatus(page: Page, text: string | RegExp, timeout = 20_000) {
   await page.getByTestId("call-status").filter({ hasText: text }).first().waitFor({ timeout });
 }
 

@@ -24,9 +24,12 @@ export function signalRoutes(deps: { calls: CallService; logger: Logger }): Hono
     upgradeWebSocket((c) => {
       const user = c.get("user")!;
       const requested = c.req.query("tab") ?? "";
-      const connectionId = TAB_ID.test(requested) && !live.has(requested)
-        ? requested
-        : crypto.randomUUID();
+      // Namespaced by user, so knowing another person's tab id never lets anyone take it over,
+      // on this instance or another.
+      const wanted = `${user.id}.${requested}`;
+      const connectionId = TAB_ID.test(requested) && !live.has(wanted)
+        ? wanted
+        : `${user.id}.${crypto.randomUUID()}`;
       const callUser = { userId: user.id, care4wId: user.care4wId, displayName: user.displayName };
       return {
         onOpen(_event, socket) {
