@@ -6,9 +6,10 @@
  *   deno run -A bench/signaling/main.ts [--pairs 50] [--seconds 5] [--hub both|memory|redis]
  *   deno run -A bench/signaling/main.ts --url ws://127.0.0.1:8000/api/signal --cookies FILE
  *
- * Without --url it starts its own servers on 127.0.0.1: the memory hub (one instance) and the
- * Redis hub (a redis-server it starts and stops, two instances, callers on one and callees on the
- * other, so every call crosses instances). With --url it drives a running CareFlow server: FILE
+ * Without --url it starts real CareFlow web instances on 127.0.0.1 (the app, sessions, the
+ * /api/signal route, call records in SQLite) and signs up one user per tab: the memory hub (one
+ * instance) and the Redis hub (a redis-server it starts and stops, two instances, callers on one
+ * and callees on the other, so every call crosses instances). Both run back to back in one go. With --url it drives a running CareFlow server: FILE
  * holds one session cookie per line (`name=value`), lines 2k and 2k+1 being caller and callee of
  * pair k; the server's per-user attempt limit (100/min) then caps each pair at ~1.6 calls/s.
  */
@@ -16,7 +17,7 @@ import { createMemoryHub } from "../../web/signal/memory-hub.ts";
 import { createRedisHub } from "../../web/signal/redis-hub.ts";
 import { startTestRedis } from "../../web/signal/redis-test-server.ts";
 import { type BenchTab, callCycle, openBenchTab, percentile } from "./client.ts";
-import { startBenchServer } from "./server.ts";
+import { startBenchCluster } from "./server.ts";
 
 function option(name: string, fallback: string): string {
   const at = Deno.args.indexOf(`--${name}`);
@@ -51,11 +52,14 @@ async function run(label: string, tabs: [BenchTab, BenchTab][]): Promise<string>
     `p99 ${ms(percentile(latencies, 99))} ms, ${errors} failed cycles`;
 }
 
-async function openPairs(callerUrl: (n: number) => string, calleeUrl: (n: number) => string) {
+async function openPairs(callerUrl: string, calleeUrl: string, cookies: string[]) {
   const tabs: [BenchTab, BenchTab][] = [];
   for (let k = 0; k < pairs; k++) {
     tabs.push(
-      await Promise.all([openBenchTab(callerUrl(2 * k)), openBenchTab(calleeUrl(2 * k + 1))]),
+      await Promise.all([
+        openBenchTab(callerUrl, { cookie: cookies[2 * k] }),
+        openBenchTab(calleeUrl, { cookie: cookies[2 * k + 1] }),
+      ]),
     );
   }
   return tabs;
@@ -65,11 +69,12 @@ const closeAll = (tabs: [BenchTab, BenchTab][]) => Promise.all(tabs.flat().map((
 
 async function benchMemory() {
   const hub = createMemoryHub();
-  const server = startBenchServer(hub);
-  const tabs = await openPairs((n) => `${server.url}?user=${n}`, (n) => `${server.url}?user=${n}`);
-  console.log(await run("memory hub", tabs));
+  const cluster = await startBenchCluster([hub], pairs * 2);
+  const [url] = cluster.urls;
+  const tabs = await openPairs(url, url, cluster.cookies);
+  console.log(await run("memory hub, 1 instance", tabs));
   await closeAll(tabs);
-  await server.close();
+  await cluster.close();
   await hub.close();
 }
 
@@ -77,11 +82,12 @@ async function benchRedis() {
   const redis = await startTestRedis();
   try {
     const hubs = await Promise.all([0, 1].map(() => createRedisHub({ url: redis.url })));
-    const [a, b] = hubs.map((hub) => startBenchServer(hub));
-    const tabs = await openPairs((n) => `${a.url}?user=${n}`, (n) => `${b.url}?user=${n}`);
+    const cluster = await startBenchCluster(hubs, pairs * 2);
+    const [a, b] = cluster.urls;
+    const tabs = await openPairs(a, b, cluster.cookies);
     console.log(await run("redis hub, 2 instances", tabs));
     await closeAll(tabs);
-    await Promise.all([a.close(), b.close()]);
+    await cluster.close();
     await Promise.all(hubs.map((hub) => hub.close()));
   } finally {
     await redis.stop();

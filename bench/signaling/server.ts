@@ -1,62 +1,74 @@
 /**
- * A minimal signaling server for the benchmark: the real call service and hub behind a bare
- * `Deno.serve` WebSocket on 127.0.0.1, with users picked by `?user=N` instead of a session. It
- * measures the signaling layer without the web app's auth; never expose it.
+ * The servers the benchmark drives: real CareFlow web instances (`createApp`, session auth, the
+ * `/api/signal` route, the call service writing records to a real SQLite store), one per hub,
+ * all sharing one store as instances behind a load balancer share one database. Only the
+ * per-user attempt limit is lifted: a benchmark dials far faster than a person.
  */
+import { createApp } from "../../web/app.ts";
+import { loadConfig } from "../../web/config.ts";
+import { createLogger } from "../../web/log.ts";
+import { argon2Hasher } from "../../web/auth/passwords.ts";
+import { openSqliteStore } from "../../web/store/sqlite.ts";
+import { callServiceForApp } from "../../web/calls/for-app.ts";
 import type { Hub } from "../../web/signal/hub.ts";
-import { createCallService } from "../../web/calls/service.ts";
-import type { CallUser } from "../../web/calls/rules.ts";
 
-/** The bench user number `n` (0-based). */
-export function benchUser(n: number): CallUser {
-  return {
-    userId: `bench-${n}`,
-    care4wId: `care4w-${1_000_001 + n}`,
-    displayName: `Bench ${n}`,
-  };
-}
-
-/** A running bench server. */
-export interface BenchServer {
-  url: string;
-  records: () => number;
+/** Running instances, and one session cookie per bench user. */
+export interface BenchCluster {
+  /** WebSocket URL of each instance's `/api/signal`. */
+  urls: string[];
+  cookies: string[];
   close(): Promise<void>;
 }
 
-/** Starts a bench server on an ephemeral port using `hub`. */
-export function startBenchServer(hub: Hub): BenchServer {
-  let records = 0;
-  const service = createCallService({
-    hub,
-    recordCall: () => void records++,
-    lookupUser: (care4wId) => {
-      const n = Number(care4wId.slice("care4w-".length)) - 1_000_001;
-      return Number.isInteger(n) && n >= 0 ? benchUser(n) : null;
-    },
-    // The bench places calls far faster than a person: lift the per-user attempt limit.
-    maxAttemptsPerMinute: 1_000_000,
-    maxConcurrentCalls: 100_000,
+/** Starts one instance per hub on 127.0.0.1 and signs up `users` users through the API. */
+export async function startBenchCluster(hubs: Hub[], users: number): Promise<BenchCluster> {
+  const dir = await Deno.makeTempDir({ prefix: "careflow-bench-" });
+  const store = openSqliteStore(`${dir}/bench.sqlite`);
+  const config = loadConfig({
+    DATA_DIR: dir,
+    LOG_LEVEL: "error",
+    CALL_ATTEMPTS_PER_MINUTE: "10000",
+    MAX_CONCURRENT_CALLS: "100000",
   });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
-    const n = Number(new URL(request.url).searchParams.get("user"));
-    if (!Number.isInteger(n) || n < 0) return new Response("user required", { status: 400 });
-    const { socket, response } = Deno.upgradeWebSocket(request);
-    const id = crypto.randomUUID();
-    socket.onopen = () => {
-      service.connect(benchUser(n), id, (frame) => {
-        if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
-      }).catch(() => socket.close());
-    };
-    socket.onmessage = (event) => void service.receive(id, event.data);
-    socket.onclose = () => void service.disconnect(id);
-    return response;
+  const logger = createLogger(config.logLevel);
+  const instances = hubs.map((hub) => {
+    const calls = callServiceForApp({ store, hub, config, logger });
+    const app = createApp({
+      config,
+      store,
+      logger,
+      calls,
+      manifest: () => ({ boot: "", islands: {} }),
+      passwords: argon2Hasher({ memoryCost: 1024 }),
+    });
+    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
+    return { app, calls, server };
   });
+  const cookies: string[] = [];
+  for (let n = 0; n < users; n++) {
+    const response = await instances[0].app.request("/api/auth/signup", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        email: `bench${n}@example.org`,
+        password: "bench password 123",
+        displayName: `Bench ${n}`,
+      }),
+    });
+    const cookie = response.headers.get("set-cookie")?.match(/cf_session=[^;]+/)?.[0];
+    if (!cookie) throw new Error(`bench signup failed: ${await response.text()}`);
+    cookies.push(cookie);
+  }
   return {
-    url: `ws://127.0.0.1:${server.addr.port}/`,
-    records: () => records,
+    urls: instances.map(({ server }) => `ws://127.0.0.1:${server.addr.port}/api/signal`),
+    cookies,
     async close() {
-      await service.close();
-      await server.shutdown();
+      for (const { calls, server } of instances) {
+        await calls.close();
+        await server.shutdown();
+      }
+      await store.close();
+      await Deno.remove(dir, { recursive: true });
     },
   };
 }
