@@ -2,7 +2,7 @@
  * Starts the local SIP stack on loopback: redis-server, RTPEngine (userspace), the agent, Kamailio
  * with the repository's config and, optionally, the web app in `sip` mode. Every port is chosen by
  * the caller so tests never collide with a dev stack. Each process is tracked by PID and ended by
- * PID in `stop()`; output goes to one log file per process in `logDir`.
+ * PID in `stop()`; output goes to one log file per process in `workDir`.
  */
 import dgram from "node:dgram";
 import { randomBytes } from "node:crypto";
@@ -40,11 +40,16 @@ export interface StackOptions {
   web?: boolean;
   /** Extra Kamailio `-A` defines, e.g. `["WITHOUT_PIKE", "BAN_TIME=60"]`. */
   kamailioDefines?: string[];
+  /** Kamailio config file (default: the repository's pbx/kamailio/kamailio.cfg). */
+  kamailioConfig?: string;
   /** Kamailio worker processes per listener (default 2). */
   kamailioChildren?: number;
   /** Skip components, e.g. `{ kamailio: false }` to run Kamailio yourself. */
   skip?: { rtpengine?: boolean; agent?: boolean; kamailio?: boolean };
-  /** Directory for logs and data; a fresh temp dir when absent. */
+  /**
+   * Directory for logs and data. When absent a fresh temp dir is made and removed again by
+   * `stop()`, unless CAREFLOW_KEEP_LOGS=1 is set (to read the logs after a failure).
+   */
   workDir?: string;
   /** Agent entry file (default `<root>/agent/src/main.ts`). */
   agentEntry?: string;
@@ -288,6 +293,8 @@ export async function startKamailio(opts: {
   defines?: string[];
   workDir: string;
   name?: string;
+  /** Config file (default: the repository's kamailio.cfg). */
+  config?: string;
 }): Promise<{ pid: number; logFile: string; rpcUrl: string; stop(): Promise<void> }> {
   const host = opts.host ?? "127.0.0.1";
   const root = opts.root ?? DEFAULT_ROOT;
@@ -324,6 +331,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const sipCredentialSecret = options.sipCredentialSecret ??
     randomBytes(24).toString("base64url");
   const internalApiSecret = options.internalApiSecret ?? randomBytes(24).toString("base64url");
+  const ownDir = !options.workDir && Deno.env.get("CAREFLOW_KEEP_LOGS") !== "1";
   const workDir = options.workDir ?? await Deno.makeTempDir({ prefix: "careflow-stack-" });
   await Deno.mkdir(workDir, { recursive: true });
   const log = (line: string) => {
@@ -334,6 +342,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const stop = async () => {
     // Reverse start order: Kamailio before the agent, the agent before Redis.
     for (const proc of [...running].reverse()) await stopProcess(proc);
+    if (ownDir) await Deno.remove(workDir, { recursive: true }).catch(() => {});
   };
 
   const urls: Stack["urls"] = {
@@ -423,6 +432,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           sipDomain,
           children: options.kamailioChildren,
           defines: options.kamailioDefines,
+          config: options.kamailioConfig,
         }),
         workDir,
       );
