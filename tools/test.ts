@@ -85,8 +85,18 @@ await check("npm dependencies (Bun workspace)", "bun", ["install", "--frozen-loc
 await check("island build", deno, ["run", "-A", "web/build/build.ts"]);
 await check("format", deno, ["fmt", "--check"]);
 await check("lint", deno, ["lint"]);
-await check("types", deno, ["check", "web", "shared", "tools"]);
+await check("types", deno, [
+  "check",
+  "web",
+  "shared",
+  "tools",
+  "pbx",
+  "bench/signaling",
+  "bench/registration",
+]);
+await check("agent types", "bun", ["x", "tsc", "-p", "agent/tsconfig.json"]);
 await denoTests("web and shared tests", ["web", "shared"]);
+await denoTests("SIP stack tests (kamailio, rtpengine, agent, SIPp, baresip)", ["pbx"]);
 await bunTests("agent tests", "agent");
 
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);

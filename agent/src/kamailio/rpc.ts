@@ -23,26 +23,40 @@ export type WarnLogger = (line: string) => void;
 
 const RPC_TIMEOUT_MS = 1000;
 
-async function call(
+/** One JSON-RPC call; null on success, else a short reason (never a secret). */
+async function callOnce(
   url: string,
   method: string,
   params: string[],
   id: number,
 ): Promise<string | null> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", method, params, id }),
+    signal: AbortSignal.timeout(RPC_TIMEOUT_MS),
+  });
+  const text = await response.text();
+  let reply: { error?: { code?: number; message?: string } } = {};
   try {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", method, params, id }),
-      signal: AbortSignal.timeout(RPC_TIMEOUT_MS),
-    });
-    const text = await response.text();
-    if (!response.ok) return `HTTP ${response.status}`;
-    const reply = JSON.parse(text) as { error?: { code?: number; message?: string } };
-    if (reply.error) return `rpc error ${reply.error.code ?? "?"} ${reply.error.message ?? ""}`;
-    return null;
-  } catch (error) {
-    return (error as Error).name;
+    reply = JSON.parse(text);
+  } catch {
+    return `HTTP ${response.status}`;
+  }
+  // Kamailio answers 404 when the key or AOR is not there: what we wanted gone already is.
+  if (reply.error?.code === 404) return null;
+  if (reply.error) return `rpc error ${reply.error.code ?? "?"} ${reply.error.message ?? ""}`;
+  return response.ok ? null : `HTTP ${response.status}`;
+}
+
+/** A call with one retry on a network error (a keep-alive socket Kamailio closed meanwhile). */
+async function call(url: string, method: string, params: string[], id: number) {
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await callOnce(url, method, params, id);
+    } catch (error) {
+      if (attempt >= 1 || (error as Error).name === "TimeoutError") return (error as Error).name;
+    }
   }
 }
 

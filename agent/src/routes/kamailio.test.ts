@@ -107,7 +107,7 @@ describe("GET /kamailio/auth", () => {
       const res = await app.request(path);
       expect(res.status).toBe(400);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
-      const body = await res.json();
+      const body = (await res.json()) as { status: number; type: string };
       expect(body.status).toBe(400);
       expect(body.type).toContain("bad-request");
     }

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { createAgentMetrics } from "../metrics/agent-metrics.ts";
+import { type HttpStub, startHttpStub } from "../testing/http-stub.ts";
+import { createKamailioInvalidator } from "./rpc.ts";
+
+let kamailio: HttpStub;
+beforeAll(() => {
+  kamailio = startHttpStub(7160);
+});
+afterAll(() => kamailio.stop());
+
+test("a key or AOR Kamailio does not hold is already gone: not a failure", async () => {
+  // Kamailio's own answer for an absent htable key (HTTP 404 with a JSON-RPC error 404).
+  kamailio.respond(() =>
+    Response.json({ jsonrpc: "2.0", error: { code: 404, message: "Key not found in htable." } }, {
+      status: 404,
+    })
+  );
+  const metrics = createAgentMetrics();
+  const warnings: string[] = [];
+  const invalidate = createKamailioInvalidator(`${kamailio.url}/RPC`, metrics, (line) => {
+    warnings.push(line);
+  });
+  await invalidate("care4w-1000001", { dropCachedHa1: true, removeRegistrations: true });
+  expect(kamailio.requests.map((r) => JSON.parse(r.body).method)).toEqual([
+    "htable.delete",
+    "ul.rm",
+  ]);
+  expect(metrics.kamailioRpcFailures.get({ method: "htable.delete" })).toBe(0);
+  expect(warnings).toEqual([]);
+});
+
+test("a real RPC error is counted and logged without secrets", async () => {
+  kamailio.respond(() =>
+    Response.json({ jsonrpc: "2.0", error: { code: 500, message: "internal" } }, { status: 500 })
+  );
+  const metrics = createAgentMetrics();
+  const warnings: string[] = [];
+  const invalidate = createKamailioInvalidator(`${kamailio.url}/RPC`, metrics, (line) => {
+    warnings.push(line);
+  });
+  await invalidate("care4w-1000002", { dropCachedHa1: true, removeRegistrations: false });
+  expect(metrics.kamailioRpcFailures.get({ method: "htable.delete" })).toBe(1);
+  expect(warnings.length).toBe(1);
+  expect(warnings[0]).toContain("rpc error 500");
+});
