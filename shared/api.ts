@@ -47,11 +47,24 @@ export const IceServer = z.object({
   credential: z.string().optional(),
 });
 
-/** `GET /api/token`: the seed's `{token, mode, care4wId}`, extended. */
+/**
+ * Short-lived browser credentials for Kamailio (sip mode). `username` is the digest username
+ * `<expiry>:<care4wId>`; the SIP URI is `sip:<care4wId>@<domain>`. `expiresAt` is unix seconds.
+ */
+export const SipBrowserCredentials = z.object({
+  wsUrl: z.string(),
+  domain: z.string(),
+  username: z.string(),
+  password: z.string(),
+  expiresAt: z.number().int(),
+});
+
+/** `GET /api/token`: the seed's `{token, mode, care4wId}`, extended (`sip` only in sip mode). */
 export const TokenResponse = z.object({
   token: z.string().nullable(),
   mode: z.enum(["webrtc", "sip", "twilio"]),
   care4wId: z.string(),
+  sip: SipBrowserCredentials.optional(),
   iceServers: z.array(IceServer),
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
@@ -100,3 +113,22 @@ export const CallView = z.object({
   endedAt: z.string(),
 });
 export type CallView = z.infer<typeof CallView>;
+
+/** `POST /api/sip/credentials`: the new SIP phone password, shown once. */
+export const SipPhoneCredentials = z.object({
+  username: z.string(),
+  password: z.string(),
+  domain: z.string(),
+  proxy: z.string(),
+});
+export type SipPhoneCredentials = z.infer<typeof SipPhoneCredentials>;
+
+/** `GET /api/sip/credentials`: the SIP phone settings, never the password. */
+export const SipPhoneSettings = z.object({
+  username: z.string(),
+  domain: z.string(),
+  proxy: z.string(),
+  hasPassword: z.boolean(),
+  rotatedAt: z.string().nullable(),
+});
+export type SipPhoneSettings = z.infer<typeof SipPhoneSettings>;

@@ -22,6 +22,11 @@ import { signalRoutes } from "./routes/api/signal.ts";
 import type { CallService } from "./calls/service.ts";
 import { iceServersFor } from "./calls/ice-servers.ts";
 import { pageRoutes } from "./routes/pages.ts";
+import { sipRoutes } from "./routes/api/sip.ts";
+import { adminRoutes, withAdminEmails } from "./routes/api/admin.ts";
+import { internalRoutes } from "./routes/internal.ts";
+import type { AgentClient } from "./sip/agent-client.ts";
+import { createSipEdge } from "./sip/mod.ts";
 
 /** Everything the app needs from outside, wired explicitly by `main.ts` or a test. */
 export interface AppDeps {
@@ -33,19 +38,32 @@ export interface AppDeps {
   firebase?: FirebaseVerifier;
   /** Browser-to-browser calls (webrtc mode): relays signaling, writes call records. */
   calls: CallService;
+  /**
+   * Pushes subscriber changes to the SIP agent; required when SIP is configured (the caller owns
+   * it so it can close its retry timers on shutdown).
+   */
+  agent?: AgentClient;
   now?: () => Date;
 }
 
 /** The composition root: builds the Hono app from its dependencies. No globals. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
-  const { config, store, logger } = deps;
+  const { config, logger } = deps;
+  const store = withAdminEmails(deps.store, config.adminEmails);
   const now = deps.now ?? (() => new Date());
+  if (config.sip && !deps.agent) throw new Error("SIP is configured but no agent client was given");
+  const sip = config.sip && deps.agent
+    ? createSipEdge(config.sip, { store, agent: deps.agent, now })
+    : undefined;
   const sessions = createSessionService(store, config.sessionTtlMinutes, now);
   const throttle = createLoginThrottle(store, config.login, now);
   const app = new Hono<AppEnv>();
 
   app.use("*", requestLog(logger));
-  app.use("*", securityHeaders());
+  app.use(
+    "*",
+    securityHeaders({ connectSources: sip ? [new URL(sip.config.wsUrl).origin] : [] }),
+  );
   app.use("*", originGuard(config.publicUrl));
   app.use("/static/build/*", async (c, next) => {
     await next();
@@ -61,6 +79,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
     }),
   );
+  app.use(
+    "/internal/*",
+    bodyLimit({
+      maxSize: 16 * 1024,
+      onError: () => {
+        throw problem(413, "The body is larger than 16 KiB.");
+      },
+    }),
+  );
+  // Before the session middleware: the agent's API never looks at cookies.
+  app.route("/internal", internalRoutes({ sip, logger, now }));
   app.use("*", loadSession(sessions));
 
   app.route(
@@ -80,8 +109,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       store,
       callMode: config.callMode,
       iceServers: (care4wId) => iceServersFor(config, care4wId),
+      sipCredentials: sip ? (care4wId) => sip.browserCredentials(care4wId) : undefined,
     }),
   );
+  app.route("/api/sip", sipRoutes({ sip, logger }));
+  app.route("/api/admin", adminRoutes({ store, agent: sip?.agent, logger }));
   app.route("/api/calls", callRoutes({ store }));
   app.route("/api/signal", signalRoutes({ calls: deps.calls, logger }));
   app.all("/api/*", (c) => {

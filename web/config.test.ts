@@ -52,3 +52,72 @@ Deno.test("the server refuses to start on a bad value, without a stack trace", a
   assert.match(stderr, /PORT/);
   assert.doesNotMatch(stderr, /at .*\.ts:\d+/);
 });
+
+/** A complete SIP configuration, for tests that need `sip` mode. */
+const SIP_ENV = {
+  CALL_MODE: "sip",
+  SIP_DOMAIN: "careflow.local",
+  SIP_WS_URL: "ws://127.0.0.1:8080",
+  SIP_PROXY: "127.0.0.1:5060",
+  SIP_CREDENTIAL_SECRET: "credential-secret-0123456789",
+  INTERNAL_API_SECRET: "internal-secret-0123456789",
+  AGENT_URL: "http://127.0.0.1:7070/",
+  SIP_PASSWORD_KEY: btoa("k".repeat(32)),
+};
+
+Deno.test("sip mode reads the SIP edge settings and normalises the proxy and agent URL", () => {
+  const config = loadConfig(SIP_ENV);
+  assert.equal(config.callMode, "sip");
+  assert.equal(config.sip?.domain, "careflow.local");
+  assert.equal(config.sip?.proxy, "sip:127.0.0.1:5060");
+  assert.equal(config.sip?.agentUrl, "http://127.0.0.1:7070");
+  assert.equal(config.sip?.passwordKey.length, 32);
+  assert.equal(config.sip?.tokenTtlSeconds, 3600);
+  const uri = loadConfig({ ...SIP_ENV, SIP_PROXY: "sip:pbx.example.org:5060;transport=udp" });
+  assert.equal(uri.sip?.proxy, "sip:pbx.example.org:5060;transport=udp");
+  assert.equal(loadConfig({}).sip, undefined);
+});
+
+Deno.test("sip mode names every missing SIP variable and never echoes a secret", () => {
+  const error = (() => {
+    try {
+      loadConfig({ CALL_MODE: "sip", SIP_CREDENTIAL_SECRET: "short-secret" });
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(error instanceof ConfigError);
+  for (const name of ["SIP_DOMAIN", "SIP_WS_URL", "SIP_PROXY", "INTERNAL_API_SECRET"]) {
+    assert.match(error.message, new RegExp(`${name}: is required when CALL_MODE=sip`));
+  }
+  assert.match(error.message, /AGENT_URL: is required/);
+  assert.match(error.message, /SIP_PASSWORD_KEY: is required/);
+  assert.match(error.message, /SIP_CREDENTIAL_SECRET: must be at least 16 characters/);
+  assert.doesNotMatch(error.message, /short-secret/);
+});
+
+Deno.test("bad SIP values name the variable", () => {
+  const error = (() => {
+    try {
+      loadConfig({
+        ...SIP_ENV,
+        SIP_WS_URL: "http://127.0.0.1:8080",
+        SIP_PASSWORD_KEY: btoa("too short"),
+        SIP_TOKEN_TTL_SECONDS: "5",
+        ADMIN_EMAILS: "boss@example.org, not-an-email",
+      });
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(error instanceof ConfigError);
+  assert.match(error.message, /SIP_WS_URL: must be a ws:\/\/ or wss:\/\/ URL/);
+  assert.match(error.message, /SIP_PASSWORD_KEY: must be 32 random bytes, base64 encoded/);
+  assert.match(error.message, /SIP_TOKEN_TTL_SECONDS/);
+  assert.match(error.message, /ADMIN_EMAILS/);
+});
+
+Deno.test("ADMIN_EMAILS is a lower-cased list", () => {
+  const config = loadConfig({ ADMIN_EMAILS: "Boss@Example.org, second@example.org" });
+  assert.deepEqual(config.adminEmails, ["boss@example.org", "second@example.org"]);
+});

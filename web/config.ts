@@ -7,6 +7,29 @@ const commaList = z.string().trim().transform((value) =>
   value === "" ? [] : value.split(",").map((item) => item.trim()).filter(Boolean)
 );
 
+/** Variables that make up the SIP edge; `CALL_MODE=sip` (or any one of them) needs them all. */
+const SIP_REQUIRED = [
+  "SIP_DOMAIN",
+  "SIP_WS_URL",
+  "SIP_PROXY",
+  "SIP_CREDENTIAL_SECRET",
+  "INTERNAL_API_SECRET",
+  "AGENT_URL",
+  "SIP_PASSWORD_KEY",
+] as const;
+
+const secret = z.string().min(16, "must be at least 16 characters");
+
+/** A 32-byte AES key in standard base64. */
+const aesKey = z.string().trim().transform((text, ctx) => {
+  try {
+    const bytes = Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
+    if (bytes.length === 32) return bytes;
+  } catch { /* reported below */ }
+  ctx.addIssue({ code: "custom", message: "must be 32 random bytes, base64 encoded" });
+  return z.NEVER;
+});
+
 /** Every environment variable the web app reads, with its rule and default. */
 const EnvSchema = z.object({
   HOST: z.string().trim().min(1).default("127.0.0.1"),
@@ -34,12 +57,58 @@ const EnvSchema = z.object({
   CALL_GRACE_SECONDS: z.coerce.number().min(0.5).max(300).default(10),
   MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   CALL_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(100),
+  SIP_DOMAIN: z.string().trim().regex(/^[A-Za-z0-9.-]{1,253}$/, "must be a domain name")
+    .optional(),
+  SIP_WS_URL: z.url({ protocol: /^wss?$/, error: "must be a ws:// or wss:// URL" }).optional(),
+  // A SIP URI (`sip:host:port;transport=udp`) or a bare `host:port`, which gets `sip:` added.
+  SIP_PROXY: z.string().trim().regex(
+    /^(sips?:)?[A-Za-z0-9.-]+(:\d{1,5})?(;[A-Za-z0-9_.=-]+)*$/,
+    "must be a SIP URI like sip:pbx.example.org:5060;transport=udp",
+  ).transform((value) => /^sips?:/.test(value) ? value : `sip:${value}`).optional(),
+  SIP_CREDENTIAL_SECRET: secret.optional(),
+  INTERNAL_API_SECRET: secret.optional(),
+  AGENT_URL: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ""))
+    .optional(),
+  SIP_PASSWORD_KEY: aesKey.optional(),
+  SIP_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  ADMIN_EMAILS: commaList.pipe(z.array(z.email("must be a list of email addresses"))).default([]),
 }).refine((env) => env.TURN_URLS.length === 0 || env.TURN_SECRET, {
   message: "is required when TURN_URLS is set",
   path: ["TURN_SECRET"],
+}).superRefine((env, ctx) => {
+  const wanted = env.CALL_MODE === "sip" || SIP_REQUIRED.some((name) => env[name] !== undefined);
+  if (!wanted) return;
+  for (const name of SIP_REQUIRED) {
+    if (env[name] === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: env.CALL_MODE === "sip"
+          ? "is required when CALL_MODE=sip"
+          : "is required when SIP is configured",
+      });
+    }
+  }
 });
 
-const KNOWN = new Set(Object.keys(EnvSchema.shape));
+/** The SIP edge (Kamailio + agent): present when configured, which `sip` mode requires. */
+export interface SipConfig {
+  /** SIP domain and digest realm. */
+  domain: string;
+  /** Kamailio's WebSocket for browsers. */
+  wsUrl: string;
+  /** Outbound proxy for SIP phones, as a SIP URI. */
+  proxy: string;
+  /** HMAC secret of ephemeral browser credentials (shared with the agent). */
+  credentialSecret: string;
+  /** Request-signing secret between web and agent. */
+  internalApiSecret: string;
+  /** Agent base URL, no trailing slash. */
+  agentUrl: string;
+  /** AES-256-GCM key for SIP phone passwords at rest. */
+  passwordKey: Uint8Array;
+  tokenTtlSeconds: number;
+}
 
 /** The validated configuration, read once at start-up. */
 export interface Config {
@@ -62,6 +131,9 @@ export interface Config {
     maxConcurrentCalls: number;
     maxAttemptsPerMinute: number;
   };
+  sip: SipConfig | undefined;
+  /** Lower-cased; a sign-up with one of these emails gets the admin role. */
+  adminEmails: string[];
 }
 
 /** A configuration problem, worded for the person starting the server. */
@@ -111,5 +183,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxConcurrentCalls: e.MAX_CONCURRENT_CALLS,
       maxAttemptsPerMinute: e.CALL_ATTEMPTS_PER_MINUTE,
     },
+    sip: e.SIP_DOMAIN && e.SIP_WS_URL && e.SIP_PROXY && e.SIP_CREDENTIAL_SECRET &&
+        e.INTERNAL_API_SECRET && e.AGENT_URL && e.SIP_PASSWORD_KEY
+      ? {
+        domain: e.SIP_DOMAIN,
+        wsUrl: e.SIP_WS_URL,
+        proxy: e.SIP_PROXY,
+        credentialSecret: e.SIP_CREDENTIAL_SECRET,
+        internalApiSecret: e.INTERNAL_API_SECRET,
+        agentUrl: e.AGENT_URL,
+        passwordKey: e.SIP_PASSWORD_KEY,
+        tokenTtlSeconds: e.SIP_TOKEN_TTL_SECONDS,
+      }
+      : undefined,
+    adminEmails: e.ADMIN_EMAILS.map((email) => email.toLowerCase()),
   };
 }

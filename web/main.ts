@@ -8,6 +8,7 @@ import { createFirebaseVerifier } from "./auth/firebase.ts";
 import { createMemoryHub } from "./signal/memory-hub.ts";
 import { createRedisHub } from "./signal/redis-hub.ts";
 import { callServiceForApp } from "./calls/for-app.ts";
+import { createAgentClient } from "./sip/agent-client.ts";
 
 /** Starts CareFlow's web app from the environment. A bad configuration exits with a message. */
 async function main(): Promise<void> {
@@ -26,7 +27,16 @@ async function main(): Promise<void> {
   // Several web instances share calls through Redis; one instance needs nothing but itself.
   const hub = config.redisUrl ? await createRedisHub({ url: config.redisUrl }) : createMemoryHub();
   const calls = callServiceForApp({ store, hub, config, logger });
+  // SIP mode: subscriber changes go to the agent, retried in this process while it is down.
+  const agent = config.sip
+    ? createAgentClient({
+      agentUrl: config.sip.agentUrl,
+      secret: config.sip.internalApiSecret,
+      logger,
+    })
+    : undefined;
   const app = createApp({
+    agent,
     config,
     store,
     logger,
@@ -52,6 +62,7 @@ async function main(): Promise<void> {
     },
   }, app.fetch);
   const shutdown = async () => {
+    agent?.close();
     await calls.close();
     await server.shutdown();
     await hub.close();

@@ -20,8 +20,14 @@ export default function Dialer(props: { initialValue?: string }) {
   const { call, engine } = useCallEngine();
 
   const snapshot = call.value;
-  const canCall = target.value.kind === "care4w" && lookup.value.state === "found" &&
-    snapshot.ready && (snapshot.phase === "idle" || snapshot.phase === "ended");
+  // Phone numbers need an engine that reaches the phone network (sip or twilio); a CareFlow ID
+  // must belong to someone. The engine is known once it is loaded, which also makes it ready.
+  const phonesAllowed = engine.current !== null && engine.current.mode !== "webrtc";
+  const dialable = target.value.kind === "care4w"
+    ? lookup.value.state === "found"
+    : target.value.kind === "phone" && phonesAllowed;
+  const canCall = dialable && snapshot.ready &&
+    (snapshot.phase === "idle" || snapshot.phase === "ended");
 
   const press = (key: string) => {
     if (value.value.length < MAX_LENGTH) value.value += key;
@@ -29,8 +35,9 @@ export default function Dialer(props: { initialValue?: string }) {
   const backspace = () => (value.value = value.value.slice(0, -1));
   const placeCall = () => {
     const current = target.value;
-    if (!canCall || current.kind !== "care4w" || !engine.current) return;
-    void engine.current.call(current.care4wId);
+    if (!canCall || !engine.current) return;
+    if (current.kind === "care4w") void engine.current.call(current.care4wId);
+    else if (current.kind === "phone") void engine.current.call(current.e164);
   };
 
   // Keys typed while a keypad button has focus go to the number, like a desk phone.
@@ -89,7 +96,7 @@ export default function Dialer(props: { initialValue?: string }) {
           </button>
         </div>
         <p id="dial-hint" class="hint" aria-live="polite" data-testid="dial-hint">
-          <Hint target={target.value} lookup={lookup.value} />
+          <Hint target={target.value} lookup={lookup.value} phonesAllowed={phonesAllowed} />
         </p>
       </div>
       <Keypad onPress={press} />
@@ -100,12 +107,14 @@ export default function Dialer(props: { initialValue?: string }) {
   );
 }
 
-function Hint(props: { target: DialTarget; lookup: Lookup }) {
+function Hint(props: { target: DialTarget; lookup: Lookup; phonesAllowed: boolean }) {
   const { target, lookup } = props;
   if (target.kind === "empty") return <>Type a CareFlow ID or a phone number.</>;
   if (target.kind === "invalid") return <>Not a CareFlow ID or a phone number yet.</>;
   if (target.kind === "phone") {
-    return <>Phone number {target.e164}. Calls to phones need the SIP or Twilio mode.</>;
+    return props.phonesAllowed
+      ? <>Phone number {target.e164}</>
+      : <>Phone number {target.e164}. Calls to phones need the SIP or Twilio mode.</>;
   }
   const who = lookup.state === "found"
     ? (

@@ -7,8 +7,10 @@ import AuthFormComponent from "./AuthForm.tsx";
 import CallHistoryComponent from "./CallHistory.tsx";
 import CopyButtonComponent from "./CopyButton.tsx";
 import DialerComponent from "./Dialer.tsx";
+import SipSettingsComponent from "./SipSettings.tsx";
 
 export const AuthForm = defineIsland("AuthForm", AuthFormComponent);
 export const CallHistory = defineIsland("CallHistory", CallHistoryComponent);
 export const CopyButton = defineIsland("CopyButton", CopyButtonComponent);
 export const Dialer = defineIsland("Dialer", DialerComponent);
+export const SipSettings = defineIsland("SipSettings", SipSettingsComponent);

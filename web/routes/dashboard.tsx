@@ -1,5 +1,5 @@
 import { AppShell, EmptyState, type Section } from "../components/AppShell.tsx";
-import { CallHistory, Dialer } from "../islands/mod.ts";
+import { CallHistory, Dialer, SipSettings } from "../islands/mod.ts";
 import type { User } from "../store/types.ts";
 
 /** What each dashboard section shows; sections not built yet show an honest empty state. */
@@ -20,9 +20,15 @@ export function DashboardPage(props: { user: User; section: Section; dial?: stri
         </EmptyState>
       )}
       {section === "settings" && (
-        <EmptyState title="Settings">
-          Your CareFlow ID is {user.care4wId}. Phone and recording settings appear here.
-        </EmptyState>
+        <section class="card settings" aria-labelledby="settings-title">
+          <h1 id="settings-title">Settings</h1>
+          <p>Your CareFlow ID is {user.care4wId}.</p>
+          <h2>SIP phone</h2>
+          <p class="hint">
+            Use these settings in a desk phone or a mobile SIP app to make and take CareFlow calls.
+          </p>
+          <SipSettings />
+        </section>
       )}
     </AppShell>
   );

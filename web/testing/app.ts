@@ -6,6 +6,7 @@ import { createMemoryHub } from "../signal/memory-hub.ts";
 import { callServiceForApp } from "../calls/for-app.ts";
 import { openSqliteStore } from "../store/sqlite.ts";
 import type { Manifest } from "../build/manifest.ts";
+import { createAgentClient } from "../sip/agent-client.ts";
 
 /** A manifest naming every island, for in-memory tests that do not load the chunks. */
 export const TEST_MANIFEST: Manifest = {
@@ -15,6 +16,7 @@ export const TEST_MANIFEST: Manifest = {
     CallHistory: "/static/build/island-CallHistory-TEST.js",
     CopyButton: "/static/build/island-CopyButton-TEST.js",
     Dialer: "/static/build/island-Dialer-TEST.js",
+    SipSettings: "/static/build/island-SipSettings-TEST.js",
   },
 };
 
@@ -48,6 +50,13 @@ export function createTestApp(
     manifest: () => TEST_MANIFEST,
     passwords: argon2Hasher({ memoryCost: 1024 }),
     calls: callServiceForApp({ store, hub, config, logger }),
+    agent: config.sip
+      ? createAgentClient({
+        agentUrl: config.sip.agentUrl,
+        secret: config.sip.internalApiSecret,
+        logger,
+      })
+      : undefined,
     ...overrides,
   };
   const app = createApp(deps);
@@ -64,6 +73,7 @@ export function createTestApp(
       return sessionCookie(response);
     },
     async close() {
+      deps.agent?.close();
       await deps.calls.close();
       await hub.close();
       await deps.store.close();
@@ -87,3 +97,21 @@ export function sessionCookie(response: Response): string {
   if (!match) throw new Error(`no session cookie in ${JSON.stringify(header)}`);
   return `cf_session=${match[1]}`;
 }
+
+/** Secrets of `SIP_TEST_ENV`, for tests that sign requests or recompute credentials. */
+export const SIP_TEST_SECRETS = {
+  credential: "test-credential-secret-0123",
+  internal: "test-internal-api-secret-0123",
+};
+
+/** A complete `sip` mode configuration for in-memory tests (nothing listens at AGENT_URL). */
+export const SIP_TEST_ENV: Record<string, string> = {
+  CALL_MODE: "sip",
+  SIP_DOMAIN: "careflow.test",
+  SIP_WS_URL: "wss://sip.careflow.test:8443",
+  SIP_PROXY: "sip:sip.careflow.test:5060;transport=udp",
+  SIP_CREDENTIAL_SECRET: SIP_TEST_SECRETS.credential,
+  INTERNAL_API_SECRET: SIP_TEST_SECRETS.internal,
+  AGENT_URL: "http://127.0.0.1:9",
+  SIP_PASSWORD_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+};

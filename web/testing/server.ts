@@ -6,6 +6,7 @@ import { createMemoryHub } from "../signal/memory-hub.ts";
 import { callServiceForApp } from "../calls/for-app.ts";
 import { openStore } from "../store/mod.ts";
 import { manifestSource } from "../build/manifest.ts";
+import { createAgentClient } from "../sip/agent-client.ts";
 
 export interface RunningServer {
   url: string;
@@ -23,7 +24,15 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const logger = createLogger(config.logLevel);
   const hub = createMemoryHub();
   const calls = callServiceForApp({ store, hub, config, logger });
+  const agent = config.sip
+    ? createAgentClient({
+      agentUrl: config.sip.agentUrl,
+      secret: config.sip.internalApiSecret,
+      logger,
+    })
+    : undefined;
   const app = createApp({
+    agent,
     config,
     store,
     logger,
@@ -31,10 +40,14 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     manifest: manifestSource({ watch: false }),
     passwords: argon2Hasher({ memoryCost: 4096 }),
   });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: config.port, onListen: () => {} },
+    app.fetch,
+  );
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     async close() {
+      agent?.close();
       await calls.close();
       await server.shutdown();
       await hub.close();

@@ -12,6 +12,22 @@ export async function loadEngine(token: TokenResponse): Promise<CallEngine> {
       const { createWebRtcEngine } = await import("./webrtc-engine.ts");
       return createWebRtcEngine({ iceServers: token.iceServers, signalingUrl: signalingUrl() });
     }
+    case "sip": {
+      if (!token.sip) throw new Error("The server is in sip mode but sent no SIP credentials.");
+      const { createSipEngine } = await import("./sip-engine.ts");
+      return createSipEngine({
+        care4wId: token.care4wId,
+        credentials: token.sip,
+        iceServers: token.iceServers,
+        refresh: async () => {
+          const response = await fetch("/api/token");
+          if (!response.ok) throw new Error(`token ${response.status}`);
+          const fresh = await response.json() as TokenResponse;
+          if (!fresh.sip) throw new Error("no SIP credentials");
+          return fresh.sip;
+        },
+      });
+    }
     default:
       throw new Error(`Calling mode ${token.mode} is not available in this build.`);
   }

@@ -105,3 +105,33 @@ Deno.test("bodies over 64 KiB are refused with 413", async () => {
   assert.equal(response.headers.get("content-type"), "application/problem+json");
   await t.close();
 });
+
+Deno.test("GET /api/token in sip mode adds short-lived SIP credentials for this user", async () => {
+  const { SIP_TEST_ENV, SIP_TEST_SECRETS } = await import("../../testing/app.ts");
+  const { parseEphemeralUsername } = await import("../../../shared/sip-credentials.ts");
+  const { createRecordingAgent } = await import("../../testing/recording-agent.ts");
+  const now = new Date("2026-11-21T12:00:00Z");
+  const t = createTestApp(SIP_TEST_ENV, { agent: createRecordingAgent(), now: () => now });
+  const cookie = await t.signup("ann@example.org");
+  const response = await t.app.request("/api/token", { headers: { cookie } });
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get("cache-control"), "no-store");
+  const body = await response.json();
+  const expiresAt = now.getTime() / 1000 + 3600;
+  assert.equal(body.token, null);
+  assert.equal(body.mode, "sip");
+  assert.equal(body.care4wId, "care4w-1000001");
+  assert.deepEqual(body.iceServers, []);
+  assert.equal(body.sip.wsUrl, "wss://sip.careflow.test:8443");
+  assert.equal(body.sip.domain, "careflow.test");
+  assert.equal(body.sip.username, `${expiresAt}:care4w-1000001`);
+  assert.equal(body.sip.expiresAt, expiresAt);
+  const parsed = parseEphemeralUsername(SIP_TEST_SECRETS.credential, body.sip.username, 0);
+  assert.equal(body.sip.password, parsed?.password);
+  // The SIP WebSocket is allowed by the page's CSP.
+  assert.match(
+    response.headers.get("content-security-policy")!,
+    /connect-src 'self' wss:\/\/sip\.careflow\.test:8443;/,
+  );
+  await t.close();
+});

@@ -11,6 +11,8 @@ export interface AccountDeps {
   callMode: TokenResponse["mode"];
   /** ICE servers for this user; a function because TURN credentials are per user and expire. */
   iceServers: (care4wId: string) => TokenResponse["iceServers"];
+  /** Short-lived SIP credentials for the browser; only in sip mode. */
+  sipCredentials?: (care4wId: string) => NonNullable<TokenResponse["sip"]>;
 }
 
 /** `/api/me`, `/api/users/lookup` and `/api/token`: everything needs a session. */
@@ -34,6 +36,9 @@ export function accountRoutes(deps: AccountDeps): Hono<AppEnv> {
       token: null,
       mode: deps.callMode,
       care4wId: user.care4wId,
+      ...(deps.callMode === "sip" && deps.sipCredentials
+        ? { sip: deps.sipCredentials(user.care4wId) }
+        : {}),
       iceServers: deps.iceServers(user.care4wId),
     };
     c.header("cache-control", "no-store");

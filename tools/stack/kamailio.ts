@@ -1,0 +1,79 @@
+/** Kamailio's command line for the stack's ports, and starting Kamailio alone. */
+import { DEFAULT_ROOT, spawn, stopProcess, waitFor } from "./process.ts";
+import { kamailioRpc } from "./probes.ts";
+import type { StackPorts } from "./stack.ts";
+
+/** Builds Kamailio's command line for the stack's ports (exported for benchmarks and tests). */
+export function kamailioArgs(opts: {
+  root: string;
+  host: string;
+  ports: Pick<StackPorts, "sip" | "ws" | "rpc" | "agent" | "rtpengineNg">;
+  sipDomain: string;
+  children?: number;
+  defines?: string[];
+  config?: string;
+}): string[] {
+  const { host, ports } = opts;
+  const defines = [
+    `SIP_IP=${host}`,
+    `SIP_PORT=${ports.sip}`,
+    `WS_PORT=${ports.ws}`,
+    `RPC_IP=${host}`,
+    `RPC_PORT=${ports.rpc}`,
+    `SIP_DOMAIN="${opts.sipDomain}"`,
+    `AGENT_HTTPCON="agent=>http://${host}:${ports.agent}/kamailio;timeout=2"`,
+    `RTPENGINE_SOCK="udp:${host}:${ports.rtpengineNg}"`,
+    `CHILDREN=${opts.children ?? 2}`,
+    ...(opts.defines ?? []),
+  ];
+  return [
+    "-DD",
+    "-E",
+    "-f",
+    opts.config ?? `${opts.root}/pbx/kamailio/kamailio.cfg`,
+    "-m",
+    "128",
+    "-M",
+    "16",
+    ...defines.flatMap((d) => ["-A", d]),
+  ];
+}
+
+/** Starts Kamailio alone and waits until its JSON-RPC answers. */
+export async function startKamailio(opts: {
+  root?: string;
+  host?: string;
+  ports: Pick<StackPorts, "sip" | "ws" | "rpc" | "agent" | "rtpengineNg">;
+  sipDomain: string;
+  children?: number;
+  defines?: string[];
+  workDir: string;
+  name?: string;
+  /** Config file (default: the repository's kamailio.cfg). */
+  config?: string;
+}): Promise<{ pid: number; logFile: string; rpcUrl: string; stop(): Promise<void> }> {
+  const host = opts.host ?? "127.0.0.1";
+  const root = opts.root ?? DEFAULT_ROOT;
+  const proc = spawn(
+    opts.name ?? "kamailio",
+    "kamailio",
+    kamailioArgs({ ...opts, root, host }),
+    opts.workDir,
+  );
+  const rpcUrl = `http://${host}:${opts.ports.rpc}/RPC`;
+  try {
+    await waitFor(proc, "JSON-RPC", async () => {
+      await kamailioRpc(rpcUrl, "core.version");
+      return true;
+    });
+  } catch (error) {
+    await stopProcess(proc);
+    throw error;
+  }
+  return {
+    pid: proc.child.pid,
+    logFile: proc.logFile,
+    rpcUrl,
+    stop: () => stopProcess(proc),
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * The dashboard in `sip` mode on the real SIP stack: Chromium registers over WebSocket to
+ * Kamailio with the ephemeral credentials of /api/token, and calls a baresip phone (registered
+ * with the password from /api/sip/credentials) by CareFlow ID, media through RTPEngine. Both
+ * sides connect and audio bytes flow into the browser.
+ *
+ * Real processes: redis-server, rtpengine, kamailio (tools/stack), the agent (bun), the web app,
+ * baresip and chromium. A missing one makes the test fail, never skip. Ports: SIP 15100, WS 18100,
+ * RPC 15180, ng 22240, media 31200-31399, redis 6423, agent 7310, baresip 16200-16259.
+ */
+import assert from "node:assert/strict";
+import { encodeBase64 } from "../http/base64.ts";
+import { startStack } from "../../tools/stack/stack.ts";
+import { writeTone } from "../../pbx/testing/audio.ts";
+import { type Baresip, startBaresip } from "../../pbx/testing/baresip.ts";
+import { registeredAors } from "../../pbx/testing/kit.ts";
+import { launchChromium } from "../testing/browser.ts";
+import { startServer } from "../testing/server.ts";
+import { startAgent, type TestProcess } from "../testing/agent.ts";
+import { inboundAudioBytes, openPhone, waitForStatus } from "../testing/phone-kit.ts";
+import { sessionCookie } from "../testing/app.ts";
+
+const DOMAIN = "careflow.e2e";
+const SIP_PORT = 15100;
+const AGENT_PORT = 7310;
+
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 15_000) {
+  const until = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Signs up through the API and creates the user's SIP phone password. */
+async function phoneUser(base: string, name: string) {
+  const signup = await fetch(`${base}/api/auth/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      email: `${name.toLowerCase()}-${crypto.randomUUID()}@example.org`,
+      password: "a long enough password",
+      displayName: name,
+    }),
+  });
+  assert.equal(signup.status, 201, await signup.clone().text());
+  const { user } = await signup.json();
+  const cookie = sessionCookie(signup);
+  const created = await fetch(`${base}/api/sip/credentials`, {
+    method: "POST",
+    headers: { cookie, origin: base },
+  });
+  assert.equal(created.status, 200, await created.clone().text());
+  const credentials = await created.json();
+  return { care4wId: user.care4wId as string, name, password: credentials.password as string };
+}
+
+Deno.test({
+  name: "sip mode: the dashboard registers over WS and calls a baresip phone by CareFlow ID",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const stack = await startStack({
+      ports: {
+        sip: SIP_PORT,
+        ws: 18100,
+        rpc: 15180,
+        redis: 6423,
+        agent: AGENT_PORT,
+        rtpengineNg: 22240,
+        rtpMin: 31200,
+        rtpMax: 31399,
+      },
+      sipDomain: DOMAIN,
+      // The agent is started below, once web's URL (its cache-miss source) is known.
+      skip: { agent: true },
+    });
+    const cleanups: (() => Promise<unknown>)[] = [() => stack.stop()];
+    let phone: Baresip | null = null;
+    try {
+      const server = await startServer({
+        CALL_MODE: "sip",
+        SIP_DOMAIN: DOMAIN,
+        SIP_WS_URL: stack.urls.ws,
+        SIP_PROXY: `sip:127.0.0.1:${SIP_PORT};transport=udp`,
+        SIP_CREDENTIAL_SECRET: stack.sipCredentialSecret,
+        INTERNAL_API_SECRET: stack.internalApiSecret,
+        AGENT_URL: `http://127.0.0.1:${AGENT_PORT}`,
+        SIP_PASSWORD_KEY: encodeBase64(crypto.getRandomValues(new Uint8Array(32))),
+      });
+      cleanups.unshift(() => server.close());
+      const agent: TestProcess = await startAgent({
+        port: AGENT_PORT,
+        redisUrl: stack.urls.redis,
+        sipDomain: DOMAIN,
+        sipCredentialSecret: stack.sipCredentialSecret,
+        internalApiSecret: stack.internalApiSecret,
+        webUrl: server.url,
+        kamailioRpcUrl: stack.urls.rpc,
+      });
+      cleanups.unshift(() => agent.stop());
+
+      const bob = await phoneUser(server.url, "Bob");
+      await writeTone(`${stack.workDir}/bob.wav`, 600, 30);
+      phone = await startBaresip({
+        dir: `${stack.workDir}/bob`,
+        user: bob.care4wId,
+        domain: DOMAIN,
+        authUser: bob.care4wId,
+        password: bob.password,
+        proxy: `127.0.0.1:${SIP_PORT}`,
+        sipPort: 16200,
+        rtpPorts: "16210-16259",
+        toneWav: `${stack.workDir}/bob.wav`,
+        autoAnswer: true,
+        quitAfter: 90,
+      });
+      await eventually(
+        "baresip's registration",
+        async () => (await registeredAors(stack.urls.rpc)).includes(bob.care4wId),
+      );
+
+      const browser = await launchChromium({
+        media: true,
+      });
+      cleanups.unshift(() => browser.close());
+      // "Ready" in sip mode means sip.js is registered to Kamailio over the WebSocket.
+      const ann = await openPhone(browser, server.url, "Ann");
+      await eventually(
+        "the browser's registration",
+        async () => (await registeredAors(stack.urls.rpc)).includes(ann.care4wId),
+      );
+
+      await ann.page.getByLabel("Number or CareFlow ID").fill(bob.care4wId);
+      await ann.page.getByTestId("callee-name").filter({ hasText: "Bob" }).waitFor();
+      await ann.page.getByRole("button", { name: "Call", exact: true }).click();
+      await waitForStatus(ann.page, "Connected", 20_000).catch(async (error) => {
+        // Say where it stuck: ICE vs DTLS on the browser side, and what RTPEngine said.
+        const states = await ann.page.evaluate(() => {
+          // deno-lint-ignore no-explicit-any
+          const pc = (globalThis as any).__peers.at(-1) as RTCPeerConnection | undefined;
+          return `connection=${pc?.connectionState} ice=${pc?.iceConnectionState}`;
+        });
+        const rtpengine = await Deno.readTextFile(`${stack.workDir}/rtpengine.log`);
+        throw new Error(
+          `${error.message}\nbrowser ${states}\nrtpengine:\n${rtpengine.slice(-1500)}`,
+        );
+      });
+      await eventually("Bob's phone to answer", async () => {
+        const log = await Deno.readTextFile(phone!.logFile);
+        return new RegExp(`Call established: sip:${ann.care4wId}@`).test(log);
+      });
+
+      let first = 0;
+      await eventually("audio into the browser", async () => {
+        first = await inboundAudioBytes(ann.page);
+        return first > 0;
+      });
+      await eventually(
+        "audio to keep flowing",
+        async () => (await inboundAudioBytes(ann.page)) > first,
+      );
+
+      await ann.page.getByRole("button", { name: "Hang up" }).click();
+      await waitForStatus(ann.page, "Ended: Call ended");
+      await eventually("Bob's phone to hang up", async () => {
+        const log = await Deno.readTextFile(phone!.logFile);
+        return /closed|terminated|BYE/i.test(log.split("Call established")[1] ?? "");
+      });
+    } finally {
+      await (phone as Baresip | null)?.stop();
+      for (const cleanup of cleanups) await cleanup().catch(() => {});
+    }
+  },
+});

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { createTestApp, SIP_TEST_ENV } from "../../testing/app.ts";
+import { createRecordingAgent } from "../../testing/recording-agent.ts";
+
+async function setup(env: Record<string, string> = SIP_TEST_ENV) {
+  const agent = createRecordingAgent();
+  const t = createTestApp({ ...env, ADMIN_EMAILS: "Boss@Example.org" }, { agent });
+  const boss = await t.signup("boss@example.org", "Boss");
+  const ann = await t.signup("ann@example.org", "Ann");
+  const request = (id: string, cookie?: string) => {
+    const headers: Record<string, string> = cookie ? { cookie } : {};
+    return t.app.request(`/api/admin/users/${id}/deactivate`, { method: "POST", headers });
+  };
+  return { t, agent, boss, ann, request };
+}
+
+Deno.test("ADMIN_EMAILS sign-ups are admins, others are users", async () => {
+  const { t, boss, ann } = await setup();
+  const me = async (cookie: string) =>
+    (await (await t.app.request("/api/me", { headers: { cookie } })).json()).user.role;
+  assert.equal(await me(boss), "admin");
+  assert.equal(await me(ann), "user");
+  await t.close();
+});
+
+Deno.test("an admin deactivates a user: inactive, sessions ended, DELETE pushed to the agent", async () => {
+  const { t, agent, boss, ann, request } = await setup();
+  const response = await request("care4w-1000002", boss);
+  assert.equal(response.status, 200);
+  assert.deepEqual(await response.json(), { care4wId: "care4w-1000002", active: false });
+  const user = (await t.deps.store.findUserByCare4wId("care4w-1000002"))!;
+  assert.equal(user.isActive, false);
+  assert.equal((await t.app.request("/api/me", { headers: { cookie: ann } })).status, 401);
+  assert.deepEqual(agent.pushes, [{ care4wId: "care4w-1000002", change: { kind: "delete" } }]);
+  await t.close();
+});
+
+Deno.test("deactivation needs an admin session: 401 without, 403 for a user", async () => {
+  const { t, agent, ann, request } = await setup();
+  const anonymous = await request("care4w-1000001");
+  assert.equal(anonymous.status, 401);
+  const forbidden = await request("care4w-1000001", ann);
+  assert.equal(forbidden.status, 403);
+  assert.equal(forbidden.headers.get("content-type"), "application/problem+json");
+  assert.equal((await t.deps.store.findUserByCare4wId("care4w-1000001"))!.isActive, true);
+  assert.equal(agent.pushes.length, 0);
+  await t.close();
+});
+
+Deno.test("unknown, malformed or own CareFlow ID: 404, 400, 409", async () => {
+  const { t, boss, request } = await setup();
+  assert.equal((await request("care4w-1999999", boss)).status, 404);
+  const malformed = await request("bob", boss);
+  assert.equal(malformed.status, 400);
+  assert.equal((await malformed.json()).errors[0].field, "(root)");
+  assert.equal((await request("care4w-1000001", boss)).status, 409);
+  await t.close();
+});
+
+Deno.test("without SIP, deactivation still works and pushes nothing", async () => {
+  const { t, agent, boss, request } = await setup({});
+  assert.equal((await request("care4w-1000002", boss)).status, 200);
+  assert.equal(agent.pushes.length, 0);
+  await t.close();
+});

@@ -1,0 +1,173 @@
+/**
+ * Pushes subscriber changes to the agent (`PUT`/`DELETE /internal/subscribers/:care4wId`, signed)
+ * and keeps retrying with exponential backoff while the agent is down or restarting.
+ *
+ * The queue is in-process: it survives agent restarts, not a restart of this web instance. That
+ * gap is covered by the agent's own healing (on a Redis miss it fetches the subscriber from web),
+ * and a pending change is logged at `warn` on every failed attempt, so nothing disappears
+ * silently. Only the latest desired state per user is kept (both calls are idempotent upserts of
+ * state), so a burst of rotations sends one request, and a later deactivation always wins over an
+ * earlier upsert that has not been delivered yet.
+ */
+import { subscriberPath, type SubscriberUpsert } from "../../shared/agent-contract.ts";
+import { signRequest } from "../../shared/signing.ts";
+import type { Logger } from "../log.ts";
+
+/** The state the agent should hold for one subscriber. */
+export type SubscriberChange = { kind: "upsert"; body: SubscriberUpsert } | { kind: "delete" };
+
+/** Delivers subscriber changes to the agent. */
+export interface AgentClient {
+  /**
+   * Queues the latest state of `care4wId` and makes one attempt at once. Resolves true when the
+   * agent took it on that attempt, false when it stays queued (retried in the background).
+   * Never rejects.
+   */
+  push(care4wId: string, change: SubscriberChange): Promise<boolean>;
+  /** Subscribers whose latest change has not reached the agent yet. */
+  pending(): number;
+  /** Resolves once nothing is pending; rejects after `timeoutMs`. */
+  drained(timeoutMs?: number): Promise<void>;
+  /** Stops retrying (shutdown); what is pending is logged. */
+  close(): void;
+}
+
+export interface AgentClientOptions {
+  agentUrl: string;
+  secret: string;
+  logger: Logger;
+  /** First retry delay; doubled per failure up to `maxDelayMs` (with ±20 % jitter). */
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  /** Per-request timeout. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+interface Entry {
+  change: SubscriberChange;
+  /** Bumped on every push, so a delivery of an older version does not clear a newer one. */
+  version: number;
+  failures: number;
+  timer?: ReturnType<typeof setTimeout>;
+  sending: boolean;
+}
+
+// A 4xx other than these means the request itself is wrong: retrying cannot help.
+const RETRYABLE_4XX = new Set([401, 408, 409, 425, 429]);
+
+/** Creates the client; call `close()` on shutdown to stop its timers. */
+export function createAgentClient(options: AgentClientOptions): AgentClient {
+  const doFetch = options.fetch ?? fetch;
+  const initial = options.initialDelayMs ?? 500;
+  const max = options.maxDelayMs ?? 30_000;
+  const queue = new Map<string, Entry>();
+  const waiters = new Set<() => void>();
+  let closed = false;
+
+  const settle = () => {
+    if (queue.size > 0) return;
+    for (const wake of waiters) wake();
+    waiters.clear();
+  };
+
+  /** One signed request; "ok", "retry" (agent down or busy) or "reject" (our request is wrong). */
+  const send = async (care4wId: string, change: SubscriberChange) => {
+    const path = subscriberPath(care4wId);
+    const method = change.kind === "upsert" ? "PUT" : "DELETE";
+    const body = change.kind === "upsert" ? JSON.stringify(change.body) : "";
+    const headers: Record<string, string> = signRequest({
+      secret: options.secret,
+      method,
+      path,
+      body,
+    });
+    if (body) headers["content-type"] = "application/json";
+    try {
+      const response = await doFetch(options.agentUrl + path, {
+        method,
+        headers,
+        body: body || undefined,
+        signal: AbortSignal.timeout(options.timeoutMs ?? 3000),
+      });
+      await response.body?.cancel();
+      if (response.ok) return { result: "ok" as const, status: response.status };
+      const retry = response.status >= 500 || RETRYABLE_4XX.has(response.status);
+      return { result: retry ? "retry" as const : "reject" as const, status: response.status };
+    } catch (error) {
+      return { result: "retry" as const, status: 0, error: (error as Error).name };
+    }
+  };
+
+  const deliver = async (care4wId: string): Promise<boolean> => {
+    const entry = queue.get(care4wId);
+    if (!entry || entry.sending || closed) return false;
+    clearTimeout(entry.timer);
+    entry.sending = true;
+    const version = entry.version;
+    const outcome = await send(care4wId, entry.change);
+    entry.sending = false;
+    const fields = { care4wId, op: entry.change.kind, status: outcome.status };
+    if (outcome.result === "reject") {
+      options.logger.error("agent refused a subscriber change; it is not retried", fields);
+    }
+    if (outcome.result !== "retry") {
+      if (entry.version === version) queue.delete(care4wId);
+      else void deliver(care4wId); // a newer state arrived while this one was in flight
+      settle();
+      return outcome.result === "ok";
+    }
+    entry.failures++;
+    const base = Math.min(max, initial * 2 ** (entry.failures - 1));
+    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+    options.logger.warn("agent unreachable; subscriber change queued for retry", {
+      ...fields,
+      error: outcome.error,
+      failures: entry.failures,
+      retryInMs: delay,
+    });
+    if (!closed) entry.timer = setTimeout(() => void deliver(care4wId), delay);
+    return false;
+  };
+
+  return {
+    push(care4wId, change) {
+      const entry = queue.get(care4wId);
+      if (entry) {
+        entry.change = change;
+        entry.version++;
+        // A new state is worth trying now, even while the previous one waits for a retry.
+        if (entry.sending) return Promise.resolve(false);
+        entry.failures = 0;
+      } else {
+        queue.set(care4wId, { change, version: 1, failures: 0, sending: false });
+      }
+      return deliver(care4wId);
+    },
+    pending: () => queue.size,
+    drained(timeoutMs = 30_000) {
+      if (queue.size === 0) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(wake);
+          reject(new Error(`${queue.size} subscriber change(s) still pending`));
+        }, timeoutMs);
+        const wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        waiters.add(wake);
+      });
+    },
+    close() {
+      closed = true;
+      for (const [care4wId, entry] of queue) {
+        clearTimeout(entry.timer);
+        options.logger.warn("shutting down with an undelivered subscriber change", {
+          care4wId,
+          op: entry.change.kind,
+        });
+      }
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The web side of the SIP edge, built once per app from `SipConfig`: the password box, the phone
+ * credential service, the replay guard for the agent's signed requests, and the ephemeral
+ * browser credentials of `/api/token`.
+ */
+import { ephemeralSipCredentials } from "../../shared/sip-credentials.ts";
+import type { TokenResponse } from "../../shared/api.ts";
+import { DEFAULT_MAX_AGE_SECONDS } from "../../shared/signing.ts";
+import type { SipConfig } from "../config.ts";
+import type { Store } from "../store/types.ts";
+import type { AgentClient } from "./agent-client.ts";
+import { createNonceCache, type NonceCache } from "./nonce-cache.ts";
+import { createPhoneCredentialService, type PhoneCredentialService } from "./phone-credentials.ts";
+import { createSecretBox } from "./secret-box.ts";
+
+/** Everything the SIP routes need. */
+export interface SipEdge {
+  config: SipConfig;
+  phones: PhoneCredentialService;
+  agent: AgentClient;
+  nonces: NonceCache;
+  /** Short-lived browser credentials for `/api/token`. */
+  browserCredentials(care4wId: string): NonNullable<TokenResponse["sip"]>;
+}
+
+/** Wires the SIP edge; `now` is the app's clock. */
+export function createSipEdge(
+  config: SipConfig,
+  deps: { store: Store; agent: AgentClient; now: () => Date },
+): SipEdge {
+  const box = createSecretBox(config.passwordKey);
+  return {
+    config,
+    agent: deps.agent,
+    phones: createPhoneCredentialService({
+      store: deps.store,
+      box,
+      agent: deps.agent,
+      domain: config.domain,
+      proxy: config.proxy,
+      now: deps.now,
+    }),
+    // Twice the window: a signer's clock may be up to the window ahead or behind ours.
+    nonces: createNonceCache(2 * DEFAULT_MAX_AGE_SECONDS * 1000, () => deps.now().getTime()),
+    browserCredentials(care4wId) {
+      const issued = ephemeralSipCredentials(
+        config.credentialSecret,
+        care4wId,
+        config.tokenTtlSeconds,
+        deps.now().getTime() / 1000,
+      );
+      return {
+        wsUrl: config.wsUrl,
+        domain: config.domain,
+        username: issued.username,
+        password: issued.password,
+        expiresAt: issued.expiresAt,
+      };
+    },
+  };
+}
