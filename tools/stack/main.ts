@@ -1,18 +1,20 @@
 /**
- * `deno task stack`: the local SIP stack on loopback (redis, rtpengine, agent, kamailio and, with
- * `--web`, the web app in `sip` mode). Stops everything on Ctrl-C or SIGTERM.
+ * `deno task stack`: the local SIP stack on loopback: redis, rtpengine, agent, kamailio and the
+ * web app in `sip` mode (`--no-web` leaves web out). Stops everything on Ctrl-C or SIGTERM.
  *
- * Flags (all optional): --web, --domain=careflow.local, --sip=5060, --ws=8080, --rpc=5071,
+ * Flags (all optional): --no-web, --domain=careflow.local, --sip=5060, --ws=8080, --rpc=5071,
  * --redis=6390, --agent=7070, --ng=2223, --rtp=30000-30199, --web-port=8000, --dir=<log dir>.
- * Secrets come from SIP_CREDENTIAL_SECRET / INTERNAL_API_SECRET, random ones otherwise.
+ * Secrets come from SIP_CREDENTIAL_SECRET / INTERNAL_API_SECRET / SIP_PASSWORD_KEY, random ones
+ * otherwise.
  */
 import { parseArgs } from "node:util";
 import { startStack } from "./stack.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
+  allowNegative: true,
   options: {
-    web: { type: "boolean", default: false },
+    web: { type: "boolean", default: true },
     domain: { type: "string", default: "careflow.local" },
     sip: { type: "string", default: "5060" },
     ws: { type: "string", default: "8080" },
@@ -34,6 +36,7 @@ const stack = await startStack({
   workDir: values.dir,
   sipCredentialSecret: Deno.env.get("SIP_CREDENTIAL_SECRET") || undefined,
   internalApiSecret: Deno.env.get("INTERNAL_API_SECRET") || undefined,
+  sipPasswordKey: Deno.env.get("SIP_PASSWORD_KEY") || undefined,
   ports: {
     sip: Number(values.sip),
     ws: Number(values.ws),

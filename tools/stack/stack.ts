@@ -39,6 +39,8 @@ export interface StackOptions {
   host?: string;
   /** SIP domain and digest realm (default `careflow.local`). */
   sipDomain?: string;
+  /** Base64 of the 32-byte key that encrypts SIP phone passwords in web; random when absent. */
+  sipPasswordKey?: string;
   /** Shared secrets; random ones are generated when absent. */
   sipCredentialSecret?: string;
   internalApiSecret?: string;
@@ -237,6 +239,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         AGENT_URL: urls.agent,
         SIP_WS_URL: urls.ws,
         SIP_PROXY: `${host}:${ports.sip}`,
+        SIP_PASSWORD_KEY: options.sipPasswordKey ?? randomBytes(32).toString("base64"),
       }, root);
       running.push(web);
       await waitFor(web, "HTTP", () => httpOk(`${urls.web}/`), 60_000);
