@@ -39,6 +39,8 @@ export interface StackOptions {
   host?: string;
   /** SIP domain and digest realm (default `careflow.local`). */
   sipDomain?: string;
+  /** Extra environment for the web app (e.g. ADMIN_EMAILS). */
+  webEnv?: Record<string, string>;
   /** Base64 of the 32-byte key that encrypts SIP phone passwords in web; random when absent. */
   sipPasswordKey?: string;
   /** Shared secrets; random ones are generated when absent. */
@@ -240,6 +242,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         SIP_WS_URL: urls.ws,
         SIP_PROXY: `${host}:${ports.sip}`,
         SIP_PASSWORD_KEY: options.sipPasswordKey ?? randomBytes(32).toString("base64"),
+        ...options.webEnv,
       }, root);
       running.push(web);
       await waitFor(web, "HTTP", () => httpOk(`${urls.web}/`), 60_000);
