@@ -6,6 +6,7 @@ import {
   history,
   inboundAudioBytes,
   openPhone,
+  type PhoneUser,
   waitForStatus,
 } from "../testing/phone-kit.ts";
 
@@ -18,12 +19,25 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Pr
   }
 }
 
-Deno.test("A calls B by CareFlow ID: ring, answer, audio both ways, hold, hang up, history", async () => {
-  const server = await startServer();
+/** Ann and Bob signed in with their phones open, on a fresh server; everything closed after. */
+async function withTwoPhones(
+  env: Record<string, string>,
+  scenario: (ann: PhoneUser, bob: PhoneUser, base: string) => Promise<void>,
+) {
+  const server = await startServer(env);
   const browser = await launchChromium({ media: true });
   try {
     const ann = await openPhone(browser, server.url, "Ann Carer");
     const bob = await openPhone(browser, server.url, "Bob Nurse");
+    await scenario(ann, bob, server.url);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+Deno.test("A calls B by CareFlow ID: ring, answer, audio both ways, hold, hang up, history", () =>
+  withTwoPhones({}, async (ann, bob, base) => {
     await dial(ann, bob);
     await waitForStatus(bob.page, "Incoming call");
     assert.equal(await bob.page.getByTestId("caller-name").textContent(), "Ann Carer");
@@ -60,98 +74,56 @@ Deno.test("A calls B by CareFlow ID: ring, answer, audio both ways, hold, hang u
     for (
       const [user, other, direction] of [[ann, bob, "outbound"], [bob, ann, "inbound"]] as const
     ) {
-      await eventually(async () => (await history(user, server.url)).calls.length === 1);
-      const [call] = (await history(user, server.url)).calls;
+      await eventually(async () => (await history(user, base)).calls.length === 1);
+      const [call] = (await history(user, base)).calls;
       assert.equal(call.status, "completed");
       assert.equal(call.direction, direction);
       assert.equal(call.otherParty.care4wId, other.care4wId);
       assert.ok(call.duration >= 1, `duration ${call.duration}`);
     }
-    await bob.page.goto(`${server.url}/dashboard/history`);
+    await bob.page.goto(`${base}/dashboard/history`);
     await bob.page.getByTestId("call-row-status").filter({ hasText: "Completed" }).waitFor();
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-});
+  }));
 
-Deno.test("B declines: both see it end and both histories say declined", async () => {
-  const server = await startServer();
-  const browser = await launchChromium({ media: true });
-  try {
-    const ann = await openPhone(browser, server.url, "Ann Carer");
-    const bob = await openPhone(browser, server.url, "Bob Nurse");
+Deno.test("B declines: both see it end and both histories say declined", () =>
+  withTwoPhones({}, async (ann, bob, base) => {
     await dial(ann, bob);
     await waitForStatus(bob.page, "Incoming call");
     await bob.page.getByRole("button", { name: "Decline" }).click();
     await waitForStatus(ann.page, "Ended: Declined");
     await waitForStatus(bob.page, "Ended: You declined");
     for (const user of [ann, bob]) {
-      await eventually(async () =>
-        (await history(user, server.url)).calls[0]?.status === "declined"
-      );
+      await eventually(async () => (await history(user, base)).calls[0]?.status === "declined");
     }
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-});
+  }));
 
-Deno.test("nobody answers: the call is missed for both after the ring timeout", async () => {
-  const server = await startServer({ RING_TIMEOUT_SECONDS: "2" });
-  const browser = await launchChromium({ media: true });
-  try {
-    const ann = await openPhone(browser, server.url, "Ann Carer");
-    const bob = await openPhone(browser, server.url, "Bob Nurse");
+Deno.test("nobody answers: the call is missed for both after the ring timeout", () =>
+  withTwoPhones({ RING_TIMEOUT_SECONDS: "2" }, async (ann, bob, base) => {
     await dial(ann, bob);
     await waitForStatus(bob.page, "Incoming call");
     await waitForStatus(ann.page, "Ended: No answer");
     await waitForStatus(bob.page, "Ended: Missed call");
     for (const user of [ann, bob]) {
-      await eventually(async () => (await history(user, server.url)).calls[0]?.status === "missed");
+      await eventually(async () => (await history(user, base)).calls[0]?.status === "missed");
     }
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-});
+  }));
 
-Deno.test("A cancels while B's phone rings: both see it end as cancelled", async () => {
-  const server = await startServer();
-  const browser = await launchChromium({ media: true });
-  try {
-    const ann = await openPhone(browser, server.url, "Ann Carer");
-    const bob = await openPhone(browser, server.url, "Bob Nurse");
+Deno.test("A cancels while B's phone rings: both see it end as cancelled", () =>
+  withTwoPhones({}, async (ann, bob, base) => {
     await dial(ann, bob);
     await waitForStatus(bob.page, "Incoming call");
     await ann.page.getByRole("button", { name: "Hang up" }).click();
     await waitForStatus(ann.page, "Ended: Cancelled");
     await waitForStatus(bob.page, "Ended: The caller hung up");
     for (const user of [ann, bob]) {
-      await eventually(async () =>
-        (await history(user, server.url)).calls[0]?.status === "cancelled"
-      );
+      await eventually(async () => (await history(user, base)).calls[0]?.status === "cancelled");
     }
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-});
+  }));
 
-Deno.test("B is not signed in anywhere: A sees unavailable at once", async () => {
-  const server = await startServer();
-  const browser = await launchChromium({ media: true });
-  try {
-    const ann = await openPhone(browser, server.url, "Ann Carer");
-    const bob = await openPhone(browser, server.url, "Bob Nurse");
+Deno.test("B is not signed in anywhere: A sees unavailable at once", () =>
+  withTwoPhones({}, async (ann, bob, base) => {
     await bob.context.close();
     await dial(ann, bob);
     await waitForStatus(ann.page, "Ended: Not available right now", 3_000);
-    await eventually(async () =>
-      (await history(ann, server.url)).calls[0]?.status === "unavailable"
-    );
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-});
+    await eventually(async () => (await history(ann, base)).calls[0]?.status === "unavailable");
+  }));
