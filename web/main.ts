@@ -1,14 +1,10 @@
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./log.ts";
-import { createApp } from "./app.ts";
 import { manifestSource } from "./build/manifest.ts";
 import { openStore } from "./store/mod.ts";
 import { argon2Hasher } from "./auth/passwords.ts";
 import { createFirebaseVerifier } from "./auth/firebase.ts";
-import { createMemoryHub } from "./signal/memory-hub.ts";
-import { createRedisHub } from "./signal/redis-hub.ts";
-import { callServiceForApp } from "./calls/for-app.ts";
-import { createAgentClient } from "./sip/agent-client.ts";
+import { composeWeb, openHub } from "./compose.ts";
 
 /** Starts CareFlow's web app from the environment. A bad configuration exits with a message. */
 async function main(): Promise<void> {
@@ -25,24 +21,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const store = await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
   // Several web instances share calls through Redis; one instance needs nothing but itself.
-  const hub = config.redisUrl ? await createRedisHub({ url: config.redisUrl }) : createMemoryHub();
-  const calls = callServiceForApp({ store, hub, config, logger });
-  // SIP mode: subscriber changes go to the agent, retried in this process while it is down.
-  const agent = config.sip
-    ? createAgentClient({
-      agentUrl: config.sip.agentUrl,
-      secret: config.sip.internalApiSecret,
-      logger,
-    })
-    : undefined;
-  const app = createApp({
-    agent,
+  const hub = await openHub(config);
+  const web = composeWeb({
     config,
     store,
     logger,
+    hub,
     manifest: manifestSource({ watch: Deno.env.get("CAREFLOW_DEV") === "1" }),
     passwords: argon2Hasher(),
-    calls,
     firebase: config.firebase
       ? createFirebaseVerifier(config.firebase.projectId, config.firebase.jwksUrl)
       : undefined,
@@ -60,10 +46,9 @@ async function main(): Promise<void> {
         hub: config.redisUrl ? "redis" : "memory",
       });
     },
-  }, app.fetch);
+  }, web.app.fetch);
   const shutdown = async () => {
-    agent?.close();
-    await calls.close();
+    await web.close();
     await server.shutdown();
     await hub.close();
     await store.close();

@@ -4,12 +4,11 @@
  * all sharing one store as instances behind a load balancer share one database. Only the
  * per-user attempt limit is lifted: a benchmark dials far faster than a person.
  */
-import { createApp } from "../../web/app.ts";
+import { composeWeb } from "../../web/compose.ts";
 import { loadConfig } from "../../web/config.ts";
 import { createLogger } from "../../web/log.ts";
 import { argon2Hasher } from "../../web/auth/passwords.ts";
 import { openSqliteStore } from "../../web/store/sqlite.ts";
-import { callServiceForApp } from "../../web/calls/for-app.ts";
 import type { Hub } from "../../web/signal/hub.ts";
 
 /** Running instances, and one session cookie per bench user. */
@@ -32,17 +31,16 @@ export async function startBenchCluster(hubs: Hub[], users: number): Promise<Ben
   });
   const logger = createLogger(config.logLevel);
   const instances = hubs.map((hub) => {
-    const calls = callServiceForApp({ store, hub, config, logger });
-    const app = createApp({
+    const web = composeWeb({
       config,
       store,
       logger,
-      calls,
+      hub,
       manifest: () => ({ boot: "", islands: {} }),
       passwords: argon2Hasher({ memoryCost: 1024 }),
     });
-    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
-    return { app, calls, server };
+    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, web.app.fetch);
+    return { app: web.app, web, server };
   });
   const cookies: string[] = [];
   for (let n = 0; n < users; n++) {
@@ -63,8 +61,8 @@ export async function startBenchCluster(hubs: Hub[], users: number): Promise<Ben
     urls: instances.map(({ server }) => `ws://127.0.0.1:${server.addr.port}/api/signal`),
     cookies,
     async close() {
-      for (const { calls, server } of instances) {
-        await calls.close();
+      for (const { web, server } of instances) {
+        await web.close();
         await server.shutdown();
       }
       await store.close();

@@ -1,12 +1,11 @@
-import { type AppDeps, createApp } from "../app.ts";
+import type { AppDeps, createApp } from "../app.ts";
+import { composeWeb } from "../compose.ts";
 import { loadConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { argon2Hasher } from "../auth/passwords.ts";
 import { createMemoryHub } from "../signal/memory-hub.ts";
-import { callServiceForApp } from "../calls/for-app.ts";
 import { openSqliteStore } from "../store/sqlite.ts";
 import type { Manifest } from "../build/manifest.ts";
-import { createAgentClient } from "../sip/agent-client.ts";
 
 /** A manifest naming every island, for in-memory tests that do not load the chunks. */
 export const TEST_MANIFEST: Manifest = {
@@ -43,23 +42,15 @@ export function createTestApp(
   const store = overrides.store ?? openSqliteStore(":memory:");
   const logger = createLogger("debug", (line) => logs.push(line));
   const hub = createMemoryHub();
-  const deps: AppDeps = {
+  const { app, deps, close } = composeWeb({
     config,
     store,
     logger,
+    hub,
     manifest: () => TEST_MANIFEST,
     passwords: argon2Hasher({ memoryCost: 1024 }),
-    calls: callServiceForApp({ store, hub, config, logger }),
-    agent: config.sip
-      ? createAgentClient({
-        agentUrl: config.sip.agentUrl,
-        secret: config.sip.internalApiSecret,
-        logger,
-      })
-      : undefined,
     ...overrides,
-  };
-  const app = createApp(deps);
+  });
   return {
     app,
     deps,
@@ -73,8 +64,7 @@ export function createTestApp(
       return sessionCookie(response);
     },
     async close() {
-      deps.agent?.close();
-      await deps.calls.close();
+      await close();
       await hub.close();
       await deps.store.close();
     },

@@ -1,12 +1,10 @@
-import { createApp } from "../app.ts";
+import { composeWeb } from "../compose.ts";
 import { loadConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { argon2Hasher } from "../auth/passwords.ts";
 import { createMemoryHub } from "../signal/memory-hub.ts";
-import { callServiceForApp } from "../calls/for-app.ts";
 import { openStore } from "../store/mod.ts";
 import { manifestSource } from "../build/manifest.ts";
-import { createAgentClient } from "../sip/agent-client.ts";
 
 export interface RunningServer {
   url: string;
@@ -23,32 +21,22 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const store = await openStore({ dataDir: config.dataDir });
   const logger = createLogger(config.logLevel);
   const hub = createMemoryHub();
-  const calls = callServiceForApp({ store, hub, config, logger });
-  const agent = config.sip
-    ? createAgentClient({
-      agentUrl: config.sip.agentUrl,
-      secret: config.sip.internalApiSecret,
-      logger,
-    })
-    : undefined;
-  const app = createApp({
-    agent,
+  const web = composeWeb({
     config,
     store,
     logger,
-    calls,
+    hub,
     manifest: manifestSource({ watch: false }),
     passwords: argon2Hasher({ memoryCost: 4096 }),
   });
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: config.port, onListen: () => {} },
-    app.fetch,
+    web.app.fetch,
   );
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     async close() {
-      agent?.close();
-      await calls.close();
+      await web.close();
       await server.shutdown();
       await hub.close();
       await store.close();
