@@ -19,6 +19,7 @@ import type { TokenResponse } from "../../../shared/api.ts";
 import { microphoneProblem, remoteAudioElement } from "./media.ts";
 import { playTone, type Tone } from "./ringtone.ts";
 import { type CallEngine, type CallSnapshot, IDLE } from "./types.ts";
+import { createCallState } from "./call-state.ts";
 
 type SipCredentials = NonNullable<TokenResponse["sip"]>;
 type SessionDescriptionHandler = Web.SessionDescriptionHandler;
@@ -31,8 +32,6 @@ export interface SipEngineOptions {
   refresh: () => Promise<SipCredentials>;
 }
 
-/** How long the "ended" state stays on screen before the phone is idle again. */
-const ENDED_DISPLAY_MS = 3_000;
 /** Refresh credentials this long before they expire (or at 80 % of a short lifetime). */
 const REFRESH_MARGIN_S = 300;
 const REGISTER_EXPIRES_S = 600;
@@ -59,24 +58,19 @@ function targetUri(target: string, domain: string) {
 
 /** Creates the engine; `start()` connects and registers. */
 export function createSipEngine(options: SipEngineOptions): CallEngine {
-  let state: CallSnapshot = { ...IDLE };
-  const listeners = new Set<(snapshot: CallSnapshot) => void>();
+  const calls = createCallState();
+  const update = calls.update;
   let credentials = options.credentials;
   let session: Session | null = null;
   let audio: HTMLAudioElement | null = null;
   let tone: Tone | null = null;
-  let idleTimer: ReturnType<typeof setTimeout> | undefined;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   let reconnectDelay = 1000;
   let stopped = false;
   let endedByUs: string | null = null;
 
-  const update = (patch: Partial<CallSnapshot>) => {
-    state = { ...state, ...patch };
-    for (const listener of listeners) listener(state);
-  };
-  const inCall = () => state.callId !== null && state.phase !== "ended";
+  const inCall = () => calls.state.callId !== null && calls.state.phase !== "ended";
   const ring = (kind: "ring" | "ringback" | null) => {
     tone?.stop();
     tone = kind ? playTone(kind) : null;
@@ -152,14 +146,7 @@ export function createSipEngine(options: SipEngineOptions): CallEngine {
     session = null;
     audio?.remove();
     audio = null;
-    const callId = state.callId;
-    update({ phase: "ended", endReason: reason, quality: null, held: false, remoteHeld: false });
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => {
-      if (state.phase === "ended" && state.callId === callId) {
-        update({ ...IDLE, ready: state.ready, problem: state.problem });
-      }
-    }, ENDED_DISPLAY_MS);
+    calls.showEnded(reason);
   };
 
   /** Plays the remote side and follows the media path for connected / reconnecting. */
@@ -172,8 +159,8 @@ export function createSipEngine(options: SipEngineOptions): CallEngine {
         const pc = sdh.peerConnection;
         if (!pc || session?.sessionDescriptionHandler !== sdh) return;
         if (pc.connectionState === "connected") {
-          update({ phase: "connected", connectedAt: state.connectedAt ?? Date.now() });
-        } else if (pc.connectionState === "disconnected" && state.phase === "connected") {
+          update({ phase: "connected", connectedAt: calls.state.connectedAt ?? Date.now() });
+        } else if (pc.connectionState === "disconnected" && calls.state.phase === "connected") {
           update({ phase: "reconnecting" });
         } else if (pc.connectionState === "failed") {
           hangupSession();
@@ -199,7 +186,7 @@ export function createSipEngine(options: SipEngineOptions): CallEngine {
       if (session !== s) return;
       if (next === SessionState.Established) {
         ring(null);
-        if (state.phase !== "connected") update({ phase: "connecting" });
+        if (calls.state.phase !== "connected") update({ phase: "connecting" });
       } else if (next === SessionState.Terminated) {
         finish(endedByUs ?? reason());
       }
@@ -207,9 +194,9 @@ export function createSipEngine(options: SipEngineOptions): CallEngine {
   };
 
   const begin = (patch: Partial<CallSnapshot>) => {
-    clearTimeout(idleTimer);
+    calls.cancelIdle();
     endedByUs = null;
-    update({ ...IDLE, ready: state.ready, problem: state.problem, ...patch });
+    update({ ...IDLE, ready: calls.state.ready, problem: calls.state.problem, ...patch });
   };
 
   const onInvite = (invitation: Invitation) => {
@@ -234,12 +221,12 @@ export function createSipEngine(options: SipEngineOptions): CallEngine {
       direction: "inbound",
       remote: { care4wId, displayName: identity.displayName || care4wId },
     });
-    watch(invitation, () => state.phase === "incoming" ? cancelReason : "Call ended");
+    watch(invitation, () => calls.state.phase === "incoming" ? cancelReason : "Call ended");
     void invitation.progress().catch(() => {});
     ring("ring");
   };
 
-  /** Sends whatever ends the session in its current state. */
+  /** Sends whatever ends the session in its current calls.state. */
   const hangupSession = () => {
     const s = session;
     if (!s) return;
@@ -286,7 +273,7 @@ export function createSipEngine(options: SipEngineOptions): CallEngine {
           requestDelegate: {
             onProgress: (response) => {
               if (response.message.statusCode === 180 || response.message.statusCode === 183) {
-                if (state.phase === "calling") update({ phase: "ringing" });
+                if (calls.state.phase === "calling") update({ phase: "ringing" });
                 ring("ringback");
               }
             },
@@ -299,7 +286,7 @@ export function createSipEngine(options: SipEngineOptions): CallEngine {
     },
     async answer() {
       const s = session;
-      if (state.phase !== "incoming" || !(s instanceof Invitation)) return;
+      if (calls.state.phase !== "incoming" || !(s instanceof Invitation)) return;
       ring(null);
       update({ phase: "connecting" });
       try {
@@ -309,24 +296,24 @@ export function createSipEngine(options: SipEngineOptions): CallEngine {
       }
     },
     decline() {
-      if (state.phase === "incoming") endByUs("You declined");
+      if (calls.state.phase === "incoming") endByUs("You declined");
     },
     cancel() {
-      if (state.phase === "calling" || state.phase === "ringing") endByUs("Cancelled");
+      if (calls.state.phase === "calling" || calls.state.phase === "ringing") endByUs("Cancelled");
     },
     hangup() {
       if (!inCall()) return;
-      if (state.phase === "incoming") return this.decline();
-      if (state.phase === "calling" || state.phase === "ringing") return this.cancel();
+      if (calls.state.phase === "incoming") return this.decline();
+      if (calls.state.phase === "calling" || calls.state.phase === "ringing") return this.cancel();
       endByUs("Call ended");
     },
     setMuted(muted) {
       update({ muted });
-      sdhOf(session)?.enableSenderTracks(!muted && !state.held);
+      sdhOf(session)?.enableSenderTracks(!muted && !calls.state.held);
     },
     setHeld(held) {
       const s = session;
-      if (!s || s.state !== SessionState.Established || held === state.held) return;
+      if (!s || s.state !== SessionState.Established || held === calls.state.held) return;
       update({ held });
       // A re-INVITE with sendonly (hold) or sendrecv; the handler also mutes our track.
       s.sessionDescriptionHandlerOptionsReInvite = {
@@ -337,7 +324,7 @@ export function createSipEngine(options: SipEngineOptions): CallEngine {
         requestDelegate: { onReject: () => update({ held: !held }) },
       }).catch(() => update({ held: !held }));
       if (audio) audio.muted = held;
-      sdhOf(s)?.enableSenderTracks(!held && !state.muted);
+      sdhOf(s)?.enableSenderTracks(!held && !calls.state.muted);
     },
     sendDtmf(tones) {
       const s = session;
@@ -356,17 +343,13 @@ export function createSipEngine(options: SipEngineOptions): CallEngine {
         }).catch(() => {});
       }
     },
-    subscribe(listener) {
-      listeners.add(listener);
-      listener(state);
-      return () => listeners.delete(listener);
-    },
+    subscribe: calls.subscribe,
     stop() {
       stopped = true;
       if (inCall()) this.hangup();
       clearTimeout(refreshTimer);
       clearTimeout(reconnectTimer);
-      clearTimeout(idleTimer);
+      calls.cancelIdle();
       void registerer.unregister().catch(() => {}).finally(() => ua.stop().catch(() => {}));
     },
   };

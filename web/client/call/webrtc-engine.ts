@@ -3,10 +3,8 @@ import { microphoneProblem, openMicrophone, release, remoteAudioElement } from "
 import { Peer } from "./peer.ts";
 import { playTone, type Tone } from "./ringtone.ts";
 import { SignalingSocket } from "./signaling.ts";
-import { type CallEngine, type CallSnapshot, IDLE } from "./types.ts";
-
-/** How long the "ended" state stays on screen before the phone is idle again. */
-const ENDED_DISPLAY_MS = 3_000;
+import { type CallEngine, IDLE } from "./types.ts";
+import { createCallState } from "./call-state.ts";
 
 const REASONS: Record<EndReason, [outbound: string, inbound: string]> = {
   unavailable: ["Not available right now", "Not available right now"],
@@ -26,19 +24,14 @@ export interface WebRtcOptions {
 
 /** Browser-to-browser calls: signaling through web, media peer to peer. */
 export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
-  let state: CallSnapshot = { ...IDLE };
-  const listeners = new Set<(snapshot: CallSnapshot) => void>();
+  const calls = createCallState();
+  const update = calls.update;
   let stream: MediaStream | null = null;
   let peer: Peer | null = null;
   let audio: HTMLAudioElement | null = null;
   let tone: Tone | null = null;
-  let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const update = (patch: Partial<CallSnapshot>) => {
-    state = { ...state, ...patch };
-    for (const listener of listeners) listener(state);
-  };
-  const inCall = () => state.callId !== null && state.phase !== "ended";
+  const inCall = () => calls.state.callId !== null && calls.state.phase !== "ended";
   const send = (message: Parameters<SignalingSocket["send"]>[0]) => socket.send(message);
   const ring = (kind: "ring" | "ringback" | null) => {
     tone?.stop();
@@ -54,32 +47,26 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
     stream = null;
     audio?.remove();
     audio = null;
-    const callId = state.callId;
-    update({ phase: "ended", endReason: reason, quality: null, held: false, remoteHeld: false });
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => {
-      if (state.phase === "ended" && state.callId === callId) {
-        update({ ...IDLE, ready: state.ready, problem: state.problem });
-      }
-    }, ENDED_DISPLAY_MS);
+    calls.showEnded(reason);
   };
-  const reasonText = (reason: EndReason) => REASONS[reason][state.direction === "inbound" ? 1 : 0];
+  const reasonText = (reason: EndReason) =>
+    REASONS[reason][calls.state.direction === "inbound" ? 1 : 0];
 
   const startPeer = (offerer: boolean) => {
     audio = remoteAudioElement();
     peer = new Peer(options.iceServers, stream!, offerer, {
-      description: (kind, sdp) => send({ type: kind, callId: state.callId!, sdp }),
-      candidate: (candidate) => send({ type: "candidate", callId: state.callId!, candidate }),
+      description: (kind, sdp) => send({ type: kind, callId: calls.state.callId!, sdp }),
+      candidate: (candidate) => send({ type: "candidate", callId: calls.state.callId!, candidate }),
       remoteStream: (remote) => {
         audio!.srcObject = remote;
         void audio!.play().catch(() => {});
       },
       media: (media) => {
         if (media === "connected") {
-          update({ phase: "connected", connectedAt: state.connectedAt ?? Date.now() });
+          update({ phase: "connected", connectedAt: calls.state.connectedAt ?? Date.now() });
         } else if (media === "interrupted") update({ phase: "reconnecting" });
         else {
-          send({ type: "hangup", callId: state.callId! });
+          send({ type: "hangup", callId: calls.state.callId! });
           finish(REASONS.failed[0]);
         }
       },
@@ -90,17 +77,17 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
 
   const onMessage = async (message: ServerMessage) => {
     if (message.type === "presence" || message.type === "error") {
-      if (message.type === "error" && message.callId && message.callId === state.callId) {
-        if (state.phase === "calling") finish(message.message);
+      if (message.type === "error" && message.callId && message.callId === calls.state.callId) {
+        if (calls.state.phase === "calling") finish(message.message);
       }
       return;
     }
     if (message.type === "invite") {
       if (inCall()) return; // the server answers busy for us; this tab keeps its call
-      clearTimeout(idleTimer);
+      calls.cancelIdle();
       update({
         ...IDLE,
-        ready: state.ready,
+        ready: calls.state.ready,
         phase: "incoming",
         callId: message.callId,
         direction: "inbound",
@@ -110,10 +97,10 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
       ring("ring");
       return;
     }
-    if (message.callId !== state.callId || state.phase === "ended") return;
+    if (message.callId !== calls.state.callId || calls.state.phase === "ended") return;
     switch (message.type) {
       case "ringing":
-        if (state.phase === "calling") {
+        if (calls.state.phase === "calling") {
           update({ phase: "ringing", remote: message.from });
           ring("ringback");
         }
@@ -146,8 +133,8 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
 
   const applyTrackState = () => {
     const track = peer?.sender()?.track;
-    if (track) track.enabled = !state.muted && !state.held;
-    if (audio) audio.muted = state.held;
+    if (track) track.enabled = !calls.state.muted && !calls.state.held;
+    if (audio) audio.muted = calls.state.held;
   };
 
   return {
@@ -155,11 +142,11 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
     start: () => socket.connect(),
     async call(target) {
       if (inCall()) return;
-      clearTimeout(idleTimer);
+      calls.cancelIdle();
       const callId = crypto.randomUUID();
       update({
         ...IDLE,
-        ready: state.ready,
+        ready: calls.state.ready,
         phase: "calling",
         callId,
         direction: "outbound",
@@ -171,38 +158,38 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
         finish(microphoneProblem(error));
         return;
       }
-      if (state.callId !== callId) return release(stream);
+      if (calls.state.callId !== callId) return release(stream);
       if (!send({ type: "invite", callId, to: target })) finish("CareFlow is not connected");
     },
     async answer() {
-      if (state.phase !== "incoming") return;
+      if (calls.state.phase !== "incoming") return;
       ring(null);
       update({ phase: "connecting" });
       try {
         stream = await openMicrophone();
       } catch (error) {
-        send({ type: "reject", callId: state.callId! });
+        send({ type: "reject", callId: calls.state.callId! });
         finish(microphoneProblem(error));
         return;
       }
       startPeer(false);
-      send({ type: "accept", callId: state.callId! });
+      send({ type: "accept", callId: calls.state.callId! });
     },
     decline() {
-      if (state.phase !== "incoming") return;
-      send({ type: "reject", callId: state.callId! });
+      if (calls.state.phase !== "incoming") return;
+      send({ type: "reject", callId: calls.state.callId! });
       finish("You declined");
     },
     cancel() {
-      if (state.phase !== "calling" && state.phase !== "ringing") return;
-      send({ type: "cancel", callId: state.callId! });
+      if (calls.state.phase !== "calling" && calls.state.phase !== "ringing") return;
+      send({ type: "cancel", callId: calls.state.callId! });
       finish("Cancelled");
     },
     hangup() {
       if (!inCall()) return;
-      if (state.phase === "incoming") return this.decline();
-      if (state.phase === "calling" || state.phase === "ringing") return this.cancel();
-      send({ type: "hangup", callId: state.callId! });
+      if (calls.state.phase === "incoming") return this.decline();
+      if (calls.state.phase === "calling" || calls.state.phase === "ringing") return this.cancel();
+      send({ type: "hangup", callId: calls.state.callId! });
       finish("Call ended");
     },
     setMuted(muted) {
@@ -210,20 +197,16 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
       applyTrackState();
     },
     setHeld(held) {
-      if (!peer || held === state.held) return;
+      if (!peer || held === calls.state.held) return;
       update({ held });
       applyTrackState();
-      send({ type: held ? "hold" : "unhold", callId: state.callId! });
+      send({ type: held ? "hold" : "unhold", callId: calls.state.callId! });
     },
     sendDtmf(tones) {
       const dtmf = peer?.sender()?.dtmf;
       if (dtmf?.canInsertDTMF) dtmf.insertDTMF(tones, 120, 70);
     },
-    subscribe(listener) {
-      listeners.add(listener);
-      listener(state);
-      return () => listeners.delete(listener);
-    },
+    subscribe: calls.subscribe,
     stop() {
       if (inCall()) this.hangup();
       socket.close();
