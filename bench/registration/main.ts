@@ -20,6 +20,7 @@ import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
 import { kamailioRpc, startKamailio, startStack } from "../../tools/stack/stack.ts";
 import { ha1, provision } from "../../pbx/testing/kit.ts";
+import { treeCpuSeconds, udpReceiveBufferErrors } from "./proc.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -69,7 +70,12 @@ async function acceptedRegs(rpcUrl: string): Promise<number> {
  * when Kamailio has accepted all of them (its own counter, polled every 10 ms), not when SIPp
  * exits: SIPp's shutdown takes up to half a second, which would swamp a 1-2 s run.
  */
-async function registerRun(workDir: string, label: string, rpcUrl: string): Promise<number> {
+async function registerRun(
+  workDir: string,
+  label: string,
+  rpcUrl: string,
+  cpuRoots: Record<string, number>,
+): Promise<RunResult> {
   const base = await acceptedRegs(rpcUrl);
   const csv = `${workDir}/users-${label}.csv`;
   await Deno.writeTextFile(
@@ -80,8 +86,10 @@ async function registerRun(workDir: string, label: string, rpcUrl: string): Prom
     ]
       .join("\n") + "\n",
   );
+  const cpuBefore = treeCpuSeconds(cpuRoots);
+  const dropsBefore = udpReceiveBufferErrors();
   const started = performance.now();
-  const sippRun = new Deno.Command("sipp", {
+  const sipp = new Deno.Command("sipp", {
     args: [
       `${HOST}:${PORTS.sip}`,
       "-sf",
@@ -108,6 +116,9 @@ async function registerRun(workDir: string, label: string, rpcUrl: string): Prom
       "3600",
       "-default_behaviors",
       "all,-bye",
+      // SIPp's own sockets default to 64 KB; a dropped 200 OK would stall a call 500 ms.
+      "-buff_size",
+      "4194304",
       "-max_recv_loops",
       "10000",
       "-timeout",
@@ -120,15 +131,23 @@ async function registerRun(workDir: string, label: string, rpcUrl: string): Prom
     cwd: workDir,
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  }).spawn();
+  const sippRun = sipp.output();
   let seconds = NaN;
+  let cpuAfter: Record<string, number> = {};
   let exited = false;
   sippRun.finally(() => exited = true);
-  while (!exited) {
+  for (;;) {
+    // Checked once more after SIPp exits: a fast run can finish between two polls.
+    const wasExited = exited;
     if (await acceptedRegs(rpcUrl) - base >= USERS) {
       seconds = (performance.now() - started) / 1000;
+      // SIPp is normally still alive here (it shuts down afterwards), so its time can be read too.
+      cpuAfter = treeCpuSeconds({ ...cpuRoots, sipp: sipp.pid });
+      if (wasExited) cpuAfter.sipp = NaN;
       break;
     }
+    if (wasExited) break;
     await new Promise((r) => setTimeout(r, 10));
   }
   const out = await sippRun;
@@ -138,8 +157,26 @@ async function registerRun(workDir: string, label: string, rpcUrl: string): Prom
   if (ok < USERS || Number.isNaN(seconds)) {
     throw new Error(`${label}: only ${ok}/${USERS} registrations succeeded (${failed} failed)`);
   }
-  return USERS / seconds;
+  const cpuMsPerThousand: Record<string, number> = {};
+  for (const [name, after] of Object.entries(cpuAfter)) {
+    cpuMsPerThousand[name] = ((after - (cpuBefore[name] ?? 0)) * 1000 * 1000) / USERS;
+  }
+  return {
+    rate: USERS / seconds,
+    cpuMsPerThousand,
+    udpDrops: udpReceiveBufferErrors() - dropsBefore,
+  };
 }
+
+/** One run: REGISTER/s, CPU milliseconds per 1000 REGISTERs by process, UDP drops on the host. */
+interface RunResult {
+  rate: number;
+  cpuMsPerThousand: Record<string, number>;
+  udpDrops: number;
+}
+
+const VARIANTS = ["native", "cold", "warm"] as const;
+type Variant = typeof VARIANTS[number];
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -219,7 +256,9 @@ async function main() {
       workDir,
     };
 
-    const runs: Record<"native" | "cold" | "warm", number[]> = { native: [], cold: [], warm: [] };
+    const runs: Record<Variant, RunResult[]> = { native: [], cold: [], warm: [] };
+    const pidOf = (name: string) => stack.processes.find((p) => p.name === name)!.pid;
+    const shared = { agent: pidOf("agent"), redis: pidOf("redis") };
     for (let round = 1; round <= ROUNDS; round++) {
       // (a) native
       const native = await startKamailio({
@@ -228,7 +267,11 @@ async function main() {
         defines: ["WITHOUT_PIKE", "WITH_SQLITE_AUTH", `SQLITE_DB="sqlite://${dbPath}"`],
       });
       try {
-        runs.native.push(await registerRun(workDir, `native-${round}`, native.rpcUrl));
+        runs.native.push(
+          await registerRun(workDir, `native-${round}`, native.rpcUrl, {
+            kamailio: native.pid,
+          }),
+        );
       } finally {
         await native.stop();
       }
@@ -241,9 +284,10 @@ async function main() {
       });
       try {
         const before = await authLookups(stack.urls.agent);
-        runs.cold.push(await registerRun(workDir, `cold-${round}`, agentPath.rpcUrl));
+        const roots = { kamailio: agentPath.pid, ...shared };
+        runs.cold.push(await registerRun(workDir, `cold-${round}`, agentPath.rpcUrl, roots));
         const afterCold = await authLookups(stack.urls.agent);
-        runs.warm.push(await registerRun(workDir, `warm-${round}`, agentPath.rpcUrl));
+        runs.warm.push(await registerRun(workDir, `warm-${round}`, agentPath.rpcUrl, roots));
         const afterWarm = await authLookups(stack.urls.agent);
         // Proof that cold asked the agent for every user and warm for nobody.
         if (afterCold - before < USERS || afterWarm !== afterCold) {
@@ -256,15 +300,13 @@ async function main() {
       } finally {
         await agentPath.stop();
       }
-      console.log(
-        `round ${round}: native ${runs.native.at(-1)!.toFixed(0)}, cold ${
-          runs.cold.at(-1)!.toFixed(0)
-        }, warm ${runs.warm.at(-1)!.toFixed(0)} REGISTER/s`,
-      );
+      const line = VARIANTS.map((v) => {
+        const run = runs[v].at(-1)!;
+        return `${v} ${run.rate.toFixed(0)}${run.udpDrops ? ` (${run.udpDrops} UDP drops)` : ""}`;
+      });
+      console.log(`round ${round}: ${line.join(", ")} REGISTER/s`);
     }
-    results.native = median(runs.native);
-    results.cold = median(runs.cold);
-    results.warm = median(runs.warm);
+    for (const variant of VARIANTS) results[variant] = median(runs[variant].map((r) => r.rate));
 
     // Agent lookup latency under concurrent keep-alive load (client-observed).
     const latencies: number[] = [];
@@ -313,6 +355,18 @@ async function main() {
         bucketPercentile(served, 99)
       } ms`,
     );
+    console.log("");
+    console.log("CPU ms per 1000 REGISTERs (median of rounds), where the time goes:");
+    for (const variant of VARIANTS) {
+      const names = Object.keys(runs[variant][0].cpuMsPerThousand);
+      const parts = names.map((name) =>
+        `${name} ${
+          median(runs[variant].map((r) => r.cpuMsPerThousand[name]).filter((n) => !isNaN(n)))
+            .toFixed(0)
+        }`
+      );
+      console.log(`  ${variant.padEnd(6)} ${parts.join(", ")}`);
+    }
   } finally {
     await stack.stop();
     if (!values.keep) await Deno.remove(workDir, { recursive: true }).catch(() => {});
