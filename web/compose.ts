@@ -1,7 +1,8 @@
 import { type AppDeps, createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { callServiceForApp } from "./calls/for-app.ts";
-import { createAgentClient } from "./sip/agent-client.ts";
+import { type AgentClient, createAgentClient } from "./sip/agent-client.ts";
+import { storeOutbox } from "./sip/agent-outbox.ts";
 import type { Hub } from "./signal/hub.ts";
 import { createMemoryHub } from "./signal/memory-hub.ts";
 import { createRedisHub } from "./signal/redis-hub.ts";
@@ -15,6 +16,11 @@ export type ComposeOptions =
 export interface ComposedWeb {
   app: ReturnType<typeof createApp>;
   deps: AppDeps;
+  /**
+   * Settles once changes an earlier run left undelivered have been taken up again (how many);
+   * 0 at once without SIP or with an agent client given by the caller.
+   */
+  resumed: Promise<number>;
   /** Ends calls and stops the agent client's retries; the caller then closes hub and store. */
   close(): Promise<void>;
 }
@@ -32,20 +38,33 @@ export async function openHub(config: Pick<Config, "redisUrl">): Promise<Hub> {
 export function composeWeb(options: ComposeOptions): ComposedWeb {
   const { config, store, logger, hub } = options;
   const calls = options.calls ?? callServiceForApp({ store, hub, config, logger });
+  const now = options.now ?? (() => new Date());
   const agent = options.agent ?? (config.sip
     ? createAgentClient({
       agentUrl: config.sip.agentUrl,
       secret: config.sip.internalApiSecret,
       logger,
+      outbox: storeOutbox(store, now),
     })
     : undefined);
   const deps: AppDeps = { ...options, calls, agent };
+  const resumed = options.agent || !agent ? Promise.resolve(0) : resumeOrLog(agent, logger);
   return {
     app: createApp(deps),
     deps,
+    resumed,
     async close() {
+      await resumed;
       if (!options.agent) agent?.close();
       await calls.close();
     },
   };
+}
+
+function resumeOrLog(agent: AgentClient, logger: ComposeOptions["logger"]): Promise<number> {
+  return agent.resume().catch((error) => {
+    // The store is unreadable: the app still serves, and the next start tries again.
+    logger.error("could not resume undelivered subscriber changes", { error: error.name });
+    return 0;
+  });
 }

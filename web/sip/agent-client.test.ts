@@ -1,15 +1,17 @@
 /**
  * The agent client against the REAL agent (`bun run agent/src/main.ts`) and a real redis-server:
  * provisioning from web's API reaches the agent's digest lookups, and changes made while the agent
- * is down (never started, or restarting) arrive once it is up. Ports: redis 6420-6429, agent
- * 7300-7399.
+ * is down (never started, or restarting) arrive once it is up, also across a restart of web
+ * itself (the outbox in the store). Ports: redis 6420-6429, agent 7300-7399.
  */
 import assert from "node:assert/strict";
 import { digestHa1 } from "../../shared/sip-credentials.ts";
 import { createLogger } from "../log.ts";
 import { createTestApp, SIP_TEST_ENV, SIP_TEST_SECRETS } from "../testing/app.ts";
 import { agentHa1, startAgent, startRedis } from "../testing/agent.ts";
+import { openSqliteStore } from "../store/sqlite.ts";
 import { createAgentClient } from "./agent-client.ts";
+import { storeOutbox } from "./agent-outbox.ts";
 
 const DOMAIN = SIP_TEST_ENV.SIP_DOMAIN;
 
@@ -150,5 +152,75 @@ Deno.test("only the latest state of a subscriber is delivered; refused requests 
     assert.ok(logs.some((line) => /"level":"error".*refused/.test(line)));
   } finally {
     client.close();
+  }
+});
+
+Deno.test("a deactivation left undelivered when web stops reaches the agent after web restarts", async () => {
+  const redis = await startRedis(6422);
+  const port = 7302;
+  const dir = await Deno.makeTempDir({ prefix: "careflow-outbox-" });
+  const dbPath = `${dir}/careflow.sqlite`;
+  const env = {
+    ...SIP_TEST_ENV,
+    AGENT_URL: `http://127.0.0.1:${port}`,
+    ADMIN_EMAILS: "boss@x.org",
+  };
+  const quickRetries = (logs: string[]) =>
+    createAgentClient({
+      agentUrl: env.AGENT_URL,
+      secret: SIP_TEST_SECRETS.internal,
+      logger: createLogger("debug", (line) => logs.push(line)),
+      initialDelayMs: 100,
+      maxDelayMs: 400,
+      outbox: storeOutbox(store, () => new Date()),
+    });
+  let store = openSqliteStore(dbPath);
+  let agent: Awaited<ReturnType<typeof startAgent>> | null = await startAgent(
+    agentOptions(port, redis.url),
+  );
+  let t = createTestApp(env, { store, agent: quickRetries([]) });
+  const ann = "care4w-1000002";
+  try {
+    const boss = await t.signup("boss@x.org", "Boss");
+    const cookie = await t.signup("ann@example.org", "Ann");
+    const rotated = await t.app.request("/api/sip/credentials", {
+      method: "POST",
+      headers: { cookie },
+    });
+    const { password } = await rotated.json();
+    assert.equal(await agentHa1(agent.url, ann, DOMAIN), digestHa1(ann, DOMAIN, password));
+    assert.deepEqual(await store.listAgentSync(10), [], "delivered notes are cleared");
+
+    // The agent goes down; the deactivation is noted but cannot be delivered; web then stops.
+    await agent.stop();
+    agent = null;
+    const off = await t.app.request(`/api/admin/users/${ann}/deactivate`, {
+      method: "POST",
+      headers: { cookie: boss },
+    });
+    assert.equal(off.status, 200);
+    assert.equal(t.deps.agent!.pending(), 1);
+    t.deps.agent!.close();
+    await t.close();
+
+    // The agent is back with its Redis: it still holds Ann's HA1 and would let her register.
+    agent = await startAgent(agentOptions(port, redis.url));
+    assert.equal(await agentHa1(agent.url, ann, DOMAIN), digestHa1(ann, DOMAIN, password));
+
+    // A new web process on the same database takes the note up again.
+    store = openSqliteStore(dbPath);
+    const logs: string[] = [];
+    const client = quickRetries(logs);
+    t = createTestApp(env, { store, agent: client });
+    assert.equal(await client.resume(), 1);
+    await client.drained(15_000);
+    assert.equal(await agentHa1(agent.url, ann, DOMAIN), 404, "the deactivation arrived");
+    assert.deepEqual(await store.listAgentSync(10), []);
+    assert.ok(logs.some((line) => /resuming undelivered/.test(line)));
+  } finally {
+    await t.close();
+    await agent?.stop();
+    await redis.stop();
+    await Deno.remove(dir, { recursive: true });
   }
 });

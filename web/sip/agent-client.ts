@@ -2,19 +2,19 @@
  * Pushes subscriber changes to the agent (`PUT`/`DELETE /internal/subscribers/:care4wId`, signed)
  * and keeps retrying with exponential backoff while the agent is down or restarting.
  *
- * The queue is in-process: it survives agent restarts, not a restart of this web instance. That
- * gap is covered by the agent's own healing (on a Redis miss it fetches the subscriber from web),
- * and a pending change is logged at `warn` on every failed attempt, so nothing disappears
- * silently. Only the latest desired state per user is kept (both calls are idempotent upserts of
- * state), so a burst of rotations sends one request, and a later deactivation always wins over an
- * earlier upsert that has not been delivered yet.
+ * Retries run in this process; with an outbox (see `agent-outbox.ts`) every change is also noted
+ * in the store first, so a web restart resumes what was undelivered (`resume()`). A pending
+ * change is logged at `warn` on every failed attempt, so nothing disappears silently. Only the
+ * latest desired state per user is kept (both calls are idempotent upserts of state), so a burst
+ * of rotations sends one request, and a later deactivation always wins over an earlier upsert
+ * that has not been delivered yet.
  */
-import { subscriberPath, type SubscriberUpsert } from "../../shared/agent-contract.ts";
+import { subscriberPath } from "../../shared/agent-contract.ts";
 import { signRequest } from "../../shared/signing.ts";
 import type { Logger } from "../log.ts";
+import type { AgentOutbox, SubscriberChange } from "./agent-outbox.ts";
 
-/** The state the agent should hold for one subscriber. */
-export type SubscriberChange = { kind: "upsert"; body: SubscriberUpsert } | { kind: "delete" };
+export type { SubscriberChange } from "./agent-outbox.ts";
 
 /** Delivers subscriber changes to the agent. */
 export interface AgentClient {
@@ -24,6 +24,11 @@ export interface AgentClient {
    * Never rejects.
    */
   push(care4wId: string, change: SubscriberChange): Promise<boolean>;
+  /**
+   * Re-sends what earlier runs left undelivered in the outbox (the current state of each user);
+   * resolves to how many were found. No-op without an outbox.
+   */
+  resume(): Promise<number>;
   /** Subscribers whose latest change has not reached the agent yet. */
   pending(): number;
   /** Resolves once nothing is pending; rejects after `timeoutMs`. */
@@ -42,6 +47,8 @@ export interface AgentClientOptions {
   /** Per-request timeout. */
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Durable notes of undelivered changes (the app's store); none means in-process only. */
+  outbox?: AgentOutbox;
 }
 
 interface Entry {
@@ -51,7 +58,12 @@ interface Entry {
   failures: number;
   timer?: ReturnType<typeof setTimeout>;
   sending: boolean;
+  /** Version of the outbox note to clear once this state is delivered. */
+  noted?: number;
 }
+
+/** Notes taken over at start-up; more than this many waits for the next start. */
+const RESUME_BATCH = 10_000;
 
 // A 4xx other than these means the request itself is wrong: retrying cannot help.
 const RETRYABLE_4XX = new Set([401, 408, 409, 425, 429]);
@@ -104,7 +116,9 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
     if (!entry || entry.sending || closed) return false;
     clearTimeout(entry.timer);
     entry.sending = true;
+    // Both captured before sending: a push during the request must not be cleared by it.
     const version = entry.version;
+    const noted = entry.noted;
     const outcome = await send(care4wId, entry.change);
     entry.sending = false;
     const fields = { care4wId, op: entry.change.kind, status: outcome.status };
@@ -112,8 +126,13 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
       options.logger.error("agent refused a subscriber change; it is not retried", fields);
     }
     if (outcome.result !== "retry") {
-      if (entry.version === version) queue.delete(care4wId);
-      else void deliver(care4wId); // a newer state arrived while this one was in flight
+      if (entry.version === version) {
+        // A refused request stays noted: retrying cannot help now, but a later start-up may.
+        if (outcome.result === "ok" && noted !== undefined) await clearNote(care4wId, noted);
+        // A push may have landed while the note was being cleared.
+        if (entry.version === version) queue.delete(care4wId);
+        else void deliver(care4wId);
+      } else void deliver(care4wId); // a newer state arrived while this one was in flight
       settle();
       return outcome.result === "ok";
     }
@@ -130,19 +149,62 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
     return false;
   };
 
+  const clearNote = async (care4wId: string, noted: number) => {
+    try {
+      await options.outbox!.clear(care4wId, noted);
+    } catch (error) {
+      // The agent has the state; a stale note only means one extra idempotent push later.
+      options.logger.warn("could not clear a delivered outbox note", {
+        care4wId,
+        error: (error as Error).name,
+      });
+    }
+  };
+
+  /** Takes the newest state for `care4wId` and tries to deliver it now. */
+  const enqueue = (care4wId: string, change: SubscriberChange, noted?: number) => {
+    const entry = queue.get(care4wId);
+    if (entry) {
+      entry.change = change;
+      entry.version++;
+      if (noted !== undefined) entry.noted = Math.max(entry.noted ?? 0, noted);
+      // A new state is worth trying now, even while the previous one waits for a retry.
+      if (entry.sending) return Promise.resolve(false);
+      entry.failures = 0;
+    } else {
+      queue.set(care4wId, { change, version: 1, failures: 0, sending: false, noted });
+    }
+    return deliver(care4wId);
+  };
+
   return {
-    push(care4wId, change) {
-      const entry = queue.get(care4wId);
-      if (entry) {
-        entry.change = change;
-        entry.version++;
-        // A new state is worth trying now, even while the previous one waits for a retry.
-        if (entry.sending) return Promise.resolve(false);
-        entry.failures = 0;
-      } else {
-        queue.set(care4wId, { change, version: 1, failures: 0, sending: false });
+    async push(care4wId, change) {
+      let noted: number | undefined;
+      if (options.outbox) {
+        try {
+          noted = await options.outbox.queue(care4wId);
+        } catch (error) {
+          // Still delivered and retried in this process; only a restart could lose it now.
+          options.logger.error("could not note a subscriber change in the outbox", {
+            care4wId,
+            error: (error as Error).name,
+          });
+        }
       }
-      return deliver(care4wId);
+      return await enqueue(care4wId, change, noted);
+    },
+    async resume() {
+      if (!options.outbox) return 0;
+      const notes = await options.outbox.pending(RESUME_BATCH);
+      for (const { care4wId, version } of notes) {
+        // Only notes this process has not taken over already.
+        if (queue.has(care4wId)) continue;
+        void enqueue(care4wId, await options.outbox.currentState(care4wId), version);
+      }
+      if (notes.length > 0) {
+        options.logger.info("resuming undelivered subscriber changes", { count: notes.length });
+      }
+      return notes.length;
     },
     pending: () => queue.size,
     drained(timeoutMs = 30_000) {

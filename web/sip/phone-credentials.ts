@@ -8,6 +8,7 @@ import type { SubscriberRecord } from "../../shared/agent-contract.ts";
 import type { Store, User } from "../store/types.ts";
 import type { SecretBox } from "./secret-box.ts";
 import type { AgentClient } from "./agent-client.ts";
+import { subscriberRecord } from "./agent-outbox.ts";
 
 /** The one-time answer of a rotation. */
 export interface NewPhoneCredentials {
@@ -100,16 +101,6 @@ export function createPhoneCredentialService(deps: PhoneCredentialDeps): PhoneCr
       const stored = await deps.store.getSipCredential(user.id);
       return stored ? await deps.box.open(stored.encryptedPassword, user.id) : null;
     },
-    async subscriber(care4wId) {
-      const user = await deps.store.findUserByCare4wId(care4wId);
-      if (!user) return null;
-      const stored = await deps.store.getSipCredential(user.id);
-      return {
-        care4wId,
-        ha1: stored?.ha1 ?? null,
-        active: user.isActive,
-        displayName: user.displayName,
-      };
-    },
+    subscriber: (care4wId) => subscriberRecord(deps.store, care4wId),
   };
 }

@@ -5,6 +5,7 @@
 import { type Collection, type Document, type Filter, MongoClient, ObjectId } from "mongodb";
 import { care4wIdFromSequence, FIRST_SEQUENCE } from "../../shared/care4w-id.ts";
 import {
+  type AgentOutboxEntry,
   type CallQuery,
   type CallRecord,
   type Session,
@@ -30,6 +31,7 @@ type CallDoc = Omit<CallRecord, "id"> & {
   calleeNameLower: string;
 };
 type SipDoc = Omit<SipCredential, "userId"> & { _id: string };
+type OutboxDoc = Omit<AgentOutboxEntry, "care4wId"> & { _id: string };
 
 function toUser({ _id, emailLower: _, ...rest }: UserDoc): User {
   return { id: _id.toHexString(), ...rest };
@@ -117,6 +119,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
   const failures = db.collection<LoginFailureDoc>("loginFailures");
   const calls = db.collection<CallDoc>("calls");
   const sipCredentials = db.collection<SipDoc>("sipCredentials");
+  const agentOutbox = db.collection<OutboxDoc>("agentOutbox");
 
   try {
     await Promise.all([
@@ -143,6 +146,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
         { key: { callerUserId: 1, startedAt: -1 }, name: "caller_startedAt" },
         { key: { calleeUserId: 1, startedAt: -1 }, name: "callee_startedAt" },
       ]),
+      agentOutbox.createIndexes([{ key: { queuedAt: 1, _id: 1 }, name: "queuedAt" }]),
     ]);
   } catch (error) {
     await client.close();
@@ -305,6 +309,26 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       if (!doc) return null;
       const { _id, ...rest } = doc;
       return { userId: _id, ...rest };
+    },
+
+    async queueAgentSync(care4wId, at) {
+      const doc = await agentOutbox.findOneAndUpdate(
+        { _id: care4wId },
+        { $inc: { version: 1 }, $setOnInsert: { queuedAt: at } },
+        { upsert: true, returnDocument: "after" },
+      );
+      return doc!.version;
+    },
+    async listAgentSync(limit) {
+      const count = Math.max(0, Math.floor(limit));
+      // limit(0) means "no limit" to MongoDB.
+      if (count === 0) return [];
+      const docs = await agentOutbox.find().sort({ queuedAt: 1, _id: 1 }).limit(count).toArray();
+      return docs.map(({ _id, ...rest }) => ({ care4wId: _id, ...rest }));
+    },
+    async clearAgentSync(care4wId, version) {
+      const result = await agentOutbox.deleteOne({ _id: care4wId, version });
+      return result.deletedCount === 1;
     },
 
     async close() {

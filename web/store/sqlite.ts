@@ -6,6 +6,7 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { care4wIdFromSequence, FIRST_SEQUENCE } from "../../shared/care4w-id.ts";
 import {
+  type AgentOutboxEntry,
   type CallPage,
   type CallQuery,
   type CallRecord,
@@ -56,6 +57,10 @@ const MIGRATIONS: readonly string[] = [
     user_id TEXT PRIMARY KEY, encrypted_password TEXT NOT NULL, ha1 TEXT NOT NULL,
     rotated_at INTEGER NOT NULL
   ) STRICT;`,
+  `CREATE TABLE agent_outbox (
+    care4w_id TEXT PRIMARY KEY, version INTEGER NOT NULL, queued_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX agent_outbox_queued_at ON agent_outbox (queued_at);`,
 ];
 
 type Row = Record<string, unknown>;
@@ -105,6 +110,7 @@ const USER: Shape = { dates: ["createdAt", "updatedAt", "lastLoginAt"], booleans
 const SESSION: Shape = { dates: ["createdAt", "lastSeenAt", "expiresAt"] };
 const CALL: Shape = { dates: ["startedAt", "answeredAt", "endedAt"] };
 const SIP: Shape = { dates: ["rotatedAt"] };
+const OUTBOX: Shape = { dates: ["queuedAt"] };
 
 function decode<T>(row: Row, shape: Shape): T {
   const record: Record<string, unknown> = {};
@@ -357,6 +363,23 @@ export function openSqliteStore(path: string): Store {
     },
     getSipCredential: (userId) =>
       one<SipCredential>(SIP, "SELECT * FROM sip_credentials WHERE user_id = ?", userId),
+
+    queueAgentSync(care4wId, at) {
+      const row = sql(
+        `INSERT INTO agent_outbox (care4w_id, version, queued_at) VALUES (?, 1, ?)
+         ON CONFLICT (care4w_id) DO UPDATE SET version = version + 1 RETURNING version`,
+      ).get(care4wId, at.getTime()) as Row;
+      return row.version as number;
+    },
+    listAgentSync: (limit) =>
+      (sql("SELECT * FROM agent_outbox ORDER BY queued_at, care4w_id LIMIT ?").all(
+        Math.max(0, Math.floor(limit)),
+      ) as Row[]).map((row) => decode<AgentOutboxEntry>(row, OUTBOX)),
+    clearAgentSync: (care4wId, version) =>
+      Number(
+        sql("DELETE FROM agent_outbox WHERE care4w_id = ? AND version = ?").run(care4wId, version)
+          .changes,
+      ) === 1,
 
     close() {
       if (db.isOpen) db.close();

@@ -22,6 +22,8 @@ export const TEST_MANIFEST: Manifest = {
 export interface TestApp {
   app: ReturnType<typeof createApp>;
   deps: AppDeps;
+  /** Undelivered agent changes of an earlier run taken up again (see `composeWeb`). */
+  resumed: Promise<number>;
   /** Every log line written, to assert what reaches the logs. */
   logs: string[];
   /** Signs up through the API and returns the session cookie header value. */
@@ -42,7 +44,7 @@ export function createTestApp(
   const store = overrides.store ?? openSqliteStore(":memory:");
   const logger = createLogger("debug", (line) => logs.push(line));
   const hub = createMemoryHub();
-  const { app, deps, close } = composeWeb({
+  const { app, deps, resumed, close } = composeWeb({
     config,
     store,
     logger,
@@ -54,6 +56,7 @@ export function createTestApp(
   return {
     app,
     deps,
+    resumed,
     logs,
     async signup(email, displayName = "Test User", password = "correct horse battery") {
       const response = await app.request(

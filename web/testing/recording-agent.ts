@@ -14,6 +14,7 @@ export function createRecordingAgent(): RecordingAgent {
       pushes.push({ care4wId, change });
       return Promise.resolve(true);
     },
+    resume: () => Promise.resolve(0),
     pending: () => 0,
     drained: () => Promise.resolve(),
     close() {},

@@ -1,0 +1,62 @@
+/**
+ * The durable half of the push queue to the agent. Before a subscriber change is sent, the
+ * store notes "the agent must learn the current state of this user"; the note is removed only
+ * when the agent has confirmed that version. A web instance that restarts (or crashes) with
+ * changes undelivered finds the notes at start-up and sends each user's state as it is then.
+ *
+ * Without this, a deactivation made while the agent was down and followed by a web restart would
+ * never reach the agent, and the agent's cached HA1 would keep letting the user register.
+ */
+import type { SubscriberRecord, SubscriberUpsert } from "../../shared/agent-contract.ts";
+import type { Store } from "../store/types.ts";
+
+/** The state the agent should hold for one subscriber. */
+export type SubscriberChange = { kind: "upsert"; body: SubscriberUpsert } | { kind: "delete" };
+
+/** What the agent client needs from durable storage. */
+export interface AgentOutbox {
+  /** Notes a change; resolves to the version to clear once delivered. */
+  queue(care4wId: string): Promise<number>;
+  /** Clears the note if it is still at `version` (a newer change keeps it). */
+  clear(care4wId: string, version: number): Promise<void>;
+  /** Notes left by earlier runs, oldest first. */
+  pending(limit: number): Promise<{ care4wId: string; version: number }[]>;
+  /** The user's state as the store has it now. */
+  currentState(care4wId: string): Promise<SubscriberChange>;
+}
+
+/**
+ * What the agent must know about a CareFlow ID, read from the store: null for an unknown ID.
+ * The same answer serves the agent's cache-miss fetch and the outbox's replay.
+ */
+export async function subscriberRecord(
+  store: Store,
+  care4wId: string,
+): Promise<SubscriberRecord | null> {
+  const user = await store.findUserByCare4wId(care4wId);
+  if (!user) return null;
+  const stored = await store.getSipCredential(user.id);
+  return {
+    care4wId,
+    ha1: stored?.ha1 ?? null,
+    active: user.isActive,
+    displayName: user.displayName,
+  };
+}
+
+/** The outbox kept in the app's store (SQLite or MongoDB). */
+export function storeOutbox(store: Store, now: () => Date): AgentOutbox {
+  return {
+    queue: (care4wId) => store.queueAgentSync(care4wId, now()),
+    async clear(care4wId, version) {
+      await store.clearAgentSync(care4wId, version);
+    },
+    pending: (limit) => store.listAgentSync(limit),
+    async currentState(care4wId) {
+      const record = await subscriberRecord(store, care4wId);
+      if (!record) return { kind: "delete" };
+      const { care4wId: _, ...body } = record;
+      return { kind: "upsert", body };
+    },
+  };
+}
