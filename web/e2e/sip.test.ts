@@ -4,6 +4,9 @@
  * with the password from /api/sip/credentials) by CareFlow ID, media through RTPEngine. Both
  * sides connect and audio bytes flow into the browser.
  *
+ * Then a baresip phone calls the browser, which answers, holds (the phone's audio stops arriving),
+ * resumes and sends DTMF the phone receives.
+ *
  * Real processes: redis-server, rtpengine, kamailio (tools/stack), the agent (bun), the web app,
  * baresip and chromium. A missing one makes the test fail, never skip. Ports: SIP 15100, WS 18100,
  * RPC 15180, ng 22240, media 31200-31399, redis 6423, agent 7310, baresip 16200-16259.
@@ -56,7 +59,8 @@ async function phoneUser(base: string, name: string) {
 }
 
 Deno.test({
-  name: "sip mode: the dashboard registers over WS and calls a baresip phone by CareFlow ID",
+  name:
+    "sip mode: the dashboard registers over WS, calls a phone, and answers, holds and sends DTMF",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
@@ -77,6 +81,7 @@ Deno.test({
     });
     const cleanups: (() => Promise<unknown>)[] = [() => stack.stop()];
     let phone: Baresip | null = null;
+    let caller: Baresip | null = null;
     try {
       const server = await startServer({
         CALL_MODE: "sip",
@@ -110,7 +115,7 @@ Deno.test({
         password: bob.password,
         proxy: `127.0.0.1:${SIP_PORT}`,
         sipPort: 16200,
-        rtpPorts: "16210-16259",
+        rtpPorts: "16210-16229",
         toneWav: `${stack.workDir}/bob.wav`,
         autoAnswer: true,
         quitAfter: 90,
@@ -167,7 +172,63 @@ Deno.test({
         const log = await Deno.readTextFile(phone!.logFile);
         return /closed|terminated|BYE/i.test(log.split("Call established")[1] ?? "");
       });
+      await waitForStatus(ann.page, "Ready");
+
+      // The other way round: a phone calls the browser, which answers, holds and sends tones.
+      const carol = await phoneUser(server.url, "Carol");
+      await writeTone(`${stack.workDir}/carol.wav`, 700, 30);
+      caller = await startBaresip({
+        dir: `${stack.workDir}/carol`,
+        user: carol.care4wId,
+        domain: DOMAIN,
+        authUser: carol.care4wId,
+        password: carol.password,
+        proxy: `127.0.0.1:${SIP_PORT}`,
+        sipPort: 16204,
+        rtpPorts: "16230-16259",
+        toneWav: `${stack.workDir}/carol.wav`,
+        quitAfter: 90,
+        commands: [`/dial sip:${ann.care4wId}@${DOMAIN}`],
+      });
+      await waitForStatus(ann.page, "Incoming call");
+      await ann.page.getByText(carol.care4wId).first().waitFor();
+      await ann.page.getByRole("button", { name: "Answer" }).click();
+      await waitForStatus(ann.page, "Connected", 20_000);
+      const flowing = async () => {
+        const before = await inboundAudioBytes(ann.page);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        return (await inboundAudioBytes(ann.page)) > before;
+      };
+      await eventually("Carol's audio into the browser", flowing);
+
+      await ann.page.getByRole("button", { name: "Hold" }).click();
+      await waitForStatus(ann.page, "On hold");
+      // The hold re-INVITE went through Kamailio and RTPEngine: the phone's audio stops arriving.
+      await eventually("audio to stop while on hold", async () => !(await flowing()));
+      await ann.page.getByRole("button", { name: "Hold" }).click();
+      await waitForStatus(ann.page, "Connected");
+      await eventually("audio to flow again after resuming", flowing);
+
+      await ann.page.getByRole("button", { name: "Keypad" }).click();
+      const tones = ann.page.getByRole("group", { name: "Send tones" });
+      await tones.getByRole("button", { name: "5", exact: true }).click();
+      await tones.getByRole("button", { name: "#", exact: true }).click();
+      await eventually("the phone to receive the tones", async () => {
+        const log = await Deno.readTextFile(caller!.logFile);
+        // RFC 4733 events in the media ("received event") or SIP INFO ("received DTMF").
+        return /received (event|DTMF): '5'/.test(log) && /received (event|DTMF): '#'/.test(log);
+      }).catch(async (error) => {
+        const log = await Deno.readTextFile(caller!.logFile);
+        const lines = log.split(/[\r\n]+/).filter((l) =>
+          /dtmf|telephone|sdp|offer|answer|info/i.test(l)
+        );
+        throw new Error(`${error.message}; the phone's log:\n${lines.join("\n").slice(-3000)}`);
+      });
+
+      await ann.page.getByRole("button", { name: "Hang up" }).click();
+      await waitForStatus(ann.page, "Ended: Call ended");
     } finally {
+      await (caller as Baresip | null)?.stop();
       await (phone as Baresip | null)?.stop();
       for (const cleanup of cleanups) await cleanup().catch(() => {});
     }
