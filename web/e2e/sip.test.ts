@@ -15,7 +15,7 @@ import assert from "node:assert/strict";
 import { encodeBase64 } from "../http/base64.ts";
 import { startStack } from "../../tools/stack/stack.ts";
 import { writeTone } from "../../pbx/testing/audio.ts";
-import { type Baresip, startBaresip } from "../../pbx/testing/baresip.ts";
+import { type Baresip, type BaresipOptions, startBaresip } from "../../pbx/testing/baresip.ts";
 import { registeredAors } from "../../pbx/testing/kit.ts";
 import { launchChromium } from "../testing/browser.ts";
 import { startServer } from "../testing/server.ts";
@@ -105,21 +105,32 @@ Deno.test({
       });
       cleanups.unshift(() => agent.stop());
 
+      /** A baresip phone for `user`, playing a tone of `hz` into its calls. */
+      const startPhone = async (
+        user: Awaited<ReturnType<typeof phoneUser>>,
+        hz: number,
+        ports: { sip: number; rtp: string },
+        extra: Partial<BaresipOptions>,
+      ) => {
+        const dir = `${stack.workDir}/${user.name.toLowerCase()}`;
+        await writeTone(`${dir}.wav`, hz, 30);
+        return await startBaresip({
+          dir,
+          user: user.care4wId,
+          domain: DOMAIN,
+          authUser: user.care4wId,
+          password: user.password,
+          proxy: `127.0.0.1:${SIP_PORT}`,
+          sipPort: ports.sip,
+          rtpPorts: ports.rtp,
+          toneWav: `${dir}.wav`,
+          quitAfter: 90,
+          ...extra,
+        });
+      };
+
       const bob = await phoneUser(server.url, "Bob");
-      await writeTone(`${stack.workDir}/bob.wav`, 600, 30);
-      phone = await startBaresip({
-        dir: `${stack.workDir}/bob`,
-        user: bob.care4wId,
-        domain: DOMAIN,
-        authUser: bob.care4wId,
-        password: bob.password,
-        proxy: `127.0.0.1:${SIP_PORT}`,
-        sipPort: 16200,
-        rtpPorts: "16210-16229",
-        toneWav: `${stack.workDir}/bob.wav`,
-        autoAnswer: true,
-        quitAfter: 90,
-      });
+      phone = await startPhone(bob, 600, { sip: 16200, rtp: "16210-16229" }, { autoAnswer: true });
       await eventually(
         "baresip's registration",
         async () => (await registeredAors(stack.urls.rpc)).includes(bob.care4wId),
@@ -176,18 +187,7 @@ Deno.test({
 
       // The other way round: a phone calls the browser, which answers, holds and sends tones.
       const carol = await phoneUser(server.url, "Carol");
-      await writeTone(`${stack.workDir}/carol.wav`, 700, 30);
-      caller = await startBaresip({
-        dir: `${stack.workDir}/carol`,
-        user: carol.care4wId,
-        domain: DOMAIN,
-        authUser: carol.care4wId,
-        password: carol.password,
-        proxy: `127.0.0.1:${SIP_PORT}`,
-        sipPort: 16204,
-        rtpPorts: "16230-16259",
-        toneWav: `${stack.workDir}/carol.wav`,
-        quitAfter: 90,
+      caller = await startPhone(carol, 700, { sip: 16204, rtp: "16230-16259" }, {
         commands: [`/dial sip:${ann.care4wId}@${DOMAIN}`],
       });
       await waitForStatus(ann.page, "Incoming call");
