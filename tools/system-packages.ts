@@ -17,6 +17,8 @@ export const DEBIAN_PACKAGES = [
   "rtpengine-daemon",
   "ffmpeg",
   "baresip-core",
+  // Throw-away certificates for the TLS/WSS test.
+  "openssl",
 ];
 
 async function run(command: string, args: string[], env: Record<string, string> = {}) {

@@ -80,6 +80,8 @@ export class WsSipClient {
   readonly host = `${token()}.invalid`;
   readonly contactUser = token();
   #ws: WebSocket;
+  #httpClient: Deno.HttpClient | null;
+  #transport: "WS" | "WSS";
   #queue: SipMessage[] = [];
   #waiters: { match: (m: SipMessage) => boolean; resolve: (m: SipMessage) => void }[] = [];
   #cseq = 1;
@@ -90,8 +92,11 @@ export class WsSipClient {
     readonly domain: string,
     readonly authUser: string,
     readonly password: string,
+    httpClient: Deno.HttpClient | null = null,
   ) {
     this.#ws = ws;
+    this.#httpClient = httpClient;
+    this.#transport = ws.url.startsWith("wss:") ? "WSS" : "WS";
     ws.onmessage = (event) => {
       const msg = parseSip(String(event.data));
       const i = this.#waiters.findIndex((w) => w.match(msg));
@@ -100,20 +105,44 @@ export class WsSipClient {
     };
   }
 
-  /** Opens the WebSocket with the `sip` subprotocol. */
+  /**
+   * Opens the WebSocket with the `sip` subprotocol. For `wss:` URLs `caCerts` (PEM) are the
+   * certificate authorities to trust in addition to the system's; the server certificate is
+   * verified as usual.
+   */
   static async connect(
     url: string,
     user: string,
     domain: string,
     authUser: string,
     password: string,
+    opts: { caCerts?: string[] } = {},
   ): Promise<WsSipClient> {
-    const ws = new WebSocket(url, "sip");
-    await new Promise<void>((resolve, reject) => {
-      ws.onopen = () => resolve();
-      ws.onerror = () => reject(new Error(`WebSocket to ${url} failed`));
-    });
-    return new WsSipClient(ws, user, domain, authUser, password);
+    // Deno's WebSocket takes an HttpClient (and so custom CAs) in its options object; there
+    // the subprotocols must be an array. The DOM typings in the compiler options hide that
+    // overload, hence the constructor type.
+    const httpClient = opts.caCerts ? Deno.createHttpClient({ caCerts: opts.caCerts }) : null;
+    const DenoWebSocket = WebSocket as unknown as new (
+      url: string,
+      init: string | WebSocketOptions,
+    ) => WebSocket;
+    const ws = new DenoWebSocket(
+      url,
+      httpClient ? { protocols: ["sip"], client: httpClient } : "sip",
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        ws.onopen = () => resolve();
+        ws.onerror = (event) => {
+          const detail = event instanceof ErrorEvent ? `: ${event.message}` : "";
+          reject(new Error(`WebSocket to ${url} failed${detail}`));
+        };
+      });
+    } catch (error) {
+      httpClient?.close();
+      throw error;
+    }
+    return new WsSipClient(ws, user, domain, authUser, password, httpClient);
   }
 
   get contact(): string {
@@ -166,7 +195,7 @@ export class WsSipClient {
     const body = opts.body ?? "";
     const lines = [
       `${opts.method} ${opts.uri} SIP/2.0`,
-      `Via: SIP/2.0/WS ${this.host};branch=${branch}`,
+      `Via: SIP/2.0/${this.#transport} ${this.host};branch=${branch}`,
       "Max-Forwards: 70",
       `From: <sip:${this.user}@${this.domain}>;tag=${opts.fromTag}`,
       `To: ${opts.to}${opts.toTag ? `;tag=${opts.toTag}` : ""}`,
@@ -244,6 +273,7 @@ export class WsSipClient {
 
   close(): void {
     this.#ws.close();
+    this.#httpClient?.close();
   }
 }
 
