@@ -13,26 +13,47 @@ export async function redisPing(host: string, port: number): Promise<boolean> {
   }
 }
 
-/** Sends an ng `ping` (bencode over UDP) and expects `pong`. */
-export function rtpenginePing(host: string, port: number, timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
+/** Sends one ng command (bencode over UDP); resolves to the raw reply, or null on timeout. */
+function ngCommand(host: string, port: number, command: string, timeoutMs: number) {
+  return new Promise<string | null>((resolve) => {
     const socket = dgram.createSocket("udp4");
-    const timer = setTimeout(() => {
+    const cookie = `careflow${crypto.randomUUID().slice(0, 8)}`;
+    const done = (reply: string | null) => {
+      clearTimeout(timer);
       socket.close();
-      resolve(false);
-    }, timeoutMs);
+      resolve(reply);
+    };
+    const timer = setTimeout(() => done(null), timeoutMs);
     socket.on("message", (msg) => {
-      clearTimeout(timer);
-      socket.close();
-      resolve(msg.toString().includes("pong"));
+      const text = msg.toString("latin1");
+      if (text.startsWith(`${cookie} `)) done(text.slice(cookie.length + 1));
     });
-    socket.on("error", () => {
-      clearTimeout(timer);
-      socket.close();
-      resolve(false);
-    });
-    socket.send("careflowping d7:command4:pinge", port, host);
+    socket.on("error", () => done(null));
+    socket.send(`${cookie} d7:command${command.length}:${command}e`, port, host);
   });
+}
+
+/** Sends an ng `ping` and expects `pong`. */
+export async function rtpenginePing(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return (await ngCommand(host, port, "ping", timeoutMs))?.includes("pong") ?? false;
+}
+
+/** Call-IDs RTPEngine holds (ng `list`); throws when it does not answer. */
+export async function rtpengineCalls(host: string, port: number): Promise<string[]> {
+  const reply = await ngCommand(host, port, "list", 1000);
+  const start = reply?.indexOf("5:callsl") ?? -1;
+  if (reply === null || start < 0) throw new Error(`rtpengine list: no answer (${reply})`);
+  // The list is bencoded strings, "<length>:<bytes>" each, up to the closing "e".
+  const calls: string[] = [];
+  let at = start + "5:callsl".length;
+  while (reply[at] !== "e") {
+    const colon = reply.indexOf(":", at);
+    const length = Number(reply.slice(at, colon));
+    if (colon < 0 || !Number.isInteger(length)) throw new Error(`rtpengine list: ${reply}`);
+    calls.push(reply.slice(colon + 1, colon + 1 + length));
+    at = colon + 1 + length;
+  }
+  return calls;
 }
 
 export async function httpOk(url: string): Promise<boolean> {

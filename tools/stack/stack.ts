@@ -10,7 +10,7 @@ import { DEFAULT_ROOT, type Running, spawn, stopProcess, waitFor } from "./proce
 import { httpOk, kamailioRpc, redisPing, rtpenginePing } from "./probes.ts";
 import { kamailioArgs } from "./kamailio.ts";
 
-export { kamailioRpc, rtpenginePing } from "./probes.ts";
+export { kamailioRpc, rtpengineCalls, rtpenginePing } from "./probes.ts";
 export { kamailioArgs, startKamailio } from "./kamailio.ts";
 
 /** Ports of every component; all are bound on `host`. */
@@ -54,6 +54,11 @@ export interface StackOptions {
   kamailioConfig?: string;
   /** Kamailio worker processes per listener (default 2). */
   kamailioChildren?: number;
+  /**
+   * Seconds RTPEngine keeps a deleted call around for late packets (its default 30). Tests that
+   * prove calls are released set 0, so "still listed" means "never deleted".
+   */
+  rtpengineDeleteDelay?: number;
   /** Skip components, e.g. `{ kamailio: false }` to run Kamailio yourself. */
   skip?: { rtpengine?: boolean; agent?: boolean; kamailio?: boolean };
   /**
@@ -167,6 +172,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         `--port-min=${ports.rtpMin}`,
         `--port-max=${ports.rtpMax}`,
         "--log-level=5",
+        ...(options.rtpengineDeleteDelay === undefined
+          ? []
+          : [`--delete-delay=${options.rtpengineDeleteDelay}`]),
       ], workDir);
       running.push(rtpengine);
       await waitFor(rtpengine, "ng ping", () => rtpenginePing(host, ports.rtpengineNg));

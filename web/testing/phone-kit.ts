@@ -75,3 +75,17 @@ export async function history(user: PhoneUser, base: string) {
     }[];
   };
 }
+
+/** Creates (or rotates) the user's SIP phone password through the API, as the settings page does. */
+export async function createSipPassword(
+  user: Pick<PhoneUser, "context">,
+  base: string,
+): Promise<string> {
+  const response = await user.context.request.post(`${base}/api/sip/credentials`, {
+    headers: { origin: base },
+  });
+  if (response.status() !== 200) {
+    throw new Error(`SIP credentials: ${response.status()} ${await response.text()}`);
+  }
+  return ((await response.json()) as { password: string }).password;
+}
