@@ -12,8 +12,8 @@
  * RPC 15380, ng 22260, media 31500-31699, redis 6440, agent 7410, baresip 16300-16359.
  */
 import assert from "node:assert/strict";
-import { encodeBase64 } from "../http/base64.ts";
-import { rtpengineCalls, startStack } from "../../tools/stack/stack.ts";
+import { rtpengineCalls } from "../../tools/stack/stack.ts";
+import { startSipWeb } from "../testing/sip-web.ts";
 import {
   decodePcm,
   dominantFrequency,
@@ -24,8 +24,6 @@ import {
 import { type Baresip, startBaresip } from "../../pbx/testing/baresip.ts";
 import { rpc } from "../../pbx/testing/kit.ts";
 import { launchChromium } from "../testing/browser.ts";
-import { startServer } from "../testing/server.ts";
-import { startAgent } from "../testing/agent.ts";
 import {
   createSipPassword,
   inboundAudioBytes,
@@ -86,7 +84,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const stack = await startStack({
+    const web = await startSipWeb({
       ports: {
         sip: SIP_PORT,
         ws: 18300,
@@ -97,41 +95,19 @@ Deno.test({
         rtpMin: 31500,
         rtpMax: 31699,
       },
-      sipDomain: DOMAIN,
-      // The agent is started below, once web's URL (its cache-miss source) is known.
-      skip: { agent: true },
+      domain: DOMAIN,
+      webPort: 8300,
       // Deleted calls leave RTPEngine at once, so a call still listed was never released.
       rtpengineDeleteDelay: 0,
     });
+    const { stack, server } = web;
     const released = () =>
       eventually("RTPEngine to release every branch of the call", async () => {
         return (await rtpengineCalls("127.0.0.1", 22260)).length === 0;
       });
-    const cleanups: (() => Promise<unknown>)[] = [() => stack.stop()];
+    const cleanups: (() => Promise<unknown>)[] = [() => web.stop()];
     const phones: Baresip[] = [];
     try {
-      const server = await startServer({
-        PORT: "8300",
-        CALL_MODE: "sip",
-        SIP_DOMAIN: DOMAIN,
-        SIP_WS_URL: stack.urls.ws,
-        SIP_PROXY: `sip:127.0.0.1:${SIP_PORT};transport=udp`,
-        SIP_CREDENTIAL_SECRET: stack.sipCredentialSecret,
-        INTERNAL_API_SECRET: stack.internalApiSecret,
-        AGENT_URL: `http://127.0.0.1:${AGENT_PORT}`,
-        SIP_PASSWORD_KEY: encodeBase64(crypto.getRandomValues(new Uint8Array(32))),
-      });
-      cleanups.unshift(() => server.close());
-      const agent = await startAgent({
-        port: AGENT_PORT,
-        redisUrl: stack.urls.redis,
-        sipDomain: DOMAIN,
-        sipCredentialSecret: stack.sipCredentialSecret,
-        internalApiSecret: stack.internalApiSecret,
-        webUrl: server.url,
-        kamailioRpcUrl: stack.urls.rpc,
-      });
-      cleanups.unshift(() => agent.stop());
       const dir = stack.workDir;
       await writeTone(`${dir}/ann.wav`, ANN_TONE, 60);
       await writeTone(`${dir}/bob.wav`, BOB_TONE, 60);

@@ -12,14 +12,11 @@
  * RPC 15180, ng 22240, media 31200-31399, redis 6423, agent 7310, baresip 16200-16259.
  */
 import assert from "node:assert/strict";
-import { encodeBase64 } from "../http/base64.ts";
-import { startStack } from "../../tools/stack/stack.ts";
+import { startSipWeb } from "../testing/sip-web.ts";
 import { writeTone } from "../../pbx/testing/audio.ts";
 import { type Baresip, type BaresipOptions, startBaresip } from "../../pbx/testing/baresip.ts";
 import { registeredAors } from "../../pbx/testing/kit.ts";
 import { launchChromium } from "../testing/browser.ts";
-import { startServer } from "../testing/server.ts";
-import { startAgent, type TestProcess } from "../testing/agent.ts";
 import { inboundAudioBytes, openPhone, waitForStatus } from "../testing/phone-kit.ts";
 import { sessionCookie } from "../testing/app.ts";
 
@@ -64,7 +61,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const stack = await startStack({
+    const web = await startSipWeb({
       ports: {
         sip: SIP_PORT,
         ws: 18100,
@@ -75,36 +72,13 @@ Deno.test({
         rtpMin: 31200,
         rtpMax: 31399,
       },
-      sipDomain: DOMAIN,
-      // The agent is started below, once web's URL (its cache-miss source) is known.
-      skip: { agent: true },
+      domain: DOMAIN,
     });
-    const cleanups: (() => Promise<unknown>)[] = [() => stack.stop()];
+    const { stack, server } = web;
+    const cleanups: (() => Promise<unknown>)[] = [() => web.stop()];
     let phone: Baresip | null = null;
     let caller: Baresip | null = null;
     try {
-      const server = await startServer({
-        CALL_MODE: "sip",
-        SIP_DOMAIN: DOMAIN,
-        SIP_WS_URL: stack.urls.ws,
-        SIP_PROXY: `sip:127.0.0.1:${SIP_PORT};transport=udp`,
-        SIP_CREDENTIAL_SECRET: stack.sipCredentialSecret,
-        INTERNAL_API_SECRET: stack.internalApiSecret,
-        AGENT_URL: `http://127.0.0.1:${AGENT_PORT}`,
-        SIP_PASSWORD_KEY: encodeBase64(crypto.getRandomValues(new Uint8Array(32))),
-      });
-      cleanups.unshift(() => server.close());
-      const agent: TestProcess = await startAgent({
-        port: AGENT_PORT,
-        redisUrl: stack.urls.redis,
-        sipDomain: DOMAIN,
-        sipCredentialSecret: stack.sipCredentialSecret,
-        internalApiSecret: stack.internalApiSecret,
-        webUrl: server.url,
-        kamailioRpcUrl: stack.urls.rpc,
-      });
-      cleanups.unshift(() => agent.stop());
-
       /** A baresip phone for `user`, playing a tone of `hz` into its calls. */
       const startPhone = async (
         user: Awaited<ReturnType<typeof phoneUser>>,
