@@ -13,7 +13,7 @@
  */
 import assert from "node:assert/strict";
 import { rtpengineCalls } from "../../tools/stack/stack.ts";
-import { startSipWeb } from "../testing/sip-web.ts";
+import { eventually, startSipWeb } from "../testing/sip-web.ts";
 import {
   decodePcm,
   dominantFrequency,
@@ -36,14 +36,6 @@ const SIP_PORT = 15300;
 const AGENT_PORT = 7410;
 const ANN_TONE = 1000;
 const BOB_TONE = 400;
-
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 15_000) {
-  const until = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** The state of the phone's call with `peer` as baresip lists it (INCOMING, ESTABLISHED...). */
 async function callState(phone: Baresip, peer: string): Promise<string | null> {

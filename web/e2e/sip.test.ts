@@ -12,7 +12,7 @@
  * RPC 15180, ng 22240, media 31200-31399, redis 6423, agent 7310, baresip 16200-16259.
  */
 import assert from "node:assert/strict";
-import { startSipWeb } from "../testing/sip-web.ts";
+import { eventually, startSipWeb } from "../testing/sip-web.ts";
 import { writeTone } from "../../pbx/testing/audio.ts";
 import { type Baresip, type BaresipOptions, startBaresip } from "../../pbx/testing/baresip.ts";
 import { registeredAors } from "../../pbx/testing/kit.ts";
@@ -23,14 +23,6 @@ import { sessionCookie } from "../testing/app.ts";
 const DOMAIN = "careflow.e2e";
 const SIP_PORT = 15100;
 const AGENT_PORT = 7310;
-
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 15_000) {
-  const until = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** Signs up through the API and creates the user's SIP phone password. */
 async function phoneUser(base: string, name: string) {

@@ -67,3 +67,12 @@ export async function startSipWeb(o: {
     throw error;
   }
 }
+
+/** Polls `check` every 200 ms (a throw counts as "not yet") until true; throws naming `what`. */
+export async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 15_000) {
+  const until = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
