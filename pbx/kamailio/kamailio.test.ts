@@ -294,12 +294,7 @@ Deno.test({
             assert.equal(reached.code, 0, describe(reached));
             assert.match(reached.logs, /RURI INVITE sip:\+4915112345678@127\.0\.0\.1:15096/);
           } finally {
-            try {
-              Deno.kill(gateway.pid, "SIGKILL");
-            } catch {
-              // already ended
-            }
-            await gateway.done;
+            await gateway.stop();
             await trunkKamailio.stop();
           }
         },

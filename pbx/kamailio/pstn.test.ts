@@ -113,12 +113,7 @@ Deno.test({
         },
       );
     } finally {
-      try {
-        Deno.kill(freeswitch.pid, "SIGKILL");
-      } catch {
-        // already ended
-      }
-      await freeswitch.done;
+      await freeswitch.stop();
       await stack.stop();
     }
   },

@@ -132,7 +132,7 @@ export function sippServer(opts: {
   localPort: number;
   workDir: string;
   calls?: number;
-}): { pid: number; done: Promise<SippResult> } {
+}): { pid: number; done: Promise<SippResult>; stop(): Promise<void> } {
   const logFile = `${opts.workDir}/sipp-uas-${crypto.randomUUID().slice(0, 8)}.log`;
   const child = new Deno.Command("sipp", {
     args: [
@@ -162,7 +162,19 @@ export function sippServer(opts: {
     logs: await Deno.readTextFile(logFile).catch(() => ""),
     output: new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr),
   }));
-  return { pid: child.pid, done };
+  return {
+    pid: child.pid,
+    done,
+    /** Ends it by PID if still running (a test that failed early) and waits for it. */
+    async stop() {
+      try {
+        Deno.kill(child.pid, "SIGKILL");
+      } catch {
+        // already ended
+      }
+      await done;
+    },
+  };
 }
 
 /** Short description of a SIPp run for assertion messages. */
