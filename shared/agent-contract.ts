@@ -4,10 +4,7 @@
  * (node_modules).
  */
 import { z } from "zod";
-import { isCare4wId } from "./care4w-id.ts";
-
-/** A canonical CareFlow ID (`care4w-NNNNNNN`). */
-export const care4wIdSchema = z.string().refine(isCare4wId, { message: "not a CareFlow ID" });
+import { care4wIdSchema } from "./schemas.ts";
 
 /** Hex MD5 digest `md5(username:realm:password)`, lower case. */
 export const ha1Schema = z.string().regex(/^[0-9a-f]{32}$/, "HA1 must be 32 lower-case hex digits");
@@ -59,16 +56,6 @@ export const subscriberUpsertResponseSchema = z.object({
   active: z.boolean(),
 });
 export type SubscriberUpsertResponse = z.infer<typeof subscriberUpsertResponseSchema>;
-
-/** RFC 9457 problem details, as every agent error is sent (`application/problem+json`). */
-export const problemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string().optional(),
-  instance: z.string().optional(),
-});
-export type Problem = z.infer<typeof problemSchema>;
 
 /** Path of the provisioning and cache-miss endpoints, on agent and web alike. */
 export function subscriberPath(care4wId: string): string {

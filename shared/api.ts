@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { CARE4W_ID_PATTERN } from "./care4w-id.ts";
+import {
+  callDirectionSchema,
+  callModeSchema,
+  callStatusSchema,
+  care4wIdSchema,
+  iceServerSchema,
+  partySchema,
+} from "./schemas.ts";
 
 /** Shown names: 1-80 visible characters, no control characters. */
 export const DisplayName = z.string().trim().min(1, "is required").max(
@@ -22,8 +29,7 @@ export const LoginBody = z.object({
 }).strict();
 export const FirebaseLoginBody = z.object({ idToken: z.string().min(20).max(8192) }).strict();
 
-export const Care4wIdParam = z.string().regex(CARE4W_ID_PATTERN, "must look like care4w-1000001");
-export const LookupQuery = z.object({ care4wId: Care4wIdParam });
+export const LookupQuery = z.object({ care4wId: care4wIdSchema });
 
 /** The public view of a user, as the API returns it. */
 export const UserView = z.object({
@@ -41,12 +47,6 @@ export const LookupResponse = z.union([
 ]);
 export type LookupResponse = z.infer<typeof LookupResponse>;
 
-export const IceServer = z.object({
-  urls: z.union([z.string(), z.array(z.string())]),
-  username: z.string().optional(),
-  credential: z.string().optional(),
-});
-
 /**
  * Short-lived browser credentials for Kamailio (sip mode). `username` is the digest username
  * `<expiry>:<care4wId>`; the SIP URI is `sip:<care4wId>@<domain>`. `expiresAt` is unix seconds.
@@ -62,22 +62,12 @@ export const SipBrowserCredentials = z.object({
 /** `GET /api/token`: the seed's `{token, mode, care4wId}`, extended (`sip` only in sip mode). */
 export const TokenResponse = z.object({
   token: z.string().nullable(),
-  mode: z.enum(["webrtc", "sip", "twilio"]),
+  mode: callModeSchema,
   care4wId: z.string(),
   sip: SipBrowserCredentials.optional(),
-  iceServers: z.array(IceServer),
+  iceServers: z.array(iceServerSchema),
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
-
-/** Every final status a call can have. */
-export const CALL_STATUSES = [
-  "completed",
-  "missed",
-  "declined",
-  "cancelled",
-  "unavailable",
-  "failed",
-] as const;
 
 const dateBound = z.string().trim().regex(
   /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/,
@@ -91,8 +81,8 @@ const dateBound = z.string().trim().regex(
 export const HistoryQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   limit: z.coerce.number().int().min(1).max(100, "is at most 100").default(20),
-  direction: z.enum(["inbound", "outbound"]).optional(),
-  status: z.enum(CALL_STATUSES).optional(),
+  direction: callDirectionSchema.optional(),
+  status: callStatusSchema.optional(),
   from: dateBound.optional(),
   /** A date alone includes that whole day. */
   to: dateBound.optional(),
@@ -102,17 +92,29 @@ export const HistoryQuery = z.object({
 /** One call as its party sees it. */
 export const CallView = z.object({
   id: z.string(),
-  status: z.enum(CALL_STATUSES),
-  direction: z.enum(["inbound", "outbound"]),
-  mode: z.enum(["webrtc", "sip", "twilio"]),
+  status: callStatusSchema,
+  direction: callDirectionSchema,
+  mode: callModeSchema,
   /** Whole seconds of conversation. */
   duration: z.number().int().min(0),
-  otherParty: z.object({ displayName: z.string(), care4wId: z.string() }),
+  otherParty: partySchema,
   startedAt: z.string(),
   answeredAt: z.string().nullable(),
   endedAt: z.string(),
 });
 export type CallView = z.infer<typeof CallView>;
+
+/** `GET /api/calls/history`: one page of the user's calls, newest first. */
+export const HistoryPage = z.object({
+  calls: z.array(CallView),
+  pagination: z.object({
+    page: z.number().int().min(1),
+    limit: z.number().int().min(1),
+    total: z.number().int().min(0),
+    totalPages: z.number().int().min(0),
+  }),
+});
+export type HistoryPage = z.infer<typeof HistoryPage>;
 
 /** `POST /api/sip/credentials`: the new SIP phone password, shown once. */
 export const SipPhoneCredentials = z.object({

@@ -10,6 +10,7 @@
  * call for itself; `reason` says why.
  */
 import { z } from "zod";
+import { care4wIdSchema as care4wId, partySchema } from "./schemas.ts";
 
 /** Largest frame accepted from a browser, in UTF-16 code units (checked before JSON parsing). */
 export const MAX_FRAME_LENGTH = 32 * 1024;
@@ -49,7 +50,6 @@ export const ERROR_CODES = [
 export type SignalErrorCode = (typeof ERROR_CODES)[number];
 
 const callId = z.uuid();
-const care4wId = z.string().regex(/^care4w-\d{7}$/);
 const sdp = z.string().min(1).max(MAX_SDP_LENGTH);
 
 /** The fields of `RTCIceCandidateInit`; an empty `candidate` string means end-of-candidates. */
@@ -60,13 +60,6 @@ export const iceCandidateSchema = z.object({
   usernameFragment: z.string().max(256).nullable().optional(),
 });
 export type IceCandidate = z.infer<typeof iceCandidateSchema>;
-
-/** Who sent a relayed message, as established by the server from the session. */
-export const partySchema = z.object({
-  care4wId,
-  displayName: z.string().max(200),
-});
-export type Party = z.infer<typeof partySchema>;
 
 const bare = <T extends string>(type: T) => z.object({ type: z.literal(type), callId });
 

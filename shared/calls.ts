@@ -1,0 +1,37 @@
+/**
+ * The words of a call, defined once for web, agent and the browser. Plain constants and types
+ * (no zod), so browser code can import them without pulling a validator into its bundle; their
+ * schemas are in `schemas.ts`.
+ */
+
+/** How a call is carried: browser to browser, through the SIP edge, or through Twilio. */
+export const CALL_MODES = ["webrtc", "sip", "twilio"] as const;
+export type CallMode = (typeof CALL_MODES)[number];
+
+/** Every final status a call can have. */
+export const CALL_STATUSES = [
+  "completed",
+  "missed",
+  "declined",
+  "cancelled",
+  "unavailable",
+  "failed",
+] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+
+/** A call as one of its parties sees it: placed by them, or to them. */
+export const CALL_DIRECTIONS = ["inbound", "outbound"] as const;
+export type CallDirection = (typeof CALL_DIRECTIONS)[number];
+
+/** A party of a call, as shown to the other: who they are and how to call them back. */
+export interface Party {
+  care4wId: string;
+  displayName: string;
+}
+
+/** One ICE server for a browser's RTCPeerConnection (STUN, or TURN with credentials). */
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}

@@ -1,0 +1,26 @@
+/**
+ * Zod schemas of the domain words (`calls.ts`, `care4w-id.ts`), used by every schema that crosses
+ * a process boundary (API bodies, signaling frames, the agent's contracts).
+ */
+import { z } from "zod";
+import { CALL_DIRECTIONS, CALL_MODES, CALL_STATUSES } from "./calls.ts";
+import { CARE4W_ID_PATTERN } from "./care4w-id.ts";
+
+/** A canonical CareFlow ID (`care4w-NNNNNNN`). */
+export const care4wIdSchema = z.string().regex(CARE4W_ID_PATTERN, "must look like care4w-1000001");
+
+export const callModeSchema = z.enum(CALL_MODES);
+export const callStatusSchema = z.enum(CALL_STATUSES);
+export const callDirectionSchema = z.enum(CALL_DIRECTIONS);
+
+/** Shown names of other people: bounded, as they reach every party's screen. */
+export const partySchema = z.object({
+  care4wId: care4wIdSchema,
+  displayName: z.string().max(200),
+});
+
+export const iceServerSchema = z.object({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
