@@ -1,5 +1,23 @@
 /** Pure rules of the call service: rate limiting and building the one record of a call. */
-import type { CallRecord, CallStatus } from "../store/types.ts";
+import type { CallMode, CallStatus } from "../../shared/calls.ts";
+
+/** One finished call, written once by the server from what it relayed. */
+export interface CallRecord {
+  id: string;
+  mode: CallMode;
+  status: CallStatus;
+  callerUserId: string;
+  callerCare4wId: string;
+  callerName: string;
+  calleeUserId: string;
+  calleeCare4wId: string;
+  calleeName: string;
+  startedAt: Date;
+  answeredAt: Date | null;
+  endedAt: Date;
+  /** Whole seconds between answer and end; 0 when never answered. */
+  durationSeconds: number;
+}
 
 /** A signed-in user as the call service sees them. */
 export interface CallUser {

@@ -1,17 +1,43 @@
-/** Picks the store for this deployment: MongoDB when configured, otherwise embedded SQLite. */
-import { openSqliteStore } from "./sqlite.ts";
-import type { Store } from "./types.ts";
+/**
+ * The store: one small interface per kind of data (`users.ts`, `sessions.ts`, `calls.ts`,
+ * `sip-credentials.ts`, `agent-outbox.ts`), each with its own contract suite (`contract/`), and two
+ * implementations of all of them: SQLite (`sqlite/`, the embedded default) and MongoDB (`mongo/`).
+ * Services take only the interfaces they use; the app's `Store` is their composition.
+ */
+import type { AgentOutboxStore } from "./agent-outbox.ts";
+import type { CallStore } from "./calls.ts";
+import type { LoginFailureStore, SessionStore } from "./sessions.ts";
+import type { SipCredentialStore } from "./sip-credentials.ts";
+import type { UserStore } from "./users.ts";
+import { openSqliteStore } from "./sqlite/mod.ts";
 
-export * from "./types.ts";
+export type { AgentOutboxEntry, AgentOutboxStore } from "./agent-outbox.ts";
+export type { CallPage, CallQuery, CallStore } from "./calls.ts";
+export type { LoginFailureStore, Session, SessionStore } from "./sessions.ts";
+export type { SipCredential, SipCredentialStore } from "./sip-credentials.ts";
+export { StoreConflictError } from "./users.ts";
+export type { NewUser, Role, User, UserPatch, UserStore } from "./users.ts";
+
+/** Everything the web app keeps, and a way to let go of it. */
+export interface Store
+  extends
+    UserStore,
+    SessionStore,
+    LoginFailureStore,
+    CallStore,
+    SipCredentialStore,
+    AgentOutboxStore {
+  close(): Promise<void>;
+}
 
 /**
- * Opens MongoDB when `mongodbUri` is set; otherwise SQLite at `${dataDir}/careflow.sqlite`, creating
- * the directory first.
+ * Opens MongoDB when `mongodbUri` is set; otherwise SQLite at `${dataDir}/careflow.sqlite`,
+ * creating the directory first.
  */
 export async function openStore(config: { mongodbUri?: string; dataDir: string }): Promise<Store> {
   if (config.mongodbUri) {
     // Loaded on demand so embedded deployments never load the MongoDB driver.
-    const { openMongoStore } = await import("./mongo.ts");
+    const { openMongoStore } = await import("./mongo/mod.ts");
     return await openMongoStore(config.mongodbUri);
   }
   await Deno.mkdir(config.dataDir, { recursive: true });

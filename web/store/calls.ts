@@ -1,0 +1,31 @@
+/** Finished calls, as each party finds them in their history. */
+import type { CallDirection, CallStatus } from "../../shared/calls.ts";
+import type { CallRecord } from "../calls/rules.ts";
+
+export interface CallQuery {
+  /** 1-based page. */
+  page: number;
+  limit: number;
+  direction?: CallDirection;
+  status?: CallStatus;
+  /** Inclusive lower bound on `startedAt`. */
+  from?: Date;
+  /** Exclusive upper bound on `startedAt`. */
+  to?: Date;
+  /** Case-insensitive substring of the other party's name or CareFlow ID. */
+  q?: string;
+}
+
+export interface CallPage {
+  calls: CallRecord[];
+  total: number;
+}
+
+export interface CallStore {
+  /** Inserts a finished call; returns false (and changes nothing) when the id already exists. */
+  insertCall(call: CallRecord): Promise<boolean>;
+  /** Calls the user took part in, newest first. Direction is as seen by `userId`. */
+  listCallsForUser(userId: string, query: CallQuery): Promise<CallPage>;
+  /** The call, only when `userId` took part in it. */
+  getCallForUser(callId: string, userId: string): Promise<CallRecord | null>;
+}

@@ -1,0 +1,21 @@
+/**
+ * Every store contract, run together against one implementation of the whole store: each suite
+ * checks one interface, on a fresh store per check.
+ */
+import type { Implementation } from "../../testing/contract.ts";
+import type { Store } from "../mod.ts";
+import { agentOutboxStoreContract } from "./agent-outbox.ts";
+import { callStoreContract } from "./calls.ts";
+import { loginFailureStoreContract, sessionStoreContract } from "./sessions.ts";
+import { sipCredentialStoreContract } from "./sip-credentials.ts";
+import { userStoreContract } from "./users.ts";
+
+/** Registers every store contract for `implementation` (a whole Store per check). */
+export function storeContracts(implementation: Implementation<Store, undefined>): void {
+  userStoreContract(implementation);
+  sessionStoreContract(implementation);
+  loginFailureStoreContract(implementation);
+  callStoreContract(implementation);
+  sipCredentialStoreContract(implementation);
+  agentOutboxStoreContract(implementation);
+}

@@ -1,0 +1,38 @@
+/** The MongoDB store for production: every store interface over one database. */
+import { MongoClient } from "mongodb";
+import type { Store } from "../mod.ts";
+import { mongoAgentOutbox } from "./agent-outbox.ts";
+import { mongoCalls } from "./calls.ts";
+import { mongoLoginFailures, mongoSessions } from "./sessions.ts";
+import { mongoSipCredentials } from "./sip-credentials.ts";
+import { mongoUsers } from "./users.ts";
+
+/** The database named in the URI's path, if any. */
+function databaseFromUri(uri: string): string | undefined {
+  const match = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(uri);
+  return match ? decodeURIComponent(match[1]) : undefined;
+}
+
+/**
+ * Connects to MongoDB and makes sure every index exists before returning. `dbName` defaults to
+ * the database in the URI, then to `careflow`.
+ */
+export async function openMongoStore(uri: string, dbName?: string): Promise<Store> {
+  const client = new MongoClient(uri);
+  await client.connect();
+  const db = client.db(dbName ?? databaseFromUri(uri) ?? "careflow");
+  try {
+    const parts = await Promise.all([
+      mongoUsers(db),
+      mongoSessions(db),
+      mongoLoginFailures(db),
+      mongoCalls(db),
+      mongoSipCredentials(db),
+      mongoAgentOutbox(db),
+    ]);
+    return Object.assign({}, ...parts, { close: () => client.close() }) as Store;
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+}

@@ -1,0 +1,27 @@
+/** The SQLite store: the embedded default, every store interface over one database file. */
+import type { Store } from "../mod.ts";
+import { asAsync, openDb } from "./db.ts";
+import { sqliteCalls } from "./calls.ts";
+import { sqliteLoginFailures, sqliteSessions } from "./sessions.ts";
+import { sqliteAgentOutbox } from "./agent-outbox.ts";
+import { sqliteSipCredentials } from "./sip-credentials.ts";
+import { sqliteUsers } from "./users.ts";
+
+/**
+ * Opens (creating or migrating) a SQLite store. `path` may be `":memory:"` for tests; files get
+ * WAL and a busy timeout so a second process can share them.
+ */
+export function openSqliteStore(path: string): Store {
+  const db = openDb(path);
+  return asAsync<Store>({
+    ...sqliteUsers(db),
+    ...sqliteSessions(db),
+    ...sqliteLoginFailures(db),
+    ...sqliteCalls(db),
+    ...sqliteSipCredentials(db),
+    ...sqliteAgentOutbox(db),
+    close() {
+      if (db.raw.isOpen) db.raw.close();
+    },
+  });
+}

@@ -1,0 +1,81 @@
+/** Users and CareFlow ID counters in SQLite. */
+import { care4wIdFromSequence, FIRST_SEQUENCE } from "../../../shared/care4w-id.ts";
+import { StoreConflictError, type User, type UserStore } from "../users.ts";
+import type { Db, Row, Shape, Sync } from "./db.ts";
+import { encode } from "./db.ts";
+
+/** Counter that numbers CareFlow IDs. */
+const CARE4W_COUNTER = "care4w";
+const USER: Shape = { dates: ["createdAt", "updatedAt", "lastLoginAt"], booleans: ["isActive"] };
+
+/** Maps a UNIQUE violation on users to the field the caller can act on; rethrows anything else. */
+function conflictFrom(error: unknown): never {
+  const message = error instanceof Error ? error.message : "";
+  if (message.includes("UNIQUE constraint failed: users.email_lower")) {
+    throw new StoreConflictError("email");
+  }
+  if (message.includes("UNIQUE constraint failed: users.firebase_uid")) {
+    throw new StoreConflictError("firebaseUid");
+  }
+  throw error;
+}
+
+/** The user store over an open database. */
+export function sqliteUsers(db: Db): Sync<UserStore> {
+  const nextCounter = (name: string): number =>
+    (db.sql(
+      `INSERT INTO counters (name, value) VALUES (?, 1)
+       ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`,
+    ).get(name) as Row).value as number;
+  const userBy = (column: string, value: string) =>
+    db.one<User>(USER, `SELECT * FROM users WHERE ${column} = ?`, value);
+
+  return {
+    createUser(input) {
+      try {
+        // Counter and insert share the transaction, so a rejected insert hands its number back.
+        return db.transaction(() => {
+          const sequence = FIRST_SEQUENCE - 1 + nextCounter(CARE4W_COUNTER);
+          const now = new Date();
+          const user: User = {
+            id: crypto.randomUUID(),
+            email: input.email,
+            displayName: input.displayName,
+            care4wId: care4wIdFromSequence(sequence),
+            sequenceNumber: sequence,
+            role: input.role ?? "user",
+            passwordHash: input.passwordHash,
+            firebaseUid: input.firebaseUid,
+            isActive: true,
+            createdAt: now,
+            updatedAt: now,
+            lastLoginAt: null,
+          };
+          db.insert("users", { ...user, emailLower: input.email.toLowerCase() });
+          return user;
+        });
+      } catch (error) {
+        return conflictFrom(error);
+      }
+    },
+    findUserById: (id) => userBy("id", id),
+    findUserByEmail: (email) => userBy("email_lower", email.toLowerCase()),
+    findUserByCare4wId: (care4wId) => userBy("care4w_id", care4wId),
+    findUserByFirebaseUid: (uid) => userBy("firebase_uid", uid),
+    updateUser(id, patch) {
+      db.sql(
+        `UPDATE users SET display_name = coalesce(:display_name, display_name),
+           is_active = coalesce(:is_active, is_active),
+           last_login_at = coalesce(:last_login_at, last_login_at), updated_at = :updated_at
+         WHERE id = :id`,
+      ).run({
+        display_name: null,
+        is_active: null,
+        last_login_at: null,
+        ...encode({ ...patch, updatedAt: new Date(), id }),
+      });
+      return userBy("id", id);
+    },
+    nextCounterValue: (name) => nextCounter(name),
+  };
+}
