@@ -47,19 +47,28 @@ async function check(label: string, command: string, args: string[]) {
   return ok;
 }
 
-/** Adds up `deno test`'s own summary; a run that crashed before it counts as one failure. */
+/**
+ * Adds up `deno test`'s own summary, tests and steps alike (a contract suite is one test with a
+ * step per behaviour); a run that crashed before its summary counts as one failure.
+ */
 async function denoTests(label: string, args: string[]) {
   const { ok, text } = await run(label, deno, ["test", "-A", ...args]);
+  const steps = String.raw`(?: \((\d+) steps?\))?`;
   const summary = text.match(
-    /(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed(?: \| (\d+) ignored)?/,
+    new RegExp(
+      String.raw`(?:ok|FAILED) \| (\d+) passed${steps} \| (\d+) failed${steps}` +
+        String.raw`(?: \| (\d+) ignored${steps})?`,
+    ),
   );
   if (!summary) {
     tally.failed++;
     return;
   }
-  tally.passed += Number(summary[1]);
-  tally.failed += Number(summary[2]) + (ok || Number(summary[2]) > 0 ? 0 : 1);
-  tally.skipped += Number(summary[3] ?? 0);
+  const [passed, passedSteps, failed, failedSteps, ignored, ignoredSteps] = summary.slice(1)
+    .map((n) => Number(n ?? 0));
+  tally.passed += passed + passedSteps;
+  tally.failed += failed + failedSteps + (ok || failed > 0 ? 0 : 1);
+  tally.skipped += ignored + ignoredSteps;
 }
 
 /** Adds up `bun test`'s `N pass` / `N fail` / `N skip` lines. */
@@ -89,6 +98,7 @@ await check("types", deno, [
   "check",
   "web",
   "shared",
+  "testing",
   "tools",
   "pbx",
   "bench/signaling",

@@ -1,16 +1,24 @@
+/**
+ * The Hono app: middleware and routes, mounted from the services `compose.ts` built. Nothing is
+ * constructed here, so every route's dependencies are visible in one place.
+ */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { serveStatic } from "hono/deno";
+import { limitBody } from "../shared/http/body-limit.ts";
+import { problem, problemHandler } from "../shared/http/problem.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./log.ts";
 import type { AppEnv } from "./http/env.ts";
-import { HttpProblem, problem, sendProblem } from "./http/problem.ts";
 import type { ManifestSource } from "./build/manifest.ts";
-import type { Store } from "./store/types.ts";
+import type { Store } from "./store/mod.ts";
 import type { PasswordHasher } from "./auth/passwords.ts";
-import { createSessionService } from "./auth/sessions.ts";
-import { createLoginThrottle } from "./auth/login-throttle.ts";
+import type { SessionService } from "./auth/sessions.ts";
+import type { LoginThrottle } from "./auth/login-throttle.ts";
 import type { FirebaseVerifier } from "./auth/firebase.ts";
+import type { SignUp } from "./auth/signup.ts";
+import type { CallService } from "./calls/service.ts";
+import { iceServersFor } from "./calls/ice-servers.ts";
+import type { SipEdge } from "./sip/mod.ts";
 import { requestLog } from "./middleware/request-log.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { originGuard } from "./middleware/origin-guard.ts";
@@ -19,124 +27,91 @@ import { authRoutes } from "./routes/api/auth.ts";
 import { accountRoutes } from "./routes/api/account.ts";
 import { callRoutes } from "./routes/api/calls.ts";
 import { signalRoutes } from "./routes/api/signal.ts";
-import type { CallService } from "./calls/service.ts";
-import { iceServersFor } from "./calls/ice-servers.ts";
-import { pageRoutes } from "./routes/pages.ts";
 import { sipRoutes } from "./routes/api/sip.ts";
-import { adminRoutes, withAdminEmails } from "./routes/api/admin.ts";
+import { adminRoutes } from "./routes/api/admin.ts";
 import { internalRoutes } from "./routes/internal.ts";
-import type { AgentClient } from "./sip/agent-client.ts";
-import { createSipEdge } from "./sip/mod.ts";
+import { pageRoutes } from "./routes/pages.ts";
+import { notFoundPage } from "./routes/not-found.ts";
 
-/** Everything the app needs from outside, wired explicitly by `main.ts` or a test. */
-export interface AppDeps {
+/** Everything the routes use, built by `compose.ts`. */
+export interface AppServices {
   config: Config;
-  store: Store;
   logger: Logger;
+  store: Store;
   manifest: ManifestSource;
   passwords: PasswordHasher;
+  sessions: SessionService;
+  throttle: LoginThrottle;
+  signUp: SignUp;
+  /** Present only in Firebase mode. */
   firebase?: FirebaseVerifier;
   /** Browser-to-browser calls (webrtc mode): relays signaling, writes call records. */
   calls: CallService;
-  /**
-   * Pushes subscriber changes to the SIP agent; required when SIP is configured (the caller owns
-   * it so it can close its retry timers on shutdown).
-   */
-  agent?: AgentClient;
-  now?: () => Date;
+  /** The web side of the SIP edge; present when SIP is configured. */
+  sip?: SipEdge;
+  now: () => Date;
 }
 
-/** The composition root: builds the Hono app from its dependencies. No globals. */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
-  const { config, logger } = deps;
-  const store = withAdminEmails(deps.store, config.adminEmails);
-  const now = deps.now ?? (() => new Date());
-  if (config.sip && !deps.agent) throw new Error("SIP is configured but no agent client was given");
-  const sip = config.sip && deps.agent
-    ? createSipEdge(config.sip, { store, agent: deps.agent, now })
-    : undefined;
-  const sessions = createSessionService(store, config.sessionTtlMinutes, now);
-  const throttle = createLoginThrottle(store, config.login, now);
+/** Builds the Hono app from its services. No globals. */
+export function createApp(services: AppServices): Hono<AppEnv> {
+  const { config, logger, store, sip } = services;
   const app = new Hono<AppEnv>();
 
   app.use("*", requestLog(logger));
-  app.use(
-    "*",
-    securityHeaders({ connectSources: sip ? [new URL(sip.config.wsUrl).origin] : [] }),
-  );
+  app.use("*", securityHeaders({ connectSources: sip ? [new URL(sip.config.wsUrl).origin] : [] }));
   app.use("*", originGuard(config.publicUrl));
   app.use("/static/build/*", async (c, next) => {
     await next();
     if (c.res.ok) c.header("cache-control", "public, max-age=31536000, immutable");
   });
   app.use("/static/*", serveStatic({ root: new URL("./", import.meta.url).pathname }));
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: () => {
-        throw problem(413, "The body is larger than 64 KiB.");
-      },
-    }),
-  );
-  app.use(
-    "/internal/*",
-    bodyLimit({
-      maxSize: 16 * 1024,
-      onError: () => {
-        throw problem(413, "The body is larger than 16 KiB.");
-      },
-    }),
-  );
+  app.use("/api/*", limitBody(64 * 1024));
+  app.use("/internal/*", limitBody(16 * 1024));
   // Before the session middleware: the agent's API never looks at cookies.
-  app.route("/internal", internalRoutes({ sip, logger, now }));
-  app.use("*", loadSession(sessions));
+  app.route("/internal", internalRoutes({ sip, logger, now: services.now }));
+  app.use("*", loadSession(services.sessions));
 
   app.route(
     "/api/auth",
     authRoutes({
-      store,
-      passwords: deps.passwords,
-      sessions,
-      throttle,
-      firebase: deps.firebase,
+      users: store,
+      signUp: services.signUp,
+      passwords: services.passwords,
+      sessions: services.sessions,
+      throttle: services.throttle,
+      firebase: services.firebase,
       secureCookies: config.publicUrl?.startsWith("https:") ?? false,
     }),
   );
   app.route(
     "/api",
     accountRoutes({
-      store,
+      users: store,
       callMode: config.callMode,
       iceServers: (care4wId) => iceServersFor(config, care4wId),
       sipCredentials: sip ? (care4wId) => sip.browserCredentials(care4wId) : undefined,
     }),
   );
   app.route("/api/sip", sipRoutes({ sip, logger }));
-  app.route("/api/admin", adminRoutes({ store, agent: sip?.agent, logger }));
-  app.route("/api/calls", callRoutes({ store }));
-  app.route("/api/signal", signalRoutes({ calls: deps.calls, logger }));
+  app.route(
+    "/api/admin",
+    adminRoutes({ users: store, sessions: store, agent: sip?.agent, logger }),
+  );
+  app.route("/api/calls", callRoutes({ calls: store }));
+  app.route("/api/signal", signalRoutes({ calls: services.calls, logger }));
   app.all("/api/*", (c) => {
     throw problem(404, `There is no API endpoint ${c.req.method} ${c.req.path}.`);
   });
-  app.route("/", pageRoutes({ manifest: deps.manifest, sessions }));
+  app.route("/", pageRoutes({ manifest: services.manifest, sessions: services.sessions }));
 
   app.notFound((c) => c.html(notFoundPage(), 404));
-  app.onError((error, c) => {
-    if (error instanceof HttpProblem) return sendProblem(c, error);
+  app.onError(problemHandler((error, request, c) => {
     logger.error("unhandled error", {
       requestId: c.get("requestId"),
-      path: c.req.path,
+      path: request.path,
       error: error instanceof Error ? error.name : "unknown",
       detail: error instanceof Error ? error.message.slice(0, 200) : undefined,
     });
-    return sendProblem(c, problem(500, "Something went wrong on our side. Please try again."));
-  });
+  }));
   return app;
-}
-
-function notFoundPage(): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found · CareFlow` +
-    `</title><link rel="stylesheet" href="/static/styles.css"></head><body><main class="narrow">` +
-    `<h1>Page not found</h1><p><a href="/">Back to CareFlow</a></p></main></body></html>`;
 }

@@ -1,21 +1,40 @@
-import { type AppDeps, createApp } from "./app.ts";
+/**
+ * The composition root: every service of the web app is built here, from the validated
+ * configuration, and handed to `createApp`, which only mounts middleware and routes. The server
+ * (`main.ts`), the test kits and the benchmarks all wire the app through this file; a part given
+ * in `overrides` (a cheaper password hasher, an in-memory store, a recording agent client) is
+ * used instead of the one the configuration asks for.
+ */
+import { type AppServices, createApp } from "./app.ts";
 import type { Config } from "./config.ts";
-import { callServiceForApp } from "./calls/for-app.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { manifestSource } from "./build/manifest.ts";
+import { argon2Hasher } from "./auth/passwords.ts";
+import { createFirebaseVerifier } from "./auth/firebase.ts";
+import { createLoginThrottle } from "./auth/login-throttle.ts";
+import { createSessionService } from "./auth/sessions.ts";
+import { createSignUp } from "./auth/signup.ts";
+import { type CallService, createCallService } from "./calls/service.ts";
 import { type AgentClient, createAgentClient } from "./sip/agent-client.ts";
 import { storeOutbox } from "./sip/agent-outbox.ts";
+import { createSipEdge } from "./sip/mod.ts";
 import type { Hub } from "./signal/hub.ts";
 import { createMemoryHub } from "./signal/memory-hub.ts";
 import { createRedisHub } from "./signal/redis-hub.ts";
+import { openStore, type Store } from "./store/mod.ts";
 
-/** What the caller brings; `store` and `hub` stay the caller's to close. */
-export type ComposeOptions =
-  & Pick<AppDeps, "config" | "store" | "logger" | "manifest" | "passwords">
-  & Partial<Pick<AppDeps, "firebase" | "now" | "agent" | "calls">>
-  & { hub: Hub };
+/** What a caller may bring instead of what the configuration would build. */
+export type Overrides = Partial<
+  Pick<AppServices, "logger" | "manifest" | "passwords" | "firebase" | "now"> & {
+    agent: AgentClient;
+    calls: CallService;
+  }
+>;
 
+/** The wired app and the services behind it. */
 export interface ComposedWeb {
   app: ReturnType<typeof createApp>;
-  deps: AppDeps;
+  services: AppServices;
   /**
    * Settles once changes an earlier run left undelivered have been taken up again (how many);
    * 0 at once without SIP or with an agent client given by the caller.
@@ -31,15 +50,19 @@ export async function openHub(config: Pick<Config, "redisUrl">): Promise<Hub> {
 }
 
 /**
- * Wires the web app the same way for the server, the test kits and the benchmarks: the call
- * service over the hub and store, and, when SIP is configured, the agent client (unless one is
- * given).
+ * Wires the app over an open store and hub (which stay the caller's to close). Everything else
+ * comes from `config` unless given in `overrides`.
  */
-export function composeWeb(options: ComposeOptions): ComposedWeb {
-  const { config, store, logger, hub } = options;
-  const calls = options.calls ?? callServiceForApp({ store, hub, config, logger });
-  const now = options.now ?? (() => new Date());
-  const agent = options.agent ?? (config.sip
+export function composeWeb(
+  config: Config,
+  resources: { store: Store; hub: Hub },
+  overrides: Overrides = {},
+): ComposedWeb {
+  const { store, hub } = resources;
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const now = overrides.now ?? (() => new Date());
+  const calls = overrides.calls ?? callService(config, store, hub, logger);
+  const agent = overrides.agent ?? (config.sip
     ? createAgentClient({
       agentUrl: config.sip.agentUrl,
       secret: config.sip.internalApiSecret,
@@ -47,21 +70,91 @@ export function composeWeb(options: ComposeOptions): ComposedWeb {
       outbox: storeOutbox(store, now),
     })
     : undefined);
-  const deps: AppDeps = { ...options, calls, agent };
-  const resumed = options.agent || !agent ? Promise.resolve(0) : resumeOrLog(agent, logger);
+  const services: AppServices = {
+    config,
+    logger,
+    store,
+    now,
+    calls,
+    manifest: overrides.manifest ?? manifestSource({ watch: config.dev }),
+    passwords: overrides.passwords ?? argon2Hasher(),
+    firebase: overrides.firebase ??
+      (config.firebase
+        ? createFirebaseVerifier(config.firebase.projectId, config.firebase.jwksUrl)
+        : undefined),
+    sessions: createSessionService(store, config.sessionTtlMinutes, now),
+    throttle: createLoginThrottle(store, config.login, now),
+    signUp: createSignUp(store, config.adminEmails),
+    sip: config.sip && agent ? createSipEdge(config.sip, { store, agent, now }) : undefined,
+  };
+  const resumed = overrides.agent || !agent ? Promise.resolve(0) : resumeOrLog(agent, logger);
   return {
-    app: createApp(deps),
-    deps,
+    app: createApp(services),
+    services,
     resumed,
     async close() {
       await resumed;
-      if (!options.agent) agent?.close();
+      if (!overrides.agent) agent?.close();
       await calls.close();
     },
   };
 }
 
-function resumeOrLog(agent: AgentClient, logger: ComposeOptions["logger"]): Promise<number> {
+/** The app over its own store and hub. */
+export interface OpenedWeb extends ComposedWeb {
+  /**
+   * Ends calls and retries, waits for `drain` (the server finishing its requests), then closes
+   * hub and store.
+   */
+  close(drain?: () => Promise<void>): Promise<void>;
+}
+
+/**
+ * Opens the store and hub the configuration names and wires the app over them; `close()` also
+ * closes both. What `main.ts` runs.
+ */
+export async function openWeb(config: Config, overrides: Overrides = {}): Promise<OpenedWeb> {
+  const store = await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
+  const hub = await openHub(config).catch(async (error) => {
+    await store.close();
+    throw error;
+  });
+  const web = composeWeb(config, { store, hub }, overrides);
+  return {
+    ...web,
+    async close(drain) {
+      await web.close();
+      await drain?.();
+      await hub.close();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * Browser-to-browser calls: finished calls go to the store (whose insert ignores a repeated id),
+ * callees are active users found by CareFlow ID, limits come from configuration.
+ */
+function callService(config: Config, store: Store, hub: Hub, logger: Logger): CallService {
+  return createCallService({
+    hub,
+    recordCall: (record) => store.insertCall(record),
+    async lookupUser(care4wId) {
+      const user = await store.findUserByCare4wId(care4wId);
+      return user?.isActive
+        ? { userId: user.id, care4wId: user.care4wId, displayName: user.displayName }
+        : null;
+    },
+    ...config.calls,
+    onError: (error) =>
+      logger.error("call service error", {
+        error: error instanceof Error ? error.name : "unknown",
+        detail: error instanceof Error ? error.message.slice(0, 200) : undefined,
+      }),
+  });
+}
+
+function resumeOrLog(agent: AgentClient, logger: Logger): Promise<number> {
   return agent.resume().catch((error) => {
     // The store is unreadable: the app still serves, and the next start tries again.
     logger.error("could not resume undelivered subscriber changes", { error: error.name });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CALL_MODES, type CallMode } from "../shared/calls.ts";
 
 const GOOGLE_SECURETOKEN_JWKS =
   "https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com";
@@ -36,7 +37,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   DATA_DIR: z.string().trim().min(1).default("./data"),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  CALL_MODE: z.enum(["webrtc", "sip", "twilio"]).default("webrtc"),
+  CALL_MODE: z.enum(CALL_MODES).default("webrtc"),
   STUN_URLS: commaList.pipe(z.array(z.string().regex(/^stuns?:/, "must start with stun:")))
     .default([]),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, "must be a mongodb:// URI").optional(),
@@ -72,6 +73,12 @@ const EnvSchema = z.object({
   SIP_PASSWORD_KEY: aesKey.optional(),
   SIP_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   ADMIN_EMAILS: commaList.pipe(z.array(z.email("must be a list of email addresses"))).default([]),
+  /** Set by `deno task dev`: the island manifest is re-read after every rebuild. */
+  CAREFLOW_DEV: z.enum(["0", "1"]).default("0"),
+}).refine((env) => env.CALL_MODE !== "twilio", {
+  // Refused here rather than failing in every browser later: the Twilio engine is not built yet.
+  message: "twilio is not available in this version; use webrtc or sip",
+  path: ["CALL_MODE"],
 }).refine((env) => env.TURN_URLS.length === 0 || env.TURN_SECRET, {
   message: "is required when TURN_URLS is set",
   path: ["TURN_SECRET"],
@@ -116,7 +123,7 @@ export interface Config {
   port: number;
   dataDir: string;
   publicUrl: string | undefined;
-  callMode: "webrtc" | "sip" | "twilio";
+  callMode: CallMode;
   stunUrls: string[];
   mongodbUri: string | undefined;
   firebase: { projectId: string; jwksUrl: string } | undefined;
@@ -134,6 +141,8 @@ export interface Config {
   sip: SipConfig | undefined;
   /** Lower-cased; a sign-up with one of these emails gets the admin role. */
   adminEmails: string[];
+  /** Development: follow island rebuilds. */
+  dev: boolean;
 }
 
 /** A configuration problem, worded for the person starting the server. */
@@ -197,5 +206,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       }
       : undefined,
     adminEmails: e.ADMIN_EMAILS.map((email) => email.toLowerCase()),
+    dev: e.CAREFLOW_DEV === "1",
   };
 }

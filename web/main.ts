@@ -1,12 +1,7 @@
-import { ConfigError, loadConfig } from "./config.ts";
-import { createLogger } from "./log.ts";
-import { manifestSource } from "./build/manifest.ts";
-import { openStore } from "./store/mod.ts";
-import { argon2Hasher } from "./auth/passwords.ts";
-import { createFirebaseVerifier } from "./auth/firebase.ts";
-import { composeWeb, openHub } from "./compose.ts";
-
 /** Starts CareFlow's web app from the environment. A bad configuration exits with a message. */
+import { ConfigError, loadConfig } from "./config.ts";
+import { openWeb } from "./compose.ts";
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -18,21 +13,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
-  const store = await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
-  // Several web instances share calls through Redis; one instance needs nothing but itself.
-  const hub = await openHub(config);
-  const web = composeWeb({
-    config,
-    store,
-    logger,
-    hub,
-    manifest: manifestSource({ watch: Deno.env.get("CAREFLOW_DEV") === "1" }),
-    passwords: argon2Hasher(),
-    firebase: config.firebase
-      ? createFirebaseVerifier(config.firebase.projectId, config.firebase.jwksUrl)
-      : undefined,
-  });
+  const web = await openWeb(config);
+  const { logger } = web.services;
   const server = Deno.serve({
     hostname: config.host,
     port: config.port,
@@ -48,10 +30,7 @@ async function main(): Promise<void> {
     },
   }, web.app.fetch);
   const shutdown = async () => {
-    await web.close();
-    await server.shutdown();
-    await hub.close();
-    await store.close();
+    await web.close(() => server.shutdown());
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", shutdown);

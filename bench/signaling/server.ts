@@ -8,7 +8,7 @@ import { composeWeb } from "../../web/compose.ts";
 import { loadConfig } from "../../web/config.ts";
 import { createLogger } from "../../web/log.ts";
 import { argon2Hasher } from "../../web/auth/passwords.ts";
-import { openSqliteStore } from "../../web/store/sqlite.ts";
+import { openSqliteStore } from "../../web/store/sqlite/mod.ts";
 import type { Hub } from "../../web/signal/hub.ts";
 
 /** Running instances, and one session cookie per bench user. */
@@ -31,11 +31,8 @@ export async function startBenchCluster(hubs: Hub[], users: number): Promise<Ben
   });
   const logger = createLogger(config.logLevel);
   const instances = hubs.map((hub) => {
-    const web = composeWeb({
-      config,
-      store,
+    const web = composeWeb(config, { store, hub }, {
       logger,
-      hub,
       manifest: () => ({ boot: "", islands: {} }),
       passwords: argon2Hasher({ memoryCost: 1024 }),
     });

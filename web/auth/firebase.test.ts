@@ -79,7 +79,7 @@ Deno.test("expired, wrong-audience, wrong-issuer, future auth_time and wrongly s
     assert.ok(!problem.detail.includes(token), "the token is never echoed");
     assert.equal(response.headers.get("set-cookie"), null, name);
   }
-  assert.equal(await t.deps.store.findUserByFirebaseUid("firebase-uid-1"), null);
+  assert.equal(await t.services.store.findUserByFirebaseUid("firebase-uid-1"), null);
   await t.close();
   await keys.close();
 });

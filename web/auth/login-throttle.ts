@@ -1,4 +1,4 @@
-import type { Store } from "../store/types.ts";
+import type { LoginFailureStore } from "../store/mod.ts";
 
 export interface LoginThrottle {
   /** Seconds until the account may try again, or 0 when it may try now. */
@@ -13,7 +13,7 @@ export interface LoginThrottle {
  * email, so unknown emails are throttled the same way as known ones.
  */
 export function createLoginThrottle(
-  store: Store,
+  store: LoginFailureStore,
   limits: { maxFailures: number; windowMinutes: number },
   now: () => Date = () => new Date(),
 ): LoginThrottle {

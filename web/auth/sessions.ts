@@ -1,5 +1,5 @@
 import { encodeBase64Url } from "../http/base64.ts";
-import type { Store, User } from "../store/types.ts";
+import type { SessionStore, User, UserStore } from "../store/mod.ts";
 
 export const SESSION_COOKIE = "cf_session";
 
@@ -27,7 +27,7 @@ export async function sessionKey(token: string): Promise<string> {
 
 /** Sessions kept in the store, with a sliding expiry of `ttlMinutes`. */
 export function createSessionService(
-  store: Store,
+  store: SessionStore & Pick<UserStore, "findUserById">,
   ttlMinutes: number,
   now: () => Date = () => new Date(),
 ): SessionService {

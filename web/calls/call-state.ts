@@ -8,9 +8,9 @@
  * caller means cancelled and from the callee means declined; once answered, any of them from either
  * party means a completed call.
  */
-import type { ClientMessage, Party, ServerMessage, SignalError } from "../../shared/signal.ts";
+import type { CallStatus, Party } from "../../shared/calls.ts";
+import type { ClientMessage, ServerMessage, SignalError } from "../../shared/signal.ts";
 import { signalError } from "../../shared/signal.ts";
-import type { CallStatus } from "../store/types.ts";
 import type { CallUser } from "./rules.ts";
 
 /** A call that has not ended yet. */

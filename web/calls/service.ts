@@ -22,7 +22,7 @@ import {
   signalError,
   type SignalErrorCode,
 } from "../../shared/signal.ts";
-import type { CallStatus } from "../store/types.ts";
+import type { CallStatus } from "../../shared/calls.ts";
 import {
   applyConnectionLost,
   applyMessage,

@@ -1,10 +1,9 @@
 /** Types shared by the call service's parts; `service.ts` re-exports the public ones. */
 import type { ServerMessage } from "../../shared/signal.ts";
 import type { Hub, Unregister } from "../signal/hub.ts";
-import type { CallRecord } from "../store/types.ts";
 import type { CallMessage, CallState, Sender } from "./call-state.ts";
 import type { Clock, Timer } from "./clock.ts";
-import type { CallUser } from "./rules.ts";
+import type { CallRecord, CallUser } from "./rules.ts";
 
 /** What the call service needs from the app. */
 export interface CallServiceOptions {

@@ -1,24 +1,21 @@
 import type { ComponentChildren } from "preact";
 import { CopyButton } from "../islands/mod.ts";
 
-export type Section = "dialer" | "history" | "recordings" | "analytics" | "settings";
-
-const NAV: { section: Section; href: string; label: string }[] = [
-  { section: "dialer", href: "/dashboard", label: "Dialer" },
-  { section: "history", href: "/dashboard/history", label: "History" },
-  { section: "recordings", href: "/dashboard/recordings", label: "Recordings" },
-  { section: "analytics", href: "/dashboard/analytics", label: "Analytics" },
-  { section: "settings", href: "/dashboard/settings", label: "Settings" },
-];
+/** One entry of the section navigation. */
+export interface NavEntry {
+  href: string;
+  label: string;
+  current: boolean;
+}
 
 export interface AppShellProps {
   user: { displayName: string; care4wId: string };
-  current: Section;
+  nav: NavEntry[];
   children: ComponentChildren;
 }
 
 /** The signed-in frame: who you are, your CareFlow ID to share, and the sections. */
-export function AppShell({ user, current, children }: AppShellProps) {
+export function AppShell({ user, nav, children }: AppShellProps) {
   return (
     <div class="shell">
       <header class="topbar">
@@ -35,8 +32,8 @@ export function AppShell({ user, current, children }: AppShellProps) {
         </form>
       </header>
       <nav class="tabs" aria-label="Sections">
-        {NAV.map((item) => (
-          <a href={item.href} aria-current={item.section === current ? "page" : undefined}>
+        {nav.map((item) => (
+          <a href={item.href} aria-current={item.current ? "page" : undefined}>
             {item.label}
           </a>
         ))}

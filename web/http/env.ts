@@ -1,4 +1,4 @@
-import type { User } from "../store/types.ts";
+import type { User } from "../store/mod.ts";
 
 /** Per-request values set by middleware; typed for every handler through Hono's generics. */
 export interface AppEnv {

@@ -1,5 +1,5 @@
 import type { UserView } from "../../shared/api.ts";
-import type { User } from "../store/types.ts";
+import type { User } from "../store/mod.ts";
 
 /** What the API shows of a user: never the password hash or Firebase uid. */
 export function userView(user: User): UserView {

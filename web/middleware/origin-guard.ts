@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
+import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../http/env.ts";
-import { problem } from "../http/problem.ts";
+import { problem } from "../../shared/http/problem.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -11,7 +12,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 export function originGuard(publicUrl: string | undefined): MiddlewareHandler<AppEnv> {
   const configured = publicUrl ? new URL(publicUrl).origin : null;
-  return async (c, next) => {
+  return createMiddleware<AppEnv>(async (c, next) => {
     if (!SAFE_METHODS.has(c.req.method) || c.req.header("upgrade")) {
       const expected = configured ?? new URL(c.req.url).origin;
       const origin = c.req.header("origin");
@@ -21,5 +22,5 @@ export function originGuard(publicUrl: string | undefined): MiddlewareHandler<Ap
       if (foreign) throw problem(403, "Requests from another site are not accepted.");
     }
     await next();
-  };
+  });
 }

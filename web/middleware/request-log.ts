@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../http/env.ts";
 import type { Logger } from "../log.ts";
 
@@ -10,7 +11,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
  * and headers can carry tokens.
  */
 export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return createMiddleware<AppEnv>(async (c, next) => {
     const started = performance.now();
     const incoming = c.req.header("x-request-id");
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
@@ -30,5 +31,5 @@ export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
         userId: c.get("user")?.id,
       });
     }
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { createMiddleware } from "hono/factory";
 import { encodeBase64 } from "../http/base64.ts";
 import type { AppEnv } from "../http/env.ts";
 
@@ -14,7 +15,7 @@ export interface SecurityHeaderOptions {
  */
 export function securityHeaders(options: SecurityHeaderOptions = {}): MiddlewareHandler<AppEnv> {
   const connect = ["'self'", ...(options.connectSources ?? [])].join(" ");
-  return async (c, next) => {
+  return createMiddleware<AppEnv>(async (c, next) => {
     const nonce = encodeBase64(crypto.getRandomValues(new Uint8Array(16)));
     c.set("nonce", nonce);
     await next();
@@ -38,5 +39,5 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): Middleware
     c.header("referrer-policy", "strict-origin-when-cross-origin");
     c.header("permissions-policy", "microphone=(self), camera=(), geolocation=()");
     c.header("cross-origin-opener-policy", "same-origin");
-  };
+  });
 }

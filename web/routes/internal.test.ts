@@ -40,10 +40,10 @@ Deno.test("a signed fetch answers {care4wId, ha1: null, active} before any phone
 Deno.test("after a rotation the fetch carries the HA1; a deactivated user is inactive", async () => {
   const { t, cookie } = await sipApp();
   await t.app.request("/api/sip/credentials", { method: "POST", headers: { cookie } });
-  const user = (await t.deps.store.findUserByEmail("ann@example.org"))!;
-  const ha1 = (await t.deps.store.getSipCredential(user.id))!.ha1;
+  const user = (await t.services.store.findUserByEmail("ann@example.org"))!;
+  const ha1 = (await t.services.store.getSipCredential(user.id))!.ha1;
   assert.equal((await (await t.app.request(PATH, signed())).json()).ha1, ha1);
-  await t.deps.store.updateUser(user.id, { isActive: false });
+  await t.services.store.updateUser(user.id, { isActive: false });
   assert.equal((await (await t.app.request(PATH, signed())).json()).active, false);
   await t.close();
 });

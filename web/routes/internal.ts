@@ -4,11 +4,9 @@
  * cookie counts for nothing here. Stale (> 5 min) or replayed requests get 401.
  */
 import { Hono } from "hono";
-import type { MiddlewareHandler } from "hono";
 import { isCare4wId } from "../../shared/care4w-id.ts";
-import { verifyRequest } from "../../shared/signing.ts";
-import type { AppEnv } from "../http/env.ts";
-import { problem } from "../http/problem.ts";
+import { problem } from "../../shared/http/problem.ts";
+import { requireSignature, type SignedEnv } from "../../shared/http/signed.ts";
 import type { Logger } from "../log.ts";
 import type { SipEdge } from "../sip/mod.ts";
 
@@ -19,33 +17,9 @@ export interface InternalDeps {
   now: () => Date;
 }
 
-/** Refuses anything but a fresh, correctly signed, never-seen request. */
-function requireSignature(sip: SipEdge, deps: InternalDeps): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const url = new URL(c.req.url);
-    const result = verifyRequest({
-      secret: sip.config.internalApiSecret,
-      method: c.req.method,
-      path: url.pathname + url.search,
-      body: await c.req.text(),
-      headers: c.req.raw.headers,
-      now: deps.now().getTime() / 1000,
-    });
-    const reason = result.ok
-      ? (sip.nonces.remember(result.nonce) ? null : "replayed nonce")
-      : result
-        .reason;
-    if (reason) {
-      deps.logger.warn("internal request refused", { path: url.pathname, reason });
-      throw problem(401, `The request signature was refused: ${reason}.`);
-    }
-    await next();
-  };
-}
-
 /** Builds the `/internal` routes. */
-export function internalRoutes(deps: InternalDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function internalRoutes(deps: InternalDeps): Hono<SignedEnv> {
+  const app = new Hono<SignedEnv>();
   const sip = deps.sip;
   if (!sip) {
     app.all("*", () => {
@@ -53,7 +27,16 @@ export function internalRoutes(deps: InternalDeps): Hono<AppEnv> {
     });
     return app;
   }
-  app.use("*", requireSignature(sip, deps));
+  app.use(
+    "*",
+    requireSignature({
+      secret: sip.config.internalApiSecret,
+      replays: sip.replays,
+      nowSeconds: () => deps.now().getTime() / 1000,
+      onRefused: ({ path, reason }) =>
+        deps.logger.warn("internal request refused", { path, reason }),
+    }),
+  );
   app.get("/subscribers/:care4wId", async (c) => {
     const care4wId = c.req.param("care4wId");
     if (!isCare4wId(care4wId)) throw problem(400, "The path must name a CareFlow ID.");

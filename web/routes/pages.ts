@@ -7,19 +7,11 @@ import type { AppEnv } from "../http/env.ts";
 import type { ManifestSource } from "../build/manifest.ts";
 import { renderPage } from "../render/page.ts";
 import { SESSION_COOKIE, type SessionService } from "../auth/sessions.ts";
-import type { Section } from "../components/AppShell.tsx";
 import { LandingPage } from "./index.tsx";
 import { LoginPage, SignupPage } from "./auth-pages.tsx";
 import { DashboardPage } from "./dashboard.tsx";
 import { classifyDialTarget } from "../../shared/dial-target.ts";
-
-const SECTIONS: Record<string, Section> = {
-  "": "dialer",
-  history: "history",
-  recordings: "recordings",
-  analytics: "analytics",
-  settings: "settings",
-};
+import { findSection } from "./sections.tsx";
 
 /** Server-rendered pages. Signed-in pages redirect to /login without a session. */
 export function pageRoutes(deps: { manifest: ManifestSource; sessions: SessionService }) {
@@ -43,9 +35,8 @@ export function pageRoutes(deps: { manifest: ManifestSource; sessions: SessionSe
   app.get("/dashboard/:section{[a-z]+}?", (c) => {
     const user = c.get("user");
     if (!user) return c.redirect("/login");
-    const section = SECTIONS[c.req.param("section") ?? ""];
+    const section = findSection(c.req.param("section") ?? "");
     if (!section) return c.notFound();
-    const title = section[0].toUpperCase() + section.slice(1);
     // "Call back" links prefill the dialer; only a well-formed CareFlow ID or number is kept.
     const target = classifyDialTarget(c.req.query("dial") ?? "");
     const dial = target.kind === "care4w"
@@ -53,7 +44,7 @@ export function pageRoutes(deps: { manifest: ManifestSource; sessions: SessionSe
       : target.kind === "phone"
       ? target.e164
       : undefined;
-    return page(c, title, h(DashboardPage, { user, section, dial }));
+    return page(c, section.label, h(DashboardPage, { user, section, dial }));
   });
 
   // A plain form post, so signing out works even before any script has loaded.

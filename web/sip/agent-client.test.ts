@@ -9,7 +9,7 @@ import { digestHa1 } from "../../shared/sip-credentials.ts";
 import { createLogger } from "../log.ts";
 import { createTestApp, SIP_TEST_ENV, SIP_TEST_SECRETS } from "../testing/app.ts";
 import { agentHa1, startAgent, startRedis } from "../testing/agent.ts";
-import { openSqliteStore } from "../store/sqlite.ts";
+import { openSqliteStore } from "../store/sqlite/mod.ts";
 import { createAgentClient } from "./agent-client.ts";
 import { storeOutbox } from "./agent-outbox.ts";
 
@@ -43,7 +43,7 @@ Deno.test("rotation and deactivation through web's API reach a real agent", asyn
       headers: { cookie },
     });
     const { password } = await first.json();
-    assert.equal(t.deps.agent!.pending(), 0, "delivered on the first attempt");
+    assert.equal(t.services.sip!.agent.pending(), 0, "delivered on the first attempt");
     assert.equal(await agentHa1(agent.url, ann, DOMAIN), digestHa1(ann, DOMAIN, password));
 
     const second = await t.app.request("/api/sip/credentials", {
@@ -58,7 +58,7 @@ Deno.test("rotation and deactivation through web's API reach a real agent", asyn
       headers: { cookie: boss },
     });
     assert.equal(off.status, 200);
-    assert.equal(t.deps.agent!.pending(), 0);
+    assert.equal(t.services.sip!.agent.pending(), 0);
     assert.equal(await agentHa1(agent.url, ann, DOMAIN), 404, "deactivated users get no HA1");
   } finally {
     await t.close();
@@ -199,8 +199,8 @@ Deno.test("a deactivation left undelivered when web stops reaches the agent afte
       headers: { cookie: boss },
     });
     assert.equal(off.status, 200);
-    assert.equal(t.deps.agent!.pending(), 1);
-    t.deps.agent!.close();
+    assert.equal(t.services.sip!.agent.pending(), 1);
+    t.services.sip!.agent.close();
     await t.close();
 
     // The agent is back with its Redis: it still holds Ann's HA1 and would let her register.

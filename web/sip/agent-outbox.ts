@@ -8,7 +8,10 @@
  * never reach the agent, and the agent's cached HA1 would keep letting the user register.
  */
 import type { SubscriberRecord, SubscriberUpsert } from "../../shared/agent-contract.ts";
-import type { Store } from "../store/types.ts";
+import type { AgentOutboxStore, SipCredentialStore, UserStore } from "../store/mod.ts";
+
+/** What the agent must know of a subscriber is read from these. */
+type SubscriberSource = SipCredentialStore & Pick<UserStore, "findUserByCare4wId">;
 
 /** The state the agent should hold for one subscriber. */
 export type SubscriberChange = { kind: "upsert"; body: SubscriberUpsert } | { kind: "delete" };
@@ -30,7 +33,7 @@ export interface AgentOutbox {
  * The same answer serves the agent's cache-miss fetch and the outbox's replay.
  */
 export async function subscriberRecord(
-  store: Store,
+  store: SubscriberSource,
   care4wId: string,
 ): Promise<SubscriberRecord | null> {
   const user = await store.findUserByCare4wId(care4wId);
@@ -45,7 +48,10 @@ export async function subscriberRecord(
 }
 
 /** The outbox kept in the app's store (SQLite or MongoDB). */
-export function storeOutbox(store: Store, now: () => Date): AgentOutbox {
+export function storeOutbox(
+  store: AgentOutboxStore & SubscriberSource,
+  now: () => Date,
+): AgentOutbox {
   return {
     queue: (care4wId) => store.queueAgentSync(care4wId, now()),
     async clear(care4wId, version) {

@@ -1,15 +1,14 @@
 /**
- * The web side of the SIP edge, built once per app from `SipConfig`: the password box, the phone
- * credential service, the replay guard for the agent's signed requests, and the ephemeral
- * browser credentials of `/api/token`.
+ * The web side of the SIP edge, built once per app from `SipConfig` (by `compose.ts`): the password
+ * box, the phone credential service, the replay guard for the agent's signed requests, and the
+ * ephemeral browser credentials of `/api/token`.
  */
 import { ephemeralSipCredentials } from "../../shared/sip-credentials.ts";
 import type { TokenResponse } from "../../shared/api.ts";
-import { DEFAULT_MAX_AGE_SECONDS } from "../../shared/signing.ts";
+import { createMemoryReplayGuard, type ReplayGuard } from "../../shared/http/replay-guard.ts";
 import type { SipConfig } from "../config.ts";
-import type { Store } from "../store/types.ts";
+import type { SipCredentialStore, UserStore } from "../store/mod.ts";
 import type { AgentClient } from "./agent-client.ts";
-import { createNonceCache, type NonceCache } from "./nonce-cache.ts";
 import { createPhoneCredentialService, type PhoneCredentialService } from "./phone-credentials.ts";
 import { createSecretBox } from "./secret-box.ts";
 
@@ -18,7 +17,8 @@ export interface SipEdge {
   config: SipConfig;
   phones: PhoneCredentialService;
   agent: AgentClient;
-  nonces: NonceCache;
+  /** Nonces of the agent's signed requests seen lately (in this instance). */
+  replays: ReplayGuard;
   /** Short-lived browser credentials for `/api/token`. */
   browserCredentials(care4wId: string): NonNullable<TokenResponse["sip"]>;
 }
@@ -26,7 +26,11 @@ export interface SipEdge {
 /** Wires the SIP edge; `now` is the app's clock. */
 export function createSipEdge(
   config: SipConfig,
-  deps: { store: Store; agent: AgentClient; now: () => Date },
+  deps: {
+    store: SipCredentialStore & Pick<UserStore, "findUserByCare4wId">;
+    agent: AgentClient;
+    now: () => Date;
+  },
 ): SipEdge {
   const box = createSecretBox(config.passwordKey);
   return {
@@ -40,8 +44,7 @@ export function createSipEdge(
       proxy: config.proxy,
       now: deps.now,
     }),
-    // Twice the window: a signer's clock may be up to the window ahead or behind ours.
-    nonces: createNonceCache(2 * DEFAULT_MAX_AGE_SECONDS * 1000, () => deps.now().getTime()),
+    replays: createMemoryReplayGuard(() => deps.now().getTime()),
     browserCredentials(care4wId) {
       const issued = ephemeralSipCredentials(
         config.credentialSecret,

@@ -5,32 +5,17 @@
  */
 import { digestHa1 } from "../../shared/sip-credentials.ts";
 import type { SubscriberRecord } from "../../shared/agent-contract.ts";
-import type { Store, User } from "../store/types.ts";
+import type { SipPhoneCredentials, SipPhoneSettings } from "../../shared/api.ts";
+import type { SipCredentialStore, User, UserStore } from "../store/mod.ts";
 import type { SecretBox } from "./secret-box.ts";
 import type { AgentClient } from "./agent-client.ts";
 import { subscriberRecord } from "./agent-outbox.ts";
 
-/** The one-time answer of a rotation. */
-export interface NewPhoneCredentials {
-  username: string;
-  password: string;
-  domain: string;
-  proxy: string;
-}
-
-/** What the settings page shows: never the password. */
-export interface PhoneSettings {
-  username: string;
-  domain: string;
-  proxy: string;
-  hasPassword: boolean;
-  rotatedAt: string | null;
-}
-
 export interface PhoneCredentialService {
   /** Creates or replaces the user's password; the old one stops working once the agent has it. */
-  rotate(user: User): Promise<NewPhoneCredentials & { delivered: boolean }>;
-  settings(user: User): Promise<PhoneSettings>;
+  rotate(user: User): Promise<SipPhoneCredentials & { delivered: boolean }>;
+  /** What the settings page shows: never the password. */
+  settings(user: User): Promise<SipPhoneSettings>;
   /** The stored password (for support tooling and tests); null when the user has none. */
   reveal(user: User): Promise<string | null>;
   /** The agent's view of a subscriber (its cache-miss answer); null for an unknown ID. */
@@ -38,7 +23,7 @@ export interface PhoneCredentialService {
 }
 
 export interface PhoneCredentialDeps {
-  store: Store;
+  store: SipCredentialStore & Pick<UserStore, "findUserByCare4wId">;
   box: SecretBox;
   agent: AgentClient;
   domain: string;

@@ -1,27 +1,25 @@
-import type { AppDeps, createApp } from "../app.ts";
-import { composeWeb } from "../compose.ts";
+import type { AppServices, createApp } from "../app.ts";
+import { composeWeb, type Overrides } from "../compose.ts";
 import { loadConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { argon2Hasher } from "../auth/passwords.ts";
 import { createMemoryHub } from "../signal/memory-hub.ts";
-import { openSqliteStore } from "../store/sqlite.ts";
+import type { Store } from "../store/mod.ts";
+import { openSqliteStore } from "../store/sqlite/mod.ts";
 import type { Manifest } from "../build/manifest.ts";
+import * as islands from "../islands/mod.ts";
 
-/** A manifest naming every island, for in-memory tests that do not load the chunks. */
+/** A manifest naming every registered island, for in-memory tests that do not load the chunks. */
 export const TEST_MANIFEST: Manifest = {
   boot: "/static/build/boot-TEST.js",
-  islands: {
-    AuthForm: "/static/build/island-AuthForm-TEST.js",
-    CallHistory: "/static/build/island-CallHistory-TEST.js",
-    CopyButton: "/static/build/island-CopyButton-TEST.js",
-    Dialer: "/static/build/island-Dialer-TEST.js",
-    SipSettings: "/static/build/island-SipSettings-TEST.js",
-  },
+  islands: Object.fromEntries(
+    Object.keys(islands).map((name) => [name, `/static/build/island-${name}-TEST.js`]),
+  ),
 };
 
 export interface TestApp {
   app: ReturnType<typeof createApp>;
-  deps: AppDeps;
+  services: AppServices;
   /** Undelivered agent changes of an earlier run taken up again (see `composeWeb`). */
   resumed: Promise<number>;
   /** Every log line written, to assert what reaches the logs. */
@@ -37,25 +35,21 @@ export interface TestApp {
  */
 export function createTestApp(
   env: Record<string, string> = {},
-  overrides: Partial<AppDeps> = {},
+  overrides: Overrides & { store?: Store } = {},
 ): TestApp {
   const logs: string[] = [];
   const config = loadConfig({ DATA_DIR: "/nonexistent", ...env });
-  const store = overrides.store ?? openSqliteStore(":memory:");
-  const logger = createLogger("debug", (line) => logs.push(line));
+  const { store = openSqliteStore(":memory:"), ...rest } = overrides;
   const hub = createMemoryHub();
-  const { app, deps, resumed, close } = composeWeb({
-    config,
-    store,
-    logger,
-    hub,
+  const { app, services, resumed, close } = composeWeb(config, { store, hub }, {
+    logger: createLogger("debug", (line) => logs.push(line)),
     manifest: () => TEST_MANIFEST,
     passwords: argon2Hasher({ memoryCost: 1024 }),
-    ...overrides,
+    ...rest,
   });
   return {
     app,
-    deps,
+    services,
     resumed,
     logs,
     async signup(email, displayName = "Test User", password = "correct horse battery") {
@@ -69,7 +63,7 @@ export function createTestApp(
     async close() {
       await close();
       await hub.close();
-      await deps.store.close();
+      await store.close();
     },
   };
 }

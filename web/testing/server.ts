@@ -1,10 +1,6 @@
-import { composeWeb } from "../compose.ts";
+import { openWeb } from "../compose.ts";
 import { loadConfig } from "../config.ts";
-import { createLogger } from "../log.ts";
 import { argon2Hasher } from "../auth/passwords.ts";
-import { createMemoryHub } from "../signal/memory-hub.ts";
-import { openStore } from "../store/mod.ts";
-import { manifestSource } from "../build/manifest.ts";
 
 export interface RunningServer {
   url: string;
@@ -18,17 +14,7 @@ export interface RunningServer {
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const dataDir = await Deno.makeTempDir({ prefix: "careflow-test-" });
   const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn", ...env });
-  const store = await openStore({ dataDir: config.dataDir });
-  const logger = createLogger(config.logLevel);
-  const hub = createMemoryHub();
-  const web = composeWeb({
-    config,
-    store,
-    logger,
-    hub,
-    manifest: manifestSource({ watch: false }),
-    passwords: argon2Hasher({ memoryCost: 4096 }),
-  });
+  const web = await openWeb(config, { passwords: argon2Hasher({ memoryCost: 4096 }) });
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: config.port, onListen: () => {} },
     web.app.fetch,
@@ -36,10 +22,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     async close() {
-      await web.close();
-      await server.shutdown();
-      await hub.close();
-      await store.close();
+      await web.close(() => server.shutdown());
       await Deno.remove(dataDir, { recursive: true });
     },
   };

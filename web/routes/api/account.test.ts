@@ -56,8 +56,8 @@ Deno.test("a deactivated user is not found by lookup and loses their session", a
   const t = createTestApp();
   const annCookie = await t.signup("ann@example.org", "Ann");
   const cookie = await t.signup("bob@example.org", "Bob");
-  const ann = await t.deps.store.findUserByEmail("ann@example.org");
-  await t.deps.store.updateUser(ann!.id, { isActive: false });
+  const ann = await t.services.store.findUserByEmail("ann@example.org");
+  await t.services.store.updateUser(ann!.id, { isActive: false });
   const lookup = await t.app.request("/api/users/lookup?care4wId=care4w-1000001", {
     headers: { cookie },
   });

@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import { LookupQuery, type LookupResponse, type TokenResponse } from "../../../shared/api.ts";
 import type { AppEnv } from "../../http/env.ts";
-import { readQuery } from "../../http/validate.ts";
+import { queryOf } from "../../../shared/http/validate.ts";
 import { userView } from "../../http/views.ts";
 import { requireUser } from "../../middleware/session.ts";
-import type { Store } from "../../store/types.ts";
+import type { UserStore } from "../../store/mod.ts";
 
 export interface AccountDeps {
-  store: Store;
+  users: Pick<UserStore, "findUserByCare4wId">;
   callMode: TokenResponse["mode"];
   /** ICE servers for this user; a function because TURN credentials are per user and expire. */
   iceServers: (care4wId: string) => TokenResponse["iceServers"];
@@ -20,9 +20,9 @@ export function accountRoutes(deps: AccountDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get("/me", requireUser, (c) => c.json({ user: userView(c.get("user")!) }));
 
-  app.get("/users/lookup", requireUser, async (c) => {
-    const { care4wId } = readQuery(c, LookupQuery);
-    const found = await deps.store.findUserByCare4wId(care4wId);
+  app.get("/users/lookup", requireUser, queryOf(LookupQuery), async (c) => {
+    const { care4wId } = c.req.valid("query");
+    const found = await deps.users.findUserByCare4wId(care4wId);
     const answer: LookupResponse = found?.isActive
       ? { exists: true, displayName: found.displayName }
       : { exists: false };

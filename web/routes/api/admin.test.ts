@@ -28,7 +28,7 @@ Deno.test("an admin deactivates a user: inactive, sessions ended, DELETE pushed 
   const response = await request("care4w-1000002", boss);
   assert.equal(response.status, 200);
   assert.deepEqual(await response.json(), { care4wId: "care4w-1000002", active: false });
-  const user = (await t.deps.store.findUserByCare4wId("care4w-1000002"))!;
+  const user = (await t.services.store.findUserByCare4wId("care4w-1000002"))!;
   assert.equal(user.isActive, false);
   assert.equal((await t.app.request("/api/me", { headers: { cookie: ann } })).status, 401);
   assert.deepEqual(agent.pushes, [{ care4wId: "care4w-1000002", change: { kind: "delete" } }]);
@@ -42,7 +42,7 @@ Deno.test("deactivation needs an admin session: 401 without, 403 for a user", as
   const forbidden = await request("care4w-1000001", ann);
   assert.equal(forbidden.status, 403);
   assert.equal(forbidden.headers.get("content-type"), "application/problem+json");
-  assert.equal((await t.deps.store.findUserByCare4wId("care4w-1000001"))!.isActive, true);
+  assert.equal((await t.services.store.findUserByCare4wId("care4w-1000001"))!.isActive, true);
   assert.equal(agent.pushes.length, 0);
   await t.close();
 });

@@ -50,7 +50,7 @@ Deno.test("signup validation errors list each offending field and create nothing
     ["displayName", "email", "password"],
   );
   assert.match(problem.detail, /displayName/);
-  assert.equal(await t.deps.store.findUserByEmail("not-an-email"), null);
+  assert.equal(await t.services.store.findUserByEmail("not-an-email"), null);
   await t.close();
 });
 
@@ -150,7 +150,7 @@ Deno.test("a state-changing request from another origin is refused with 403", as
     ),
   );
   assert.equal(response.status, 403);
-  assert.equal(await t.deps.store.findUserByEmail("a@example.org"), null);
+  assert.equal(await t.services.store.findUserByEmail("a@example.org"), null);
   const sameOrigin = await t.app.request(
     "http://localhost/api/auth/signup",
     jsonPost(

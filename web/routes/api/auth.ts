@@ -3,17 +3,19 @@ import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { FirebaseLoginBody, LoginBody, SignupBody } from "../../../shared/api.ts";
 import type { AppEnv } from "../../http/env.ts";
-import { problem } from "../../http/problem.ts";
-import { readJson } from "../../http/validate.ts";
+import { problem } from "../../../shared/http/problem.ts";
+import { jsonBody } from "../../../shared/http/validate.ts";
 import { FirebaseTokenError, type FirebaseVerifier } from "../../auth/firebase.ts";
 import type { LoginThrottle } from "../../auth/login-throttle.ts";
 import type { PasswordHasher } from "../../auth/passwords.ts";
 import { SESSION_COOKIE, type SessionService } from "../../auth/sessions.ts";
-import { type Store, StoreConflictError, type User } from "../../store/types.ts";
+import type { SignUp } from "../../auth/signup.ts";
+import { StoreConflictError, type User, type UserStore } from "../../store/mod.ts";
 import { userView } from "../../http/views.ts";
 
 export interface AuthDeps {
-  store: Store;
+  users: Pick<UserStore, "findUserByEmail" | "findUserByFirebaseUid" | "updateUser">;
+  signUp: SignUp;
   passwords: PasswordHasher;
   sessions: SessionService;
   throttle: LoginThrottle;
@@ -36,15 +38,15 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
       secure: deps.secureCookies || new URL(c.req.url).protocol === "https:",
       maxAge: deps.sessions.ttlSeconds,
     });
-    await deps.store.updateUser(user.id, { lastLoginAt: new Date() });
+    await deps.users.updateUser(user.id, { lastLoginAt: new Date() });
   };
 
-  app.post("/signup", async (c) => {
-    const body = await readJson(c, SignupBody);
+  app.post("/signup", jsonBody(SignupBody), async (c) => {
+    const body = c.req.valid("json");
     const passwordHash = await deps.passwords.hash(body.password);
     let user: User;
     try {
-      user = await deps.store.createUser({
+      user = await deps.signUp({
         email: body.email,
         displayName: body.displayName,
         passwordHash,
@@ -62,8 +64,8 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
     return c.json({ user: userView(user) }, 201);
   });
 
-  app.post("/login", async (c) => {
-    const body = await readJson(c, LoginBody);
+  app.post("/login", jsonBody(LoginBody), async (c) => {
+    const body = c.req.valid("json");
     const wait = await deps.throttle.retryAfter(body.email);
     if (wait > 0) {
       throw problem(
@@ -75,7 +77,7 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
         },
       );
     }
-    const user = await deps.store.findUserByEmail(body.email);
+    const user = await deps.users.findUserByEmail(body.email);
     const ok = user?.passwordHash && user.isActive
       ? await deps.passwords.verify(user.passwordHash, body.password)
       : (await deps.passwords.verifyNothing(body.password), false);
@@ -95,36 +97,49 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
     return c.body(null, 204);
   });
 
-  app.post("/firebase", async (c) => {
-    if (!deps.firebase) throw problem(404, "Firebase sign-in is not enabled on this server.");
-    const { idToken } = await readJson(c, FirebaseLoginBody);
-    let identity;
-    try {
-      identity = await deps.firebase(idToken);
-    } catch (error) {
-      if (error instanceof FirebaseTokenError) {
-        throw problem(401, `The Firebase ID token was refused: ${error.reason}.`);
+  const firebase = deps.firebase;
+  if (!firebase) {
+    app.post("/firebase", () => {
+      throw problem(404, "Firebase sign-in is not enabled on this server.");
+    });
+    return app;
+  }
+  app.post(
+    "/firebase",
+    jsonBody(FirebaseLoginBody),
+    async (c) => {
+      const { idToken } = c.req.valid("json");
+      let identity;
+      try {
+        identity = await firebase(idToken);
+      } catch (error) {
+        if (error instanceof FirebaseTokenError) {
+          throw problem(401, `The Firebase ID token was refused: ${error.reason}.`);
+        }
+        throw error;
       }
-      throw error;
-    }
-    let user = await deps.store.findUserByFirebaseUid(identity.uid);
-    if (!user) {
-      if (await deps.store.findUserByEmail(identity.email)) {
-        // Linking to an existing local account would let anyone who controls an unverified
-        // Firebase email take it over; ask them to sign in with the password instead.
-        throw problem(409, "This email already has a CareFlow account; sign in with its password.");
+      let user = await deps.users.findUserByFirebaseUid(identity.uid);
+      if (!user) {
+        if (await deps.users.findUserByEmail(identity.email)) {
+          // Linking to an existing local account would let anyone who controls an unverified
+          // Firebase email take it over; ask them to sign in with the password instead.
+          throw problem(
+            409,
+            "This email already has a CareFlow account; sign in with its password.",
+          );
+        }
+        user = await deps.signUp({
+          email: identity.email,
+          displayName: identity.name?.slice(0, 80) || identity.email.split("@")[0],
+          passwordHash: null,
+          firebaseUid: identity.uid,
+        });
       }
-      user = await deps.store.createUser({
-        email: identity.email,
-        displayName: identity.name?.slice(0, 80) || identity.email.split("@")[0],
-        passwordHash: null,
-        firebaseUid: identity.uid,
-      });
-    }
-    if (!user.isActive) throw problem(403, "This account is deactivated.");
-    await startSession(c, user);
-    return c.json({ user: userView(user) });
-  });
+      if (!user.isActive) throw problem(403, "This account is deactivated.");
+      await startSession(c, user);
+      return c.json({ user: userView(user) });
+    },
+  );
 
   return app;
 }

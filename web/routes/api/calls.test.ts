@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createTestApp, type TestApp } from "../../testing/app.ts";
-import type { CallRecord, User } from "../../store/types.ts";
+import type { CallRecord } from "../../calls/rules.ts";
+import type { User } from "../../store/mod.ts";
 
 async function people(t: TestApp) {
   const cookies = {
@@ -10,7 +11,7 @@ async function people(t: TestApp) {
   };
   const users: Record<string, User> = {};
   for (const name of ["ann", "bob", "cat"]) {
-    users[name] = (await t.deps.store.findUserByEmail(`${name}@example.org`))!;
+    users[name] = (await t.services.store.findUserByEmail(`${name}@example.org`))!;
   }
   return { cookies, users };
 }
@@ -44,15 +45,15 @@ function record(
 Deno.test("history lists the user's calls newest first, as each party sees them", async () => {
   const t = createTestApp();
   const { cookies, users } = await people(t);
-  await t.deps.store.insertCall(record("c1", users.ann, users.bob, 1));
-  await t.deps.store.insertCall(
+  await t.services.store.insertCall(record("c1", users.ann, users.bob, 1));
+  await t.services.store.insertCall(
     record("c2", users.bob, users.ann, 2, {
       status: "missed",
       answeredAt: null,
       durationSeconds: 0,
     }),
   );
-  await t.deps.store.insertCall(record("c3", users.bob, users.cat, 3));
+  await t.services.store.insertCall(record("c3", users.bob, users.cat, 3));
 
   const ann =
     await (await t.app.request("/api/calls/history", { headers: { cookie: cookies.ann } })).json();
@@ -82,13 +83,13 @@ Deno.test("history pages and filters by direction, status, dates and the other p
   const { cookies, users } = await people(t);
   for (let i = 0; i < 25; i++) {
     const outbound = i % 2 === 0;
-    await t.deps.store.insertCall(
+    await t.services.store.insertCall(
       record(`p${i}`, outbound ? users.ann : users.bob, outbound ? users.bob : users.ann, i, {
         status: i % 5 === 0 ? "declined" : "completed",
       }),
     );
   }
-  await t.deps.store.insertCall(record("cat-call", users.cat, users.ann, 40));
+  await t.services.store.insertCall(record("cat-call", users.cat, users.ann, 40));
   const get = async (query: string) =>
     await (await t.app.request(`/api/calls/history?${query}`, { headers: { cookie: cookies.ann } }))
       .json();
@@ -138,7 +139,7 @@ Deno.test("history refuses bad queries with the offending fields", async () => {
 Deno.test("a call is visible to its two parties and a 404 for everyone else", async () => {
   const t = createTestApp();
   const { cookies, users } = await people(t);
-  await t.deps.store.insertCall(record("private-1", users.ann, users.bob, 1));
+  await t.services.store.insertCall(record("private-1", users.ann, users.bob, 1));
   const ann = await t.app.request("/api/calls/private-1", { headers: { cookie: cookies.ann } });
   assert.equal(ann.status, 200);
   assert.equal((await ann.json()).call.direction, "outbound");

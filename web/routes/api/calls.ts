@@ -1,10 +1,11 @@
 import { Hono } from "hono";
-import { type CallView, HistoryQuery } from "../../../shared/api.ts";
+import { type CallView, type HistoryPage, HistoryQuery } from "../../../shared/api.ts";
+import { problem } from "../../../shared/http/problem.ts";
+import { queryOf } from "../../../shared/http/validate.ts";
+import type { CallRecord } from "../../calls/rules.ts";
 import type { AppEnv } from "../../http/env.ts";
-import { problem } from "../../http/problem.ts";
-import { readQuery } from "../../http/validate.ts";
 import { requireUser } from "../../middleware/session.ts";
-import type { CallRecord, Store } from "../../store/types.ts";
+import type { CallStore } from "../../store/mod.ts";
 
 /** A call record as one of its parties sees it. */
 export function callView(call: CallRecord, userId: string): CallView {
@@ -27,11 +28,11 @@ export function callView(call: CallRecord, userId: string): CallView {
 const DAY_MS = 86_400_000;
 
 /** `/api/calls/*`: a user's own call history; other people's calls do not exist for them. */
-export function callRoutes(deps: { store: Store }): Hono<AppEnv> {
+export function callRoutes(deps: { calls: CallStore }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.get("/history", requireUser, async (c) => {
-    const query = readQuery(c, HistoryQuery);
+  app.get("/history", requireUser, queryOf(HistoryQuery), async (c) => {
+    const query = c.req.valid("query");
     const user = c.get("user")!;
     const rawTo = c.req.query("to")?.trim();
     // A bare date as `to` means "up to the end of that day".
@@ -41,9 +42,9 @@ export function callRoutes(deps: { store: Store }): Hono<AppEnv> {
         errors: [{ field: "from", message: "must be before to" }],
       });
     }
-    const { calls, total } = await deps.store.listCallsForUser(user.id, { ...query, to });
+    const { calls, total } = await deps.calls.listCallsForUser(user.id, { ...query, to });
     c.header("cache-control", "private, no-store");
-    return c.json({
+    const page: HistoryPage = {
       calls: calls.map((call) => callView(call, user.id)),
       pagination: {
         page: query.page,
@@ -51,12 +52,13 @@ export function callRoutes(deps: { store: Store }): Hono<AppEnv> {
         total,
         totalPages: Math.ceil(total / query.limit),
       },
-    });
+    };
+    return c.json(page);
   });
 
   app.get("/:id{[A-Za-z0-9-]{1,64}}", requireUser, async (c) => {
     const user = c.get("user")!;
-    const call = await deps.store.getCallForUser(c.req.param("id"), user.id);
+    const call = await deps.calls.getCallForUser(c.req.param("id"), user.id);
     if (!call) throw problem(404, "There is no such call in your history.");
     c.header("cache-control", "private, no-store");
     return c.json({ call: callView(call, user.id) });

@@ -20,10 +20,10 @@ Deno.test("POST /api/sip/credentials returns a new password once, stores only ci
   assert.equal(body.proxy, "sip:sip.careflow.test:5060;transport=udp");
   assert.match(body.password, /^[A-Za-z0-9]{24,}$/);
 
-  const user = (await t.deps.store.findUserByEmail("ann@example.org"))!;
-  const stored = (await t.deps.store.getSipCredential(user.id))!;
+  const user = (await t.services.store.findUserByEmail("ann@example.org"))!;
+  const stored = (await t.services.store.getSipCredential(user.id))!;
   assert.ok(!stored.encryptedPassword.includes(body.password), "ciphertext is not the password");
-  const box = createSecretBox(t.deps.config.sip!.passwordKey);
+  const box = createSecretBox(t.services.config.sip!.passwordKey);
   assert.equal(await box.open(stored.encryptedPassword, user.id), body.password);
   const ha1 = digestHa1("care4w-1000001", "careflow.test", body.password);
   assert.equal(stored.ha1, ha1);
@@ -50,7 +50,7 @@ Deno.test("POST /api/sip/credentials returns a new password once, stores only ci
   // Rotation replaces the password and HA1 and pushes again.
   const second = await (await t.app.request("/api/sip/credentials", post(cookie))).json();
   assert.notEqual(second.password, body.password);
-  assert.notEqual((await t.deps.store.getSipCredential(user.id))!.ha1, ha1);
+  assert.notEqual((await t.services.store.getSipCredential(user.id))!.ha1, ha1);
   assert.equal(agent.pushes.length, 2);
   await t.close();
 });
@@ -92,7 +92,7 @@ Deno.test("a rotation while the agent is down still answers, and the change stay
   const cookie = await t.signup("ann@example.org");
   const response = await t.app.request("/api/sip/credentials", post(cookie));
   assert.equal(response.status, 200);
-  assert.equal(t.deps.agent!.pending(), 1);
+  assert.equal(t.services.sip!.agent.pending(), 1);
   assert.ok(t.logs.some((line) => /agent unreachable/.test(line)));
   await t.close();
 });

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { SipPhoneCredentials, SipPhoneSettings } from "../../../shared/api.ts";
 import type { AppEnv } from "../../http/env.ts";
-import { problem } from "../../http/problem.ts";
+import { problem } from "../../../shared/http/problem.ts";
 import type { Logger } from "../../log.ts";
 import { requireUser } from "../../middleware/session.ts";
 import type { SipEdge } from "../../sip/mod.ts";
