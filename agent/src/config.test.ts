@@ -1,30 +1,37 @@
 import { expect, test } from "bun:test";
-import { loadConfig } from "./config.ts";
+import { ConfigError, loadConfig } from "./config.ts";
 
 const secrets = {
   SIP_CREDENTIAL_SECRET: "s".repeat(16),
   INTERNAL_API_SECRET: "i".repeat(16),
 };
 
+/** The ConfigError `loadConfig(env)` throws (fails the test when it does not throw one). */
+function configErrorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`expected a ConfigError for ${Object.keys(env).join(", ")}`);
+}
+
 test("defaults fill everything but the secrets", () => {
-  const result = loadConfig(secrets);
-  expect(result).toEqual({
-    ok: true,
-    config: {
-      host: "127.0.0.1",
-      port: 7070,
-      redisUrl: "redis://127.0.0.1:6379",
-      sipDomain: "careflow.local",
-      sipCredentialSecret: secrets.SIP_CREDENTIAL_SECRET,
-      internalApiSecret: secrets.INTERNAL_API_SECRET,
-      webUrl: null,
-      kamailioRpcUrl: null,
-    },
+  expect(loadConfig(secrets)).toEqual({
+    host: "127.0.0.1",
+    port: 7070,
+    redisUrl: "redis://127.0.0.1:6379",
+    sipDomain: "careflow.local",
+    sipCredentialSecret: secrets.SIP_CREDENTIAL_SECRET,
+    internalApiSecret: secrets.INTERNAL_API_SECRET,
+    webUrl: null,
+    kamailioRpcUrl: null,
   });
 });
 
 test("explicit values are read; empty strings count as unset", () => {
-  const result = loadConfig({
+  const config = loadConfig({
     ...secrets,
     AGENT_PORT: "7071",
     AGENT_HOST: "",
@@ -32,12 +39,11 @@ test("explicit values are read; empty strings count as unset", () => {
     KAMAILIO_RPC_URL: "http://127.0.0.1:5071/RPC",
     SIP_DOMAIN: "sip.example.org",
   });
-  if (!result.ok) throw new Error(result.error);
-  expect(result.config.port).toBe(7071);
-  expect(result.config.host).toBe("127.0.0.1");
-  expect(result.config.webUrl).toBe("http://127.0.0.1:8000");
-  expect(result.config.kamailioRpcUrl).toBe("http://127.0.0.1:5071/RPC");
-  expect(result.config.sipDomain).toBe("sip.example.org");
+  expect(config.port).toBe(7071);
+  expect(config.host).toBe("127.0.0.1");
+  expect(config.webUrl).toBe("http://127.0.0.1:8000");
+  expect(config.kamailioRpcUrl).toBe("http://127.0.0.1:5071/RPC");
+  expect(config.sipDomain).toBe("sip.example.org");
 });
 
 test("each bad value is named, and secrets are never echoed", () => {
@@ -52,11 +58,30 @@ test("each bad value is named, and secrets are never echoed", () => {
     [{ ...secrets, SIP_DOMAIN: "bad domain" }, "SIP_DOMAIN:"],
   ];
   for (const [env, expected] of cases) {
-    const result = loadConfig(env);
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      expect(result.error).toStartWith(expected);
-      expect(result.error).not.toContain("short-secret");
-    }
+    const error = configErrorOf(env);
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]).toStartWith(expected);
+    expect(error.message).toBe(`invalid configuration: ${error.issues[0]}`);
+    expect(error.message).not.toContain("short-secret");
   }
+});
+
+test("every bad variable is reported at once, one per line", () => {
+  const error = configErrorOf({
+    SIP_CREDENTIAL_SECRET: "short-secret",
+    AGENT_PORT: "70000",
+    WEB_URL: "not a url",
+  });
+  expect(error.issues.map((issue) => issue.split(":")[0])).toEqual([
+    "AGENT_PORT",
+    "SIP_CREDENTIAL_SECRET",
+    "INTERNAL_API_SECRET",
+    "WEB_URL",
+  ]);
+  expect(error.issues).toContain("INTERNAL_API_SECRET: is required");
+  const lines = error.message.split("\n");
+  expect(lines[0]).toBe("invalid configuration:");
+  expect(lines.slice(1)).toEqual(error.issues.map((issue) => `  - ${issue}`));
+  expect(error.message).not.toContain("short-secret");
+  expect(error.message).not.toContain("not a url");
 });

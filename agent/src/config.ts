@@ -1,6 +1,7 @@
 /**
- * Agent configuration from the environment, validated once at start-up. A bad value yields one
- * message naming the variable (never its value, which may be a secret).
+ * Agent configuration from the environment, validated once at start-up. Every bad variable is
+ * reported at once, each by name and why, never by value (it may be a secret). The only module
+ * that reads `process.env`.
  */
 import { z } from "zod";
 
@@ -34,14 +35,29 @@ export interface AgentConfig {
   kamailioRpcUrl: string | null;
 }
 
-/** Result of reading the environment. */
-export type ConfigResult = { ok: true; config: AgentConfig } | { ok: false; error: string };
+/** A configuration problem, worded for the person starting the agent. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  /** One `NAME: why` per bad variable. */
+  readonly issues: string[];
+
+  constructor(issues: string[]) {
+    // One issue stays on one line (what scripts and people grep for); several become a list.
+    super(
+      issues.length === 1
+        ? `invalid configuration: ${issues[0]}`
+        : `invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join("\n")}`,
+    );
+    this.issues = issues;
+  }
+}
 
 /**
- * Reads the environment. Empty strings count as unset, so `FOO=` in a shell behaves like no FOO.
- * The error names the first offending variable and why, e.g. `AGENT_PORT: Too big: ...`.
+ * Reads the environment (the process's by default). Empty strings count as unset, so `FOO=` in a
+ * shell behaves like no FOO. Throws {@link ConfigError} listing each offending variable and why,
+ * e.g. `AGENT_PORT: Too big: ...`.
  */
-export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+export function loadConfig(env: Record<string, string | undefined> = process.env): AgentConfig {
   const input: Record<string, string> = {};
   for (const key of Object.keys(envSchema.shape)) {
     const value = env[key];
@@ -49,25 +65,21 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   }
   const parsed = envSchema.safeParse(input);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = String(issue.path[0] ?? "environment");
-    const why = issue.code === "invalid_type" && input[name] === undefined
-      ? "is required"
-      : issue.message;
-    return { ok: false, error: `${name}: ${why}` };
+    throw new ConfigError(parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      const missing = issue.code === "invalid_type" && input[name] === undefined;
+      return `${name}: ${missing ? "is required" : issue.message}`;
+    }));
   }
   const e = parsed.data;
   return {
-    ok: true,
-    config: {
-      host: e.AGENT_HOST,
-      port: e.AGENT_PORT,
-      redisUrl: e.REDIS_URL,
-      sipDomain: e.SIP_DOMAIN,
-      sipCredentialSecret: e.SIP_CREDENTIAL_SECRET,
-      internalApiSecret: e.INTERNAL_API_SECRET,
-      webUrl: e.WEB_URL ? e.WEB_URL.replace(/\/+$/, "") : null,
-      kamailioRpcUrl: e.KAMAILIO_RPC_URL ?? null,
-    },
+    host: e.AGENT_HOST,
+    port: e.AGENT_PORT,
+    redisUrl: e.REDIS_URL,
+    sipDomain: e.SIP_DOMAIN,
+    sipCredentialSecret: e.SIP_CREDENTIAL_SECRET,
+    internalApiSecret: e.INTERNAL_API_SECRET,
+    webUrl: e.WEB_URL ? e.WEB_URL.replace(/\/+$/, "") : null,
+    kamailioRpcUrl: e.KAMAILIO_RPC_URL ?? null,
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { createServer } from "node:net";
+import { freePort } from "../../testing/ports.ts";
+import { startProcess } from "../../testing/process.ts";
 import { startTestRedis, type TestRedis } from "./testing/redis-server.ts";
 
 // The agent as a real process: `bun run src/main.ts`, ended by PID.
@@ -11,65 +12,81 @@ beforeAll(async () => {
 });
 afterAll(async () => await redis.stop());
 
-function freePort(from: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once(
-      "error",
-      () => from < 7199 ? resolve(freePort(from + 1)) : reject(new Error("busy")),
-    );
-    probe.listen(from, "127.0.0.1", () => probe.close(() => resolve(from)));
-  });
-}
-
+// Every variable the agent reads, set explicitly: the child inherits this process's environment,
+// and an empty value counts as unset, so nothing from the caller's shell leaks in.
+const UNSET = {
+  AGENT_HOST: "",
+  AGENT_PORT: "",
+  REDIS_URL: "",
+  SIP_DOMAIN: "",
+  SIP_CREDENTIAL_SECRET: "",
+  INTERNAL_API_SECRET: "",
+  WEB_URL: "",
+  KAMAILIO_RPC_URL: "",
+};
 const goodEnv = {
   SIP_CREDENTIAL_SECRET: "main-test-sip-secret",
   INTERNAL_API_SECRET: "main-test-api-secret",
 };
 
+function startAgent(env: Record<string, string>) {
+  return startProcess("agent", process.execPath, ["run", MAIN], { env: { ...UNSET, ...env } });
+}
+
 test("a bad variable prints one line naming it and exits 1", async () => {
-  const proc = Bun.spawn([process.execPath, "run", MAIN], {
-    env: { PATH: process.env.PATH ?? "", ...goodEnv, AGENT_PORT: "99999" },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  expect(await proc.exited).toBe(1);
-  const stderr = (await new Response(proc.stderr).text()).trim();
-  expect(stderr.split("\n")).toHaveLength(1);
-  expect(stderr).toStartWith("careflow-agent: invalid configuration: AGENT_PORT:");
+  const proc = startAgent({ ...goodEnv, AGENT_PORT: "99999" });
+  try {
+    expect(await proc.exit).toBe(1);
+    const stderr = proc.output().trim();
+    expect(stderr.split("\n")).toHaveLength(1);
+    expect(stderr).toStartWith("careflow-agent: invalid configuration: AGENT_PORT:");
+  } finally {
+    await proc.stop();
+  }
 });
 
 test("a missing secret is named without a stack trace", async () => {
-  const proc = Bun.spawn([process.execPath, "run", MAIN], {
-    env: { PATH: process.env.PATH ?? "", SIP_CREDENTIAL_SECRET: goodEnv.SIP_CREDENTIAL_SECRET },
-    stderr: "pipe",
-  });
-  expect(await proc.exited).toBe(1);
-  expect((await new Response(proc.stderr).text()).trim()).toBe(
-    "careflow-agent: invalid configuration: INTERNAL_API_SECRET: is required",
-  );
+  const proc = startAgent({ SIP_CREDENTIAL_SECRET: goodEnv.SIP_CREDENTIAL_SECRET });
+  try {
+    expect(await proc.exit).toBe(1);
+    expect(proc.output().trim()).toBe(
+      "careflow-agent: invalid configuration: INTERNAL_API_SECRET: is required",
+    );
+  } finally {
+    await proc.stop();
+  }
+});
+
+test("several bad variables are listed together, values never printed", async () => {
+  const proc = startAgent({ SIP_CREDENTIAL_SECRET: "short-secret", AGENT_PORT: "99999" });
+  try {
+    expect(await proc.exit).toBe(1);
+    expect(proc.output().trim().split("\n")).toEqual([
+      "careflow-agent: invalid configuration:",
+      expect.stringMatching(/^ {2}- AGENT_PORT: /),
+      "  - SIP_CREDENTIAL_SECRET: must be at least 16 characters",
+      "  - INTERNAL_API_SECRET: is required",
+    ]);
+    expect(proc.output()).not.toContain("short-secret");
+  } finally {
+    await proc.stop();
+  }
 });
 
 test("the agent serves on loopback against a real Redis and stops on SIGTERM", async () => {
-  const port = await freePort(7150);
-  const proc = Bun.spawn([process.execPath, "run", MAIN], {
-    env: {
-      PATH: process.env.PATH ?? "",
-      ...goodEnv,
-      AGENT_PORT: String(port),
-      REDIS_URL: redis.url,
-      SIP_DOMAIN: "careflow.test",
-    },
-    stdout: "pipe",
-    stderr: "pipe",
+  const port = await freePort();
+  const proc = startAgent({
+    ...goodEnv,
+    AGENT_PORT: String(port),
+    REDIS_URL: redis.url,
+    SIP_DOMAIN: "careflow.test",
   });
   try {
-    let health: Response | null = null;
-    for (let i = 0; i < 100 && !health; i++) {
-      health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
-      if (!health) await Bun.sleep(50);
-    }
-    expect(health?.status).toBe(200);
+    await proc.waitFor("GET /healthz", async () => {
+      return (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200;
+    }, 5000);
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
     await redis.client.hset(
       "sub:care4w-1000001",
       "ha1",
@@ -82,9 +99,8 @@ test("the agent serves on loopback against a real Redis and stops on SIGTERM", a
     );
     expect(await auth.json()).toEqual({ ha1: "0123456789abcdef0123456789abcdef" });
   } finally {
-    proc.kill("SIGTERM");
+    await proc.stop();
   }
-  expect(await proc.exited).toBe(0);
-  const stdout = await new Response(proc.stdout).text();
-  expect(stdout).toContain(`careflow-agent: listening on http://127.0.0.1:${port}`);
+  expect(await proc.exit).toBe(0);
+  expect(proc.output()).toContain(`careflow-agent: listening on http://127.0.0.1:${port}`);
 });

@@ -3,17 +3,19 @@
  *
  *   bun run bench/agent-auth/run.ts [--concurrency 8] [--requests 20000] [--seconds 10]
  *
- * Starts its own redis-server (port 6390-6399) and the agent as a real process (`bun run
- * agent/src/main.ts`, port 7180-7189), seeds subscribers, warms up, then has `concurrency`
- * keep-alive clients send lookups (3 of 4 long-lived, 1 of 4 ephemeral usernames) until either
- * bound is hit. Prints client-side p50/p90/p99/max and throughput, and the agent's own histogram.
+ * Starts its own redis-server and the agent as a real process (`bun run agent/src/main.ts`), each
+ * on a free loopback port (the shared `testing/` kits), seeds subscribers, warms up, then has
+ * `concurrency` keep-alive clients send lookups (3 of 4 long-lived, 1 of 4 ephemeral usernames)
+ * until either bound is hit. Prints client-side p50/p90/p99/max and throughput, and the agent's own histogram.
  * Everything it starts is ended by PID. Client and server share the machine's cores, so the
  * client-side figures are an upper bound on what Kamailio's http_client would see.
  */
 import { parseArgs } from "node:util";
-import { createServer } from "node:net";
+import { Redis } from "ioredis";
 import { digestHa1, ephemeralSipCredentials } from "../../shared/sip-credentials.ts";
-import { startTestRedis } from "../../agent/src/testing/redis-server.ts";
+import { freePort } from "../../testing/ports.ts";
+import { startProcess } from "../../testing/process.ts";
+import { startRedis } from "../../testing/redis.ts";
 
 const { values } = parseArgs({
   options: {
@@ -29,17 +31,6 @@ const maxSeconds = Math.min(Math.max(Number(values.seconds), 1), 60);
 const REALM = "careflow.bench";
 const SIP_SECRET = "bench-sip-secret-0123456789";
 const USERS = 1000;
-
-function freePort(from: number, to: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once(
-      "error",
-      () => from < to ? resolve(freePort(from + 1, to)) : reject(new Error("no free port")),
-    );
-    probe.listen(from, "127.0.0.1", () => probe.close(() => resolve(from)));
-  });
-}
 
 /** Cumulative bucket counts of the agent's auth latency histogram, by `le`. */
 async function histogram(base: string): Promise<Map<string, number>> {
@@ -59,27 +50,30 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-const redis = await startTestRedis();
-const port = await freePort(7180, 7189);
-const agent = Bun.spawn([
-  process.execPath,
+const redis = await startRedis();
+const seeder = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const agent = startProcess("agent", process.execPath, [
   "run",
   new URL("../../agent/src/main.ts", import.meta.url).pathname,
 ], {
+  // Every variable the agent reads, so nothing from the caller's shell changes what is measured
+  // (an empty value counts as unset).
   env: {
-    PATH: process.env.PATH ?? "",
+    AGENT_HOST: "127.0.0.1",
     AGENT_PORT: String(port),
     REDIS_URL: redis.url,
     SIP_DOMAIN: REALM,
     SIP_CREDENTIAL_SECRET: SIP_SECRET,
     INTERNAL_API_SECRET: "bench-api-secret-0123456789",
+    WEB_URL: "",
+    KAMAILIO_RPC_URL: "",
   },
-  stdout: "ignore",
-  stderr: "inherit",
 });
 
 try {
-  const pipeline = redis.client.pipeline();
+  const pipeline = seeder.pipeline();
   const ids: string[] = [];
   for (let i = 0; i < USERS; i++) {
     const id = `care4w-${1_000_001 + i}`;
@@ -88,12 +82,7 @@ try {
   }
   await pipeline.exec();
 
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    const up = await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false);
-    if (up) break;
-    await Bun.sleep(50);
-  }
+  await agent.waitFor("GET /healthz", async () => (await fetch(`${base}/healthz`)).ok);
   const now = Math.floor(Date.now() / 1000);
   const urls = ids.map((id, i) => {
     const user = i % 4 === 3 ? ephemeralSipCredentials(SIP_SECRET, id, 3600, now).username : id;
@@ -145,8 +134,11 @@ try {
     }, ${within("0.002")}`,
   );
   if (failures > 0) process.exitCode = 1;
+} catch (error) {
+  console.error(`agent output:\n${agent.output()}`);
+  throw error;
 } finally {
-  agent.kill("SIGTERM");
-  await agent.exited;
+  await agent.stop();
+  seeder.disconnect();
   await redis.stop();
 }

@@ -5,7 +5,7 @@ import { createKamailioInvalidator } from "./rpc.ts";
 
 let kamailio: HttpStub;
 beforeAll(() => {
-  kamailio = startHttpStub(7160);
+  kamailio = startHttpStub();
 });
 afterAll(() => kamailio.stop());
 

@@ -5,6 +5,7 @@
  * (use_domain=0, so the AOR is the plain ID). Failures are logged and counted, never thrown:
  * provisioning must still succeed when Kamailio is down (it then has an empty cache anyway).
  */
+import type { WarnLogger } from "../log.ts";
 import type { AgentMetrics } from "../metrics/agent-metrics.ts";
 
 /** What to invalidate for one subscriber. */
@@ -17,9 +18,6 @@ export interface Invalidation {
 
 /** Sends invalidations; resolves when Kamailio answered or the attempt failed. */
 export type KamailioInvalidator = (care4wId: string, what: Invalidation) => Promise<void>;
-
-/** Logger used for warnings (console.warn in production). */
-export type WarnLogger = (line: string) => void;
 
 const RPC_TIMEOUT_MS = 1000;
 

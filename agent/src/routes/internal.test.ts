@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { digestHa1 } from "../../../shared/sip-credentials.ts";
-import { createAgentApp } from "../app.ts";
-import { subscriberKey, SubscriberStore } from "../subscribers/store.ts";
+import { freePort } from "../../../testing/ports.ts";
+import { createAgent } from "../agent.ts";
+import {
+  createSubscriberStore,
+  subscriberKey,
+  type SubscriberStore,
+} from "../subscribers/store.ts";
 import { signedInit, TEST_API_SECRET, TEST_REALM, testConfig } from "../testing/fixtures.ts";
 import { type HttpStub, startHttpStub } from "../testing/http-stub.ts";
 import { startTestRedis, type TestRedis } from "../testing/redis-server.ts";
@@ -10,11 +15,14 @@ let redis: TestRedis;
 let kamailio: HttpStub;
 let store: SubscriberStore;
 let warnings: string[];
+/** A Kamailio RPC URL nothing listens on. */
+let downRpcUrl: string;
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  kamailio = startHttpStub(7110);
-  store = new SubscriberStore(redis.client);
+  kamailio = startHttpStub();
+  store = createSubscriberStore(redis.client);
+  downRpcUrl = `http://127.0.0.1:${await freePort()}/RPC`;
 });
 afterAll(async () => {
   await kamailio.stop();
@@ -29,10 +37,9 @@ beforeEach(async () => {
   warnings = [];
 });
 
-function makeApp(rpcUrl: string | null = `${kamailio.url}/RPC`) {
-  return createAgentApp({
-    config: testConfig(redis.url, { kamailioRpcUrl: rpcUrl }),
-    redis: redis.client,
+function makeApp(rpcUrl: string | null = `${kamailio.url}/RPC`, client = redis.client) {
+  return createAgent(testConfig(redis.url, { kamailioRpcUrl: rpcUrl }), {
+    redis: client,
     web: null,
     warn: (line) => warnings.push(line),
   });
@@ -113,9 +120,33 @@ describe("signed provisioning", () => {
   });
 
   test("an oversized body gets 413", async () => {
-    const { app } = makeApp();
+    const { app, metrics } = makeApp();
     const body = { ha1: ha1A, active: true, displayName: "x".repeat(20_000) };
     expect((await app.request(path, signedInit("PUT", path, body))).status).toBe(413);
+    expect(metrics.provisioning.get({ op: "upsert", result: "invalid" })).toBe(1);
+  });
+
+  test("Redis down (replay guard or write): 503, counted, nothing stored", async () => {
+    const guardDown = makeApp(null, { set: () => Promise.reject(new Error("down")) } as never);
+    const refused = await guardDown.app.request(path, signedInit("DELETE", path));
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("content-type")).toBe("application/problem+json");
+    expect(guardDown.metrics.provisioning.get({ op: "delete", result: "error" })).toBe(1);
+    expect(guardDown.metrics.redisErrors.get()).toBe(1);
+
+    const writeDown = makeApp(null, {
+      set: () => Promise.resolve("OK"),
+      hgetall: () => Promise.reject(new Error("down")),
+    } as never);
+    const failed = await writeDown.app.request(
+      path,
+      signedInit("PUT", path, { ha1: ha1A, active: true }),
+    );
+    expect(failed.status).toBe(503);
+    expect(((await failed.json()) as { detail: string }).detail).toBe("redis unavailable");
+    expect(writeDown.metrics.provisioning.get({ op: "upsert", result: "error" })).toBe(1);
+    expect(writeDown.metrics.redisErrors.get()).toBe(1);
+    expect(await redis.client.exists(subscriberKey(id))).toBe(0);
   });
 });
 
@@ -162,7 +193,7 @@ describe("Kamailio invalidation", () => {
   });
 
   test("Kamailio down or failing: warned, counted, provisioning still succeeds", async () => {
-    const down = makeApp("http://127.0.0.1:7199/RPC");
+    const down = makeApp(downRpcUrl);
     expect((await down.app.request(path, signedInit("DELETE", path))).status).toBe(204);
     expect(down.metrics.kamailioRpcFailures.get({ method: "htable.delete" })).toBe(1);
     expect(down.metrics.kamailioRpcFailures.get({ method: "ul.rm" })).toBe(1);
@@ -178,7 +209,7 @@ describe("Kamailio invalidation", () => {
   });
 
   test("no secret, HA1 or signature appears in warnings", async () => {
-    const { app } = makeApp("http://127.0.0.1:7199/RPC");
+    const { app } = makeApp(downRpcUrl);
     const init = signedInit("PUT", path, { ha1: ha1B, active: true });
     await app.request(path, init);
     const signature = (init.headers as Record<string, string>)["x-careflow-signature"];

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { digestHa1, ephemeralSipCredentials } from "../../../shared/sip-credentials.ts";
-import { createAgentApp } from "../app.ts";
-import { SubscriberStore } from "../subscribers/store.ts";
+import { PROBLEM_TYPE_BASE } from "../../../shared/http/problem.ts";
+import { createAgent } from "../agent.ts";
+import { createSubscriberStore, type SubscriberStore } from "../subscribers/store.ts";
 import { TEST_REALM, TEST_SIP_SECRET, testConfig } from "../testing/fixtures.ts";
 import { startTestRedis, type TestRedis } from "../testing/redis-server.ts";
 
@@ -11,13 +12,12 @@ let now = 1_800_000_000;
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  store = new SubscriberStore(redis.client);
+  store = createSubscriberStore(redis.client);
 });
 afterAll(async () => await redis.stop());
 
 function makeApp() {
-  return createAgentApp({
-    config: testConfig(redis.url),
+  return createAgent(testConfig(redis.url), {
     redis: redis.client,
     web: null,
     kamailio: async () => {},
@@ -107,17 +107,17 @@ describe("GET /kamailio/auth", () => {
       const res = await app.request(path);
       expect(res.status).toBe(400);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
-      const body = (await res.json()) as { status: number; type: string };
+      const body = (await res.json()) as { status: number; type: string; errors: unknown[] };
       expect(body.status).toBe(400);
-      expect(body.type).toContain("bad-request");
+      expect(body.type).toBe(`${PROBLEM_TYPE_BASE}validation`);
+      expect(body.errors.length).toBeGreaterThan(0);
     }
     expect(metrics.authLookups.get({ result: "invalid" })).toBe(bad.length);
   });
 
   test("Redis down answers 503, never 200, and counts the error", async () => {
     const { app, metrics } = makeApp();
-    const broken = createAgentApp({
-      config: testConfig(redis.url),
+    const broken = createAgent(testConfig(redis.url), {
       redis: { hmget: () => Promise.reject(new Error("down")) } as never,
       web: null,
       kamailio: async () => {},

@@ -1,7 +1,7 @@
 /** Operational endpoints: `/healthz` (Redis reachable) and `/metrics` (Prometheus text). */
 import type { Redis } from "ioredis";
 import { Hono } from "hono";
-import { problem } from "../http/problem.ts";
+import { problem } from "../../../shared/http/problem.ts";
 import type { AgentMetrics } from "../metrics/agent-metrics.ts";
 import { PROMETHEUS_CONTENT_TYPE } from "../metrics/registry.ts";
 
@@ -12,11 +12,11 @@ export function opsRoutes(deps: { redis: Redis; metrics: AgentMetrics }): Hono {
   app.get("/healthz", async (c) => {
     try {
       await deps.redis.ping();
-      return c.json({ status: "ok" });
     } catch {
       deps.metrics.redisErrors.inc();
-      return problem(c, 503, "unavailable", "redis unavailable");
+      throw problem(503, "redis unavailable");
     }
+    return c.json({ status: "ok" });
   });
 
   app.get(

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { digestHa1, ephemeralSipCredentials } from "../../../shared/sip-credentials.ts";
 import { verifyRequest } from "../../../shared/signing.ts";
-import { createAgentApp } from "../app.ts";
+import { freePort } from "../../../testing/ports.ts";
+import { createAgent } from "../agent.ts";
 import {
   signedInit,
   TEST_API_SECRET,
@@ -15,6 +16,8 @@ import { subscriberKey } from "./store.ts";
 
 let redis: TestRedis;
 let web: HttpStub;
+/** A web URL nothing listens on. */
+let downWebUrl: string;
 /** What the stand-in web knows, by CareFlow ID. */
 let known: Map<string, { ha1: string | null; active: boolean }>;
 
@@ -40,7 +43,8 @@ function webHandler(request: RecordedRequest): Response {
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  web = startHttpStub(7120);
+  web = startHttpStub();
+  downWebUrl = `http://127.0.0.1:${await freePort()}`;
 });
 afterAll(async () => {
   await web.stop();
@@ -54,8 +58,7 @@ beforeEach(async () => {
 });
 
 function makeApp(webUrl: string = web.url) {
-  return createAgentApp({
-    config: testConfig(redis.url, { webUrl }),
+  return createAgent(testConfig(redis.url, { webUrl }), {
     redis: redis.client,
     kamailio: async () => {},
     warn: () => {},
@@ -135,7 +138,7 @@ describe("cache miss", () => {
   });
 
   test("web down, failing or malformed: 503, nothing cached", async () => {
-    const down = makeApp("http://127.0.0.1:7198");
+    const down = makeApp(downWebUrl);
     const res = await down.app.request(auth(alice));
     expect(res.status).toBe(503);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
@@ -157,8 +160,7 @@ describe("cache miss", () => {
   });
 
   test("without WEB_URL a miss is simply unknown", async () => {
-    const { app } = createAgentApp({
-      config: testConfig(redis.url),
+    const { app } = createAgent(testConfig(redis.url), {
       redis: redis.client,
       kamailio: async () => {},
       warn: () => {},

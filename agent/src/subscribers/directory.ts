@@ -19,7 +19,7 @@ export class DirectoryUnavailableError extends Error {
   }
 }
 
-/** Options of {@link SubscriberDirectory}. */
+/** Options of {@link createSubscriberDirectory}. */
 export interface DirectoryOptions {
   store: SubscriberStore;
   metrics: AgentMetrics;
@@ -29,39 +29,24 @@ export interface DirectoryOptions {
 }
 
 /** Read side of the directory with miss handling. */
-export class SubscriberDirectory {
-  readonly #inflight = new Map<string, Promise<Subscriber | null>>();
-
-  constructor(private readonly options: DirectoryOptions) {}
-
+export interface SubscriberDirectory {
   /**
    * The subscriber (active or not), or null when nobody by that ID exists.
    * Throws {@link DirectoryUnavailableError} when Redis or web fails.
    */
-  async lookup(care4wId: string): Promise<Subscriber | null> {
-    let cached: Subscriber | null;
-    try {
-      cached = await this.options.store.read(care4wId);
-    } catch (error) {
-      this.options.metrics.redisErrors.inc();
-      throw new DirectoryUnavailableError("redis", `redis read failed: ${(error as Error).name}`);
-    }
-    if (cached) return cached;
-    if (!this.options.web) return null;
+  lookup(care4wId: string): Promise<Subscriber | null>;
+}
 
-    let pending = this.#inflight.get(care4wId);
-    if (!pending) {
-      pending = this.#fetchAndCache(care4wId).finally(() => this.#inflight.delete(care4wId));
-      this.#inflight.set(care4wId, pending);
-    }
-    return await pending;
-  }
+/** Creates the directory over the store, healing misses from web when it is configured. */
+export function createSubscriberDirectory(options: DirectoryOptions): SubscriberDirectory {
+  const { store, metrics, web } = options;
+  const negativeTtl = options.negativeTtlSeconds ?? NEGATIVE_TTL_SECONDS;
+  const inflight = new Map<string, Promise<Subscriber | null>>();
 
-  async #fetchAndCache(care4wId: string): Promise<Subscriber | null> {
-    const { metrics, web, store } = this.options;
+  async function fetchAndCache(fetchFromWeb: WebLookup, care4wId: string) {
     let value: Subscriber | null;
     try {
-      const record = await web!(care4wId);
+      const record = await fetchFromWeb(care4wId);
       value = record ? { ha1: record.ha1, active: record.active } : null;
       metrics.webFetches.inc({ result: record ? "found" : "not_found" });
     } catch (error) {
@@ -70,8 +55,7 @@ export class SubscriberDirectory {
       throw new DirectoryUnavailableError("web", message);
     }
     try {
-      const ttl = this.options.negativeTtlSeconds ?? NEGATIVE_TTL_SECONDS;
-      const filled = await store.fillIfAbsent(care4wId, value, ttl);
+      const filled = await store.fillIfAbsent(care4wId, value, negativeTtl);
       // A provisioning write won the race: it is newer than what web told us a moment ago.
       if (!filled) return await store.read(care4wId);
     } catch {
@@ -80,4 +64,25 @@ export class SubscriberDirectory {
     }
     return value;
   }
+
+  return {
+    async lookup(care4wId) {
+      let cached: Subscriber | null;
+      try {
+        cached = await store.read(care4wId);
+      } catch (error) {
+        metrics.redisErrors.inc();
+        throw new DirectoryUnavailableError("redis", `redis read failed: ${(error as Error).name}`);
+      }
+      if (cached) return cached;
+      if (!web) return null;
+
+      let pending = inflight.get(care4wId);
+      if (!pending) {
+        pending = fetchAndCache(web, care4wId).finally(() => inflight.delete(care4wId));
+        inflight.set(care4wId, pending);
+      }
+      return await pending;
+    },
+  };
 }

@@ -26,29 +26,36 @@ export function invalidationFor(
   return { dropCachedHa1: ha1Changed, removeRegistrations: rotated };
 }
 
-/** Applies provisioning to Redis, then to Kamailio. */
-export class Provisioning {
-  constructor(
-    private readonly store: SubscriberStore,
-    private readonly invalidate: KamailioInvalidator,
-  ) {}
-
-  /** Creates or replaces a subscriber. Redis errors propagate (the caller answers 503). */
-  async upsert(care4wId: string, body: SubscriberUpsert): Promise<Invalidation> {
-    const previous = await this.store.readEntry(care4wId);
-    await this.store.write(care4wId, body);
-    const what = invalidationFor(previous, body);
-    if (what.dropCachedHa1 || what.removeRegistrations) await this.invalidate(care4wId, what);
-    return what;
-  }
-
+/** Applies provisioning to Redis, then to Kamailio. Redis errors propagate (the caller answers 503). */
+export interface Provisioning {
+  /** Creates or replaces a subscriber; returns what Kamailio was told to forget. */
+  upsert(care4wId: string, body: SubscriberUpsert): Promise<Invalidation>;
   /**
    * Deactivates a subscriber. The entry stays (inactive, no HA1) so lookups answer 404 from Redis
-   * without asking web. Kamailio is always told: a repeated delete may be web retrying after a
-   * Kamailio outage, and both RPCs are idempotent.
+   * without asking web.
    */
-  async deactivate(care4wId: string): Promise<void> {
-    await this.store.write(care4wId, { ha1: null, active: false });
-    await this.invalidate(care4wId, { dropCachedHa1: true, removeRegistrations: true });
-  }
+  deactivate(care4wId: string): Promise<void>;
+}
+
+/** Creates the write side over the store and the Kamailio invalidator. */
+export function createProvisioning(
+  store: SubscriberStore,
+  invalidate: KamailioInvalidator,
+): Provisioning {
+  return {
+    async upsert(care4wId, body) {
+      const previous = await store.readEntry(care4wId);
+      await store.write(care4wId, body);
+      const what = invalidationFor(previous, body);
+      if (what.dropCachedHa1 || what.removeRegistrations) await invalidate(care4wId, what);
+      return what;
+    },
+
+    async deactivate(care4wId) {
+      await store.write(care4wId, { ha1: null, active: false });
+      // Always told, even when already inactive: a repeated delete may be web retrying after a
+      // Kamailio outage, and both RPCs are idempotent.
+      await invalidate(care4wId, { dropCachedHa1: true, removeRegistrations: true });
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
 import { startTestRedis, type TestRedis } from "../testing/redis-server.ts";
-import { subscriberKey, SubscriberStore } from "./store.ts";
+import { createSubscriberStore, subscriberKey, type SubscriberStore } from "./store.ts";
 
 let redis: TestRedis;
 let store: SubscriberStore;
@@ -9,7 +9,7 @@ const ha1 = "0123456789abcdef0123456789abcdef";
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  store = new SubscriberStore(redis.client);
+  store = createSubscriberStore(redis.client);
 });
 afterAll(async () => await redis.stop());
 beforeEach(async () => await redis.client.flushall());

@@ -32,52 +32,57 @@ if tonumber(ARGV[4]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
 return 1`;
 
 /** Typed access to the subscriber hashes. */
-export class SubscriberStore {
-  constructor(private readonly redis: Redis) {}
-
+export interface SubscriberStore {
   /** Hot path: one HMGET. Null when there is no entry at all (a cache miss). */
-  async read(care4wId: string): Promise<Subscriber | null> {
-    const [ha1, active] = await this.redis.hmget(subscriberKey(care4wId), "ha1", "active");
-    if (active === null) return null;
-    return { ha1: ha1 ? ha1 : null, active: active === "1" };
-  }
-
+  read(care4wId: string): Promise<Subscriber | null>;
   /** Whole entry, or null on a miss (provisioning only). */
-  async readEntry(care4wId: string): Promise<StoredEntry | null> {
-    const fields = await this.redis.hgetall(subscriberKey(care4wId));
-    if (fields.active === undefined) return null;
-    return {
-      ha1: fields.ha1 ? fields.ha1 : null,
-      active: fields.active === "1",
-      negative: fields.neg === "1",
-    };
-  }
-
+  readEntry(care4wId: string): Promise<StoredEntry | null>;
   /** Authoritative write from provisioning: replaces the entry and drops any TTL. */
-  async write(
-    care4wId: string,
-    value: Subscriber & { displayName?: string },
-  ): Promise<void> {
-    const key = subscriberKey(care4wId);
-    const fields: string[] = ["ha1", value.ha1 ?? "", "active", value.active ? "1" : "0"];
-    if (value.displayName !== undefined) fields.push("name", value.displayName);
-    // DEL then HSET in one transaction: no reader sees a half-written entry, and a negative
-    // entry's TTL does not survive onto a real subscriber.
-    const results = await this.redis.multi().del(key).hset(key, ...fields).exec();
-    const failed = results?.find(([error]) => error);
-    if (!results || failed) throw failed?.[0] ?? new Error("redis transaction aborted");
-  }
-
-  /** Cache fill from web; returns false when an entry appeared meanwhile. */
-  async fillIfAbsent(
+  write(care4wId: string, value: Subscriber & { displayName?: string }): Promise<void>;
+  /** Cache fill from web; false when an entry appeared meanwhile (that entry is newer). */
+  fillIfAbsent(
     care4wId: string,
     value: Subscriber | null,
     negativeTtlSeconds: number,
-  ): Promise<boolean> {
-    const args = value
-      ? [value.ha1 ?? "", value.active ? "1" : "0", "0", "0"]
-      : ["", "0", "1", String(negativeTtlSeconds)];
-    const written = await this.redis.eval(FILL_IF_ABSENT, 1, subscriberKey(care4wId), ...args);
-    return written === 1;
-  }
+  ): Promise<boolean>;
+}
+
+/** Creates the store over a Redis client. Redis errors propagate to the caller. */
+export function createSubscriberStore(redis: Redis): SubscriberStore {
+  return {
+    async read(care4wId) {
+      const [ha1, active] = await redis.hmget(subscriberKey(care4wId), "ha1", "active");
+      if (active === null) return null;
+      return { ha1: ha1 ? ha1 : null, active: active === "1" };
+    },
+
+    async readEntry(care4wId) {
+      const fields = await redis.hgetall(subscriberKey(care4wId));
+      if (fields.active === undefined) return null;
+      return {
+        ha1: fields.ha1 ? fields.ha1 : null,
+        active: fields.active === "1",
+        negative: fields.neg === "1",
+      };
+    },
+
+    async write(care4wId, value) {
+      const key = subscriberKey(care4wId);
+      const fields: string[] = ["ha1", value.ha1 ?? "", "active", value.active ? "1" : "0"];
+      if (value.displayName !== undefined) fields.push("name", value.displayName);
+      // DEL then HSET in one transaction: no reader sees a half-written entry, and a negative
+      // entry's TTL does not survive onto a real subscriber.
+      const results = await redis.multi().del(key).hset(key, ...fields).exec();
+      const failed = results?.find(([error]) => error);
+      if (!results || failed) throw failed?.[0] ?? new Error("redis transaction aborted");
+    },
+
+    async fillIfAbsent(care4wId, value, negativeTtlSeconds) {
+      const args = value
+        ? [value.ha1 ?? "", value.active ? "1" : "0", "0", "0"]
+        : ["", "0", "1", String(negativeTtlSeconds)];
+      const written = await redis.eval(FILL_IF_ABSENT, 1, subscriberKey(care4wId), ...args);
+      return written === 1;
+    },
+  };
 }

@@ -7,7 +7,7 @@ export const TEST_SIP_SECRET = "test-sip-secret-0123456789";
 export const TEST_API_SECRET = "test-api-secret-0123456789";
 export const TEST_REALM = "careflow.test";
 
-/** A config for `createAgentApp` (web and Kamailio are injected per test). */
+/** A config for `createAgent` (port 0; web and Kamailio are injected per test). */
 export function testConfig(redisUrl: string, overrides: Partial<AgentConfig> = {}): AgentConfig {
   return {
     host: "127.0.0.1",

@@ -1,6 +1,6 @@
 /**
- * Test helper: a real local HTTP server (Bun.serve on 127.0.0.1, port 7100-7199) that records the
- * requests it gets and answers with a handler the test controls. Stands in for web's
+ * Test helper: a real local HTTP server (Bun.serve on 127.0.0.1, a port the system picks) that
+ * records the requests it gets and answers with a handler the test controls. Stands in for web's
  * `/internal/subscribers` and for Kamailio's JSON-RPC endpoint.
  */
 
@@ -21,42 +21,34 @@ export interface HttpStub {
   stop(): Promise<void>;
 }
 
-/** Starts a stub on the first free port from `firstPort` (7100-7199). */
-export function startHttpStub(firstPort = 7100): HttpStub {
+/** Starts a stub that answers 404 until told otherwise. */
+export function startHttpStub(): HttpStub {
   const requests: RecordedRequest[] = [];
   let handler = (_: RecordedRequest): Response | Promise<Response> =>
     new Response("not found", { status: 404 });
-  for (let port = firstPort; port <= 7199; port++) {
-    let server: ReturnType<typeof Bun.serve>;
-    try {
-      server = Bun.serve({
-        hostname: "127.0.0.1",
-        port,
-        async fetch(request) {
-          const url = new URL(request.url);
-          const recorded: RecordedRequest = {
-            method: request.method,
-            path: url.pathname + url.search,
-            headers: request.headers,
-            body: await request.text(),
-          };
-          requests.push(recorded);
-          return await handler(recorded);
-        },
-      });
-    } catch {
-      continue; // port taken: try the next one
-    }
-    return {
-      url: `http://127.0.0.1:${port}`,
-      requests,
-      respond(next) {
-        handler = next;
-      },
-      async stop() {
-        await server.stop(true);
-      },
-    };
-  }
-  throw new Error("no free port in 7100-7199");
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async fetch(request) {
+      const url = new URL(request.url);
+      const recorded: RecordedRequest = {
+        method: request.method,
+        path: url.pathname + url.search,
+        headers: request.headers,
+        body: await request.text(),
+      };
+      requests.push(recorded);
+      return await handler(recorded);
+    },
+  });
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    requests,
+    respond(next) {
+      handler = next;
+    },
+    async stop() {
+      await server.stop(true);
+    },
+  };
 }
