@@ -32,10 +32,13 @@ function udpFree(port: number): Promise<boolean> {
 }
 
 async function allFree(first: number, count: number): Promise<boolean> {
-  for (let port = first; port < first + count; port++) {
-    if (handedOut.has(port) || !(await tcpFree(port)) || !(await udpFree(port))) return false;
-  }
-  return true;
+  const ports = Array.from({ length: count }, (_, i) => first + i);
+  if (ports.some((port) => handedOut.has(port))) return false;
+  // Probed together: a range of 60 checked one by one costs a noticeable part of a stack start.
+  const free = await Promise.all(
+    ports.map(async (port) => (await tcpFree(port)) && (await udpFree(port))),
+  );
+  return free.every(Boolean);
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * Child processes that tests and the local stack start: tracked by PID, their output kept (in a
  * log file or in memory), waited for until ready, and ended by PID (SIGTERM, then SIGKILL).
- * Written on `node:child_process` so Deno tests, Bun tests and the stack tool share it.
+ * Each child leads its own process group, so the SIGKILL also reaches the workers a daemon
+ * forked (Kamailio's) and nothing it started outlives a test. Written on `node:child_process`
+ * so Deno tests, Bun tests and the stack tool share it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { appendFileSync, readFileSync } from "node:fs";
@@ -49,6 +51,7 @@ export function startProcess(
     env,
     cwd: options.cwd,
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
   let memory = "";
   const record = (chunk: Uint8Array | string) => {
@@ -65,9 +68,14 @@ export function startProcess(
       exited = true;
       resolve(-1);
     });
-    child.once("close", (code) => {
+    child.once("exit", (code) => {
       exited = true;
-      resolve(code);
+      // Its output is complete once the pipes close; a grandchild holding them must not stall us.
+      const late = setTimeout(() => resolve(code), 2000);
+      child.once("close", () => {
+        clearTimeout(late);
+        resolve(code);
+      });
     });
   });
   const output = (chars = 4000) => {
@@ -78,9 +86,12 @@ export function startProcess(
       return "(no log)";
     }
   };
+  /** SIGTERM to the process itself (it stops its own workers); SIGKILL to its whole group. */
   const signal = (sig: "SIGTERM" | "SIGKILL") => {
     try {
-      if (!exited && child.pid) process.kill(child.pid, sig);
+      if (child.pid && (sig === "SIGKILL" || !exited)) {
+        process.kill(sig === "SIGKILL" ? -child.pid : child.pid, sig);
+      }
     } catch { /* already gone */ }
   };
   return {
@@ -106,6 +117,8 @@ export function startProcess(
       const timer = setTimeout(() => signal("SIGKILL"), graceMs);
       await exit;
       clearTimeout(timer);
+      // Workers that outlived their parent (it was killed, not stopped) go with the group.
+      signal("SIGKILL");
     },
   };
 }

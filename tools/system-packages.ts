@@ -1,6 +1,7 @@
 /**
- * The Debian packages CareFlow's tests run against, installed with apt-get when missing.
- * Components are real (see DESIGN.md); a test whose component is missing fails loudly.
+ * The Debian packages CareFlow's tests and local stack run against, installed with apt-get when
+ * missing. Tests use the real components, never stand-ins; a test whose component is missing
+ * fails loudly.
  */
 export const DEBIAN_PACKAGES = [
   "chromium",

@@ -15,7 +15,7 @@
  */
 import { createMemoryHub } from "../../web/signal/memory-hub.ts";
 import { createRedisHub } from "../../web/signal/redis-hub.ts";
-import { startTestRedis } from "../../web/signal/redis-test-server.ts";
+import { startRedis } from "../../testing/redis.ts";
 import { type BenchTab, callCycle, openBenchTab, percentile } from "./client.ts";
 import { startBenchCluster } from "./server.ts";
 
@@ -79,7 +79,7 @@ async function benchMemory() {
 }
 
 async function benchRedis() {
-  const redis = await startTestRedis();
+  const redis = await startRedis();
   try {
     const hubs = await Promise.all([0, 1].map(() => createRedisHub({ url: redis.url })));
     const cluster = await startBenchCluster(hubs, pairs * 2);

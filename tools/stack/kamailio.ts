@@ -1,5 +1,6 @@
 /** Kamailio's command line for the stack's ports, and starting Kamailio alone. */
-import { DEFAULT_ROOT, spawn, stopProcess, waitFor } from "./process.ts";
+import { findProgram } from "../../testing/daemons.ts";
+import { DEFAULT_ROOT, spawn } from "./process.ts";
 import { kamailioRpc } from "./probes.ts";
 import type { StackPorts } from "./stack.ts";
 
@@ -54,26 +55,22 @@ export async function startKamailio(opts: {
 }): Promise<{ pid: number; logFile: string; rpcUrl: string; stop(): Promise<void> }> {
   const host = opts.host ?? "127.0.0.1";
   const root = opts.root ?? DEFAULT_ROOT;
+  const name = opts.name ?? "kamailio";
   const proc = spawn(
-    opts.name ?? "kamailio",
-    "kamailio",
+    name,
+    findProgram("kamailio"),
     kamailioArgs({ ...opts, root, host }),
     opts.workDir,
   );
   const rpcUrl = `http://${host}:${opts.ports.rpc}/RPC`;
   try {
-    await waitFor(proc, "JSON-RPC", async () => {
+    await proc.waitFor("JSON-RPC", async () => {
       await kamailioRpc(rpcUrl, "core.version");
       return true;
     });
   } catch (error) {
-    await stopProcess(proc);
+    await proc.stop();
     throw error;
   }
-  return {
-    pid: proc.child.pid,
-    logFile: proc.logFile,
-    rpcUrl,
-    stop: () => stopProcess(proc),
-  };
+  return { pid: proc.pid, logFile: proc.logFile!, rpcUrl, stop: () => proc.stop() };
 }

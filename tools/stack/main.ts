@@ -1,6 +1,7 @@
 /**
  * `deno task stack`: the local SIP stack on loopback: redis, rtpengine, agent, kamailio and the
- * web app in `sip` mode (`--no-web` leaves web out). Stops everything on Ctrl-C or SIGTERM.
+ * web app in `sip` mode (`--no-web` leaves web out). Installs what it needs first (Bun from npm,
+ * the Debian packages as root), as the test command does. Stops everything on Ctrl-C or SIGTERM.
  *
  * Flags (all optional): --no-web, --domain=careflow.local, --sip=5060, --ws=8080, --rpc=5071,
  * --redis=6390, --agent=7070, --ng=2223, --rtp=30000-30199, --web-port=8000, --dir=<log dir>.
@@ -8,6 +9,8 @@
  * otherwise.
  */
 import { parseArgs } from "node:util";
+import { ensurePackages } from "../system-packages.ts";
+import { ensureBun } from "../toolchain.ts";
 import { startStack } from "./stack.ts";
 
 const { values } = parseArgs({
@@ -27,6 +30,14 @@ const { values } = parseArgs({
     dir: { type: "string" },
   },
 });
+
+const missing = await ensurePackages();
+if (missing.length > 0) {
+  console.error(`cannot start the stack without: ${missing.join(", ")}`);
+  Deno.exit(1);
+}
+// The agent runs on Bun; the pinned one is installed from npm when missing.
+Deno.env.set("PATH", await ensureBun());
 
 const [rtpMin, rtpMax] = values.rtp.split("-").map(Number);
 const stack = await startStack({

@@ -1,18 +1,6 @@
 /** Readiness probes for the stack's components, and Kamailio's JSON-RPC client. */
 import dgram from "node:dgram";
 
-export async function redisPing(host: string, port: number): Promise<boolean> {
-  const conn = await Deno.connect({ hostname: host, port });
-  try {
-    await conn.write(new TextEncoder().encode("PING\r\n"));
-    const buf = new Uint8Array(64);
-    const n = await conn.read(buf);
-    return n !== null && new TextDecoder().decode(buf.subarray(0, n)).startsWith("+PONG");
-  } finally {
-    conn.close();
-  }
-}
-
 /** Sends one ng command (bencode over UDP); resolves to the raw reply, or null on timeout. */
 function ngCommand(host: string, port: number, command: string, timeoutMs: number) {
   return new Promise<string | null>((resolve) => {
@@ -56,6 +44,7 @@ export async function rtpengineCalls(host: string, port: number): Promise<string
   return calls;
 }
 
+/** True when `url` answers with anything but a server error. */
 export async function httpOk(url: string): Promise<boolean> {
   const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
   await response.body?.cancel();

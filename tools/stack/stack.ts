@@ -1,17 +1,23 @@
 /**
  * Starts the local SIP stack on loopback: redis-server, RTPEngine (userspace), the agent, Kamailio
- * with the repository's config and, optionally, the web app in `sip` mode. Every port is chosen by
- * the caller so tests never collide with a dev stack. Each process is tracked by PID and ended by
- * PID in `stop()`; output goes to one log file per process in `workDir`.
+ * with the repository's config and, optionally, the web app in `sip` mode. Ports are the caller's
+ * or, by default, free ones, so stacks never collide with each other or a dev stack. Each process
+ * is tracked by PID and ended by PID in `stop()`; output goes to one log file per process in
+ * `workDir`.
  */
 import { randomBytes } from "node:crypto";
 
-import { DEFAULT_ROOT, type Running, spawn, stopProcess, waitFor } from "./process.ts";
-import { httpOk, kamailioRpc, redisPing, rtpenginePing } from "./probes.ts";
+import { findProgram } from "../../testing/daemons.ts";
+import type { TrackedProcess } from "../../testing/process.ts";
+import { startRedis } from "../../testing/redis.ts";
+import { DEFAULT_ROOT, spawn } from "./process.ts";
+import { freeStackPorts } from "./ports.ts";
+import { httpOk, kamailioRpc, rtpenginePing } from "./probes.ts";
 import { kamailioArgs } from "./kamailio.ts";
 
 export { kamailioRpc, rtpengineCalls, rtpenginePing } from "./probes.ts";
 export { kamailioArgs, startKamailio } from "./kamailio.ts";
+export { freeStackPorts } from "./ports.ts";
 
 /** Ports of every component; all are bound on `host`. */
 export interface StackPorts {
@@ -34,7 +40,8 @@ export interface StackPorts {
 
 /** What to start and how. */
 export interface StackOptions {
-  ports: StackPorts;
+  /** Default: a free port for each component (see `freeStackPorts`). */
+  ports?: StackPorts;
   /** Loopback address every server binds to (default 127.0.0.1). */
   host?: string;
   /** SIP domain and digest realm (default `careflow.local`). */
@@ -105,162 +112,65 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-const HERE = new URL(".", import.meta.url).pathname;
+/** What starting one component needs to know. */
+interface Context {
+  options: StackOptions;
+  host: string;
+  root: string;
+  ports: StackPorts;
+  sipDomain: string;
+  sipCredentialSecret: string;
+  internalApiSecret: string;
+  urls: Stack["urls"];
+  workDir: string;
+  running: TrackedProcess[];
+  log(line: string): void;
+}
 
 /** Starts the stack; on any start-up failure everything already started is stopped again. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const host = options.host ?? "127.0.0.1";
-  const root = options.root ?? DEFAULT_ROOT;
-  const ports = options.ports;
-  const sipDomain = options.sipDomain ?? "careflow.local";
-  const sipCredentialSecret = options.sipCredentialSecret ??
-    randomBytes(24).toString("base64url");
-  const internalApiSecret = options.internalApiSecret ?? randomBytes(24).toString("base64url");
+  const ports = options.ports ?? await freeStackPorts({ web: options.web });
   const ownDir = !options.workDir && Deno.env.get("CAREFLOW_KEEP_LOGS") !== "1";
   const workDir = options.workDir ?? await Deno.makeTempDir({ prefix: "careflow-stack-" });
   await Deno.mkdir(workDir, { recursive: true });
-  const log = (line: string) => {
-    if (options.verbose) console.log(line);
+  const context: Context = {
+    options,
+    host,
+    root: options.root ?? DEFAULT_ROOT,
+    ports,
+    sipDomain: options.sipDomain ?? "careflow.local",
+    sipCredentialSecret: options.sipCredentialSecret ?? randomBytes(24).toString("base64url"),
+    internalApiSecret: options.internalApiSecret ?? randomBytes(24).toString("base64url"),
+    urls: {
+      sip: `sip:${host}:${ports.sip}`,
+      ws: `ws://${host}:${ports.ws}`,
+      rpc: `http://${host}:${ports.rpc}/RPC`,
+      agent: `http://${host}:${ports.agent}`,
+      redis: `redis://${host}:${ports.redis}`,
+      rtpengineNg: `udp:${host}:${ports.rtpengineNg}`,
+      web: options.web ? `http://${host}:${ports.web}` : null,
+    },
+    workDir,
+    running: [],
+    log: (line) => options.verbose && console.log(line),
   };
-
-  const running: Running[] = [];
   const stop = async () => {
     // Reverse start order: Kamailio before the agent, the agent before Redis.
-    for (const proc of [...running].reverse()) await stopProcess(proc);
+    for (const proc of [...context.running].reverse()) await proc.stop();
     if (ownDir) await Deno.remove(workDir, { recursive: true }).catch(() => {});
   };
-
-  const urls: Stack["urls"] = {
-    sip: `sip:${host}:${ports.sip}`,
-    ws: `ws://${host}:${ports.ws}`,
-    rpc: `http://${host}:${ports.rpc}/RPC`,
-    agent: `http://${host}:${ports.agent}`,
-    redis: `redis://${host}:${ports.redis}`,
-    rtpengineNg: `udp:${host}:${ports.rtpengineNg}`,
-    web: options.web ? `http://${host}:${ports.web}` : null,
-  };
-
   try {
-    const redisDir = `${workDir}/redis`;
-    await Deno.mkdir(redisDir, { recursive: true });
-    const redis = spawn("redis", "redis-server", [
-      "--bind",
-      host,
-      "--port",
-      String(ports.redis),
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--dir",
-      redisDir,
-      "--daemonize",
-      "no",
-    ], workDir);
-    running.push(redis);
-    await waitFor(redis, "PING", () => redisPing(host, ports.redis));
-    log(`redis       ${urls.redis}  (pid ${redis.child.pid})`);
-
-    if (!options.skip?.rtpengine) {
-      const rtpengine = spawn("rtpengine", "rtpengine", [
-        "--config-file=none",
-        "--foreground",
-        "--log-stderr",
-        "--table=-1",
-        `--interface=${host}`,
-        `--listen-ng=${host}:${ports.rtpengineNg}`,
-        `--port-min=${ports.rtpMin}`,
-        `--port-max=${ports.rtpMax}`,
-        "--log-level=5",
-        ...(options.rtpengineDeleteDelay === undefined
-          ? []
-          : [`--delete-delay=${options.rtpengineDeleteDelay}`]),
-      ], workDir);
-      running.push(rtpengine);
-      await waitFor(rtpengine, "ng ping", () => rtpenginePing(host, ports.rtpengineNg));
-      log(
-        `rtpengine   ng ${urls.rtpengineNg}, media ${ports.rtpMin}-${ports.rtpMax}  (pid ${rtpengine.child.pid})`,
-      );
-    }
-
-    if (!options.skip?.agent) {
-      const agentEnv: Record<string, string> = {
-        AGENT_HOST: host,
-        AGENT_PORT: String(ports.agent),
-        REDIS_URL: urls.redis,
-        SIP_DOMAIN: sipDomain,
-        SIP_CREDENTIAL_SECRET: sipCredentialSecret,
-        INTERNAL_API_SECRET: internalApiSecret,
-        KAMAILIO_RPC_URL: urls.rpc,
-      };
-      if (urls.web) agentEnv.WEB_URL = urls.web;
-      const agent = spawn(
-        "agent",
-        "bun",
-        [
-          "run",
-          options.agentEntry ?? `${root}/agent/src/main.ts`,
-        ],
-        workDir,
-        agentEnv,
-      );
-      running.push(agent);
-      await waitFor(agent, "/healthz", () => httpOk(`${urls.agent}/healthz`));
-      log(`agent       ${urls.agent}  (pid ${agent.child.pid})`);
-    }
-
-    if (!options.skip?.kamailio) {
-      const kamailio = spawn(
-        "kamailio",
-        "kamailio",
-        kamailioArgs({
-          root,
-          host,
-          ports,
-          sipDomain,
-          children: options.kamailioChildren,
-          defines: options.kamailioDefines,
-          config: options.kamailioConfig,
-        }),
-        workDir,
-      );
-      running.push(kamailio);
-      await waitFor(kamailio, "JSON-RPC", async () => {
-        await kamailioRpc(urls.rpc, "core.version");
-        return true;
-      });
-      log(
-        `kamailio    ${urls.sip} (udp+tcp), ${urls.ws} (ws), rpc ${urls.rpc}  (pid ${kamailio.child.pid})`,
-      );
-    }
-
-    if (options.web) {
-      if (!ports.web) throw new Error("ports.web is required when web is started");
-      const dataDir = `${workDir}/web-data`;
-      await Deno.mkdir(dataDir, { recursive: true });
-      const web = spawn("web", Deno.execPath(), ["run", "-A", `${root}/web/main.ts`], workDir, {
-        CALL_MODE: "sip",
-        PORT: String(ports.web),
-        HOST: host,
-        DATA_DIR: dataDir,
-        SIP_DOMAIN: sipDomain,
-        SIP_CREDENTIAL_SECRET: sipCredentialSecret,
-        INTERNAL_API_SECRET: internalApiSecret,
-        AGENT_URL: urls.agent,
-        SIP_WS_URL: urls.ws,
-        SIP_PROXY: `${host}:${ports.sip}`,
-        SIP_PASSWORD_KEY: options.sipPasswordKey ?? randomBytes(32).toString("base64"),
-        ...options.webEnv,
-      }, root);
-      running.push(web);
-      await waitFor(web, "HTTP", () => httpOk(`${urls.web}/`), 60_000);
-      log(`web         ${urls.web}  (pid ${web.child.pid})`);
-    }
+    await startRedisOf(context);
+    if (!options.skip?.rtpengine) await startRtpengine(context);
+    if (!options.skip?.agent) await startAgentOf(context);
+    if (!options.skip?.kamailio) await startKamailioOf(context);
+    if (options.web) await startWeb(context);
   } catch (error) {
     await stop();
     throw error;
   }
-
+  const { sipDomain, sipCredentialSecret, internalApiSecret, urls, running } = context;
   return {
     host,
     ports,
@@ -269,14 +179,106 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     internalApiSecret,
     urls,
     workDir,
-    processes: running.map((r) => ({ name: r.name, pid: r.child.pid, logFile: r.logFile })),
+    processes: running.map((r) => ({ name: r.name, pid: r.pid, logFile: r.logFile! })),
     stopOne: async (name) => {
       const proc = running.find((r) => r.name === name);
       if (!proc) throw new Error(`no process named ${name}`);
-      await stopProcess(proc);
+      await proc.stop();
     },
     stop,
   };
 }
 
-export { HERE as STACK_DIR };
+async function startRedisOf(c: Context) {
+  const dir = `${c.workDir}/redis`;
+  await Deno.mkdir(dir, { recursive: true });
+  const redis = await startRedis({ port: c.ports.redis, dir, logFile: `${c.workDir}/redis.log` });
+  c.running.push(redis.process);
+  c.log(`redis       ${c.urls.redis}  (pid ${redis.process.pid})`);
+}
+
+async function startRtpengine(c: Context) {
+  const { host, ports, options } = c;
+  const rtpengine = spawn("rtpengine", findProgram("rtpengine"), [
+    "--config-file=none",
+    "--foreground",
+    "--log-stderr",
+    "--table=-1",
+    `--interface=${host}`,
+    `--listen-ng=${host}:${ports.rtpengineNg}`,
+    `--port-min=${ports.rtpMin}`,
+    `--port-max=${ports.rtpMax}`,
+    "--log-level=5",
+    ...(options.rtpengineDeleteDelay === undefined
+      ? []
+      : [`--delete-delay=${options.rtpengineDeleteDelay}`]),
+  ], c.workDir);
+  c.running.push(rtpengine);
+  await rtpengine.waitFor("ng ping", () => rtpenginePing(host, ports.rtpengineNg));
+  c.log(
+    `rtpengine   ng ${c.urls.rtpengineNg}, media ${ports.rtpMin}-${ports.rtpMax}  (pid ${rtpengine.pid})`,
+  );
+}
+
+async function startAgentOf(c: Context) {
+  const env: Record<string, string> = {
+    AGENT_HOST: c.host,
+    AGENT_PORT: String(c.ports.agent),
+    REDIS_URL: c.urls.redis,
+    SIP_DOMAIN: c.sipDomain,
+    SIP_CREDENTIAL_SECRET: c.sipCredentialSecret,
+    INTERNAL_API_SECRET: c.internalApiSecret,
+    KAMAILIO_RPC_URL: c.urls.rpc,
+  };
+  if (c.urls.web) env.WEB_URL = c.urls.web;
+  const entry = c.options.agentEntry ?? `${c.root}/agent/src/main.ts`;
+  const agent = spawn("agent", "bun", ["run", entry], c.workDir, env);
+  c.running.push(agent);
+  await agent.waitFor("/healthz", () => httpOk(`${c.urls.agent}/healthz`));
+  c.log(`agent       ${c.urls.agent}  (pid ${agent.pid})`);
+}
+
+async function startKamailioOf(c: Context) {
+  const args = kamailioArgs({
+    root: c.root,
+    host: c.host,
+    ports: c.ports,
+    sipDomain: c.sipDomain,
+    children: c.options.kamailioChildren,
+    defines: c.options.kamailioDefines,
+    config: c.options.kamailioConfig,
+  });
+  const kamailio = spawn("kamailio", findProgram("kamailio"), args, c.workDir);
+  c.running.push(kamailio);
+  await kamailio.waitFor("JSON-RPC", async () => {
+    await kamailioRpc(c.urls.rpc, "core.version");
+    return true;
+  });
+  c.log(
+    `kamailio    ${c.urls.sip} (udp+tcp), ${c.urls.ws} (ws), rpc ${c.urls.rpc}  (pid ${kamailio.pid})`,
+  );
+}
+
+async function startWeb(c: Context) {
+  const { host, ports, urls } = c;
+  if (!ports.web) throw new Error("ports.web is required when web is started");
+  const dataDir = `${c.workDir}/web-data`;
+  await Deno.mkdir(dataDir, { recursive: true });
+  const web = spawn("web", Deno.execPath(), ["run", "-A", `${c.root}/web/main.ts`], c.workDir, {
+    CALL_MODE: "sip",
+    PORT: String(ports.web),
+    HOST: host,
+    DATA_DIR: dataDir,
+    SIP_DOMAIN: c.sipDomain,
+    SIP_CREDENTIAL_SECRET: c.sipCredentialSecret,
+    INTERNAL_API_SECRET: c.internalApiSecret,
+    AGENT_URL: urls.agent,
+    SIP_WS_URL: urls.ws,
+    SIP_PROXY: `${host}:${ports.sip}`,
+    SIP_PASSWORD_KEY: c.options.sipPasswordKey ?? randomBytes(32).toString("base64"),
+    ...c.options.webEnv,
+  }, c.root);
+  c.running.push(web);
+  await web.waitFor("HTTP", () => httpOk(`${urls.web}/`), 60_000);
+  c.log(`web         ${urls.web}  (pid ${web.pid})`);
+}

@@ -7,7 +7,7 @@ import {
   roleOf,
   startCall,
 } from "./call-state.ts";
-import { users } from "./test-kit.ts";
+import { users } from "./testing/kit.ts";
 
 const t0 = new Date("2026-01-05T09:00:00Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);

@@ -6,11 +6,11 @@
  */
 import assert from "node:assert/strict";
 import type { ServerMessage } from "../../shared/signal.ts";
-import { eventually, settle } from "../signal/hub-contract.ts";
+import { eventually, settle } from "../signal/testing/hub-contract.ts";
 import type { Hub } from "../signal/hub.ts";
 import { createMemoryHub } from "../signal/memory-hub.ts";
 import { createRedisHub } from "../signal/redis-hub.ts";
-import { startTestRedis } from "../signal/redis-test-server.ts";
+import { startRedis } from "../../testing/redis.ts";
 import { createCallService } from "./service.ts";
 import {
   annFrom,
@@ -22,7 +22,7 @@ import {
   recorder,
   sdp,
   users,
-} from "./test-kit.ts";
+} from "./testing/kit.ts";
 
 const { ann, bob, cat } = users;
 const types = (frames: ServerMessage[]) =>
@@ -110,7 +110,7 @@ async function crossInstanceCall(hubA: Hub, hubB: Hub) {
 }
 
 Deno.test("a call crosses two instances joined by Redis", async () => {
-  const redis = await startTestRedis();
+  const redis = await startRedis();
   try {
     const hubA = await createRedisHub({ url: redis.url, prefix: "x:" });
     const hubB = await createRedisHub({ url: redis.url, prefix: "x:" });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ServerMessage } from "../../shared/signal.ts";
-import { answered, newCallId, openTab, ringing, setup, users } from "./test-kit.ts";
+import { answered, newCallId, openTab, ringing, setup, users } from "./testing/kit.ts";
 
 const { ann, bob, cat, dan } = users;
 

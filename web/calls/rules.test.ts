@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { admitAttempt, buildCallRecord, durationSeconds } from "./rules.ts";
-import { users } from "./test-kit.ts";
+import { users } from "./testing/kit.ts";
 
 Deno.test("the attempt window slides", () => {
   let history: number[] = [];

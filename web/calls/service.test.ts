@@ -10,7 +10,7 @@ import {
   sdp,
   setup,
   users,
-} from "./test-kit.ts";
+} from "./testing/kit.ts";
 
 const { ann, bob, cat } = users;
 

@@ -1,10 +1,11 @@
-import { runHubContract } from "./hub-contract.ts";
+import { hubContract } from "./testing/hub-contract.ts";
 import { createMemoryHub } from "./memory-hub.ts";
 
-Deno.test("memory hub passes the hub contract", async (t) => {
-  await runHubContract(t, () => {
+hubContract({
+  name: "memory",
+  open() {
     // One process is one instance: both "instances" are the same hub.
     const hub = createMemoryHub();
-    return Promise.resolve({ hubs: [hub, hub], close: () => hub.close() });
-  });
+    return Promise.resolve({ subject: [hub, hub], close: () => hub.close() });
+  },
 });

@@ -2,13 +2,15 @@
  * The agent client against the REAL agent (`bun run agent/src/main.ts`) and a real redis-server:
  * provisioning from web's API reaches the agent's digest lookups, and changes made while the agent
  * is down (never started, or restarting) arrive once it is up, also across a restart of web
- * itself (the outbox in the store). Ports: redis 6420-6429, agent 7300-7399.
+ * itself (the outbox in the store). Every port is a free one.
  */
 import assert from "node:assert/strict";
 import { digestHa1 } from "../../shared/sip-credentials.ts";
 import { createLogger } from "../log.ts";
 import { createTestApp, SIP_TEST_ENV, SIP_TEST_SECRETS } from "../testing/app.ts";
-import { agentHa1, startAgent, startRedis } from "../testing/agent.ts";
+import { agentHa1, type AgentProcess, startAgent } from "../testing/agent.ts";
+import { freePort } from "../../testing/ports.ts";
+import { startRedis } from "../../testing/redis.ts";
 import { openSqliteStore } from "../store/sqlite/mod.ts";
 import { createAgentClient } from "./agent-client.ts";
 import { storeOutbox } from "./agent-outbox.ts";
@@ -26,8 +28,8 @@ function agentOptions(port: number, redisUrl: string) {
 }
 
 Deno.test("rotation and deactivation through web's API reach a real agent", async () => {
-  const redis = await startRedis(6420);
-  const agent = await startAgent(agentOptions(7300, redis.url)).catch(async (error) => {
+  const redis = await startRedis();
+  const agent = await startAgent(agentOptions(await freePort(), redis.url)).catch(async (error) => {
     await redis.stop();
     throw error;
   });
@@ -68,9 +70,9 @@ Deno.test("rotation and deactivation through web's API reach a real agent", asyn
 });
 
 Deno.test("changes made while the agent is down arrive after it starts, and after a restart", async () => {
-  const redis = await startRedis(6421);
+  const redis = await startRedis();
   const logs: string[] = [];
-  const port = 7301;
+  const port = await freePort();
   const client = createAgentClient({
     agentUrl: `http://127.0.0.1:${port}`,
     secret: SIP_TEST_SECRETS.internal,
@@ -81,7 +83,7 @@ Deno.test("changes made while the agent is down arrive after it starts, and afte
   const t = createTestApp({ ...SIP_TEST_ENV, AGENT_URL: `http://127.0.0.1:${port}` }, {
     agent: client,
   });
-  let agent: Awaited<ReturnType<typeof startAgent>> | null = null;
+  let agent: AgentProcess | null = null;
   try {
     const cookie = await t.signup("ann@example.org", "Ann");
     const rotate = async () => {
@@ -156,8 +158,8 @@ Deno.test("only the latest state of a subscriber is delivered; refused requests 
 });
 
 Deno.test("a deactivation left undelivered when web stops reaches the agent after web restarts", async () => {
-  const redis = await startRedis(6422);
-  const port = 7302;
+  const redis = await startRedis();
+  const port = await freePort();
   const dir = await Deno.makeTempDir({ prefix: "careflow-outbox-" });
   const dbPath = `${dir}/careflow.sqlite`;
   const env = {
@@ -175,7 +177,7 @@ Deno.test("a deactivation left undelivered when web stops reaches the agent afte
       outbox: storeOutbox(store, () => new Date()),
     });
   let store = openSqliteStore(dbPath);
-  let agent: Awaited<ReturnType<typeof startAgent>> | null = await startAgent(
+  let agent: AgentProcess | null = await startAgent(
     agentOptions(port, redis.url),
   );
   let t = createTestApp(env, { store, agent: quickRetries([]) });

@@ -1,5 +1,5 @@
 import { MongoClient } from "mongodb";
-import { storeContracts } from "../contract/mod.ts";
+import { storeContracts } from "../testing/mod.ts";
 import { openMongoStore } from "./mod.ts";
 
 const uri = Deno.env.get("MONGODB_URI");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { storeContracts } from "../contract/mod.ts";
+import { storeContracts } from "../testing/mod.ts";
 import { openSqliteStore } from "./mod.ts";
 
 storeContracts({

@@ -1,16 +1,15 @@
 /**
- * The contract every hub implementation passes. `makeHubs` returns two hubs that share one backend
- * (for the memory hub: the same object twice; for Redis: two instances with their own connections),
- * so every rule is checked across instances as well as within one.
+ * The contract every hub implementation passes. Each check gets two hubs that share one backend
+ * (for the memory hub: the same object twice; for Redis: two instances with their own
+ * connections), so every rule is checked across instances as well as within one.
  */
 import assert from "node:assert/strict";
-import type { Hub, HubMessage } from "./hub.ts";
+import { eventually as waitFor } from "../../../testing/eventually.ts";
+import { defineContract } from "../../testing/contract.ts";
+import type { Hub, HubMessage } from "../hub.ts";
 
-/** Two hubs sharing a backend, and how to dispose of them. */
-export interface HubPair {
-  hubs: [Hub, Hub];
-  close(): Promise<void>;
-}
+/** Two hubs sharing a backend. */
+export type HubPair = [Hub, Hub];
 
 /** Collects what one connection receives. */
 export function inbox() {
@@ -18,25 +17,15 @@ export function inbox() {
   return { received, deliver: (m: HubMessage) => void received.push(m) };
 }
 
-/** Waits until `check` passes (cross-instance delivery is asynchronous), or throws its error. */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 2000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-}
+/** Waits until `check` passes: cross-instance delivery is asynchronous. */
+export const eventually = (check: () => void | Promise<void>) =>
+  waitFor("hub delivery", check, { intervalMs: 5 });
 
 /** Lets in-flight cross-instance deliveries land before asserting that something did not arrive. */
 export const settle = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
 
-type Case = (hubs: [Hub, Hub]) => Promise<void>;
-
-const cases: Record<string, Case> = {
+/** Registers the hub contract for one implementation. */
+export const hubContract = defineContract<HubPair>("signaling hub", {
   "publish reaches every tab of a user on every instance": async ([h0, h1]) => {
     const [a1, a2, b] = [inbox(), inbox(), inbox()];
     await h0.register("alice", "a1", a1.deliver);
@@ -129,18 +118,4 @@ const cases: Record<string, Case> = {
     assert.deepEqual(old.received, []);
     assert.equal(await h1.connectionCount("alice"), 1);
   },
-};
-
-/** Runs every contract case as a step of `t`, each with a fresh pair of hubs. */
-export async function runHubContract(t: Deno.TestContext, makeHubs: () => Promise<HubPair>) {
-  for (const [name, run] of Object.entries(cases)) {
-    await t.step(name, async () => {
-      const pair = await makeHubs();
-      try {
-        await run(pair.hubs);
-      } finally {
-        await pair.close();
-      }
-    });
-  }
-}
+});

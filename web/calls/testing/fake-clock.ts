@@ -1,4 +1,4 @@
-import type { Clock, Timer } from "./clock.ts";
+import type { Clock, Timer } from "../clock.ts";
 
 /** A manual clock for tests: time moves only in `advance`, which runs due timers in order. */
 export class FakeClock implements Clock {

@@ -1,9 +1,9 @@
 /** Test helpers for the call service: users, fake tabs that keep what they receive. */
-import type { ClientMessage, ServerMessage } from "../../shared/signal.ts";
-import { createMemoryHub } from "../signal/memory-hub.ts";
+import type { ClientMessage, ServerMessage } from "../../../shared/signal.ts";
+import { createMemoryHub } from "../../signal/memory-hub.ts";
 import { FakeClock } from "./fake-clock.ts";
-import { type CallService, type CallServiceOptions, createCallService } from "./service.ts";
-import type { CallRecord, CallUser } from "./rules.ts";
+import { type CallService, type CallServiceOptions, createCallService } from "../service.ts";
+import type { CallRecord, CallUser } from "../rules.ts";
 
 /** Four users with consecutive CareFlow IDs. */
 export const users = {
