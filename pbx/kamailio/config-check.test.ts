@@ -4,6 +4,9 @@
  * Run with `deno test -A pbx`.
  */
 import assert from "node:assert/strict";
+import { freePorts } from "../../testing/ports.ts";
+import { kamailioTlsConfig } from "../testing/pki.ts";
+import { runToEnd } from "../testing/run.ts";
 
 const DIR = new URL(".", import.meta.url).pathname;
 const CFG = `${DIR}kamailio.cfg`;
@@ -14,14 +17,9 @@ async function syntaxCheck(
   defines: string[],
   opts: { cfg?: string; cwd?: string } = {},
 ): Promise<{ code: number; text: string }> {
-  const out = await new Deno.Command("kamailio", {
-    args: ["-c", "-f", opts.cfg ?? CFG, ...defines.flatMap((d) => ["-A", d])],
-    cwd: opts.cwd,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  return { code: out.code, text };
+  const args = ["-c", "-f", opts.cfg ?? CFG, ...defines.flatMap((d) => ["-A", d])];
+  const { code, output } = await runToEnd("kamailio", args, { cwd: opts.cwd });
+  return { code, text: output };
 }
 
 /** Files named by uncommented `include_file`/`import_file` lines, followed into each one. */
@@ -70,48 +68,22 @@ Deno.test("kamailio.cfg passes `kamailio -c` with every switch and overridden po
   const dir = await Deno.makeTempDir({ prefix: "careflow-tls-" });
   try {
     // A throw-away certificate so the TLS module can load its configuration.
-    const cert = await new Deno.Command("openssl", {
-      args: [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=careflow.test",
-        "-keyout",
-        `${dir}/key.pem`,
-        "-out",
-        `${dir}/cert.pem`,
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    assert.equal(cert.code, 0, "openssl could not make a test certificate");
-    await Deno.writeTextFile(
-      `${dir}/tls.cfg`,
-      `[server:default]\nmethod = TLSv1.2+\nprivate_key = ${dir}/key.pem\ncertificate = ${dir}/cert.pem\n`,
-    );
+    const tls = await kamailioTlsConfig(dir);
+    // Never bound by `-c`, but free ones all the same: no test names a fixed port.
+    const port = await freePorts("sip", "tls", "wss", "ws", "rpc", "trunk");
     const { code, text } = await syntaxCheck([
-      "WITH_TLS",
-      "WITH_TRUNK",
-      "WITH_FREESWITCH",
-      "WITH_DEBUG",
-      "SIP_PORT=15098",
-      "TLS_PORT=15097",
-      "WSS_PORT=18099",
-      "WS_PORT=18098",
-      "RPC_PORT=15179",
-      `TLS_CONFIG="${dir}/tls.cfg"`,
-      'TRUNK_URI="sip:127.0.0.1:15096"',
+      ...["WITH_TLS", "WITH_TRUNK", "WITH_FREESWITCH", "WITH_DEBUG"],
+      ...[`SIP_PORT=${port.sip}`, `TLS_PORT=${port.tls}`, `WSS_PORT=${port.wss}`],
+      ...[`WS_PORT=${port.ws}`, `RPC_PORT=${port.rpc}`, `TLS_CONFIG="${tls.config}"`],
+      `TRUNK_URI="sip:127.0.0.1:${port.trunk}"`,
     ], { cwd: dir });
     assert.equal(code, 0, text);
-    assert.match(text, /tls: 127\.0\.0\.1 \[127\.0\.0\.1\]:15097/);
-    assert.match(text, /tls: 127\.0\.0\.1 \[127\.0\.0\.1\]:18099/);
-    assert.match(text, /udp: 127\.0\.0\.1 \[127\.0\.0\.1\]:15098/);
-    assert.match(text, /tcp: 127\.0\.0\.1 \[127\.0\.0\.1\]:15179/);
+    const listener = (proto: string, port: number) =>
+      new RegExp(`${proto}: 127\\.0\\.0\\.1 \\[127\\.0\\.0\\.1\\]:${port}\\b`);
+    assert.match(text, listener("tls", port.tls));
+    assert.match(text, listener("tls", port.wss));
+    assert.match(text, listener("udp", port.sip));
+    assert.match(text, listener("tcp", port.rpc));
 
     const bench = await syntaxCheck(["WITH_SQLITE_AUTH", "WITHOUT_PIKE"], { cwd: dir });
     assert.equal(bench.code, 0, bench.text);

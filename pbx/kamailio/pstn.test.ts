@@ -8,62 +8,37 @@
  * Run with `deno test -A pbx`.
  */
 import assert from "node:assert/strict";
+import { freePort } from "../../testing/ports.ts";
 import { startStack } from "../../tools/stack/stack.ts";
 import {
   describe,
-  ha1,
-  provision,
+  putSubscriber,
   registeredAors,
-  sipp,
   type SippCall,
+  sippRunner,
   sippServer,
 } from "../testing/kit.ts";
 
 const DOMAIN = "careflow.test";
 const CALLER = "care4w-1000411";
 const NUMBER = "+442071234567";
-const FREESWITCH_PORT = 15490;
-const CALLER_PORT = 15491;
 
 Deno.test({
   name: "WITH_FREESWITCH: E.164 numbers go to FreeSWITCH, callers still authenticate",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
+    const freeswitchPort = await freePort();
     const stack = await startStack({
-      ports: {
-        sip: 15410,
-        ws: 18410,
-        rpc: 15481,
-        redis: 6451,
-        agent: 7421,
-        rtpengineNg: 22270,
-        rtpMin: 31700,
-        rtpMax: 31719,
-      },
       sipDomain: DOMAIN,
       kamailioDefines: [
         "WITH_FREESWITCH",
-        `FREESWITCH_URI="sip:127.0.0.1:${FREESWITCH_PORT}"`,
+        `FREESWITCH_URI="sip:127.0.0.1:${freeswitchPort}"`,
       ],
     });
-    // Started first: if anything before the authenticated call were relayed, it would take the
-    // gateway's only call and the last step would fail.
-    const freeswitch = sippServer({
-      scenario: "uas-486-identity.xml",
-      localPort: FREESWITCH_PORT,
-      workDir: stack.workDir,
-    });
-    // The caller shares FreeSWITCH's address (127.0.0.1) but not its port: an ordinary client.
-    const run = (scenario: string, calls: SippCall[]) =>
-      sipp({
-        scenario,
-        target: `127.0.0.1:${stack.ports.sip}`,
-        calls,
-        domain: DOMAIN,
-        localPort: CALLER_PORT,
-        workDir: stack.workDir,
-      });
+    // The caller shares FreeSWITCH's address (127.0.0.1) but not its port: an ordinary client
+    // (each run from a fresh free port).
+    const run = sippRunner(stack);
     const caller = (dialled: string, password = "caller-pw-1"): SippCall => ({
       user: CALLER,
       authUser: CALLER,
@@ -71,13 +46,14 @@ Deno.test({
       extra: [dialled],
     });
     try {
-      assert.equal(
-        await provision(stack.urls.agent, stack.internalApiSecret, "PUT", CALLER, {
-          ha1: ha1(CALLER, DOMAIN, "caller-pw-1"),
-          active: true,
-        }),
-        200,
-      );
+      // Started first: if anything before the authenticated call were relayed, it would take the
+      // gateway's only call and the last step would fail.
+      await using freeswitch = await sippServer({
+        scenario: "uas-486-identity.xml",
+        localPort: freeswitchPort,
+        workDir: stack.workDir,
+      });
+      assert.equal(await putSubscriber(stack, CALLER, "caller-pw-1"), 200);
 
       await t.step("the caller registers", async () => {
         const r = await run("register-200.xml", [caller("")]);
@@ -108,12 +84,11 @@ Deno.test({
           const reached = await freeswitch.done;
           assert.equal(reached.code, 0, describe(reached));
           const ruris = reached.logs.split("\n").filter((l) => l.startsWith("RURI "));
-          assert.deepEqual(ruris, [`RURI INVITE sip:${NUMBER}@127.0.0.1:${FREESWITCH_PORT}`]);
+          assert.deepEqual(ruris, [`RURI INVITE sip:${NUMBER}@127.0.0.1:${freeswitchPort}`]);
           assert.match(reached.logs, new RegExp(`^PAI sip:${CALLER}@careflow\\.test$`, "m"));
         },
       );
     } finally {
-      await freeswitch.stop();
       await stack.stop();
     }
   },

@@ -5,8 +5,9 @@
  * reach Kamailio at once. Run with `deno test -A pbx`.
  */
 import assert from "node:assert/strict";
+import { eventually } from "../../testing/eventually.ts";
 import { startStack } from "../../tools/stack/stack.ts";
-import { describe, registeredAors, sipp, type SippCall } from "../testing/kit.ts";
+import { describe, registeredAors, type SippCall, sippRunner } from "../testing/kit.ts";
 
 const DOMAIN = "careflow.test";
 
@@ -25,42 +26,13 @@ function webClient(base: string) {
   };
 }
 
-/** Retries `check` for a while: web pushes to the agent asynchronously. */
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000) {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error("not reached in time");
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 Deno.test("a SIP phone password from the web API registers; rotation and deactivation reach Kamailio", async () => {
   const stack = await startStack({
-    ports: {
-      sip: 15140,
-      ws: 18140,
-      rpc: 15190,
-      redis: 6430,
-      agent: 7400,
-      rtpengineNg: 22250,
-      rtpMin: 31400,
-      rtpMax: 31449,
-      web: 8140,
-    },
     sipDomain: DOMAIN,
     web: true,
     webEnv: { ADMIN_EMAILS: "admin@example.org" },
   });
-  const work = await Deno.makeTempDir({ prefix: "careflow-webprov-" });
-  const register = (scenario: string, calls: SippCall[]) =>
-    sipp({
-      scenario,
-      target: `127.0.0.1:${stack.ports.sip}`,
-      calls,
-      domain: DOMAIN,
-      localPort: 15141 + Math.floor(Math.random() * 8) * 2,
-      workDir: work,
-    });
+  const register = sippRunner(stack);
   try {
     const web = webClient(stack.urls.web!);
     const admin = webClient(stack.urls.web!);
@@ -87,26 +59,31 @@ Deno.test("a SIP phone password from the web API registers; rotation and deactiv
     assert.equal(settings.json.password, undefined, "GET never shows the password");
 
     const phone = (password: string): SippCall[] => [{ user: id, authUser: id, password }];
-    await eventually(async () =>
-      (await register("register-200.xml", phone(first.json.password))).code === 0
+    // Web pushes to the agent asynchronously: retried until it has arrived.
+    await eventually(
+      "the first password to register",
+      async () => (await register("register-200.xml", phone(first.json.password))).code === 0,
     );
     assert.ok((await registeredAors(stack.urls.rpc)).includes(id));
 
     const rotated = await web("POST", "/api/sip/credentials");
     assert.notEqual(rotated.json.password, first.json.password);
-    await eventually(async () =>
-      (await register("register-401.xml", phone(first.json.password))).code === 0
+    await eventually(
+      "the old password to be refused",
+      async () => (await register("register-401.xml", phone(first.json.password))).code === 0,
     );
     const fresh = await register("register-200.xml", phone(rotated.json.password));
     assert.equal(fresh.code, 0, describe(fresh));
 
     const deactivated = await admin("POST", `/api/admin/users/${id}/deactivate`);
     assert.ok(deactivated.status < 300, JSON.stringify(deactivated.json));
-    await eventually(async () => !(await registeredAors(stack.urls.rpc)).includes(id));
+    await eventually(
+      "the deactivated user's registration to go",
+      async () => !(await registeredAors(stack.urls.rpc)).includes(id),
+    );
     const refused = await register("register-401.xml", phone(rotated.json.password));
     assert.equal(refused.code, 0, describe(refused));
   } finally {
     await stack.stop();
-    await Deno.remove(work, { recursive: true });
   }
 });

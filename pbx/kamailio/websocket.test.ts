@@ -5,11 +5,12 @@
  * RTP for the phone and back, and that in-dialog requests find the WebSocket connection again.
  */
 import assert from "node:assert/strict";
-import { ephemeralSipCredentials } from "../../shared/sip-credentials.ts";
-import { startStack } from "../../tools/stack/stack.ts";
+import { DEFAULT_WAIT_MS, eventually, sleep } from "../../testing/eventually.ts";
+import { freePort } from "../../testing/ports.ts";
+import { kamailioRpc, type Stack, startStack } from "../../tools/stack/stack.ts";
 import { writeTone } from "../testing/audio.ts";
 import { type Baresip, startBaresip } from "../testing/baresip.ts";
-import { ha1, provision, registeredAors, rpc } from "../testing/kit.ts";
+import { ephemeralFor, putSubscriber, registeredAors } from "../testing/kit.ts";
 import { header, headers, type SipMessage, webrtcSdp, WsSipClient } from "../testing/ws-sip.ts";
 
 const DOMAIN = "careflow.test";
@@ -37,13 +38,89 @@ function assertWebrtcSdp(sdp: string, who: string) {
   assert.match(sdp, /a=rtcp-mux/, `${who}: no rtcp-mux`);
 }
 
-async function waitUntil(what: string, check: () => Promise<boolean>, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+/** The SIP phone: starts, registers and dials the WebSocket user at once. */
+async function startPhone(stack: Stack): Promise<Baresip> {
+  await writeTone(`${stack.workDir}/phone.wav`, 700, 30);
+  return await startBaresip({
+    dir: `${stack.workDir}/phone`,
+    user: PHONE,
+    domain: DOMAIN,
+    authUser: PHONE,
+    password: "phone-pw",
+    proxy: `127.0.0.1:${stack.ports.sip}`,
+    toneWav: `${stack.workDir}/phone.wav`,
+    autoAnswer: true,
+    quitAfter: 60,
+    commands: [`/dial sip:${BROWSER}@${DOMAIN}`],
+  });
+}
+
+/** The phone's call arrives over the WebSocket; the browser answers, then hangs up. */
+async function answerThePhone(ws: WsSipClient) {
+  const sdp = webrtcSdp("active", await freePort());
+  // Waits through the phone's start-up and registration too.
+  const invite = await ws.next((m) => m.method === "INVITE" && m.status === 0, DEFAULT_WAIT_MS);
+  assertWebrtcSdp(invite.body, "offer to the browser");
+  assert.equal(header(invite, "P-Asserted-Identity"), `<sip:${PHONE}@${DOMAIN}>`);
+  const toTag = "ws" + crypto.randomUUID().slice(0, 8);
+  ws.respond(invite, 180, "Ringing", { toTag });
+  ws.respond(invite, 200, "OK", { toTag, body: sdp });
+  const ack = await ws.next((m) => m.method === "ACK" && m.status === 0);
+  assert.equal(header(ack, "Call-ID"), header(invite, "Call-ID"));
+
+  // The browser hangs up: BYE along the route set back to the phone.
+  const routes = routeSet(invite);
+  const bye = ws.request({
+    method: "BYE",
+    uri: uriOf(header(invite, "Contact")!),
+    to: header(invite, "From")!,
+    callId: header(invite, "Call-ID")!,
+    fromTag: toTag,
+    cseq: 1,
+    extra: routes.map((r) => `Route: ${r}`),
+  });
+  ws.send(bye.text);
+  const done = await ws.final(header(invite, "Call-ID")!, 1);
+  assert.equal(done.status, 200, done.raw);
+}
+
+/** The browser calls the phone (WebRTC offer), then ACKs and hangs up in the dialog. */
+async function callThePhone(ws: WsSipClient, phone: Baresip) {
+  const callId = crypto.randomUUID();
+  const invite = {
+    method: "INVITE",
+    uri: `sip:${PHONE}@${DOMAIN}`,
+    to: `<sip:${PHONE}@${DOMAIN}>`,
+    callId,
+    fromTag: "inv1",
+    body: webrtcSdp("actpass", await freePort()),
+  };
+  const ok = await ws.authed(invite);
+  // baresip here has no SRTP/ICE/DTLS modules: a 200 means it was offered plain RTP.
+  assert.equal(ok.status, 200, ok.raw);
+  assertWebrtcSdp(ok.body, "answer to the browser");
+  const cseq = Number((header(ok, "CSeq") ?? "").split(" ")[0]);
+  const routes = routeSet(ok).reverse();
+  const target = uriOf(header(ok, "Contact")!);
+  const toTag = tagOf(header(ok, "To")!);
+  const inDialog = (method: string, n: number) =>
+    ws.request({
+      method,
+      uri: target,
+      to: invite.to,
+      toTag,
+      callId,
+      fromTag: invite.fromTag,
+      cseq: n,
+      extra: routes.map((r) => `Route: ${r}`),
+    });
+  ws.send(inDialog("ACK", cseq).text);
+  await sleep(500);
+  ws.send(inDialog("BYE", cseq + 1).text);
+  const done = await ws.final(callId, cseq + 1);
+  assert.equal(done.status, 200, done.raw);
+  const log = await phone.log();
+  assert.match(log, new RegExp(`Call established: sip:${BROWSER}@`), log.slice(0, 3000));
 }
 
 Deno.test({
@@ -51,40 +128,13 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
-    const stack = await startStack({
-      ports: {
-        sip: 15068,
-        ws: 18082,
-        rpc: 15172,
-        redis: 6402,
-        agent: 7202,
-        rtpengineNg: 22225,
-        rtpMin: 31050,
-        rtpMax: 31099,
-      },
-      sipDomain: DOMAIN,
-    });
+    const stack = await startStack({ sipDomain: DOMAIN });
     let client: WsSipClient | null = null;
     let phone: Baresip | null = null;
     try {
-      const secret = stack.internalApiSecret;
-      assert.equal(
-        await provision(stack.urls.agent, secret, "PUT", BROWSER, { ha1: null, active: true }),
-        200,
-      );
-      assert.equal(
-        await provision(stack.urls.agent, secret, "PUT", PHONE, {
-          ha1: ha1(PHONE, DOMAIN, "phone-pw"),
-          active: true,
-        }),
-        200,
-      );
-      const cred = ephemeralSipCredentials(
-        stack.sipCredentialSecret,
-        BROWSER,
-        600,
-        Date.now() / 1000,
-      );
+      assert.equal(await putSubscriber(stack, BROWSER, null), 200);
+      assert.equal(await putSubscriber(stack, PHONE, "phone-pw"), 200);
+      const cred = ephemeralFor(stack, BROWSER);
       const ws = client = await WsSipClient.connect(
         stack.urls.ws,
         BROWSER,
@@ -94,101 +144,26 @@ Deno.test({
       );
 
       await t.step("registers over WebSocket with ephemeral credentials", async () => {
-        const reply = await ws.authed({
-          method: "REGISTER",
-          uri: `sip:${DOMAIN}`,
-          to: `<sip:${BROWSER}@${DOMAIN}>`,
-          callId: crypto.randomUUID(),
-          fromTag: "reg1",
-          extra: ["Expires: 600"],
-        });
+        const reply = await ws.register("reg1");
         assert.equal(reply.status, 200, reply.raw);
         // The registrar remembers the WebSocket connection, not the .invalid Contact.
-        const dump = JSON.stringify(await rpc(stack.urls.rpc, "ul.lookup", ["location", BROWSER]));
+        const dump = JSON.stringify(
+          await kamailioRpc(stack.urls.rpc, "ul.lookup", ["location", BROWSER]),
+        );
         assert.match(dump, /transport=ws/, dump);
       });
 
-      await writeTone(`${stack.workDir}/phone.wav`, 700, 30);
       await t.step("a SIP phone calls the WebSocket user: WebRTC SDP reaches it", async () => {
-        phone = await startBaresip({
-          dir: `${stack.workDir}/phone`,
-          user: PHONE,
-          domain: DOMAIN,
-          authUser: PHONE,
-          password: "phone-pw",
-          proxy: `127.0.0.1:${stack.ports.sip}`,
-          sipPort: 15086,
-          rtpPorts: "16060-16099",
-          toneWav: `${stack.workDir}/phone.wav`,
-          autoAnswer: true,
-          quitAfter: 60,
-          commands: [`/dial sip:${BROWSER}@${DOMAIN}`],
-        });
-        const invite = await ws.next((m) => m.method === "INVITE" && m.status === 0, 10_000);
-        assertWebrtcSdp(invite.body, "offer to the browser");
-        assert.equal(header(invite, "P-Asserted-Identity"), `<sip:${PHONE}@${DOMAIN}>`);
-        const toTag = "ws" + crypto.randomUUID().slice(0, 8);
-        ws.respond(invite, 180, "Ringing", { toTag });
-        ws.respond(invite, 200, "OK", { toTag, body: webrtcSdp("active") });
-        const ack = await ws.next((m) => m.method === "ACK" && m.status === 0);
-        assert.equal(header(ack, "Call-ID"), header(invite, "Call-ID"));
-
-        // The browser hangs up: BYE along the route set back to the phone.
-        const routes = routeSet(invite);
-        const bye = ws.request({
-          method: "BYE",
-          uri: uriOf(header(invite, "Contact")!),
-          to: header(invite, "From")!,
-          callId: header(invite, "Call-ID")!,
-          fromTag: toTag,
-          cseq: 1,
-          extra: routes.map((r) => `Route: ${r}`),
-        });
-        ws.send(bye.text);
-        const done = await ws.final(header(invite, "Call-ID")!, 1);
-        assert.equal(done.status, 200, done.raw);
+        phone = await startPhone(stack);
+        await answerThePhone(ws);
       });
 
       await t.step("the WebSocket user calls the SIP phone: the phone gets plain RTP", async () => {
-        await waitUntil(
+        await eventually(
           "the phone's registration",
           async () => (await registeredAors(stack.urls.rpc)).includes(PHONE),
         );
-        const callId = crypto.randomUUID();
-        const invite = {
-          method: "INVITE",
-          uri: `sip:${PHONE}@${DOMAIN}`,
-          to: `<sip:${PHONE}@${DOMAIN}>`,
-          callId,
-          fromTag: "inv1",
-          body: webrtcSdp("actpass"),
-        };
-        const ok = await ws.authed(invite);
-        // baresip here has no SRTP/ICE/DTLS modules: a 200 means it was offered plain RTP.
-        assert.equal(ok.status, 200, ok.raw);
-        assertWebrtcSdp(ok.body, "answer to the browser");
-        const cseq = Number((header(ok, "CSeq") ?? "").split(" ")[0]);
-        const routes = routeSet(ok).reverse();
-        const target = uriOf(header(ok, "Contact")!);
-        const toTag = tagOf(header(ok, "To")!);
-        const inDialog = (method: string, n: number) =>
-          ws.request({
-            method,
-            uri: target,
-            to: invite.to,
-            toTag,
-            callId,
-            fromTag: invite.fromTag,
-            cseq: n,
-            extra: routes.map((r) => `Route: ${r}`),
-          });
-        ws.send(inDialog("ACK", cseq).text);
-        await new Promise((r) => setTimeout(r, 500));
-        ws.send(inDialog("BYE", cseq + 1).text);
-        const done = await ws.final(callId, cseq + 1);
-        assert.equal(done.status, 200, done.raw);
-        const log = await Deno.readTextFile(phone!.logFile);
-        assert.match(log, new RegExp(`Call established: sip:${BROWSER}@`), log.slice(0, 3000));
+        await callThePhone(ws, phone!);
       });
     } finally {
       client?.close();

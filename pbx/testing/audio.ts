@@ -2,39 +2,27 @@
  * Audio checks without sox: ffmpeg makes test tones and decodes recordings to 16-bit PCM, and the
  * analysis (RMS, Goertzel power at a given frequency) is done here.
  */
+import assert from "node:assert/strict";
+import { runChecked } from "./run.ts";
+
+/** Runs ffmpeg quietly, overwriting its output; a failure throws with what it printed. */
+async function ffmpeg(...args: string[]): Promise<void> {
+  await runChecked("ffmpeg", ["-loglevel", "error", "-y", ...args]);
+}
 
 /** Writes a mono 8 kHz 16-bit WAV with a sine of `frequency` Hz. */
 export async function writeTone(path: string, frequency: number, seconds: number): Promise<void> {
-  const out = await new Deno.Command("ffmpeg", {
-    args: [
-      "-loglevel",
-      "error",
-      "-y",
-      "-f",
-      "lavfi",
-      "-i",
-      `sine=frequency=${frequency}:sample_rate=8000:duration=${seconds}`,
-      "-ac",
-      "1",
-      "-c:a",
-      "pcm_s16le",
-      path,
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (out.code !== 0) throw new Error(`ffmpeg tone: ${new TextDecoder().decode(out.stderr)}`);
+  const sine = `sine=frequency=${frequency}:sample_rate=8000:duration=${seconds}`;
+  await ffmpeg("-f", "lavfi", "-i", sine, "-ac", "1", "-c:a", "pcm_s16le", path);
 }
 
 /** Decodes any audio file to mono 8 kHz samples in [-1, 1]. */
 export async function decodePcm(path: string): Promise<Float32Array> {
-  const out = await new Deno.Command("ffmpeg", {
-    args: ["-loglevel", "error", "-i", path, "-f", "s16le", "-ac", "1", "-ar", "8000", "-"],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (out.code !== 0) throw new Error(`ffmpeg decode: ${new TextDecoder().decode(out.stderr)}`);
-  const bytes = out.stdout;
+  // Raw samples go to a file beside the input: the process kit keeps output as text.
+  const raw = `${path}.${crypto.randomUUID().slice(0, 8)}.s16le`;
+  await ffmpeg("-i", path, "-f", "s16le", "-ac", "1", "-ar", "8000", raw);
+  const bytes = await Deno.readFile(raw);
+  await Deno.remove(raw);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const samples = new Float32Array(Math.floor(bytes.byteLength / 2));
   for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(i * 2, true) / 32768;
@@ -74,4 +62,20 @@ export function dominantFrequency(samples: Float32Array): number {
     }
   }
   return best;
+}
+
+/**
+ * Checks that a recording (sndfile's WAV of what a phone heard) carries `expected` Hz, loud and
+ * long enough, and not the recorder's own tone `own`.
+ */
+export async function assertHears(wav: string | null, expected: number, own: number, who: string) {
+  assert.ok(wav, `${who}: no recording`);
+  const samples = await decodePcm(wav);
+  // Skip the first second (ringing, jitter buffer fill) and look at the rest.
+  const body = samples.subarray(8000);
+  assert.ok(body.length >= 8000 * 2, `${who}: recording too short (${samples.length} samples)`);
+  const level = rms(body);
+  assert.ok(level > 0.05, `${who}: recording is silent (rms ${level.toFixed(4)})`);
+  assert.equal(dominantFrequency(body), expected, `${who}: dominant frequency`);
+  assert.ok(tonePower(body, expected) > 100 * tonePower(body, own), `${who}: hears its own tone`);
 }

@@ -1,21 +1,35 @@
 /**
  * baresip 1.0 as a test SIP phone: no sound card (aufile plays a WAV, aubridge swallows what is
- * heard), sndfile records both directions, auto answer on the callee. Started and ended by PID.
+ * heard), sndfile records both directions, auto answer on the callee. Started and ended by PID
+ * (testing/process.ts); its SIP, RTP and control ports come from the allocator.
  */
+import { findProgram } from "../../testing/daemons.ts";
+import { freePort, freePortRange } from "../../testing/ports.ts";
+import { startProcess } from "../../testing/process.ts";
+
+/** RTP ports each phone gets (two per call, a few calls). */
+const RTP_PORTS = 20;
 
 /** One baresip instance. */
 export interface Baresip {
   pid: number;
   dir: string;
   logFile: string;
-  /** Resolves when the process has ended. */
-  exited: Promise<Deno.CommandStatus>;
+  /** Its SIP port (a free one; baresip binds TCP/TLS on the next one too, also free). */
+  sipPort: number;
+  /** Its RTP port range, `first-last`. */
+  rtpPorts: string;
+  /** Resolves with the exit code when the process has ended. */
+  exited: Promise<number | null>;
+  /** What it has logged so far. */
+  log(): Promise<string>;
   /** Ends it by PID (SIGTERM, then SIGKILL). */
   stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
   /** The WAV of what this phone heard (sndfile `*-dec.wav`), or null. */
   heardWav(): Promise<string | null>;
   /**
-   * Runs a long command through ctrl_tcp (needs `controlPort`), e.g. `accept`, `hangup` or
+   * Runs a long command through ctrl_tcp (needs `control: true`), e.g. `accept`, `hangup` or
    * `dial` with the URI as `params`; resolves with the command's output, throws if it failed.
    */
   command(name: string, params?: string): Promise<string>;
@@ -31,12 +45,8 @@ export interface BaresipOptions {
   /** Digest username and password. */
   authUser: string;
   password: string;
-  /** Kamailio address, e.g. `127.0.0.1:15066`. */
+  /** Kamailio address, e.g. `127.0.0.1:5060`. */
   proxy: string;
-  /** Local SIP port; baresip also binds TCP on port + 1. */
-  sipPort: number;
-  /** RTP port range, e.g. `16000-16049`. */
-  rtpPorts: string;
   /** WAV to play into the call. */
   toneWav: string;
   autoAnswer?: boolean;
@@ -49,16 +59,15 @@ export interface BaresipOptions {
   quitAfter?: number;
   /** Commands run at start (baresip `-e`), e.g. `/dial sip:...`. */
   commands?: string[];
-  /** Loopback TCP port for the ctrl_tcp module, to drive the phone with `command()`. */
-  controlPort?: number;
+  /** Load the ctrl_tcp module (on a free loopback port), to drive the phone with `command()`. */
+  control?: boolean;
 }
 
-/** Starts baresip with a fresh config in `dir`. */
-export async function startBaresip(o: BaresipOptions): Promise<Baresip> {
-  await Deno.mkdir(o.dir, { recursive: true });
-  const config = [
+/** baresip's config: no sound card, what was heard recorded into `dir`. */
+function config(o: BaresipOptions, sipPort: number, rtpPorts: string, controlPort?: number) {
+  return [
     "poll_method\t\tepoll",
-    `sip_listen\t\t127.0.0.1:${o.sipPort}`,
+    `sip_listen\t\t127.0.0.1:${sipPort}`,
     "net_interface\t\t127.0.0.1",
     `audio_source\t\taufile,${o.toneWav}`,
     "audio_player\t\taubridge,nil",
@@ -66,7 +75,7 @@ export async function startBaresip(o: BaresipOptions): Promise<Baresip> {
     "ausrc_srate\t\t8000",
     "auplay_srate\t\t8000",
     "audio_channels\t\t1",
-    `rtp_ports\t\t${o.rtpPorts}`,
+    `rtp_ports\t\t${rtpPorts}`,
     "rtp_timeout\t\t0",
     "module_path\t\t/usr/lib/baresip/modules",
     "module\t\t\tg711.so",
@@ -76,63 +85,50 @@ export async function startBaresip(o: BaresipOptions): Promise<Baresip> {
     "module_app\t\taccount.so",
     "module_app\t\tcontact.so",
     "module_app\t\tmenu.so",
-    ...(o.controlPort
-      ? ["module_app\t\tctrl_tcp.so", `ctrl_tcp_listen\t\t127.0.0.1:${o.controlPort}`]
+    ...(controlPort
+      ? ["module_app\t\tctrl_tcp.so", `ctrl_tcp_listen\t\t127.0.0.1:${controlPort}`]
       : []),
     `snd_path\t\t${o.dir}`,
     "",
   ].join("\n");
-  const account = `<sip:${o.user}@${o.domain}>;auth_user=${o.authUser};auth_pass=${o.password}` +
+}
+
+/** The phone's one account line. */
+function account(o: BaresipOptions): string {
+  return `<sip:${o.user}@${o.domain}>;auth_user=${o.authUser};auth_pass=${o.password}` +
     `;outbound="sip:${o.proxy};transport=udp";regint=600;audio_codecs=PCMU` +
     (o.autoAnswer ? ";answermode=auto" : o.earlyMedia ? ";answermode=early" : "");
-  await Deno.writeTextFile(`${o.dir}/config`, config);
-  await Deno.writeTextFile(`${o.dir}/accounts`, account + "\n");
+}
+
+/** Starts baresip with a fresh config in `dir`. */
+export async function startBaresip(o: BaresipOptions): Promise<Baresip> {
+  await Deno.mkdir(o.dir, { recursive: true });
+  // baresip binds TCP/TLS on the SIP port + 1 as well.
+  const sipPort = await freePortRange(2);
+  const rtpFirst = await freePortRange(RTP_PORTS);
+  const rtpPorts = `${rtpFirst}-${rtpFirst + RTP_PORTS - 1}`;
+  const controlPort = o.control ? await freePort() : undefined;
+  await Deno.writeTextFile(`${o.dir}/config`, config(o, sipPort, rtpPorts, controlPort));
+  await Deno.writeTextFile(`${o.dir}/accounts`, account(o) + "\n");
   await Deno.writeTextFile(`${o.dir}/contacts`, "");
 
   const args = ["-f", o.dir];
   if (o.quitAfter) args.push("-t", String(o.quitAfter));
   for (const c of o.commands ?? []) args.push("-e", c);
   const logFile = `${o.dir}/baresip.log`;
-  const child = new Deno.Command("baresip", {
-    args,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const file = await Deno.open(logFile, { write: true, create: true, truncate: true });
-  const drains = [child.stdout, child.stderr].map(async (s) => {
-    for await (const chunk of s) await file.write(chunk);
-  });
-  const exited = child.status.then(async (s) => {
-    await Promise.all(drains).catch(() => {});
-    file.close();
-    return s;
-  });
-  let done = false;
-  exited.finally(() => done = true);
-
+  await Deno.remove(logFile).catch(() => {});
+  const proc = startProcess("baresip", findProgram("baresip"), args, { logFile });
+  const stop = () => proc.stop();
   return {
-    pid: child.pid,
+    pid: proc.pid,
     dir: o.dir,
     logFile,
-    exited,
-    async stop() {
-      if (done) return void await exited;
-      try {
-        Deno.kill(child.pid, "SIGTERM");
-      } catch {
-        // gone
-      }
-      const timer = setTimeout(() => {
-        try {
-          Deno.kill(child.pid, "SIGKILL");
-        } catch {
-          // gone
-        }
-      }, 3000);
-      await exited;
-      clearTimeout(timer);
-    },
+    sipPort,
+    rtpPorts,
+    exited: proc.exit,
+    log: () => Deno.readTextFile(logFile),
+    stop,
+    [Symbol.asyncDispose]: stop,
     async heardWav() {
       for await (const entry of Deno.readDir(o.dir)) {
         if (entry.name.startsWith("dump-") && entry.name.endsWith("-dec.wav")) {
@@ -142,11 +138,14 @@ export async function startBaresip(o: BaresipOptions): Promise<Baresip> {
       return null;
     },
     async command(name, params = "") {
-      if (!o.controlPort) throw new Error("baresip was started without a controlPort");
-      return await controlCommand(o.controlPort, name, params);
+      if (!controlPort) throw new Error("baresip was started without control: true");
+      return await controlCommand(controlPort, name, params);
     },
   };
 }
+
+/** How long a ctrl_tcp command may take (the phone is running: no start-up in it). */
+const CONTROL_TIMEOUT_MS = 10_000;
 
 /** One ctrl_tcp exchange: a netstring-framed JSON command, then its response (events skipped). */
 async function controlCommand(port: number, command: string, params: string): Promise<string> {
@@ -156,7 +155,7 @@ async function controlCommand(port: number, command: string, params: string): Pr
   const timer = setTimeout(() => {
     timedOut = true;
     conn.close();
-  }, 5000);
+  }, CONTROL_TIMEOUT_MS);
   try {
     const json = JSON.stringify({ command, params, token });
     await conn.write(new TextEncoder().encode(`${new TextEncoder().encode(json).length}:${json},`));
@@ -165,7 +164,9 @@ async function controlCommand(port: number, command: string, params: string): Pr
     const decoder = new TextDecoder();
     while (true) {
       const n = await conn.read(chunk).catch((error) => {
-        throw timedOut ? new Error(`baresip ctrl_tcp: no answer to ${command} in 5 s`) : error;
+        throw timedOut
+          ? new Error(`baresip ctrl_tcp: no answer to ${command} in ${CONTROL_TIMEOUT_MS} ms`)
+          : error;
       });
       if (n === null) throw new Error(`baresip ctrl_tcp closed before answering ${command}`);
       buffer += decoder.decode(chunk.subarray(0, n), { stream: true });

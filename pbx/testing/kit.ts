@@ -1,16 +1,27 @@
 /**
- * Helpers for the pbx tests: provisioning through the agent's signed API, SIPp runs, Kamailio
- * JSON-RPC. Every child process is started and ended by PID here.
+ * Helpers for the pbx tests: provisioning through the agent's signed API, SIPp runs (clients and
+ * a stand-in gateway), what Kamailio has registered. Every SIPp is started and ended by PID
+ * (testing/process.ts), on ports from the allocator (testing/ports.ts).
  */
-import { createHash } from "node:crypto";
+import { digestHa1, ephemeralSipCredentials } from "../../shared/sip-credentials.ts";
 import { signRequest } from "../../shared/signing.ts";
+import { findProgram } from "../../testing/daemons.ts";
+import { freePort, freePortRange } from "../../testing/ports.ts";
+import { startProcess } from "../../testing/process.ts";
+import { kamailioRpc } from "../../tools/stack/stack.ts";
+import { runToEnd } from "./run.ts";
 
 /** Directory of the SIPp scenarios. */
 export const SIPP_DIR = new URL("../sipp/", import.meta.url).pathname;
 
-/** md5(user:realm:password) as the agent stores it. */
-export function ha1(user: string, realm: string, password: string): string {
-  return createHash("md5").update(`${user}:${realm}:${password}`).digest("hex");
+/** What the helpers need of a running stack (tools/stack's `Stack` has it all). */
+export interface StackAccess {
+  urls: { agent: string; rpc: string };
+  ports: { sip: number };
+  sipDomain: string;
+  internalApiSecret: string;
+  sipCredentialSecret: string;
+  workDir: string;
 }
 
 /** Sends a signed provisioning request to the agent; returns the HTTP status. */
@@ -34,6 +45,28 @@ export async function provision(
   return response.status;
 }
 
+/**
+ * Provisions (PUT) a subscriber of the stack's domain: with the HA1 of a long-lived `password`,
+ * or with none (`null`: browser-style ephemeral credentials only). Returns the HTTP status.
+ */
+export function putSubscriber(
+  stack: Pick<StackAccess, "urls" | "sipDomain" | "internalApiSecret">,
+  care4wId: string,
+  password: string | null,
+  active = true,
+): Promise<number> {
+  const ha1 = password === null ? null : digestHa1(care4wId, stack.sipDomain, password);
+  return provision(stack.urls.agent, stack.internalApiSecret, "PUT", care4wId, { ha1, active });
+}
+
+/** Ephemeral (browser-style) SIP credentials for `care4wId`, valid for ten minutes. */
+export function ephemeralFor(
+  stack: Pick<StackAccess, "sipCredentialSecret">,
+  care4wId: string,
+): { username: string; password: string } {
+  return ephemeralSipCredentials(stack.sipCredentialSecret, care4wId, 600, Date.now() / 1000);
+}
+
 /** One line of a SIPp injection file: the SIP user, its credentials and extra fields. */
 export interface SippCall {
   user: string;
@@ -44,29 +77,80 @@ export interface SippCall {
 
 /** Result of one SIPp run. */
 export interface SippResult {
+  /** Exit code; -1 when it was killed. */
   code: number;
   /** `<log>` lines of the scenario. */
   logs: string;
   output: string;
 }
 
-/** Runs one SIPp scenario against `target` and waits for it (killed by PID after `timeoutMs`). */
-export async function sipp(opts: {
-  scenario: string;
-  target: string;
-  calls: SippCall[];
-  domain: string;
+/** Where a SIPp binds its SIP socket. */
+interface SippSockets {
   localIp?: string;
-  localPort: number;
-  workDir: string;
-  expires?: number;
-  timeoutMs?: number;
-  /** Calls per second; without it calls run one at a time. */
-  rate?: number;
-}): Promise<SippResult> {
-  const stamp = crypto.randomUUID().slice(0, 8);
-  const csv = `${opts.workDir}/sipp-${stamp}.csv`;
-  const logFile = `${opts.workDir}/sipp-${stamp}.log`;
+  /** Default: a free port. */
+  localPort?: number;
+}
+
+/**
+ * SIPp's own side sockets: its control socket (default 8888) and RTP echo sockets (default 6000
+ * and 6002). Nothing sends to them here, so a set is handed to the next SIPp once its SIPp has
+ * ended (allocating ports costs a few ms each; a test runs dozens of SIPps).
+ */
+interface SideSockets {
+  control: number;
+  media: number;
+}
+const idleSideSockets: SideSockets[] = [];
+
+/** A free side-socket set, and how to hand it back. */
+async function sideSockets(): Promise<{ args: string[]; release(): void }> {
+  const set = idleSideSockets.pop() ??
+    { control: await freePort(), media: await freePortRange(4) };
+  return {
+    args: ["-cp", String(set.control), "-mp", String(set.media)],
+    release: () => idleSideSockets.push(set),
+  };
+}
+
+/**
+ * Arguments every SIPp run shares: its sockets (a fresh free SIP port unless given, so no reply
+ * meant for an earlier run reaches it), SIPp's own timeout, `<log>` lines to `logFile`.
+ */
+async function commonArgs(sockets: SippSockets, side: string[], timeout: string, logFile: string) {
+  return [
+    ...["-i", sockets.localIp ?? "127.0.0.1", "-p", String(sockets.localPort ?? await freePort())],
+    ...side,
+    ...["-timeout", timeout, "-timeout_error", "-nostdin", "-trace_logs", "-log_file", logFile],
+  ];
+}
+
+/** A fresh file name for one SIPp run in `workDir`. */
+function runFile(workDir: string, kind: string, ext: string): string {
+  return `${workDir}/sipp-${kind}-${crypto.randomUUID().slice(0, 8)}.${ext}`;
+}
+
+/** The result of a finished SIPp: its code, its `<log>` lines and what it printed. */
+async function sippResult(code: number | null, logFile: string, output: string) {
+  const logs = await Deno.readTextFile(logFile).catch(() => "");
+  return { code: code ?? -1, logs, output };
+}
+
+/** Runs one SIPp scenario against `target` and waits for it (ended by PID after `timeoutMs`). */
+export async function sipp(
+  opts: SippSockets & {
+    scenario: string;
+    target: string;
+    calls: SippCall[];
+    domain: string;
+    workDir: string;
+    expires?: number;
+    timeoutMs?: number;
+    /** Calls per second; without it calls run one at a time. */
+    rate?: number;
+  },
+): Promise<SippResult> {
+  const csv = runFile(opts.workDir, "uac", "csv");
+  const logFile = runFile(opts.workDir, "uac", "log");
   const lines = opts.calls.map((c) =>
     [
       c.user,
@@ -75,106 +159,72 @@ export async function sipp(opts: {
     ].join(";")
   );
   await Deno.writeTextFile(csv, ["SEQUENTIAL", ...lines].join("\n") + "\n");
-  const args = [
-    opts.target,
-    "-sf",
-    `${SIPP_DIR}${opts.scenario}`,
-    "-inf",
-    csv,
-    "-m",
-    String(opts.calls.length),
-    ...(opts.rate ? ["-r", String(opts.rate), "-l", "100"] : ["-l", "1"]),
-    "-i",
-    opts.localIp ?? "127.0.0.1",
-    "-p",
-    String(opts.localPort),
-    "-key",
-    "domain",
-    opts.domain,
-    "-key",
-    "expires",
-    String(opts.expires ?? 3600),
-    "-default_behaviors",
-    "all,-bye",
-    "-timeout",
-    "20s",
-    "-timeout_error",
-    "-nostdin",
-    "-trace_logs",
-    "-log_file",
-    logFile,
-  ];
-  const child = new Deno.Command("sipp", {
-    args,
-    cwd: opts.workDir,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const timer = setTimeout(() => {
-    try {
-      Deno.kill(child.pid, "SIGKILL");
-    } catch {
-      // gone
-    }
-  }, opts.timeoutMs ?? 25_000);
-  const out = await child.output();
-  clearTimeout(timer);
-  const logs = await Deno.readTextFile(logFile).catch(() => "");
-  const output = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  return { code: out.code, logs, output };
+  const side = await sideSockets();
+  try {
+    const run = await runToEnd("sipp", [
+      opts.target,
+      ...["-sf", `${SIPP_DIR}${opts.scenario}`, "-inf", csv, "-m", String(opts.calls.length)],
+      ...(opts.rate ? ["-r", String(opts.rate), "-l", "100"] : ["-l", "1"]),
+      ...["-key", "domain", opts.domain, "-key", "expires", String(opts.expires ?? 3600)],
+      ...["-default_behaviors", "all,-bye"],
+      ...await commonArgs(opts, side.args, "20s", logFile),
+    ], { cwd: opts.workDir, timeoutMs: opts.timeoutMs ?? 25_000 });
+    return await sippResult(run.code, logFile, run.output);
+  } finally {
+    side.release();
+  }
+}
+
+/**
+ * `run(scenario, calls, localIp?)`: SIPp against the stack's SIP port as a client of its domain,
+ * from a fresh free port each time (on `localIp`, default 127.0.0.1), files in the stack's dir.
+ */
+export function sippRunner(stack: Pick<StackAccess, "ports" | "sipDomain" | "workDir">) {
+  return (scenario: string, calls: SippCall[], localIp?: string): Promise<SippResult> =>
+    sipp({
+      scenario,
+      target: `127.0.0.1:${stack.ports.sip}`,
+      calls,
+      domain: stack.sipDomain,
+      localIp,
+      workDir: stack.workDir,
+    });
 }
 
 /** A SIPp UAS (stand-in gateway) running in the background until it has handled `calls`. */
-export function sippServer(opts: {
+export interface SippServer {
+  pid: number;
+  /** Resolves once it has ended. */
+  done: Promise<SippResult>;
+  /** Ends it by PID if still running (a test that failed early) and waits for it. */
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Starts a SIPp UAS on `localPort` (the test chose it from the allocator: Kamailio needs it). */
+export async function sippServer(opts: {
   scenario: string;
   localIp?: string;
   localPort: number;
   workDir: string;
   calls?: number;
-}): { pid: number; done: Promise<SippResult>; stop(): Promise<void> } {
-  const logFile = `${opts.workDir}/sipp-uas-${crypto.randomUUID().slice(0, 8)}.log`;
-  const child = new Deno.Command("sipp", {
-    args: [
-      "-sf",
-      `${SIPP_DIR}${opts.scenario}`,
-      "-i",
-      opts.localIp ?? "127.0.0.1",
-      "-p",
-      String(opts.localPort),
-      "-m",
-      String(opts.calls ?? 1),
-      "-timeout",
-      "20s",
-      "-timeout_error",
-      "-nostdin",
-      "-trace_logs",
-      "-log_file",
-      logFile,
-    ],
-    cwd: opts.workDir,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const done = child.output().then(async (out) => ({
-    code: out.code,
-    logs: await Deno.readTextFile(logFile).catch(() => ""),
-    output: new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr),
-  }));
-  return {
-    pid: child.pid,
-    done,
-    /** Ends it by PID if still running (a test that failed early) and waits for it. */
-    async stop() {
-      try {
-        Deno.kill(child.pid, "SIGKILL");
-      } catch {
-        // already ended
-      }
-      await done;
-    },
+}): Promise<SippServer> {
+  const logFile = runFile(opts.workDir, "uas", "log");
+  const side = await sideSockets();
+  const proc = startProcess("sipp-uas", findProgram("sipp"), [
+    ...["-sf", `${SIPP_DIR}${opts.scenario}`, "-m", String(opts.calls ?? 1)],
+    // Waits for calls while a test runs its steps: a generous bound (the test ends it anyway).
+    ...await commonArgs(opts, side.args, "60s", logFile),
+  ], { cwd: opts.workDir });
+  const done = proc.exit.then((code) => {
+    side.release();
+    return sippResult(code, logFile, proc.output(256 * 1024));
+  });
+  const stop = async () => {
+    await proc.stop();
+    await done;
   };
+  return { pid: proc.pid, done, stop, [Symbol.asyncDispose]: stop };
 }
 
 /** Short description of a SIPp run for assertion messages. */
@@ -185,21 +235,9 @@ export function describe(result: SippResult): string {
   return `sipp exit ${result.code}\n${summary}\n${result.logs.slice(0, 800)}`;
 }
 
-/** Calls Kamailio's JSON-RPC and returns `result`, or throws on an RPC error. */
-export async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", method, params, id: 1 }),
-  });
-  const reply = await response.json() as { result?: unknown; error?: { message: string } };
-  if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
-  return reply.result;
-}
-
 /** AORs currently registered in Kamailio's `location` table. */
 export async function registeredAors(rpcUrl: string): Promise<string[]> {
-  const dump = await rpc(rpcUrl, "ul.dump", ["brief"]) as {
+  const dump = await kamailioRpc(rpcUrl, "ul.dump", ["brief"]) as {
     Domains: { Domain: { Domain: string; AoRs: { AoR: string }[] } }[];
   };
   return dump.Domains.flatMap((d) =>

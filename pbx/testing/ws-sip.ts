@@ -3,6 +3,7 @@
  * in a browser (`.invalid` Via host and Contact, `transport=ws`, digest auth) without a browser.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { digestHa1 } from "../../shared/sip-credentials.ts";
 
 /** A parsed SIP message. */
 export interface SipMessage {
@@ -51,6 +52,9 @@ export function parseSip(raw: string): SipMessage {
   return msg;
 }
 
+/** How long a reply from the running stack may take by default. */
+const REPLY_TIMEOUT_MS = 10_000;
+
 const md5 = (s: string) => createHash("md5").update(s).digest("hex");
 const token = () => randomBytes(6).toString("hex");
 
@@ -63,7 +67,7 @@ export function digestAnswer(
   const realm = param("realm");
   const nonce = param("nonce");
   const qop = param("qop") ? "auth" : "";
-  const ha1 = md5(`${opts.username}:${realm}:${opts.password}`);
+  const ha1 = digestHa1(opts.username, realm, opts.password);
   const ha2 = md5(`${opts.method}:${opts.uri}`);
   const cnonce = token();
   const nc = "00000001";
@@ -154,7 +158,7 @@ export class WsSipClient {
   }
 
   /** Next message matching `match` (already received or arriving within `timeoutMs`). */
-  next(match: (m: SipMessage) => boolean, timeoutMs = 5000): Promise<SipMessage> {
+  next(match: (m: SipMessage) => boolean, timeoutMs = REPLY_TIMEOUT_MS): Promise<SipMessage> {
     const i = this.#queue.findIndex(match);
     if (i >= 0) return Promise.resolve(this.#queue.splice(i, 1)[0]);
     return new Promise((resolve, reject) => {
@@ -168,7 +172,7 @@ export class WsSipClient {
   }
 
   /** Final response (>= 200) to the request with this Call-ID and CSeq number. */
-  final(callId: string, cseq: number, timeoutMs = 5000): Promise<SipMessage> {
+  final(callId: string, cseq: number, timeoutMs = REPLY_TIMEOUT_MS): Promise<SipMessage> {
     return this.next(
       (m) =>
         m.status >= 200 && header(m, "Call-ID") === callId &&
@@ -239,6 +243,18 @@ export class WsSipClient {
     return reply;
   }
 
+  /** REGISTERs this user for 600 s (digest-authenticated); returns the final response. */
+  register(fromTag: string): Promise<SipMessage> {
+    return this.authed({
+      method: "REGISTER",
+      uri: `sip:${this.domain}`,
+      to: `<sip:${this.user}@${this.domain}>`,
+      callId: crypto.randomUUID(),
+      fromTag,
+      extra: ["Expires: 600"],
+    });
+  }
+
   /** ACK for a non-2xx final response (same transaction). */
   ack(opts: Parameters<WsSipClient["request"]>[0], reply: SipMessage, cseq: number): void {
     const toTag = /;tag=([^;>\s]+)/.exec(header(reply, "To") ?? "")?.[1];
@@ -277,8 +293,12 @@ export class WsSipClient {
   }
 }
 
-/** An SDP offer/answer shaped like a browser's (ICE, DTLS-SRTP fingerprint, rtcp-mux). */
-export function webrtcSdp(setup: "actpass" | "active"): string {
+/**
+ * An SDP offer/answer shaped like a browser's (ICE, DTLS-SRTP fingerprint, rtcp-mux). Its one
+ * host candidate is `127.0.0.1:candidatePort`: a port from the allocator that nothing binds, so
+ * RTPEngine's connectivity checks reach no other process.
+ */
+export function webrtcSdp(setup: "actpass" | "active", candidatePort: number): string {
   const fingerprint = Array.from(randomBytes(32), (b) => b.toString(16).padStart(2, "0"))
     .join(":").toUpperCase();
   return [
@@ -291,7 +311,7 @@ export function webrtcSdp(setup: "actpass" | "active"): string {
     "m=audio 9 UDP/TLS/RTP/SAVPF 0 8",
     "c=IN IP4 0.0.0.0",
     "a=rtcp:9 IN IP4 0.0.0.0",
-    "a=candidate:1 1 udp 2122260223 127.0.0.1 16290 typ host generation 0",
+    `a=candidate:1 1 udp 2122260223 127.0.0.1 ${candidatePort} typ host generation 0`,
     `a=ice-ufrag:${token().slice(0, 4)}`,
     `a=ice-pwd:${token()}${token()}`,
     "a=ice-options:trickle",
