@@ -33,7 +33,7 @@ export async function startBenchCluster(hubs: Hub[], users: number): Promise<Ben
   const instances = hubs.map((hub) => {
     const web = composeWeb(config, { store, hub }, {
       logger,
-      manifest: () => ({ boot: "", islands: {} }),
+      manifest: () => ({ boot: "", styles: "", islands: {} }),
       passwords: argon2Hasher({ memoryCost: 1024 }),
     });
     const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, web.app.fetch);

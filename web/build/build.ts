@@ -3,6 +3,7 @@ import { BUILD_DIR, type Manifest, MANIFEST_PATH } from "./manifest.ts";
 
 const ISLANDS_DIR = new URL("../islands/", import.meta.url);
 const BOOT_ENTRY = new URL("../client/boot.ts", import.meta.url);
+const STYLES_ENTRY = new URL("../styles/main.css", import.meta.url);
 
 /** Island entry points: every `.tsx` file in web/islands, named after the file. */
 export function islandEntries(): Record<string, string> {
@@ -16,7 +17,7 @@ export function islandEntries(): Record<string, string> {
 
 function options(): esbuild.BuildOptions {
   return {
-    entryPoints: { boot: BOOT_ENTRY.pathname, ...islandEntries() },
+    entryPoints: { boot: BOOT_ENTRY.pathname, styles: STYLES_ENTRY.pathname, ...islandEntries() },
     outdir: BUILD_DIR.pathname,
     bundle: true,
     splitting: true,
@@ -46,14 +47,15 @@ function manifestPlugin(): esbuild.Plugin {
       });
       build.onEnd((result) => {
         if (!result.metafile || result.errors.length > 0) return;
-        const manifest: Manifest = { boot: "", islands: {} };
+        const manifest: Manifest = { boot: "", styles: "", islands: {} };
         for (const [file, output] of Object.entries(result.metafile.outputs)) {
           if (!output.entryPoint) continue;
           const url = "/static/build/" + file.split("/").pop();
           // Lazily imported modules (call engines) are entry points to esbuild too; only the
           // boot module and the islands belong in the manifest.
-          const name = file.split("/").pop()!.replace(/-[A-Z0-9]+\.js$/, "");
+          const name = file.split("/").pop()!.replace(/-[A-Z0-9]+\.(js|css)$/, "");
           if (name === "boot") manifest.boot = url;
+          else if (name === "styles") manifest.styles = url;
           else if (name.startsWith("island-")) manifest.islands[name.slice(7)] = url;
         }
         Deno.writeTextFileSync(MANIFEST_PATH, JSON.stringify(manifest, null, 2));

@@ -2,9 +2,10 @@
 export const BUILD_DIR = new URL("../static/build/", import.meta.url);
 export const MANIFEST_PATH = new URL("manifest.json", BUILD_DIR);
 
-/** Public URLs of the hashed client chunks: the boot module and one entry per island. */
+/** Public URLs of the hashed build: the boot module, the stylesheet and one entry per island. */
 export interface Manifest {
   boot: string;
+  styles: string;
   islands: Record<string, string>;
 }
 

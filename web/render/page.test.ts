@@ -4,7 +4,7 @@ import { defineIsland } from "./island.ts";
 import { renderPage } from "./page.ts";
 
 const Counter = defineIsland("Counter", (props: { start: number }) => h("b", null, props.start));
-const manifest = { boot: "/b.js", islands: { Counter: "/c.js" } };
+const manifest = { boot: "/b.js", styles: "/s.css", islands: { Counter: "/c.js" } };
 
 Deno.test("island ids restart for every request", () => {
   const body = h("div", null, h(Counter, { start: 1 }), h(Counter, { start: 2 }));

@@ -26,7 +26,7 @@ export function renderPage({ title, body, nonce, manifest }: PageOptions): strin
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<title>${escapeHtml(title)} · CareFlow</title>` +
-    `<link rel="stylesheet" href="/static/styles.css">` +
+    `<link rel="stylesheet" href="${escapeHtml(manifest.styles)}">` +
     `<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">` +
     `</head><body>${bodyHtml}${scripts}</body></html>`;
 }

@@ -49,20 +49,7 @@ export async function createRedisHub(options: RedisHubOptions): Promise<RedisHub
   const instanceId = options.instanceId ?? crypto.randomUUID();
   const ttl = options.presenceTtlMs ?? 30_000;
   const onError = options.onError;
-  const redisOptions = { lazyConnect: true, maxRetriesPerRequest: 2 };
-  const commands = new Redis(options.url, redisOptions);
-  const subscriber = new Redis(options.url, redisOptions);
-  // ioredis emits "error" on connection trouble; without a listener Node prints and goes on.
-  commands.on("error", (e: unknown) => onError?.(e));
-  subscriber.on("error", (e: unknown) => onError?.(e));
-  try {
-    await Promise.all([commands.connect(), subscriber.connect()]);
-  } catch (error) {
-    // Stop ioredis from retrying in the background after a failed start.
-    commands.disconnect();
-    subscriber.disconnect();
-    throw error;
-  }
+  const [commands, subscriber] = await connectPair(options.url, onError);
 
   const addressChannel = (address: string) => `${prefix}a:${address}`;
   const connectionChannel = (id: string) => `${prefix}c:${id}`;
@@ -72,24 +59,11 @@ export async function createRedisHub(options: RedisHubOptions): Promise<RedisHub
   const byAddress = new Map<string, Map<string, Deliver>>();
   const byConnection = new Map<string, { address: string; deliver: Deliver }>();
 
-  subscriber.on("message", (channel: string, text: string) => {
-    let envelope: Envelope;
-    try {
-      envelope = JSON.parse(text);
-    } catch (error) {
-      onError?.(error);
-      return;
-    }
-    if (channel.startsWith(`${prefix}c:`)) {
-      const entry = byConnection.get(channel.slice(prefix.length + 2));
-      if (entry) safeDeliver(entry.deliver, envelope.m, onError);
-      return;
-    }
-    const connections = byAddress.get(channel.slice(prefix.length + 2));
-    for (const [id, deliver] of [...(connections ?? [])]) {
-      if (id !== envelope.x) safeDeliver(deliver, envelope.m, onError);
-    }
-  });
+  subscriber.on(
+    "message",
+    (channel: string, text: string) =>
+      deliverLocally({ prefix, byAddress, byConnection, onError }, channel, text),
+  );
 
   const touch = (address: string, connectionId: string) =>
     commands.multi()
@@ -182,4 +156,52 @@ export async function createRedisHub(options: RedisHubOptions): Promise<RedisHub
       commands.disconnect();
     },
   };
+}
+
+/** A client for commands and one for subscriptions (a subscribed client can do nothing else). */
+async function connectPair(url: string, onError?: (error: unknown) => void) {
+  const redisOptions = { lazyConnect: true, maxRetriesPerRequest: 2 };
+  const commands = new Redis(url, redisOptions);
+  const subscriber = new Redis(url, redisOptions);
+  // ioredis emits "error" on connection trouble; without a listener Node prints and goes on.
+  commands.on("error", (e: unknown) => onError?.(e));
+  subscriber.on("error", (e: unknown) => onError?.(e));
+  try {
+    await Promise.all([commands.connect(), subscriber.connect()]);
+  } catch (error) {
+    // Stop ioredis from retrying in the background after a failed start.
+    commands.disconnect();
+    subscriber.disconnect();
+    throw error;
+  }
+  return [commands, subscriber] as const;
+}
+
+/** The connections of this instance, by address and by id. */
+interface Local {
+  prefix: string;
+  byAddress: Map<string, Map<string, Deliver>>;
+  byConnection: Map<string, { address: string; deliver: Deliver }>;
+  onError?: (error: unknown) => void;
+}
+
+/** Hands a message from a channel to the local connection(s) it is for. */
+function deliverLocally(local: Local, channel: string, text: string) {
+  const { prefix, onError } = local;
+  let envelope: Envelope;
+  try {
+    envelope = JSON.parse(text);
+  } catch (error) {
+    onError?.(error);
+    return;
+  }
+  if (channel.startsWith(`${prefix}c:`)) {
+    const entry = local.byConnection.get(channel.slice(prefix.length + 2));
+    if (entry) safeDeliver(entry.deliver, envelope.m, onError);
+    return;
+  }
+  const connections = local.byAddress.get(channel.slice(prefix.length + 2));
+  for (const [id, deliver] of [...(connections ?? [])]) {
+    if (id !== envelope.x) safeDeliver(deliver, envelope.m, onError);
+  }
 }

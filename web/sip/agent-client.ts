@@ -74,42 +74,9 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
   const initial = options.initialDelayMs ?? 500;
   const max = options.maxDelayMs ?? 30_000;
   const queue = new Map<string, Entry>();
-  const waiters = new Set<() => void>();
+  const idle = createIdleWaiters(() => queue.size);
   let closed = false;
-
-  const settle = () => {
-    if (queue.size > 0) return;
-    for (const wake of waiters) wake();
-    waiters.clear();
-  };
-
-  /** One signed request; "ok", "retry" (agent down or busy) or "reject" (our request is wrong). */
-  const send = async (care4wId: string, change: SubscriberChange) => {
-    const path = subscriberPath(care4wId);
-    const method = change.kind === "upsert" ? "PUT" : "DELETE";
-    const body = change.kind === "upsert" ? JSON.stringify(change.body) : "";
-    const headers: Record<string, string> = signRequest({
-      secret: options.secret,
-      method,
-      path,
-      body,
-    });
-    if (body) headers["content-type"] = "application/json";
-    try {
-      const response = await doFetch(options.agentUrl + path, {
-        method,
-        headers,
-        body: body || undefined,
-        signal: AbortSignal.timeout(options.timeoutMs ?? 3000),
-      });
-      await response.body?.cancel();
-      if (response.ok) return { result: "ok" as const, status: response.status };
-      const retry = response.status >= 500 || RETRYABLE_4XX.has(response.status);
-      return { result: retry ? "retry" as const : "reject" as const, status: response.status };
-    } catch (error) {
-      return { result: "retry" as const, status: 0, error: (error as Error).name };
-    }
-  };
+  const settle = () => idle.check();
 
   const deliver = async (care4wId: string): Promise<boolean> => {
     const entry = queue.get(care4wId);
@@ -119,7 +86,7 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
     // Both captured before sending: a push during the request must not be cleared by it.
     const version = entry.version;
     const noted = entry.noted;
-    const outcome = await send(care4wId, entry.change);
+    const outcome = await sendChange(options, doFetch, care4wId, entry.change);
     entry.sending = false;
     const fields = { care4wId, op: entry.change.kind, status: outcome.status };
     if (outcome.result === "reject") {
@@ -207,20 +174,7 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
       return notes.length;
     },
     pending: () => queue.size,
-    drained(timeoutMs = 30_000) {
-      if (queue.size === 0) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(wake);
-          reject(new Error(`${queue.size} subscriber change(s) still pending`));
-        }, timeoutMs);
-        const wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        waiters.add(wake);
-      });
-    },
+    drained: (timeoutMs = 30_000) => idle.wait(timeoutMs),
     close() {
       closed = true;
       for (const [care4wId, entry] of queue) {
@@ -230,6 +184,72 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
           op: entry.change.kind,
         });
       }
+    },
+  };
+}
+
+/** How a delivery attempt went: "retry" (agent down or busy) or "reject" (our request is wrong). */
+interface Outcome {
+  result: "ok" | "retry" | "reject";
+  status: number;
+  error?: string;
+}
+
+/** One signed request with the subscriber's state. */
+async function sendChange(
+  options: AgentClientOptions,
+  doFetch: typeof fetch,
+  care4wId: string,
+  change: SubscriberChange,
+): Promise<Outcome> {
+  const path = subscriberPath(care4wId);
+  const method = change.kind === "upsert" ? "PUT" : "DELETE";
+  const body = change.kind === "upsert" ? JSON.stringify(change.body) : "";
+  const headers: Record<string, string> = signRequest({
+    secret: options.secret,
+    method,
+    path,
+    body,
+  });
+  if (body) headers["content-type"] = "application/json";
+  try {
+    const response = await doFetch(options.agentUrl + path, {
+      method,
+      headers,
+      body: body || undefined,
+      signal: AbortSignal.timeout(options.timeoutMs ?? 3000),
+    });
+    await response.body?.cancel();
+    if (response.ok) return { result: "ok", status: response.status };
+    const retry = response.status >= 500 || RETRYABLE_4XX.has(response.status);
+    return { result: retry ? "retry" : "reject", status: response.status };
+  } catch (error) {
+    return { result: "retry", status: 0, error: (error as Error).name };
+  }
+}
+
+/** Promises that settle once `pending()` is 0; `check()` after every change of it. */
+function createIdleWaiters(pending: () => number) {
+  const waiters = new Set<() => void>();
+  return {
+    check() {
+      if (pending() > 0) return;
+      for (const wake of waiters) wake();
+      waiters.clear();
+    },
+    wait(timeoutMs: number): Promise<void> {
+      if (pending() === 0) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(wake);
+          reject(new Error(`${pending()} subscriber change(s) still pending`));
+        }, timeoutMs);
+        const wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        waiters.add(wake);
+      });
     },
   };
 }

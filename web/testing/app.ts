@@ -12,6 +12,7 @@ import * as islands from "../islands/mod.ts";
 /** A manifest naming every registered island, for in-memory tests that do not load the chunks. */
 export const TEST_MANIFEST: Manifest = {
   boot: "/static/build/boot-TEST.js",
+  styles: "/static/build/styles-TEST.css",
   islands: Object.fromEntries(
     Object.keys(islands).map((name) => [name, `/static/build/island-${name}-TEST.js`]),
   ),

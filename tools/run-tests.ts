@@ -1,5 +1,6 @@
 /**
- * The one test command (`deno task test`): installs what the tests need, builds the islands,
+ * The one test command (`deno task test`; not named `test.ts`, which `deno test` would run as a
+ * test file): installs what the tests need, builds the islands,
  * runs format, lint and type checks and every test suite, and ends with ONE summary line
  * `N passed, N failed, N skipped` for the whole run. Exits non-zero when anything failed.
  */
@@ -52,7 +53,8 @@ async function check(label: string, command: string, args: string[]) {
  * step per behaviour); a run that crashed before its summary counts as one failure.
  */
 async function denoTests(label: string, args: string[]) {
-  const { ok, text } = await run(label, deno, ["test", "-A", ...args]);
+  // Files run two at a time: most of a test's time is spent waiting on other processes.
+  const { ok, text } = await run(label, deno, ["test", "-A", "--parallel", ...args]);
   const steps = String.raw`(?: \((\d+) steps?\))?`;
   const summary = text.match(
     new RegExp(
@@ -105,7 +107,7 @@ await check("types", deno, [
   "bench/registration",
 ]);
 await check("agent types", "bun", ["x", "tsc", "-p", "agent/tsconfig.json"]);
-await denoTests("web and shared tests", ["web", "shared"]);
+await denoTests("web, shared and tools tests", ["web", "shared", "tools"]);
 await denoTests("SIP stack tests (kamailio, rtpengine, agent, SIPp, baresip)", ["pbx"]);
 await bunTests("agent tests", "agent");
 

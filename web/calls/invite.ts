@@ -1,0 +1,68 @@
+/**
+ * A tab's invite: the admission rules (one call id, rate and capacity limits, a callee who exists,
+ * is not the caller, is online and is not busy), then a call this instance owns.
+ */
+import type { CallStatus } from "../../shared/calls.ts";
+import type { ClientMessage, SignalErrorCode } from "../../shared/signal.ts";
+import { type Sender, startCall } from "./call-state.ts";
+import { apply, onEnvelope, startRingTimer } from "./owned.ts";
+import type { RecordInput } from "./rules.ts";
+import type { Runtime } from "./runtime.ts";
+import { busyAddress, callAddress, type Envelope, type OwnedCall, type Tab } from "./types.ts";
+
+/** Handles an invite from `tab`, in the call's serial queue. */
+export async function invite(
+  rt: Runtime,
+  tab: Tab,
+  sender: Sender,
+  message: Extract<ClientMessage, { type: "invite" }>,
+): Promise<void> {
+  const { hub } = rt;
+  const { callId } = message;
+  const now = rt.clock.now();
+  const fail = (code: SignalErrorCode, text: string) => rt.errorTo(sender, code, text, callId);
+  if (rt.calls.has(callId) || await hub.isOnline(callAddress(callId))) {
+    return fail("duplicate_call", "this call id is in use");
+  }
+  if (!rt.attempts.admit(sender.userId, now.getTime())) {
+    return fail("rate_limited", `at most ${rt.maxAttempts} call attempts per minute`);
+  }
+  if (rt.calls.size >= rt.maxCalls) {
+    return fail("capacity", "too many calls in progress, try again");
+  }
+  const callee = await rt.options.lookupUser(message.to);
+  if (!callee) return fail("unknown_user", `no user ${message.to}`);
+  if (callee.userId === sender.userId) return fail("self_call", "you cannot call yourself");
+  if (await hub.isOnline(busyAddress(sender.userId))) return fail("in_call", "already on a call");
+
+  const input: RecordInput = { callId, caller: tab.user, callee, startedAt: now, answeredAt: null };
+  const endAtOnce = async (status: CallStatus, reason: "unavailable" | "busy") => {
+    await rt.record(input, status, now);
+    await rt.sendTo({ connectionId: sender.connectionId }, { type: "ended", callId, reason });
+  };
+  if (!(await hub.isOnline(callee.userId))) return endAtOnce("unavailable", "unavailable");
+  // Busy, not call waiting: a care worker in a call about a client is not interrupted, and one
+  // call per user keeps the browser engine and the UI simple. The caller hears "busy"; the record
+  // says `missed` so the callee's history shows who tried to reach them, to call back.
+  if (await hub.isOnline(busyAddress(callee.userId))) return endAtOnce("missed", "busy");
+
+  const step = startCall(callId, tab.user, sender.connectionId, callee, now);
+  const noop = () => {};
+  const owned: OwnedCall = {
+    state: step.call,
+    graceTimers: new Map(),
+    registrations: [
+      hub.register(
+        callAddress(callId),
+        `call:${callId}`,
+        (m) => void onEnvelope(rt, callId, m as Envelope),
+      ),
+      hub.register(busyAddress(tab.user.userId), `busy:${callId}:caller`, noop),
+      hub.register(busyAddress(callee.userId), `busy:${callId}:callee`, noop),
+    ],
+  };
+  rt.calls.set(callId, owned);
+  await Promise.all(owned.registrations);
+  startRingTimer(rt, owned);
+  await apply(rt, owned, step);
+}

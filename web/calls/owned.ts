@@ -1,0 +1,112 @@
+/**
+ * The calls this instance owns (it handled their invite): carrying out the steps of the pure call
+ * state machine, the ring and grace timers, and the envelopes other instances forward.
+ */
+import {
+  applyConnectionLost,
+  applyMessage,
+  applyRingTimeout,
+  type CallMessage,
+  dependsOn,
+  type Effect,
+  type Sender,
+  type Step,
+} from "./call-state.ts";
+import type { Runtime } from "./runtime.ts";
+import { callAddress, type Envelope, type OwnedCall } from "./types.ts";
+
+/**
+ * Carries out a step. The record is written before anyone hears the call ended, so a tab that
+ * reloads its history on the end frame finds the call there.
+ */
+export async function apply(rt: Runtime, owned: OwnedCall, step: Step): Promise<void> {
+  owned.state = step.call;
+  if (step.call.phase === "answered") owned.ringTimer?.cancel();
+  const end = step.effects.find((e): e is Extract<Effect, { type: "end" }> => e.type === "end");
+  if (end) {
+    rt.calls.delete(step.call.callId);
+    owned.ringTimer?.cancel();
+    for (const timer of owned.graceTimers.values()) timer.cancel();
+    await Promise.all(owned.registrations.map(async (registration) => (await registration)()));
+    await rt.record(step.call, end.status, end.endedAt);
+  }
+  for (const effect of step.effects) {
+    if (effect.type === "send") await rt.sendTo(effect.to, effect.frame);
+  }
+}
+
+/** Runs `step` on the call if this instance still owns it, in the call's serial queue. */
+function later(rt: Runtime, callId: string, step: (owned: OwnedCall) => Step) {
+  rt.serial.run(callId, async () => {
+    const owned = rt.calls.get(callId);
+    if (owned) await apply(rt, owned, step(owned));
+  }).catch(rt.onError);
+}
+
+/** Ends the call as missed when nobody answers in time. */
+export function startRingTimer(rt: Runtime, owned: OwnedCall): void {
+  owned.ringTimer = rt.clock.setTimer(rt.ringTimeoutMs, () => {
+    later(rt, owned.state.callId, (current) => applyRingTimeout(current.state, rt.clock.now()));
+  });
+}
+
+/** A party's tab vanished: the call ends after the grace period unless the tab comes back. */
+export function connectionLost(
+  rt: Runtime,
+  owned: OwnedCall,
+  connectionId: string,
+  goneAt: Date,
+): void {
+  if (!dependsOn(owned.state, connectionId) || owned.graceTimers.has(connectionId)) return;
+  owned.graceTimers.set(
+    connectionId,
+    rt.clock.setTimer(rt.graceMs, () => {
+      later(
+        rt,
+        owned.state.callId,
+        (current) => applyConnectionLost(current.state, connectionId, goneAt),
+      );
+    }),
+  );
+}
+
+/** The tab came back in time. */
+export function connectionBack(owned: OwnedCall, connectionId: string): void {
+  owned.graceTimers.get(connectionId)?.cancel();
+  owned.graceTimers.delete(connectionId);
+}
+
+/** An envelope another instance forwarded to this call's owner. */
+export function onEnvelope(rt: Runtime, callId: string, envelope: Envelope): Promise<void> {
+  return rt.serial.run(callId, async () => {
+    const owned = rt.calls.get(callId);
+    const { sender } = envelope;
+    if (!owned) {
+      if (envelope.kind === "message") {
+        await rt.errorTo(sender, "unknown_call", "no such call", callId);
+      }
+      return;
+    }
+    if (envelope.kind === "message") {
+      await apply(rt, owned, applyMessage(owned.state, sender, envelope.message, rt.clock.now()));
+    } else if (envelope.kind === "lost") {
+      connectionLost(rt, owned, sender.connectionId, new Date(envelope.at));
+    } else {
+      connectionBack(owned, sender.connectionId);
+    }
+  }).catch(rt.onError);
+}
+
+/** A message for an existing call: applied here, or forwarded to the owning instance. */
+export async function route(rt: Runtime, sender: Sender, message: CallMessage): Promise<void> {
+  const owned = rt.calls.get(message.callId);
+  if (owned) {
+    return await apply(rt, owned, applyMessage(owned.state, sender, message, rt.clock.now()));
+  }
+  const address = callAddress(message.callId);
+  if (await rt.hub.isOnline(address)) {
+    const envelope: Envelope = { kind: "message", sender, message };
+    return await rt.hub.publish(address, envelope);
+  }
+  await rt.errorTo(sender, "unknown_call", "no such call", message.callId);
+}

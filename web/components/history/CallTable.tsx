@@ -1,0 +1,82 @@
+import type { CallView } from "../../../shared/api.ts";
+import { STATUS_LABELS } from "./HistoryFilters.tsx";
+
+function duration(seconds: number): string {
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+}
+
+/** One page of calls: who, when, how it ended, how long, and a way to call back. */
+export function CallTable(props: { calls: CallView[] }) {
+  return (
+    <table class="calls" data-testid="history-table">
+      <thead>
+        <tr>
+          <th scope="col">Who</th>
+          <th scope="col">When</th>
+          <th scope="col">Status</th>
+          <th scope="col">Length</th>
+          <th scope="col">
+            <span class="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>{props.calls.map((call) => <CallRow key={call.id} call={call} />)}</tbody>
+    </table>
+  );
+}
+
+function CallRow({ call }: { call: CallView }) {
+  const inbound = call.direction === "inbound";
+  return (
+    <tr data-status={call.status}>
+      <td>
+        <span class="direction" aria-label={inbound ? "Incoming" : "Outgoing"}>
+          {inbound ? "↙" : "↗"}
+        </span>{" "}
+        <strong>{call.otherParty.displayName}</strong>
+        <br />
+        <code>{call.otherParty.care4wId}</code>
+      </td>
+      <td>
+        <time dateTime={call.startedAt}>{new Date(call.startedAt).toLocaleString()}</time>
+      </td>
+      <td data-testid="call-row-status">{STATUS_LABELS[call.status]}</td>
+      <td data-testid="call-row-duration">{duration(call.duration)}</td>
+      <td>
+        <a
+          class="button small"
+          href={`/dashboard?dial=${encodeURIComponent(call.otherParty.care4wId)}`}
+          aria-label={`Call back ${call.otherParty.displayName}`}
+        >
+          Call back
+        </a>
+      </td>
+    </tr>
+  );
+}
+
+/** Previous / next through the pages of the history. */
+export function Pager(props: { page: number; totalPages: number; onPage(page: number): void }) {
+  const { page, totalPages, onPage } = props;
+  return (
+    <nav class="pager" aria-label="Pages">
+      <button
+        type="button"
+        class="button small secondary"
+        disabled={page <= 1}
+        onClick={() => onPage(page - 1)}
+      >
+        Previous
+      </button>
+      <span>Page {page} of {totalPages}</span>
+      <button
+        type="button"
+        class="button small secondary"
+        disabled={page >= totalPages}
+        onClick={() => onPage(page + 1)}
+      >
+        Next
+      </button>
+    </nav>
+  );
+}
