@@ -66,6 +66,8 @@ export const TokenResponse = z.object({
   care4wId: z.string(),
   sip: SipBrowserCredentials.optional(),
   iceServers: z.array(iceServerSchema),
+  /** How long an unanswered call rings before it is missed, on every call path. */
+  ringTimeoutSeconds: z.number().positive(),
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
 

@@ -31,7 +31,9 @@ import { sipRoutes } from "./routes/api/sip.ts";
 import { adminRoutes } from "./routes/api/admin.ts";
 import { internalRoutes } from "./routes/internal.ts";
 import { pageRoutes } from "./routes/pages.ts";
-import { notFoundPage } from "./routes/not-found.ts";
+import { NotFoundPage } from "./routes/not-found.tsx";
+import { renderPage } from "./render/page.ts";
+import { h } from "preact";
 
 /** Everything the routes use, built by `compose.ts`. */
 export interface AppServices {
@@ -88,6 +90,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
     accountRoutes({
       users: store,
       callMode: config.callMode,
+      ringTimeoutSeconds: config.calls.ringTimeoutMs / 1000,
       iceServers: (care4wId) => iceServersFor(config, care4wId),
       sipCredentials: sip ? (care4wId) => sip.browserCredentials(care4wId) : undefined,
     }),
@@ -104,7 +107,17 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   });
   app.route("/", pageRoutes({ manifest: services.manifest, sessions: services.sessions }));
 
-  app.notFound((c) => c.html(notFoundPage(), 404));
+  app.notFound((c) =>
+    c.html(
+      renderPage({
+        title: "Not found",
+        body: h(NotFoundPage, {}),
+        nonce: c.get("nonce"),
+        manifest: services.manifest(),
+      }),
+      404,
+    )
+  );
   app.onError(problemHandler((error, request, c) => {
     logger.error("unhandled error", {
       requestId: c.get("requestId"),

@@ -47,7 +47,7 @@ Deno.test("two users sign up through the pages; the second finds the first by Ca
 
     const input = bob.getByLabel("Number or CareFlow ID");
     await input.fill(annId);
-    await bob.getByTestId("callee-name").getByText("Ann Carer").waitFor({ timeout: 5000 });
+    await bob.getByTestId("callee-name").getByText("Ann Carer").waitFor({ timeout: 20_000 });
     assert.match(await bob.getByTestId("dial-hint").textContent() ?? "", /CareFlow ID/);
     assert.equal(await bob.getByRole("button", { name: "Call" }).isEnabled(), true);
 

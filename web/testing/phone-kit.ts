@@ -36,9 +36,15 @@ export async function openPhone(browser: Browser, base: string, name: string): P
   return { context, page, care4wId: user.care4wId, name };
 }
 
-/** Waits until the call status line reads `text` (exactly, or matching a RegExp). */
+/** Waits until the call status line reads `text` (a substring, or matching a RegExp). */
 export async function waitForStatus(page: Page, text: string | RegExp, timeout = 20_000) {
-  await page.getByTestId("call-status").filter({ hasText: text }).first().waitFor({ timeout });
+  const status = page.getByTestId("call-status");
+  await status.filter({ hasText: text }).first().waitFor({ timeout }).catch(async (error) => {
+    const shown = await status.allTextContents().catch(() => []);
+    throw new Error(`the phone never showed ${text}; it shows ${JSON.stringify(shown)}`, {
+      cause: error,
+    });
+  });
 }
 
 /** Types a CareFlow ID, waits for the callee's name, and presses Call. */

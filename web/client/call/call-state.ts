@@ -1,17 +1,33 @@
+/**
+ * What every call engine keeps the same way: the snapshot and its listeners, the ring and
+ * ringback tones, and the end of a call (its words from `end-reasons.ts`, shown for a moment,
+ * then idle). Engines only add their transport.
+ */
+import { type CallEnd, endText } from "./end-reasons.ts";
+import { playTone, type Tone } from "./ringtone.ts";
 import { type CallSnapshot, IDLE } from "./types.ts";
 
 /** How long the "ended" state stays on screen before the phone is idle again. */
 export const ENDED_DISPLAY_MS = 3_000;
 
-/** The state every engine keeps the same way: a snapshot, its listeners, and the end display. */
+/** The state holder of one engine. */
 export interface CallState {
   readonly state: CallSnapshot;
   /** Applies a change and tells every listener. */
   update(patch: Partial<CallSnapshot>): void;
   subscribe(listener: (snapshot: CallSnapshot) => void): () => void;
-  /** Shows the call as ended with `reason`, then idle after a moment unless a new call began. */
-  showEnded(reason: string): void;
-  /** A new call begins: the pending return to idle must not wipe it. */
+  /** True while a call exists and has not ended. */
+  inCall(): boolean;
+  /** A new call begins with `patch`; the pending return to idle must not wipe it. */
+  begin(patch: Partial<CallSnapshot>): void;
+  /** Plays the ring (incoming) or ringback (outgoing) tone, or stops it. */
+  tone(kind: "ring" | "ringback" | null): void;
+  /**
+   * Shows the call as ended (tone stopped) with the words for `end`, or with `text` for a
+   * problem of the device itself; idle after a moment unless a new call began.
+   */
+  showEnded(end: CallEnd | { text: string }): void;
+  /** Stops the pending return to idle (the engine is stopping). */
   cancelIdle(): void;
 }
 
@@ -20,9 +36,14 @@ export function createCallState(): CallState {
   let state: CallSnapshot = { ...IDLE };
   const listeners = new Set<(snapshot: CallSnapshot) => void>();
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  let playing: Tone | null = null;
   const update = (patch: Partial<CallSnapshot>) => {
     state = { ...state, ...patch };
     for (const listener of listeners) listener(state);
+  };
+  const tone = (kind: "ring" | "ringback" | null) => {
+    playing?.stop();
+    playing = kind ? playTone(kind) : null;
   };
   return {
     get state() {
@@ -34,8 +55,16 @@ export function createCallState(): CallState {
       listener(state);
       return () => listeners.delete(listener);
     },
-    showEnded(reason) {
+    inCall: () => state.callId !== null && state.phase !== "ended",
+    begin(patch) {
+      clearTimeout(idleTimer);
+      update({ ...IDLE, ready: state.ready, problem: state.problem, ...patch });
+    },
+    tone,
+    showEnded(end) {
+      tone(null);
       const callId = state.callId;
+      const reason = typeof end === "string" ? endText(end, state.direction) : end.text;
       update({ phase: "ended", endReason: reason, quality: null, held: false, remoteHeld: false });
       clearTimeout(idleTimer);
       idleTimer = setTimeout(() => {

@@ -19,6 +19,7 @@ export async function loadEngine(token: TokenResponse): Promise<CallEngine> {
         care4wId: token.care4wId,
         credentials: token.sip,
         iceServers: token.iceServers,
+        ringTimeoutSeconds: token.ringTimeoutSeconds,
         refresh: async () => {
           const response = await fetch("/api/token");
           if (!response.ok) throw new Error(`token ${response.status}`);
@@ -29,6 +30,7 @@ export async function loadEngine(token: TokenResponse): Promise<CallEngine> {
       });
     }
     default:
+      // The server refuses to start in a mode without an engine; this is a stale page.
       throw new Error(`Calling mode ${token.mode} is not available in this build.`);
   }
 }

@@ -1,16 +1,18 @@
 /**
- * The one call-engine interface behind the dialer. The `webrtc` engine (peer-to-peer through
- * web's signaling) implements it now; `sip` (sip.js to Kamailio) and `twilio` (Voice SDK) follow
- * the same shape, each loaded as its own chunk only when the server's mode asks for it.
+ * The one call-engine interface behind the dialer, implemented by the `webrtc` engine
+ * (peer-to-peer through web's signaling) and the `sip` engine (sip.js to Kamailio); each is its
+ * own chunk, loaded only when the server's mode asks for it, and both pass one contract suite
+ * (`web/e2e/engines.test.ts`). A Twilio engine joins them behind the same shape.
  */
+import type { CallMode, Party } from "../../../shared/calls.ts";
 
-export type CallMode = "webrtc" | "sip" | "twilio";
+export type { CallMode, Party };
 
 /**
  * - `calling`: invite sent, nobody rings yet; `ringing`: the other side rings (outgoing);
  * - `incoming`: we ring; `connecting`: answered, media being set up;
  * - `connected`: audio flows; `reconnecting`: the media path broke and is being restored;
- * - `ended`: see `endReason`, shown briefly before going back to `idle`.
+ * - `ended`: see `endReason` (words from `end-reasons.ts`), shown briefly, then `idle`.
  */
 export type CallPhase =
   | "idle"
@@ -23,11 +25,6 @@ export type CallPhase =
   | "ended";
 
 export type Quality = "good" | "fair" | "poor";
-
-export interface Party {
-  care4wId: string;
-  displayName: string;
-}
 
 export interface CallSnapshot {
   phase: CallPhase;

@@ -1,215 +1,213 @@
-import type { EndReason, ServerMessage } from "../../../shared/signal.ts";
+/** Browser-to-browser calls (webrtc mode): signaling through web, media peer to peer. */
+import type { IceServer } from "../../../shared/calls.ts";
+import type { ClientMessage, ServerMessage } from "../../../shared/signal.ts";
+import { type CallState, createCallState } from "./call-state.ts";
+import { type CallEnd, hangupKind } from "./end-reasons.ts";
 import { microphoneProblem, openMicrophone, release, remoteAudioElement } from "./media.ts";
 import { Peer } from "./peer.ts";
-import { playTone, type Tone } from "./ringtone.ts";
 import { SignalingSocket } from "./signaling.ts";
-import { type CallEngine, IDLE } from "./types.ts";
-import { createCallState } from "./call-state.ts";
-
-const REASONS: Record<EndReason, [outbound: string, inbound: string]> = {
-  unavailable: ["Not available right now", "Not available right now"],
-  busy: ["Busy on another call", "Busy on another call"],
-  missed: ["No answer", "Missed call"],
-  "answered-elsewhere": ["Answered on another device", "Answered on another device"],
-  declined: ["Declined", "You declined"],
-  cancelled: ["Cancelled", "The caller hung up"],
-  hangup: ["Call ended", "Call ended"],
-  failed: ["Call failed: the connection was lost", "Call failed: the connection was lost"],
-};
+import type { CallEngine } from "./types.ts";
 
 export interface WebRtcOptions {
-  iceServers: RTCIceServer[];
+  iceServers: IceServer[];
   signalingUrl: string;
 }
 
-/** Browser-to-browser calls: signaling through web, media peer to peer. */
+/** The media of the current call: microphone, peer connection, and the element playing it. */
+interface Media {
+  stream: MediaStream | null;
+  peer: Peer | null;
+  audio: HTMLAudioElement | null;
+}
+
+/** Creates the engine; `start()` connects the signaling socket. */
 export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
   const calls = createCallState();
-  const update = calls.update;
-  let stream: MediaStream | null = null;
-  let peer: Peer | null = null;
-  let audio: HTMLAudioElement | null = null;
-  let tone: Tone | null = null;
+  const media: Media = { stream: null, peer: null, audio: null };
+  const send = (message: ClientMessage) => socket.send(message);
+  const callId = () => calls.state.callId!;
 
-  const inCall = () => calls.state.callId !== null && calls.state.phase !== "ended";
-  const send = (message: Parameters<SignalingSocket["send"]>[0]) => socket.send(message);
-  const ring = (kind: "ring" | "ringback" | null) => {
-    tone?.stop();
-    tone = kind ? playTone(kind) : null;
+  /** Ends the call here: devices released, peer closed, the ending shown, then idle. */
+  const finish = (end: CallEnd | { text: string }) => {
+    media.peer?.close();
+    release(media.stream);
+    media.audio?.remove();
+    Object.assign(media, { stream: null, peer: null, audio: null });
+    calls.showEnded(end);
   };
-
-  /** Ends the call locally: devices released, peer closed, reason shown, then idle. */
-  const finish = (reason: string) => {
-    ring(null);
-    peer?.close();
-    peer = null;
-    release(stream);
-    stream = null;
-    audio?.remove();
-    audio = null;
-    calls.showEnded(reason);
-  };
-  const reasonText = (reason: EndReason) =>
-    REASONS[reason][calls.state.direction === "inbound" ? 1 : 0];
-
   const startPeer = (offerer: boolean) => {
-    audio = remoteAudioElement();
-    peer = new Peer(options.iceServers, stream!, offerer, {
-      description: (kind, sdp) => send({ type: kind, callId: calls.state.callId!, sdp }),
-      candidate: (candidate) => send({ type: "candidate", callId: calls.state.callId!, candidate }),
+    media.audio = remoteAudioElement();
+    media.peer = new Peer(options.iceServers, media.stream!, offerer, {
+      description: (kind, sdp) => send({ type: kind, callId: callId(), sdp }),
+      candidate: (candidate) => send({ type: "candidate", callId: callId(), candidate }),
       remoteStream: (remote) => {
-        audio!.srcObject = remote;
-        void audio!.play().catch(() => {});
+        media.audio!.srcObject = remote;
+        void media.audio!.play().catch(() => {});
       },
-      media: (media) => {
-        if (media === "connected") {
-          update({ phase: "connected", connectedAt: calls.state.connectedAt ?? Date.now() });
-        } else if (media === "interrupted") update({ phase: "reconnecting" });
+      media: (state) => {
+        if (state === "connected") {
+          calls.update({ phase: "connected", connectedAt: calls.state.connectedAt ?? Date.now() });
+        } else if (state === "interrupted") calls.update({ phase: "reconnecting" });
         else {
-          send({ type: "hangup", callId: calls.state.callId! });
-          finish(REASONS.failed[0]);
+          send({ type: "hangup", callId: callId() });
+          finish("failed");
         }
       },
-      quality: (quality) => update({ quality }),
+      quality: (quality) => calls.update({ quality }),
     });
-    return peer;
+    return media.peer;
   };
-
-  const onMessage = async (message: ServerMessage) => {
-    if (message.type === "presence" || message.type === "error") {
-      if (message.type === "error" && message.callId && message.callId === calls.state.callId) {
-        if (calls.state.phase === "calling") finish(message.message);
-      }
-      return;
-    }
-    if (message.type === "invite") {
-      if (inCall()) return; // the server answers busy for us; this tab keeps its call
-      calls.cancelIdle();
-      update({
-        ...IDLE,
-        ready: calls.state.ready,
-        phase: "incoming",
-        callId: message.callId,
-        direction: "inbound",
-        remote: message.from,
-      });
-      send({ type: "ringing", callId: message.callId });
-      ring("ring");
-      return;
-    }
-    if (message.callId !== calls.state.callId || calls.state.phase === "ended") return;
-    switch (message.type) {
-      case "ringing":
-        if (calls.state.phase === "calling") {
-          update({ phase: "ringing", remote: message.from });
-          ring("ringback");
-        }
-        break;
-      case "accept":
-        ring(null);
-        update({ phase: "connecting", remote: message.from });
-        await startPeer(true).offer();
-        break;
-      case "offer":
-      case "answer":
-        await peer?.receive(message.type, message.sdp);
-        break;
-      case "candidate":
-        await peer?.candidate(message.candidate);
-        break;
-      case "hold":
-      case "unhold":
-        update({ remoteHeld: message.type === "hold" });
-        break;
-      default:
-        finish(reasonText(message.reason));
-    }
-  };
+  const onMessage = (message: ServerMessage) =>
+    handleServerMessage(message, { calls, media, send, finish, startPeer });
 
   const socket = new SignalingSocket(options.signalingUrl, {
-    message: (message) => void onMessage(message).catch(() => finish("Call failed")),
-    status: (connected) => update({ ready: connected }),
+    message: (message) => void onMessage(message).catch(() => finish("error")),
+    status: (connected) => calls.update({ ready: connected }),
   });
-
-  const applyTrackState = () => {
-    const track = peer?.sender()?.track;
-    if (track) track.enabled = !calls.state.muted && !calls.state.held;
-    if (audio) audio.muted = calls.state.held;
+  const applyTrackState = () => silence(media, calls.state);
+  /** Opens the microphone; on failure the call ends with the device's problem. */
+  const microphone = async (onRefused: () => void) => {
+    try {
+      media.stream = await openMicrophone();
+      return true;
+    } catch (error) {
+      onRefused();
+      finish({ text: microphoneProblem(error) });
+      return false;
+    }
   };
 
-  return {
+  const engine: CallEngine = {
     mode: "webrtc",
     start: () => socket.connect(),
     async call(target) {
-      if (inCall()) return;
-      calls.cancelIdle();
-      const callId = crypto.randomUUID();
-      update({
-        ...IDLE,
-        ready: calls.state.ready,
+      if (calls.inCall()) return;
+      const id = crypto.randomUUID();
+      calls.begin({
         phase: "calling",
-        callId,
+        callId: id,
         direction: "outbound",
         remote: { care4wId: target, displayName: target },
       });
-      try {
-        stream = await openMicrophone();
-      } catch (error) {
-        finish(microphoneProblem(error));
-        return;
-      }
-      if (calls.state.callId !== callId) return release(stream);
-      if (!send({ type: "invite", callId, to: target })) finish("CareFlow is not connected");
+      if (!(await microphone(() => {}))) return;
+      if (calls.state.callId !== id) return release(media.stream);
+      if (!send({ type: "invite", callId: id, to: target })) finish("offline");
     },
     async answer() {
       if (calls.state.phase !== "incoming") return;
-      ring(null);
-      update({ phase: "connecting" });
-      try {
-        stream = await openMicrophone();
-      } catch (error) {
-        send({ type: "reject", callId: calls.state.callId! });
-        finish(microphoneProblem(error));
-        return;
-      }
+      calls.tone(null);
+      calls.update({ phase: "connecting" });
+      if (!(await microphone(() => send({ type: "reject", callId: callId() })))) return;
       startPeer(false);
-      send({ type: "accept", callId: calls.state.callId! });
+      send({ type: "accept", callId: callId() });
     },
     decline() {
       if (calls.state.phase !== "incoming") return;
-      send({ type: "reject", callId: calls.state.callId! });
-      finish("You declined");
+      send({ type: "reject", callId: callId() });
+      finish("declined");
     },
     cancel() {
       if (calls.state.phase !== "calling" && calls.state.phase !== "ringing") return;
-      send({ type: "cancel", callId: calls.state.callId! });
-      finish("Cancelled");
+      send({ type: "cancel", callId: callId() });
+      finish("cancelled");
     },
     hangup() {
-      if (!inCall()) return;
-      if (calls.state.phase === "incoming") return this.decline();
-      if (calls.state.phase === "calling" || calls.state.phase === "ringing") return this.cancel();
-      send({ type: "hangup", callId: calls.state.callId! });
-      finish("Call ended");
+      if (!calls.inCall()) return;
+      const kind = hangupKind(calls.state.phase);
+      if (kind === "decline") return engine.decline();
+      if (kind === "cancel") return engine.cancel();
+      send({ type: "hangup", callId: callId() });
+      finish("hangup");
     },
     setMuted(muted) {
-      update({ muted });
+      calls.update({ muted });
       applyTrackState();
     },
     setHeld(held) {
-      if (!peer || held === calls.state.held) return;
-      update({ held });
+      if (!media.peer || held === calls.state.held) return;
+      calls.update({ held });
       applyTrackState();
-      send({ type: held ? "hold" : "unhold", callId: calls.state.callId! });
+      send({ type: held ? "hold" : "unhold", callId: callId() });
     },
     sendDtmf(tones) {
-      const dtmf = peer?.sender()?.dtmf;
+      const dtmf = media.peer?.sender()?.dtmf;
       if (dtmf?.canInsertDTMF) dtmf.insertDTMF(tones, 120, 70);
     },
     subscribe: calls.subscribe,
     stop() {
-      if (inCall()) this.hangup();
+      if (calls.inCall()) engine.hangup();
       socket.close();
     },
   };
+  return engine;
+}
+
+/** Our microphone is off while muted or held; the other side is not heard while held. */
+function silence(media: Media, state: { muted: boolean; held: boolean }) {
+  const track = media.peer?.sender()?.track;
+  if (track) track.enabled = !state.muted && !state.held;
+  if (media.audio) media.audio.muted = state.held;
+}
+
+/** What handling a server frame may touch. */
+interface MessageContext {
+  calls: CallState;
+  media: Media;
+  send(message: ClientMessage): boolean;
+  finish(end: CallEnd | { text: string }): void;
+  startPeer(offerer: boolean): Peer;
+}
+
+/** Applies one frame from the server to this tab's call. */
+async function handleServerMessage(message: ServerMessage, context: MessageContext) {
+  const { calls, media, send, finish } = context;
+  if (message.type === "presence") return;
+  if (message.type === "error") {
+    // The server refused our invite (unknown user, rate limit...): its words are the reason.
+    if (
+      message.callId && message.callId === calls.state.callId && calls.state.phase === "calling"
+    ) {
+      finish({ text: message.message });
+    }
+    return;
+  }
+  if (message.type === "invite") {
+    if (calls.inCall()) return; // the server answers busy for us; this tab keeps its call
+    calls.begin({
+      phase: "incoming",
+      callId: message.callId,
+      direction: "inbound",
+      remote: message.from,
+    });
+    send({ type: "ringing", callId: message.callId });
+    calls.tone("ring");
+    return;
+  }
+  if (message.callId !== calls.state.callId || calls.state.phase === "ended") return;
+  switch (message.type) {
+    case "ringing":
+      if (calls.state.phase === "calling") {
+        calls.update({ phase: "ringing", remote: message.from });
+        calls.tone("ringback");
+      }
+      break;
+    case "accept":
+      calls.tone(null);
+      calls.update({ phase: "connecting", remote: message.from });
+      await context.startPeer(true).offer();
+      break;
+    case "offer":
+    case "answer":
+      await media.peer?.receive(message.type, message.sdp);
+      break;
+    case "candidate":
+      await media.peer?.candidate(message.candidate);
+      break;
+    case "hold":
+    case "unhold":
+      calls.update({ remoteHeld: message.type === "hold" });
+      break;
+    default:
+      finish(message.reason);
+  }
 }

@@ -9,6 +9,7 @@ import type { UserStore } from "../../store/mod.ts";
 export interface AccountDeps {
   users: Pick<UserStore, "findUserByCare4wId">;
   callMode: TokenResponse["mode"];
+  ringTimeoutSeconds: number;
   /** ICE servers for this user; a function because TURN credentials are per user and expire. */
   iceServers: (care4wId: string) => TokenResponse["iceServers"];
   /** Short-lived SIP credentials for the browser; only in sip mode. */
@@ -40,6 +41,7 @@ export function accountRoutes(deps: AccountDeps): Hono<AppEnv> {
         ? { sip: deps.sipCredentials(user.care4wId) }
         : {}),
       iceServers: deps.iceServers(user.care4wId),
+      ringTimeoutSeconds: deps.ringTimeoutSeconds,
     };
     c.header("cache-control", "no-store");
     return c.json(answer);

@@ -1,0 +1,45 @@
+/**
+ * Why a call ended, in the words a care worker reads on screen: one table for every call engine,
+ * so the same ending reads the same whichever engine carried the call.
+ */
+import type { CallDirection } from "../../../shared/calls.ts";
+import type { EndReason } from "../../../shared/signal.ts";
+
+/** How a call ended for this tab: the signaling's reasons, and two only a tab can know. */
+export type CallEnd = EndReason | "error" | "offline";
+
+/** [for the side that placed the call, for the side that received it] */
+const TEXTS: Record<CallEnd, readonly [outbound: string, inbound: string]> = {
+  unavailable: ["Not available right now", "Not available right now"],
+  busy: ["Busy on another call", "Busy on another call"],
+  missed: ["No answer", "Missed call"],
+  "answered-elsewhere": ["Answered on another device", "Answered on another device"],
+  declined: ["Declined", "You declined"],
+  cancelled: ["Cancelled", "The caller hung up"],
+  hangup: ["Call ended", "Call ended"],
+  failed: ["Call failed: the connection was lost", "Call failed: the connection was lost"],
+  error: ["Call failed", "Call failed"],
+  offline: ["CareFlow is not connected", "CareFlow is not connected"],
+};
+
+/** The words for an ending, as the side in `direction` sees it. */
+export function endText(end: CallEnd, direction: CallDirection | null): string {
+  return TEXTS[end][direction === "inbound" ? 1 : 0];
+}
+
+/** How an outgoing SIP call ended, from its final status (RFC 3261 §21). */
+export function endOfSipStatus(status: number): CallEnd {
+  if (status === 486 || status === 600) return "busy";
+  if (status === 603) return "declined";
+  if (status === 408) return "missed";
+  if ([404, 410, 480, 484, 604].includes(status)) return "unavailable";
+  if (status === 487) return "cancelled";
+  return "error";
+}
+
+/** What ending the current call means in each phase: refuse it, withdraw it, or hang up. */
+export function hangupKind(phase: string): "decline" | "cancel" | "hangup" {
+  if (phase === "incoming") return "decline";
+  if (phase === "calling" || phase === "ringing") return "cancel";
+  return "hangup";
+}
