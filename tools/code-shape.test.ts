@@ -64,3 +64,14 @@ Deno.test("no function is over 120 lines", async () => {
   }
   assert.deepEqual(long, [], "split these into named parts");
 });
+
+Deno.test("the calls domain (web/calls) imports no storage module; storage imports the domain", async () => {
+  const offenders: string[] = [];
+  for (const file of await sourceFiles(/^web\/calls\/.*\.ts$/)) {
+    const text = await Deno.readTextFile(ROOT + file);
+    for (const match of text.matchAll(/^import[^;]*from "([^"]+)"/gm)) {
+      if (/\/store\//.test(match[1])) offenders.push(`${file} imports ${match[1]}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});

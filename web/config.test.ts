@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { startProcess } from "../testing/process.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 
 Deno.test("no configuration means the embedded defaults", () => {
@@ -40,17 +41,26 @@ Deno.test("Firebase mode switches on with a project id and keeps the default key
   assert.match(config.firebase!.jwksUrl, /securetoken@system\.gserviceaccount\.com$/);
 });
 
+/** Starts the real server with `env` and waits for it to give up; its exit code and output. */
+async function refusedStart(env: Record<string, string>) {
+  const dataDir = await Deno.makeTempDir({ prefix: "careflow-config-" });
+  const server = startProcess("web", Deno.execPath(), ["run", "-A", "web/main.ts"], {
+    cwd: new URL("../", import.meta.url).pathname,
+    env: { PORT: "0", DATA_DIR: dataDir, ...env },
+  });
+  try {
+    return { code: await server.exit, output: server.output() };
+  } finally {
+    await server.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+}
+
 Deno.test("the server refuses to start on a bad value, without a stack trace", async () => {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname],
-    env: { PORT: "99999" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(output.stderr);
-  assert.equal(output.code, 1);
-  assert.match(stderr, /PORT/);
-  assert.doesNotMatch(stderr, /at .*\.ts:\d+/);
+  const { code, output } = await refusedStart({ PORT: "99999" });
+  assert.equal(code, 1);
+  assert.match(output, /PORT/);
+  assert.doesNotMatch(output, /at .*\.ts:\d+/);
 });
 
 /** A complete SIP configuration, for tests that need `sip` mode. */
@@ -120,4 +130,19 @@ Deno.test("bad SIP values name the variable", () => {
 Deno.test("ADMIN_EMAILS is a lower-cased list", () => {
   const config = loadConfig({ ADMIN_EMAILS: "Boss@Example.org, second@example.org" });
   assert.deepEqual(config.adminEmails, ["boss@example.org", "second@example.org"]);
+});
+
+Deno.test("a calling mode that is not built yet is refused with a clear message", () => {
+  assert.throws(
+    () => loadConfig({ CALL_MODE: "twilio" }),
+    (error) =>
+      error instanceof ConfigError &&
+      /CALL_MODE: twilio is not available in this version; use webrtc or sip/.test(error.message),
+  );
+});
+
+Deno.test("the server refuses to start with such a mode, saying why", async () => {
+  const { code, output } = await refusedStart({ CALL_MODE: "twilio" });
+  assert.equal(code, 1);
+  assert.match(output, /invalid configuration: CALL_MODE: twilio is not available/);
 });

@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { CALL_MODES, type CallMode } from "../shared/calls.ts";
+import { readEnv } from "../shared/config.ts";
+
+export { ConfigError } from "../shared/config.ts";
 
 const GOOGLE_SECURETOKEN_JWKS =
   "https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com";
@@ -145,29 +148,14 @@ export interface Config {
   dev: boolean;
 }
 
-/** A configuration problem, worded for the person starting the server. */
-export class ConfigError extends Error {
-  constructor(readonly issues: string[]) {
-    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
-
 /**
- * Validates the environment. Empty strings count as unset, so `FOO=` in a .env file falls back
- * to the default rather than failing.
+ * Validates the environment (the process's by default; the one place web reads it); throws a
+ * `ConfigError` naming every bad variable.
  */
-export function loadConfig(env: Record<string, string | undefined>): Config {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => key in EnvSchema.shape && value !== ""),
-  );
-  const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
-    );
-  }
-  const e = parsed.data;
+export function loadConfig(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): Config {
+  const e = readEnv(EnvSchema, env);
   return {
     host: e.HOST,
     port: e.PORT,

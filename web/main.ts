@@ -5,7 +5,7 @@ import { openWeb } from "./compose.ts";
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig(Deno.env.toObject());
+    config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

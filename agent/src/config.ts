@@ -4,6 +4,9 @@
  * that reads `process.env`.
  */
 import { z } from "zod";
+import { readEnv } from "../../shared/config.ts";
+
+export { ConfigError } from "../../shared/config.ts";
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 
@@ -35,43 +38,13 @@ export interface AgentConfig {
   kamailioRpcUrl: string | null;
 }
 
-/** A configuration problem, worded for the person starting the agent. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-  /** One `NAME: why` per bad variable. */
-  readonly issues: string[];
-
-  constructor(issues: string[]) {
-    // One issue stays on one line (what scripts and people grep for); several become a list.
-    super(
-      issues.length === 1
-        ? `invalid configuration: ${issues[0]}`
-        : `invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join("\n")}`,
-    );
-    this.issues = issues;
-  }
-}
-
 /**
  * Reads the environment (the process's by default). Empty strings count as unset, so `FOO=` in a
  * shell behaves like no FOO. Throws {@link ConfigError} listing each offending variable and why,
  * e.g. `AGENT_PORT: Too big: ...`.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AgentConfig {
-  const input: Record<string, string> = {};
-  for (const key of Object.keys(envSchema.shape)) {
-    const value = env[key];
-    if (value !== undefined && value !== "") input[key] = value;
-  }
-  const parsed = envSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? "environment");
-      const missing = issue.code === "invalid_type" && input[name] === undefined;
-      return `${name}: ${missing ? "is required" : issue.message}`;
-    }));
-  }
-  const e = parsed.data;
+  const e = readEnv(envSchema, env);
   return {
     host: e.AGENT_HOST,
     port: e.AGENT_PORT,

@@ -3,6 +3,7 @@
  * a stand-in gateway), what Kamailio has registered. Every SIPp is started and ended by PID
  * (testing/process.ts), on ports from the allocator (testing/ports.ts).
  */
+import { subscriberPath } from "../../shared/agent-contract.ts";
 import { digestHa1, ephemeralSipCredentials } from "../../shared/sip-credentials.ts";
 import { signRequest } from "../../shared/signing.ts";
 import { findProgram } from "../../testing/daemons.ts";
@@ -32,7 +33,7 @@ export async function provision(
   care4wId: string,
   body?: { ha1: string | null; active: boolean },
 ): Promise<number> {
-  const path = `/internal/subscribers/${care4wId}`;
+  const path = subscriberPath(care4wId);
   const text = body ? JSON.stringify(body) : "";
   const headers: Record<string, string> = signRequest({ secret, method, path, body: text });
   if (body) headers["content-type"] = "application/json";

@@ -1,11 +1,6 @@
+import type { IceServer } from "../../shared/calls.ts";
 import { ephemeralSipCredentials } from "../../shared/sip-credentials.ts";
 import type { Config } from "../config.ts";
-
-export interface IceServer {
-  urls: string[];
-  username?: string;
-  credential?: string;
-}
 
 /**
  * ICE servers for one user: STUN as configured, and TURN with short-lived credentials in the

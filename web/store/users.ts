@@ -1,4 +1,5 @@
 /** Users and their CareFlow IDs: the accounts every other kind of data belongs to. */
+import { care4wIdFromSequence } from "../../shared/care4w-id.ts";
 
 export type Role = "user" | "admin";
 
@@ -31,6 +32,24 @@ export interface UserPatch {
   displayName?: string;
   isActive?: boolean;
   lastLoginAt?: Date;
+}
+
+/** A new account as every store writes it: active, never signed in, numbered `sequence`. */
+export function freshUser(input: NewUser, id: string, sequence: number, at: Date): User {
+  return {
+    id,
+    email: input.email,
+    displayName: input.displayName,
+    care4wId: care4wIdFromSequence(sequence),
+    sequenceNumber: sequence,
+    role: input.role ?? "user",
+    passwordHash: input.passwordHash,
+    firebaseUid: input.firebaseUid,
+    isActive: true,
+    createdAt: at,
+    updatedAt: at,
+    lastLoginAt: null,
+  };
 }
 
 /** Raised when a unique field (email, firebaseUid) is already taken. */

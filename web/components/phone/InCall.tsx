@@ -23,31 +23,9 @@ export function InCall(props: { call: CallSnapshot; engine: CallEngine }) {
       </p>
       {live && (
         <div class="controls" role="group" aria-label="Call controls">
-          <button
-            type="button"
-            class="control"
-            aria-pressed={call.muted}
-            onClick={() => engine.setMuted(!call.muted)}
-          >
-            Mute
-          </button>
-          <button
-            type="button"
-            class="control"
-            aria-pressed={call.held}
-            onClick={() => engine.setHeld(!call.held)}
-          >
-            Hold
-          </button>
-          <button
-            type="button"
-            class="control"
-            aria-pressed={keypad}
-            aria-expanded={keypad}
-            onClick={() => setKeypad(!keypad)}
-          >
-            Keypad
-          </button>
+          <Toggle label="Mute" on={call.muted} onToggle={() => engine.setMuted(!call.muted)} />
+          <Toggle label="Hold" on={call.held} onToggle={() => engine.setHeld(!call.held)} />
+          <Toggle label="Keypad" on={keypad} expands onToggle={() => setKeypad(!keypad)} />
         </div>
       )}
       {live && keypad && <Keypad label="Send tones" onPress={(key) => engine.sendDtmf(key)} />}
@@ -55,6 +33,21 @@ export function InCall(props: { call: CallSnapshot; engine: CallEngine }) {
         Hang up
       </button>
     </section>
+  );
+}
+
+/** A call control that is on or off, its state exposed to assistive technology. */
+function Toggle(props: { label: string; on: boolean; expands?: boolean; onToggle(): void }) {
+  return (
+    <button
+      type="button"
+      class="control"
+      aria-pressed={props.on}
+      aria-expanded={props.expands ? props.on : undefined}
+      onClick={props.onToggle}
+    >
+      {props.label}
+    </button>
   );
 }
 

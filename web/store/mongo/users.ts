@@ -1,7 +1,7 @@
 /** Users and CareFlow ID counters in MongoDB. */
 import { type Db, type Document, type Filter, ObjectId } from "mongodb";
-import { care4wIdFromSequence, FIRST_SEQUENCE } from "../../../shared/care4w-id.ts";
-import { StoreConflictError, type User, type UserStore } from "../users.ts";
+import { FIRST_SEQUENCE } from "../../../shared/care4w-id.ts";
+import { freshUser, StoreConflictError, type User, type UserStore } from "../users.ts";
 import { type CounterDoc, isDuplicateKey, nextCounter } from "./db.ts";
 
 const CARE4W_COUNTER = "care4w";
@@ -62,22 +62,9 @@ export async function mongoUsers(db: Db): Promise<UserStore> {
       }
       const value = await nextCounter(counters, CARE4W_COUNTER);
       const sequence = FIRST_SEQUENCE - 1 + value;
-      const now = new Date();
-      const doc: UserDoc = {
-        _id: new ObjectId(),
-        email: input.email,
-        emailLower,
-        displayName: input.displayName,
-        care4wId: care4wIdFromSequence(sequence),
-        sequenceNumber: sequence,
-        role: input.role ?? "user",
-        passwordHash: input.passwordHash,
-        firebaseUid: input.firebaseUid,
-        isActive: true,
-        createdAt: now,
-        updatedAt: now,
-        lastLoginAt: null,
-      };
+      const _id = new ObjectId();
+      const { id: _, ...fields } = freshUser(input, _id.toHexString(), sequence, new Date());
+      const doc: UserDoc = { _id, ...fields, emailLower };
       try {
         await users.insertOne(doc);
       } catch (error) {

@@ -1,6 +1,6 @@
 /** Users and CareFlow ID counters in SQLite. */
-import { care4wIdFromSequence, FIRST_SEQUENCE } from "../../../shared/care4w-id.ts";
-import { StoreConflictError, type User, type UserStore } from "../users.ts";
+import { FIRST_SEQUENCE } from "../../../shared/care4w-id.ts";
+import { freshUser, StoreConflictError, type User, type UserStore } from "../users.ts";
 import type { Db, Row, Shape, Sync } from "./db.ts";
 import { encode } from "./db.ts";
 
@@ -36,21 +36,7 @@ export function sqliteUsers(db: Db): Sync<UserStore> {
         // Counter and insert share the transaction, so a rejected insert hands its number back.
         return db.transaction(() => {
           const sequence = FIRST_SEQUENCE - 1 + nextCounter(CARE4W_COUNTER);
-          const now = new Date();
-          const user: User = {
-            id: crypto.randomUUID(),
-            email: input.email,
-            displayName: input.displayName,
-            care4wId: care4wIdFromSequence(sequence),
-            sequenceNumber: sequence,
-            role: input.role ?? "user",
-            passwordHash: input.passwordHash,
-            firebaseUid: input.firebaseUid,
-            isActive: true,
-            createdAt: now,
-            updatedAt: now,
-            lastLoginAt: null,
-          };
+          const user = freshUser(input, crypto.randomUUID(), sequence, new Date());
           db.insert("users", { ...user, emailLower: input.email.toLowerCase() });
           return user;
         });
