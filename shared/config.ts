@@ -20,10 +20,16 @@ export class ConfigError extends Error {
   }
 }
 
-/** Validates the variables `schema` names; throws {@link ConfigError} listing every issue. */
+/**
+ * Validates the variables `schema` names; throws {@link ConfigError} listing every issue. Rules
+ * that relate several variables go in `related`, which reads the raw values that are set and
+ * returns `NAME: why` lines: unlike zod refinements, they are reported even when some single
+ * value is also wrong.
+ */
 export function readEnv<S extends z.ZodObject>(
   schema: S,
   env: Record<string, string | undefined>,
+  related: (present: Record<string, string>) => string[] = () => [],
 ): z.output<S> {
   const present: Record<string, string> = {};
   for (const name of Object.keys(schema.shape)) {
@@ -31,10 +37,12 @@ export function readEnv<S extends z.ZodObject>(
     if (value !== undefined && value !== "") present[name] = value;
   }
   const parsed = schema.safeParse(present);
-  if (parsed.success) return parsed.data;
-  throw new ConfigError(parsed.error.issues.map((issue) => {
+  const issues = parsed.success ? [] : parsed.error.issues.map((issue) => {
     const name = issue.path.join(".") || "environment";
     const missing = issue.code === "invalid_type" && present[name] === undefined;
     return `${name}: ${missing ? "is required" : issue.message}`;
-  }));
+  });
+  issues.push(...related(present));
+  if (issues.length > 0 || !parsed.success) throw new ConfigError(issues);
+  return parsed.data;
 }

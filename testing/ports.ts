@@ -1,13 +1,34 @@
 /**
  * Free loopback ports for servers a test starts, so tests never collide with each other, a dev
  * stack or anything else on the machine. A port is free when both TCP and UDP can bind it (SIP
- * and RTP use both); ports handed out once are not handed out again by this process.
+ * and RTP use both). A port handed out is claimed for a while (a file in the temp folder), so
+ * test files running side by side, which may bind theirs seconds later, never get the same one.
  */
 import dgram from "node:dgram";
+import { mkdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
+import { tmpdir } from "node:os";
 
 const HOST = "127.0.0.1";
-const handedOut = new Set<number>();
+const CLAIMS = `${tmpdir()}/careflow-port-claims`;
+/** Long enough for any test to have bound its ports; older claims are taken over. */
+const CLAIM_MS = 10 * 60_000;
+
+/** Claims `port` for this process; false when another claim on it is still fresh. */
+function claim(port: number): boolean {
+  const file = `${CLAIMS}/${port}`;
+  mkdirSync(CLAIMS, { recursive: true });
+  try {
+    writeFileSync(file, String(Date.now()), { flag: "wx" });
+    return true;
+  } catch {
+    try {
+      if (Date.now() - statSync(file).mtimeMs < CLAIM_MS) return false;
+      unlinkSync(file);
+    } catch { /* claimed or released meanwhile */ }
+    return false;
+  }
+}
 /** Below Linux's ephemeral range (32768+), so an outgoing connection never takes one meanwhile. */
 const LOW = 20_000;
 const HIGH = 32_000;
@@ -33,12 +54,21 @@ function udpFree(port: number): Promise<boolean> {
 
 async function allFree(first: number, count: number): Promise<boolean> {
   const ports = Array.from({ length: count }, (_, i) => first + i);
-  if (ports.some((port) => handedOut.has(port))) return false;
   // Probed together: a range of 60 checked one by one costs a noticeable part of a stack start.
   const free = await Promise.all(
     ports.map(async (port) => (await tcpFree(port)) && (await udpFree(port))),
   );
   return free.every(Boolean);
+}
+
+/** Claims every port of the range, or none. */
+function claimAll(first: number, count: number): boolean {
+  for (let port = first; port < first + count; port++) {
+    if (claim(port)) continue;
+    for (let done = first; done < port; done++) unlinkSync(`${CLAIMS}/${done}`);
+    return false;
+  }
+  return true;
 }
 
 /**
@@ -48,10 +78,7 @@ async function allFree(first: number, count: number): Promise<boolean> {
 export async function freePortRange(count = 1): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const first = LOW + Math.floor(Math.random() * (HIGH - LOW - count));
-    if (await allFree(first, count)) {
-      for (let port = first; port < first + count; port++) handedOut.add(port);
-      return first;
-    }
+    if (await allFree(first, count) && claimAll(first, count)) return first;
   }
   throw new Error(`no ${count} consecutive free ports on ${HOST}`);
 }

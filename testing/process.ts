@@ -1,12 +1,12 @@
 /**
  * Child processes that tests and the local stack start: tracked by PID, their output kept (in a
  * log file or in memory), waited for until ready, and ended by PID (SIGTERM, then SIGKILL).
- * Each child leads its own process group, so the SIGKILL also reaches the workers a daemon
- * forked (Kamailio's) and nothing it started outlives a test. Written on `node:child_process`
- * so Deno tests, Bun tests and the stack tool share it.
+ * The SIGKILL also reaches the workers a daemon forked (Kamailio's), so nothing a test started
+ * outlives it; children stay in the runner's process group, so Ctrl-C or a CI timeout ends them
+ * too. Written on `node:child_process` so Deno tests, Bun tests and the stack tool share it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
 import { DEFAULT_WAIT_MS, sleep } from "./eventually.ts";
 
@@ -39,6 +39,37 @@ export interface TrackedProcess {
 /** Keeps at most this much in-memory output per process. */
 const MEMORY_LIMIT = 256 * 1024;
 
+/**
+ * The processes `pid` forked, and theirs (Linux /proc), so a SIGKILL also reaches a daemon's
+ * workers: killed while running, a parent no longer stops them itself.
+ */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    try {
+      // "pid (comm) state ppid ...": comm may hold spaces, so read after its closing bracket.
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch { /* gone meanwhile */ }
+  }
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    for (const child of children.get(parent) ?? []) {
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
 /** Starts `command` (a name on PATH or an absolute path). A missing program fails loudly. */
 export function startProcess(
   name: string,
@@ -51,7 +82,6 @@ export function startProcess(
     env,
     cwd: options.cwd,
     stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
   });
   let memory = "";
   const record = (chunk: Uint8Array | string) => {
@@ -86,13 +116,19 @@ export function startProcess(
       return "(no log)";
     }
   };
-  /** SIGTERM to the process itself (it stops its own workers); SIGKILL to its whole group. */
   const signal = (sig: "SIGTERM" | "SIGKILL") => {
     try {
-      if (child.pid && (sig === "SIGKILL" || !exited)) {
-        process.kill(sig === "SIGKILL" ? -child.pid : child.pid, sig);
-      }
+      if (!exited && child.pid) process.kill(child.pid, sig);
     } catch { /* already gone */ }
+  };
+  /** SIGKILL to the process and everything it forked, taken before the parent goes. */
+  const kill = () => {
+    if (exited || !child.pid) return;
+    for (const pid of [child.pid, ...descendants(child.pid)]) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch { /* already gone */ }
+    }
   };
   return {
     name,
@@ -113,12 +149,11 @@ export function startProcess(
       throw new Error(`${name}: ${what} not ready in ${timeoutMs} ms:\n${output()}`);
     },
     async stop(graceMs = 3000) {
+      // SIGTERM lets a daemon stop its own workers; one that does not in time is killed with them.
       signal("SIGTERM");
-      const timer = setTimeout(() => signal("SIGKILL"), graceMs);
+      const timer = setTimeout(kill, graceMs);
       await exit;
       clearTimeout(timer);
-      // Workers that outlived their parent (it was killed, not stopped) go with the group.
-      signal("SIGKILL");
     },
   };
 }

@@ -32,12 +32,14 @@ export function redisPing(port: number, host = "127.0.0.1"): Promise<boolean> {
 
 /** Starts Redis; `appendOnly` turns AOF on in `dir` (for durability tests). */
 export async function startRedis(
-  options: { port?: number; dir?: string; appendOnly?: boolean; logFile?: string } = {},
+  options: { host?: string; port?: number; dir?: string; appendOnly?: boolean; logFile?: string } =
+    {},
 ): Promise<RedisServer> {
+  const host = options.host ?? "127.0.0.1";
   const port = options.port ?? await freePort();
   const args = [
     "--bind",
-    "127.0.0.1",
+    host,
     "--port",
     String(port),
     "--save",
@@ -52,10 +54,10 @@ export async function startRedis(
     logFile: options.logFile,
   });
   try {
-    await proc.waitFor(`PING on ${port}`, () => redisPing(port));
+    await proc.waitFor(`PING on ${port}`, () => redisPing(port, host));
   } catch (error) {
     await proc.stop();
     throw error;
   }
-  return { url: `redis://127.0.0.1:${port}`, port, process: proc, stop: () => proc.stop() };
+  return { url: `redis://${host}:${port}`, port, process: proc, stop: () => proc.stop() };
 }

@@ -53,7 +53,7 @@ async function check(label: string, command: string, args: string[]) {
  * step per behaviour); a run that crashed before its summary counts as one failure.
  */
 async function denoTests(label: string, args: string[]) {
-  // Files run two at a time: most of a test's time is spent waiting on other processes.
+  // Files run in parallel (one per core): most of a test's time is spent waiting on processes.
   const { ok, text } = await run(label, deno, ["test", "-A", "--parallel", ...args]);
   const steps = String.raw`(?: \((\d+) steps?\))?`;
   const summary = text.match(
@@ -107,7 +107,7 @@ await check("types", deno, [
   "bench/registration",
 ]);
 await check("agent types", "bun", ["x", "tsc", "-p", "agent/tsconfig.json"]);
-await denoTests("web, shared and tools tests", ["web", "shared", "tools"]);
+await denoTests("web, shared, testing and tools tests", ["web", "shared", "testing", "tools"]);
 await denoTests("SIP stack tests (kamailio, rtpengine, agent, SIPp, baresip)", ["pbx"]);
 await bunTests("agent tests", "agent");
 

@@ -141,6 +141,25 @@ Deno.test("a calling mode that is not built yet is refused with a clear message"
   );
 });
 
+Deno.test("every bad variable is reported at once, single values and related ones alike", () => {
+  assert.throws(
+    () => loadConfig({ PORT: "99999", CALL_MODE: "sip", TURN_URLS: "turn:turn.example.org" }),
+    (error) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /PORT:/);
+      assert.match(error.message, /SIP_DOMAIN: is required when CALL_MODE=sip/);
+      assert.match(error.message, /TURN_SECRET: is required when TURN_URLS is set/);
+      return true;
+    },
+  );
+  assert.throws(
+    () => loadConfig({ PORT: "99999", CALL_MODE: "twilio" }),
+    (error) =>
+      error instanceof ConfigError && /PORT:/.test(error.message) &&
+      /CALL_MODE: twilio/.test(error.message),
+  );
+});
+
 Deno.test("the server refuses to start with such a mode, saying why", async () => {
   const { code, output } = await refusedStart({ CALL_MODE: "twilio" });
   assert.equal(code, 1);

@@ -78,28 +78,30 @@ const EnvSchema = z.object({
   ADMIN_EMAILS: commaList.pipe(z.array(z.email("must be a list of email addresses"))).default([]),
   /** Set by `deno task dev`: the island manifest is re-read after every rebuild. */
   CAREFLOW_DEV: z.enum(["0", "1"]).default("0"),
-}).refine((env) => env.CALL_MODE !== "twilio", {
+});
+
+/** The rules that relate variables, on their raw values (see `readEnv`). */
+function relatedIssues(env: Record<string, string>): string[] {
+  const issues: string[] = [];
   // Refused here rather than failing in every browser later: the Twilio engine is not built yet.
-  message: "twilio is not available in this version; use webrtc or sip",
-  path: ["CALL_MODE"],
-}).refine((env) => env.TURN_URLS.length === 0 || env.TURN_SECRET, {
-  message: "is required when TURN_URLS is set",
-  path: ["TURN_SECRET"],
-}).superRefine((env, ctx) => {
-  const wanted = env.CALL_MODE === "sip" || SIP_REQUIRED.some((name) => env[name] !== undefined);
-  if (!wanted) return;
-  for (const name of SIP_REQUIRED) {
-    if (env[name] === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: [name],
-        message: env.CALL_MODE === "sip"
-          ? "is required when CALL_MODE=sip"
-          : "is required when SIP is configured",
-      });
+  if (env.CALL_MODE === "twilio") {
+    issues.push("CALL_MODE: twilio is not available in this version; use webrtc or sip");
+  }
+  if (env.TURN_URLS?.trim() && !env.TURN_SECRET) {
+    issues.push("TURN_SECRET: is required when TURN_URLS is set");
+  }
+  const sipMode = env.CALL_MODE === "sip";
+  if (sipMode || SIP_REQUIRED.some((name) => env[name] !== undefined)) {
+    for (const name of SIP_REQUIRED.filter((name) => env[name] === undefined)) {
+      issues.push(
+        `${name}: ${
+          sipMode ? "is required when CALL_MODE=sip" : "is required when SIP is configured"
+        }`,
+      );
     }
   }
-});
+  return issues;
+}
 
 /** The SIP edge (Kamailio + agent): present when configured, which `sip` mode requires. */
 export interface SipConfig {
@@ -155,7 +157,7 @@ export interface Config {
 export function loadConfig(
   env: Record<string, string | undefined> = Deno.env.toObject(),
 ): Config {
-  const e = readEnv(EnvSchema, env);
+  const e = readEnv(EnvSchema, env, relatedIssues);
   return {
     host: e.HOST,
     port: e.PORT,

@@ -13,8 +13,7 @@
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { digestHa1, ephemeralSipCredentials } from "../../shared/sip-credentials.ts";
-import { freePort } from "../../testing/ports.ts";
-import { startProcess } from "../../testing/process.ts";
+import { startAgent } from "../../testing/agent.ts";
 import { startRedis } from "../../testing/redis.ts";
 
 const { values } = parseArgs({
@@ -52,25 +51,17 @@ function percentile(sorted: Float64Array, p: number): number {
 
 const redis = await startRedis();
 const seeder = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const agent = startProcess("agent", process.execPath, [
-  "run",
-  new URL("../../agent/src/main.ts", import.meta.url).pathname,
-], {
-  // Every variable the agent reads, so nothing from the caller's shell changes what is measured
-  // (an empty value counts as unset).
-  env: {
-    AGENT_HOST: "127.0.0.1",
-    AGENT_PORT: String(port),
-    REDIS_URL: redis.url,
-    SIP_DOMAIN: REALM,
-    SIP_CREDENTIAL_SECRET: SIP_SECRET,
-    INTERNAL_API_SECRET: "bench-api-secret-0123456789",
-    WEB_URL: "",
-    KAMAILIO_RPC_URL: "",
-  },
+const agent = await startAgent({
+  redisUrl: redis.url,
+  sipDomain: REALM,
+  sipCredentialSecret: SIP_SECRET,
+  internalApiSecret: "bench-api-secret-0123456789",
+}).catch(async (error) => {
+  seeder.disconnect();
+  await redis.stop();
+  throw error;
 });
+const base = agent.url;
 
 try {
   const pipeline = seeder.pipeline();
@@ -82,7 +73,6 @@ try {
   }
   await pipeline.exec();
 
-  await agent.waitFor("GET /healthz", async () => (await fetch(`${base}/healthz`)).ok);
   const now = Math.floor(Date.now() / 1000);
   const urls = ids.map((id, i) => {
     const user = i % 4 === 3 ? ephemeralSipCredentials(SIP_SECRET, id, 3600, now).username : id;

@@ -2,13 +2,12 @@
 import { bodyLimit } from "hono/body-limit";
 import { problem } from "./problem.ts";
 
-/** Refuses bodies over `maxBytes` without reading them whole; `onExceeded` counts it. */
-export function limitBody(maxBytes: number, onExceeded?: (method: string) => void) {
+/** Refuses bodies over `maxBytes` without reading them whole. */
+export function limitBody(maxBytes: number) {
   const kib = Math.round(maxBytes / 1024);
   return bodyLimit({
     maxSize: maxBytes,
-    onError: (c) => {
-      onExceeded?.(c.req.method);
+    onError: () => {
       throw problem(413, `The body is larger than ${kib} KiB.`);
     },
   });

@@ -6,7 +6,7 @@
  * Flags (all optional): --no-web, --domain=careflow.local, --sip=5060, --ws=8080, --rpc=5071,
  * --redis=6390, --agent=7070, --ng=2223, --rtp=30000-30199, --web-port=8000, --dir=<log dir>.
  * Secrets come from SIP_CREDENTIAL_SECRET / INTERNAL_API_SECRET / SIP_PASSWORD_KEY, random ones
- * otherwise.
+ * otherwise; RING_TIMEOUT_SECONDS sets how long calls ring, in Kamailio and web alike.
  */
 import { parseArgs } from "node:util";
 import { ensurePackages } from "../system-packages.ts";
@@ -48,6 +48,8 @@ const stack = await startStack({
   sipCredentialSecret: Deno.env.get("SIP_CREDENTIAL_SECRET") || undefined,
   internalApiSecret: Deno.env.get("INTERNAL_API_SECRET") || undefined,
   sipPasswordKey: Deno.env.get("SIP_PASSWORD_KEY") || undefined,
+  // One value for Kamailio and web, which must agree on it.
+  ringTimeoutSeconds: Number(Deno.env.get("RING_TIMEOUT_SECONDS")) || undefined,
   ports: {
     sip: Number(values.sip),
     ws: Number(values.ws),

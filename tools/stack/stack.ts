@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 
 import { findProgram } from "../../testing/daemons.ts";
 import type { TrackedProcess } from "../../testing/process.ts";
+import { startAgent } from "../../testing/agent.ts";
 import { startRedis } from "../../testing/redis.ts";
 import { DEFAULT_ROOT, spawn } from "./process.ts";
 import { freeStackPorts } from "./ports.ts";
@@ -57,6 +58,11 @@ export interface StackOptions {
   web?: boolean;
   /** Extra Kamailio `-A` defines, e.g. `["WITHOUT_PIKE", "BAN_TIME=60"]`. */
   kamailioDefines?: string[];
+  /**
+   * How long calls ring, for Kamailio and web alike (they must agree: see RING_TIMEOUT_SECONDS in
+   * .env.example). Default: the product's 45 s.
+   */
+  ringTimeoutSeconds?: number;
   /** Kamailio config file (default: the repository's pbx/kamailio/kamailio.cfg). */
   kamailioConfig?: string;
   /** Kamailio worker processes per listener (default 2). */
@@ -192,7 +198,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 async function startRedisOf(c: Context) {
   const dir = `${c.workDir}/redis`;
   await Deno.mkdir(dir, { recursive: true });
-  const redis = await startRedis({ port: c.ports.redis, dir, logFile: `${c.workDir}/redis.log` });
+  const redis = await startRedis({
+    host: c.host,
+    port: c.ports.redis,
+    dir,
+    logFile: `${c.workDir}/redis.log`,
+  });
   c.running.push(redis.process);
   c.log(`redis       ${c.urls.redis}  (pid ${redis.process.pid})`);
 }
@@ -221,20 +232,19 @@ async function startRtpengine(c: Context) {
 }
 
 async function startAgentOf(c: Context) {
-  const env: Record<string, string> = {
-    AGENT_HOST: c.host,
-    AGENT_PORT: String(c.ports.agent),
-    REDIS_URL: c.urls.redis,
-    SIP_DOMAIN: c.sipDomain,
-    SIP_CREDENTIAL_SECRET: c.sipCredentialSecret,
-    INTERNAL_API_SECRET: c.internalApiSecret,
-    KAMAILIO_RPC_URL: c.urls.rpc,
-  };
-  if (c.urls.web) env.WEB_URL = c.urls.web;
-  const entry = c.options.agentEntry ?? `${c.root}/agent/src/main.ts`;
-  const agent = spawn("agent", "bun", ["run", entry], c.workDir, env);
+  const agent = await startAgent({
+    host: c.host,
+    port: c.ports.agent,
+    redisUrl: c.urls.redis,
+    sipDomain: c.sipDomain,
+    sipCredentialSecret: c.sipCredentialSecret,
+    internalApiSecret: c.internalApiSecret,
+    kamailioRpcUrl: c.urls.rpc,
+    webUrl: c.urls.web ?? undefined,
+    logFile: `${c.workDir}/agent.log`,
+    entry: c.options.agentEntry,
+  });
   c.running.push(agent);
-  await agent.waitFor("/healthz", () => httpOk(`${c.urls.agent}/healthz`));
   c.log(`agent       ${c.urls.agent}  (pid ${agent.pid})`);
 }
 
@@ -245,7 +255,12 @@ async function startKamailioOf(c: Context) {
     ports: c.ports,
     sipDomain: c.sipDomain,
     children: c.options.kamailioChildren,
-    defines: c.options.kamailioDefines,
+    defines: [
+      ...(c.options.ringTimeoutSeconds
+        ? [`RING_TIMEOUT=${Math.round(c.options.ringTimeoutSeconds * 1000)}`]
+        : []),
+      ...(c.options.kamailioDefines ?? []),
+    ],
     config: c.options.kamailioConfig,
   });
   const kamailio = spawn("kamailio", findProgram("kamailio"), args, c.workDir);
@@ -276,6 +291,9 @@ async function startWeb(c: Context) {
     SIP_WS_URL: urls.ws,
     SIP_PROXY: `${host}:${ports.sip}`,
     SIP_PASSWORD_KEY: c.options.sipPasswordKey ?? randomBytes(32).toString("base64"),
+    ...(c.options.ringTimeoutSeconds
+      ? { RING_TIMEOUT_SECONDS: String(c.options.ringTimeoutSeconds) }
+      : {}),
     ...c.options.webEnv,
   }, c.root);
   c.running.push(web);

@@ -1,6 +1,6 @@
 /**
  * Time for the call service, injected so that ring and grace timeouts are deterministic in tests
- * (`fake-clock.ts`) and real in production (`systemClock`).
+ * (`testing/fake-clock.ts`) and real in production (`systemClock`).
  */
 
 /** A scheduled callback that can be cancelled; cancelling twice or after it ran is harmless. */

@@ -7,8 +7,8 @@ import type { Browser } from "playwright-core";
 import { launchChromium } from "../testing/browser.ts";
 import { callEngineContract, type PhonePair } from "../testing/engine-contract.ts";
 import { openPhone } from "../testing/phone-kit.ts";
-import { type RunningServer, startServer } from "../testing/server.ts";
-import { type SipWeb, startSipWeb } from "../testing/sip-web.ts";
+import { startServer } from "../testing/server.ts";
+import { startSipWeb } from "../testing/sip-web.ts";
 
 /** Unanswered calls end after this long, so the missed-call check is quick. */
 const RING_TIMEOUT_SECONDS = 6;
@@ -20,7 +20,10 @@ async function openPair(
   path: Pick<PhonePair, "recordsHistory" | "namesCaller">,
 ) {
   const ann = await openPhone(browser, base, "Ann Carer");
-  const bob = await openPhone(browser, base, "Bob Nurse");
+  const bob = await openPhone(browser, base, "Bob Nurse").catch(async (error) => {
+    await ann.context.close();
+    throw error;
+  });
   return {
     subject: { base, ann, bob, ...path },
     async close() {
@@ -30,37 +33,50 @@ async function openPair(
   };
 }
 
-callEngineContract<{ server: RunningServer; browser: Browser }>({
-  name: "webrtc",
-  async setup() {
-    const server = await startServer({ RING_TIMEOUT_SECONDS: String(RING_TIMEOUT_SECONDS) });
-    return { server, browser: await launchChromium({ media: true }) };
-  },
-  async teardown({ server, browser }) {
+/** Starts the server side with a browser beside it; nothing is left running if either fails. */
+async function withBrowser<S extends { stop(): Promise<void> }>(start: () => Promise<S>) {
+  const browser = await launchChromium({ media: true });
+  try {
+    return { side: await start(), browser };
+  } catch (error) {
     await browser.close();
-    await server.close();
+    throw error;
+  }
+}
+
+callEngineContract({
+  name: "webrtc",
+  setup: () =>
+    withBrowser(async () => {
+      const server = await startServer({ RING_TIMEOUT_SECONDS: String(RING_TIMEOUT_SECONDS) });
+      return { url: server.url, stop: () => server.close() };
+    }),
+  async teardown({ side, browser }) {
+    await browser.close();
+    await side.stop();
   },
-  open: ({ server, browser }) =>
-    openPair(browser, server.url, { recordsHistory: true, namesCaller: true }),
+  open: ({ side, browser }) =>
+    openPair(browser, side.url, { recordsHistory: true, namesCaller: true }),
 });
 
-callEngineContract<{ web: SipWeb; browser: Browser }>({
+callEngineContract({
   name: "sip",
   // Kamailio, RTPEngine and the agent outlive a check's sockets by design.
   sanitize: false,
-  async setup() {
-    const web = await startSipWeb({
-      domain: "careflow.engines",
-      ringTimeoutSeconds: RING_TIMEOUT_SECONDS,
-    });
-    return { web, browser: await launchChromium({ media: true }) };
-  },
-  async teardown({ web, browser }) {
+  setup: () =>
+    withBrowser(async () => {
+      const web = await startSipWeb({
+        domain: "careflow.engines",
+        ringTimeoutSeconds: RING_TIMEOUT_SECONDS,
+      });
+      return { url: web.server.url, stop: () => web.stop() };
+    }),
+  async teardown({ side, browser }) {
     await browser.close();
-    await web.stop();
+    await side.stop();
   },
   // No call history from SIP calls yet (it comes from the media side's CDRs), and only the
   // caller's CareFlow ID travels until the SIP edge asserts their identity with a name.
-  open: ({ web, browser }) =>
-    openPair(browser, web.server.url, { recordsHistory: false, namesCaller: false }),
+  open: ({ side, browser }) =>
+    openPair(browser, side.url, { recordsHistory: false, namesCaller: false }),
 });

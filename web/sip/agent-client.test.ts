@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { digestHa1 } from "../../shared/sip-credentials.ts";
 import { createLogger } from "../log.ts";
 import { createTestApp, SIP_TEST_ENV, SIP_TEST_SECRETS } from "../testing/app.ts";
-import { agentHa1, type AgentProcess, startAgent } from "../testing/agent.ts";
+import { agentHa1, type AgentProcess, startAgent } from "../../testing/agent.ts";
 import { freePort } from "../../testing/ports.ts";
 import { startRedis } from "../../testing/redis.ts";
 import { openSqliteStore } from "../store/sqlite/mod.ts";

@@ -1,6 +1,6 @@
 /**
  * The store: one small interface per kind of data (`users.ts`, `sessions.ts`, `calls.ts`,
- * `sip-credentials.ts`, `agent-outbox.ts`), each with its own contract suite (`contract/`), and two
+ * `sip-credentials.ts`, `agent-outbox.ts`), each with its own contract suite (`testing/`), and two
  * implementations of all of them: SQLite (`sqlite/`, the embedded default) and MongoDB (`mongo/`).
  * Services take only the interfaces they use; the app's `Store` is their composition.
  */

@@ -5,6 +5,7 @@
  * engines use (`client/call/end-reasons.ts`).
  */
 import assert from "node:assert/strict";
+import type { CallDirection } from "../../shared/calls.ts";
 import { eventually } from "../../testing/eventually.ts";
 import { type CallEnd, endText } from "../client/call/end-reasons.ts";
 import { defineContract } from "./contract.ts";
@@ -24,7 +25,7 @@ export interface PhonePair {
   namesCaller: boolean;
 }
 
-const ended = (end: CallEnd, side: "outbound" | "inbound") => `Ended: ${endText(end, side)}`;
+const ended = (end: CallEnd, side: CallDirection) => `Ended: ${endText(end, side)}`;
 
 /** Waits for both sides to show how the call ended, then (where recorded) both histories. */
 async function bothEnded(
@@ -97,7 +98,9 @@ export const callEngineContract = defineContract<PhonePair>("call engine", {
     if (pair.recordsHistory) {
       const sides = [[ann, bob, "outbound"], [bob, ann, "inbound"]] as const;
       for (const [user, other, direction] of sides) {
-        const [call] = (await history(user, pair.base)).calls;
+        const { calls } = await history(user, pair.base);
+        assert.equal(calls.length, 1, `${user.name} has exactly one record of the call`);
+        const [call] = calls;
         assert.equal(call.direction, direction);
         assert.equal(call.otherParty.care4wId, other.care4wId);
         assert.ok(call.duration >= 1, `duration ${call.duration}`);
@@ -127,7 +130,8 @@ export const callEngineContract = defineContract<PhonePair>("call engine", {
   "the callee is signed in nowhere: Not available right now": async (pair) => {
     await pair.bob.page.close();
     await dial(pair.ann, pair.bob);
-    await waitForStatus(pair.ann.page, ended("unavailable", "outbound"));
+    // At once: nothing rings anywhere, so nothing is waited for.
+    await waitForStatus(pair.ann.page, ended("unavailable", "outbound"), 3_000);
     if (pair.recordsHistory) {
       await eventually(
         "the caller's history to say unavailable",

@@ -14,7 +14,11 @@ export interface RunningServer {
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const dataDir = await Deno.makeTempDir({ prefix: "careflow-test-" });
   const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn", ...env });
-  const web = await openWeb(config, { passwords: argon2Hasher({ memoryCost: 4096 }) });
+  const web = await openWeb(config, { passwords: argon2Hasher({ memoryCost: 4096 }) })
+    .catch(async (error) => {
+      await Deno.remove(dataDir, { recursive: true });
+      throw error;
+    });
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: config.port, onListen: () => {} },
     web.app.fetch,

@@ -5,7 +5,7 @@
  */
 import { encodeBase64 } from "../http/base64.ts";
 import { type Stack, startStack } from "../../tools/stack/stack.ts";
-import { type AgentProcess, startAgent } from "./agent.ts";
+import { type AgentProcess, startAgent } from "../../testing/agent.ts";
 import { type RunningServer, startServer } from "./server.ts";
 
 /** The running pieces, for the test to reach into. */
@@ -31,9 +31,7 @@ export async function startSipWeb(o: {
     // Started below, once web's URL (its cache-miss source) is known.
     skip: { agent: true },
     rtpengineDeleteDelay: o.rtpengineDeleteDelay,
-    kamailioDefines: o.ringTimeoutSeconds
-      ? [`RING_TIMEOUT=${Math.round(o.ringTimeoutSeconds * 1000)}`]
-      : [],
+    ringTimeoutSeconds: o.ringTimeoutSeconds,
   });
   const cleanups: (() => Promise<unknown>)[] = [() => stack.stop()];
   const stop = async () => {

@@ -1,3 +1,4 @@
+import type { IceServer } from "../../../shared/calls.ts";
 import type { IceCandidate } from "../../../shared/signal.ts";
 import { gradeQuality, sampleStats } from "./quality.ts";
 import type { Quality } from "./types.ts";
@@ -27,7 +28,7 @@ export class Peer {
   #counters: { received: number; lost: number } | null = null;
 
   constructor(
-    iceServers: RTCIceServer[],
+    iceServers: IceServer[],
     stream: MediaStream,
     private readonly offerer: boolean,
     private readonly events: PeerEvents,

@@ -226,10 +226,11 @@ function followSession(s: Session, context: SessionContext, ending: () => CallEn
       if (calls.state.phase !== "connected") calls.update({ phase: "connecting" });
     } else if (next === SessionState.Terminated) {
       // sip.js ends a refused call before it hands the final response to `onReject`, which is
-      // where the status that says why is read: look once that has run.
-      queueMicrotask(() => {
+      // where the status that says why is read: look once that has run. (The engine contract's
+      // declined, missed and unavailable checks fail if a sip.js update changes this order.)
+      setTimeout(() => {
         if (line.session === s) context.finish(ending());
-      });
+      }, 0);
     }
   });
 }

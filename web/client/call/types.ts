@@ -4,7 +4,7 @@
  * own chunk, loaded only when the server's mode asks for it, and both pass one contract suite
  * (`web/e2e/engines.test.ts`). A Twilio engine joins them behind the same shape.
  */
-import type { CallMode, Party } from "../../../shared/calls.ts";
+import type { CallDirection, CallMode, Party } from "../../../shared/calls.ts";
 
 export type { CallMode, Party };
 
@@ -29,7 +29,7 @@ export type Quality = "good" | "fair" | "poor";
 export interface CallSnapshot {
   phase: CallPhase;
   callId: string | null;
-  direction: "outbound" | "inbound" | null;
+  direction: CallDirection | null;
   remote: Party | null;
   /** When audio first connected (ms since epoch), for the call timer. */
   connectedAt: number | null;

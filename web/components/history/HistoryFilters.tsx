@@ -1,8 +1,8 @@
-import { CALL_STATUSES, type CallStatus } from "../../../shared/calls.ts";
+import { CALL_STATUSES, type CallDirection, type CallStatus } from "../../../shared/calls.ts";
 
 /** What the history is filtered by; "" means any. */
 export interface Filters {
-  direction: "" | "inbound" | "outbound";
+  direction: "" | CallDirection;
   status: "" | CallStatus;
   from: string;
   to: string;

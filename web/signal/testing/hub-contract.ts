@@ -19,7 +19,7 @@ export function inbox() {
 
 /** Waits until `check` passes: cross-instance delivery is asynchronous. */
 export const eventually = (check: () => void | Promise<void>) =>
-  waitFor("hub delivery", check, { intervalMs: 5 });
+  waitFor("hub delivery", check, { timeoutMs: 2000, intervalMs: 5 });
 
 /** Lets in-flight cross-instance deliveries land before asserting that something did not arrive. */
 export const settle = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));

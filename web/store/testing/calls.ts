@@ -1,5 +1,6 @@
 /** The behaviour every CallStore must have. */
 import assert from "node:assert/strict";
+import type { CallDirection } from "../../../shared/calls.ts";
 import type { CallRecord } from "../../calls/rules.ts";
 import { defineContract } from "../../testing/contract.ts";
 import type { CallStore } from "../calls.ts";
@@ -130,7 +131,7 @@ export const callStoreContract = defineContract<CallStore>("call store", {
   },
   "a call to oneself is listed once, as outbound": async (store) => {
     await store.insertCall(call("self", ALICE, ALICE, 1));
-    const list = (direction?: "inbound" | "outbound") =>
+    const list = (direction?: CallDirection) =>
       store.listCallsForUser(ALICE[0], { page: 1, limit: 10, direction });
     assert.deepEqual(ids(await list()), ["self"]);
     assert.equal((await list()).total, 1);

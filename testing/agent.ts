@@ -1,14 +1,16 @@
 /**
- * The real agent (`bun run agent/src/main.ts`) as a child process, for web ↔ agent tests. Started
- * and ended by PID; a missing Bun fails loudly. Redis comes from `testing/redis.ts`.
+ * The real agent (`bun run agent/src/main.ts`) as a child process, for tests, benchmarks and the
+ * local stack: every variable it reads is set (empty for "unset"), so nothing from the caller's
+ * shell changes what runs; it is ready once `/healthz` answers, and ended by PID.
  */
-import { freePort } from "../../testing/ports.ts";
-import { startProcess, type TrackedProcess } from "../../testing/process.ts";
+import { freePort } from "./ports.ts";
+import { startProcess, type TrackedProcess } from "./process.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
+const ENTRY = new URL("../agent/src/main.ts", import.meta.url).pathname;
 
 /** How to start the agent. */
 export interface AgentOptions {
+  host?: string;
   /** Default: a free port. */
   port?: number;
   redisUrl: string;
@@ -18,6 +20,10 @@ export interface AgentOptions {
   /** Cache-miss source; without it a miss is an unknown user. */
   webUrl?: string;
   kamailioRpcUrl?: string;
+  /** Append its output here (else kept in memory). */
+  logFile?: string;
+  /** The agent's entry file (default: this repository's). */
+  entry?: string;
 }
 
 /** A running agent process and where it listens. */
@@ -25,20 +31,20 @@ export type AgentProcess = TrackedProcess & { url: string; port: number };
 
 /** Starts the real agent with Bun and waits for `/healthz`. */
 export async function startAgent(o: AgentOptions): Promise<AgentProcess> {
+  const host = o.host ?? "127.0.0.1";
   const port = o.port ?? await freePort();
   const env: Record<string, string> = {
-    AGENT_HOST: "127.0.0.1",
+    AGENT_HOST: host,
     AGENT_PORT: String(port),
     REDIS_URL: o.redisUrl,
     SIP_DOMAIN: o.sipDomain,
     SIP_CREDENTIAL_SECRET: o.sipCredentialSecret,
     INTERNAL_API_SECRET: o.internalApiSecret,
-    // Set, even empty, so nothing from the test's own environment leaks into the agent.
     WEB_URL: o.webUrl ?? "",
     KAMAILIO_RPC_URL: o.kamailioRpcUrl ?? "",
   };
-  const url = `http://127.0.0.1:${port}`;
-  const proc = startProcess("agent", "bun", ["run", `${ROOT}agent/src/main.ts`], { env });
+  const url = `http://${host}:${port}`;
+  const proc = startProcess("agent", "bun", ["run", o.entry ?? ENTRY], { env, logFile: o.logFile });
   try {
     await proc.waitFor(`agent on ${port}`, async () => {
       const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
