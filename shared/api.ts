@@ -1,5 +1,11 @@
 import { z } from "zod";
 import {
+  ACCESS_ACTIONS,
+  RECORDING_FORMATS,
+  RECORDING_STATUSES,
+  RECORDING_TYPES,
+} from "./recordings.ts";
+import {
   callDirectionSchema,
   callModeSchema,
   callStatusSchema,
@@ -68,6 +74,8 @@ export const TokenResponse = z.object({
   iceServers: z.array(iceServerSchema),
   /** How long an unanswered call rings before it is missed, on every call path. */
   ringTimeoutSeconds: z.number().positive(),
+  /** The user's setting: record every call (the other party is told and may refuse). */
+  recordCalls: z.boolean(),
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
 
@@ -103,6 +111,8 @@ export const CallView = z.object({
   startedAt: z.string(),
   answeredAt: z.string().nullable(),
   endedAt: z.string(),
+  /** The CareFlow ID of the party who recorded the call; null when nobody did. */
+  recordedBy: z.string().nullable(),
 });
 export type CallView = z.infer<typeof CallView>;
 
@@ -136,3 +146,88 @@ export const SipPhoneSettings = z.object({
   rotatedAt: z.string().nullable(),
 });
 export type SipPhoneSettings = z.infer<typeof SipPhoneSettings>;
+
+/** One recording or voicemail as its owner sees it. */
+export const RecordingView = z.object({
+  id: z.string(),
+  type: z.enum(RECORDING_TYPES),
+  status: z.enum(RECORDING_STATUSES),
+  direction: callDirectionSchema,
+  callMode: callModeSchema,
+  callId: z.string().nullable(),
+  otherParty: partySchema,
+  /** The CareFlow ID of whoever started recording the call. */
+  recordedBy: z.string().nullable(),
+  /** Whole seconds. */
+  duration: z.number().int().min(0),
+  fileSize: z.number().int().min(0),
+  format: z.enum(RECORDING_FORMATS),
+  recordedAt: z.string(),
+  isListened: z.boolean(),
+  transcription: z.string(),
+  notes: z.string(),
+  tags: z.array(z.string()),
+});
+export type RecordingView = z.infer<typeof RecordingView>;
+
+/** `GET /api/recordings`: one page of the owner's recordings. */
+export const RecordingsPage = z.object({
+  recordings: z.array(RecordingView),
+  pagination: HistoryPage.shape.pagination,
+  /** Unread voicemail, for the badge. */
+  unlistenedVoicemail: z.number().int().min(0),
+});
+export type RecordingsPage = z.infer<typeof RecordingsPage>;
+
+/** `GET /api/recordings` query. */
+export const RecordingsQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100, "is at most 100").default(20),
+  type: z.enum(RECORDING_TYPES).optional(),
+  direction: callDirectionSchema.optional(),
+  status: z.enum(RECORDING_STATUSES).optional(),
+  from: dateBound.optional(),
+  to: dateBound.optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+  sort: z.enum(["newest", "oldest", "unlistened"]).default("newest"),
+}).strict();
+
+/** `PATCH /api/recordings/:id`: what the owner may change. */
+export const RecordingPatchBody = z.object({
+  notes: z.string().max(2000).optional(),
+  tags: z.array(z.string().trim().min(1).max(40).regex(/^[^\p{Cc}]*$/u)).max(20).optional(),
+  isListened: z.boolean().optional(),
+  archived: z.boolean().optional(),
+}).strict().refine((body) => Object.keys(body).length > 0, "says nothing to change");
+
+/** `POST /api/recordings`: start recording a call in progress. */
+export const StartRecordingBody = z.object({ callId: z.uuid() }).strict();
+
+/** One entry of a recording's access trail, as shown to its owner or an admin. */
+export const TrailEntryView = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  action: z.enum(ACCESS_ACTIONS),
+  /** The CareFlow ID of who acted; null for the retention sweeper. */
+  actor: z.string().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+});
+export type TrailEntryView = z.infer<typeof TrailEntryView>;
+
+/** `GET/PATCH /api/me/settings`: what a user decides about their own calls. */
+export const UserSettings = z.object({
+  /** Record every call (both parties are told; the other may refuse). */
+  recordCalls: z.boolean(),
+  /** Days recordings are kept before they are purged, within the organisation's bounds. */
+  retentionDays: z.number().int(),
+  hasGreeting: z.boolean(),
+  /** The organisation's bounds of `retentionDays`. */
+  retentionBounds: z.object({ minDays: z.number().int(), maxDays: z.number().int() }),
+});
+export type UserSettings = z.infer<typeof UserSettings>;
+
+export const UserSettingsPatch = z.object({
+  recordCalls: z.boolean().optional(),
+  retentionDays: z.number().int().min(0).max(36_500).optional(),
+}).strict().refine((body) => Object.keys(body).length > 0, "says nothing to change");

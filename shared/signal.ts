@@ -5,7 +5,8 @@
  * stripped by the schema).
  *
  * Flow: caller `invite` → callee tabs `ringing` → one callee tab `accept` → caller `offer` →
- * callee `answer` → both `candidate`s (trickle ICE) → `hold`/`unhold`/re-`offer` → `hangup`.
+ * callee `answer` → both `candidate`s (trickle ICE) → `hold`/`unhold`/re-`offer`, `record` (and
+ * the other party's `record-refused`) → `hangup`.
  * A tab treats any server `reject`, `cancel`, `hangup` or `ended` for a call as the end of that
  * call for itself; `reason` says why.
  */
@@ -76,6 +77,10 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("candidate"), callId, candidate: iceCandidateSchema }),
   bare("hold"),
   bare("unhold"),
+  /** This party starts (true) or stops (false) recording the call; the other is told. */
+  z.object({ type: z.literal("record"), callId, recording: z.boolean() }),
+  /** The other party does not consent: the recorder stops and discards what it has. */
+  bare("record-refused"),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage["type"];
@@ -98,6 +103,8 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
   relayed("candidate").extend({ candidate: iceCandidateSchema }),
   relayed("hold"),
   relayed("unhold"),
+  relayed("record").extend({ recording: z.boolean() }),
+  relayed("record-refused"),
   /** The server ended the call on its own (unavailable, busy, missed, failed). */
   z.object({ type: z.literal("ended"), callId, reason: z.enum(END_REASONS) }),
   /** The tab's own registration: sent once the tab can receive calls. */

@@ -16,6 +16,12 @@ export const TIMESTAMP_HEADER = "x-careflow-timestamp";
 export const NONCE_HEADER = "x-careflow-nonce";
 /** Header carrying the hex HMAC-SHA256 signature. */
 export const SIGNATURE_HEADER = "x-careflow-signature";
+/**
+ * Header carrying the hex SHA-256 of a streamed body. A request too large to read before
+ * verifying (recording audio) is signed over this hash instead of its body, and the receiver
+ * checks the hash while it stores the stream.
+ */
+export const CONTENT_HASH_HEADER = "x-careflow-content-sha256";
 /** Default accepted clock distance between signer and verifier. */
 export const DEFAULT_MAX_AGE_SECONDS = 300;
 

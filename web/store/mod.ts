@@ -1,21 +1,27 @@
 /**
  * The store: one small interface per kind of data (`users.ts`, `sessions.ts`, `calls.ts`,
- * `sip-credentials.ts`, `agent-outbox.ts`), each with its own contract suite (`testing/`), and two
+ * `sip-credentials.ts`, `agent-outbox.ts`, `recordings.ts`, `access-trail.ts`, `ingest.ts`), each with its own contract suite (`testing/`), and two
  * implementations of all of them: SQLite (`sqlite/`, the embedded default) and MongoDB (`mongo/`).
  * Services take only the interfaces they use; the app's `Store` is their composition.
  */
+import type { AccessTrailStore } from "./access-trail.ts";
 import type { AgentOutboxStore } from "./agent-outbox.ts";
 import type { CallStore } from "./calls.ts";
+import type { IngestStore } from "./ingest.ts";
+import type { RecordingStore } from "./recordings.ts";
 import type { LoginFailureStore, SessionStore } from "./sessions.ts";
 import type { SipCredentialStore } from "./sip-credentials.ts";
 import type { UserStore } from "./users.ts";
 import { openSqliteStore } from "./sqlite/mod.ts";
 
+export type { AccessTrailStore } from "./access-trail.ts";
 export type { AgentOutboxEntry, AgentOutboxStore } from "./agent-outbox.ts";
 export type { CallPage, CallQuery, CallStore } from "./calls.ts";
+export type { IngestStore } from "./ingest.ts";
+export type { RecordingPatch, RecordingQuery, RecordingStore } from "./recordings.ts";
 export type { LoginFailureStore, Session, SessionStore } from "./sessions.ts";
 export type { SipCredential, SipCredentialStore } from "./sip-credentials.ts";
-export { StoreConflictError } from "./users.ts";
+export { DEFAULT_RETENTION_DAYS, StoreConflictError } from "./users.ts";
 export type { NewUser, Role, User, UserPatch, UserStore } from "./users.ts";
 
 /** Everything the web app keeps, and a way to let go of it. */
@@ -26,7 +32,10 @@ export interface Store
     LoginFailureStore,
     CallStore,
     SipCredentialStore,
-    AgentOutboxStore {
+    AgentOutboxStore,
+    RecordingStore,
+    AccessTrailStore,
+    IngestStore {
   close(): Promise<void>;
 }
 

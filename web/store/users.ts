@@ -18,23 +18,43 @@ export interface User {
   createdAt: Date;
   updatedAt: Date;
   lastLoginAt: Date | null;
+  /** Whether the user's calls are recorded (their own choice; off until they turn it on). */
+  recordCalls: boolean;
+  /** Days a recording stays before the sweeper removes it, unless archived. */
+  retentionDays: number;
+  /** Storage key of the user's own voicemail greeting; null plays the standard one. */
+  voicemailGreetingKey: string | null;
 }
 
+/** Retention a new user starts with. */
+export const DEFAULT_RETENTION_DAYS = 30;
+
+/** A user to create; the recording settings default as in `freshUser`. */
 export interface NewUser {
   email: string;
   displayName: string;
   passwordHash: string | null;
   firebaseUid: string | null;
   role?: Role;
+  recordCalls?: boolean;
+  retentionDays?: number;
+  voicemailGreetingKey?: string | null;
 }
 
+/** Fields `updateUser` may change; absent ones are left alone (null clears the greeting). */
 export interface UserPatch {
   displayName?: string;
   isActive?: boolean;
   lastLoginAt?: Date;
+  recordCalls?: boolean;
+  retentionDays?: number;
+  voicemailGreetingKey?: string | null;
 }
 
-/** A new account as every store writes it: active, never signed in, numbered `sequence`. */
+/**
+ * A new account as every store writes it: active, never signed in, numbered `sequence`, not
+ * recording calls, keeping recordings `DEFAULT_RETENTION_DAYS`, with the standard greeting.
+ */
 export function freshUser(input: NewUser, id: string, sequence: number, at: Date): User {
   return {
     id,
@@ -49,6 +69,9 @@ export function freshUser(input: NewUser, id: string, sequence: number, at: Date
     createdAt: at,
     updatedAt: at,
     lastLoginAt: null,
+    recordCalls: input.recordCalls ?? false,
+    retentionDays: input.retentionDays ?? DEFAULT_RETENTION_DAYS,
+    voicemailGreetingKey: input.voicemailGreetingKey ?? null,
   };
 }
 

@@ -12,7 +12,8 @@ type CallDoc = Omit<CallRecord, "id"> & {
 };
 
 function toCall({ _id, callerNameLower: _a, calleeNameLower: _b, ...rest }: CallDoc): CallRecord {
-  return { id: _id, ...rest };
+  // Calls stored before recording existed have no recordedBy.
+  return { id: _id, ...rest, recordedBy: rest.recordedBy ?? null };
 }
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

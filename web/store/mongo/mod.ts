@@ -6,6 +6,9 @@ import { mongoCalls } from "./calls.ts";
 import { mongoLoginFailures, mongoSessions } from "./sessions.ts";
 import { mongoSipCredentials } from "./sip-credentials.ts";
 import { mongoUsers } from "./users.ts";
+import { mongoRecordings } from "./recordings.ts";
+import { mongoAccessTrail } from "./access-trail.ts";
+import { mongoIngest } from "./ingest.ts";
 
 /** The database named in the URI's path, if any. */
 function databaseFromUri(uri: string): string | undefined {
@@ -22,15 +25,32 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
   await client.connect();
   const db = client.db(dbName ?? databaseFromUri(uri) ?? "careflow");
   try {
-    const parts = await Promise.all([
-      mongoUsers(db),
-      mongoSessions(db),
-      mongoLoginFailures(db),
-      mongoCalls(db),
-      mongoSipCredentials(db),
-      mongoAgentOutbox(db),
-    ]);
-    return Object.assign({}, ...parts, { close: () => client.close() }) as Store;
+    const [users, sessions, failures, calls, sip, outbox, recordings, trail, ingest] = await Promise
+      .all([
+        mongoUsers(db),
+        mongoSessions(db),
+        mongoLoginFailures(db),
+        mongoCalls(db),
+        mongoSipCredentials(db),
+        mongoAgentOutbox(db),
+        mongoRecordings(db),
+        mongoAccessTrail(db),
+        mongoIngest(db),
+      ]);
+    // Spelled out (not Object.assign) so the compiler checks that every part of Store is here.
+    const store: Store = {
+      ...users,
+      ...sessions,
+      ...failures,
+      ...calls,
+      ...sip,
+      ...outbox,
+      ...recordings,
+      ...trail,
+      ...ingest,
+      close: () => client.close(),
+    };
+    return store;
   } catch (error) {
     await client.close();
     throw error;

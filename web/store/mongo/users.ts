@@ -1,16 +1,44 @@
 /** Users and CareFlow ID counters in MongoDB. */
 import { type Db, type Document, type Filter, ObjectId } from "mongodb";
 import { FIRST_SEQUENCE } from "../../../shared/care4w-id.ts";
-import { freshUser, StoreConflictError, type User, type UserStore } from "../users.ts";
+import {
+  DEFAULT_RETENTION_DAYS,
+  freshUser,
+  StoreConflictError,
+  type User,
+  type UserPatch,
+  type UserStore,
+} from "../users.ts";
 import { type CounterDoc, isDuplicateKey, nextCounter } from "./db.ts";
 
 const CARE4W_COUNTER = "care4w";
 
-type UserDoc = Omit<User, "id"> & { _id: ObjectId; emailLower: string };
+/** Documents written before the recording settings existed lack them (see `toUser`). */
+type UserDoc =
+  & Omit<User, "id" | "recordCalls" | "retentionDays" | "voicemailGreetingKey">
+  & Partial<Pick<User, "recordCalls" | "retentionDays" | "voicemailGreetingKey">>
+  & { _id: ObjectId; emailLower: string };
 
+/** A user document as a User; older documents get the settings `freshUser` gives new users. */
 function toUser({ _id, emailLower: _, ...rest }: UserDoc): User {
-  return { id: _id.toHexString(), ...rest };
+  return {
+    id: _id.toHexString(),
+    ...rest,
+    recordCalls: rest.recordCalls ?? false,
+    retentionDays: rest.retentionDays ?? DEFAULT_RETENTION_DAYS,
+    voicemailGreetingKey: rest.voicemailGreetingKey ?? null,
+  };
 }
+
+/** Every field of `UserPatch`: only these reach `$set`, whatever else a caller passes. */
+const PATCHABLE: readonly (keyof UserPatch)[] = [
+  "displayName",
+  "isActive",
+  "lastLoginAt",
+  "recordCalls",
+  "retentionDays",
+  "voicemailGreetingKey",
+];
 
 /** Only a 24-hex string can be a user id here; anything else simply matches no one. */
 function objectIdOrNull(id: string): ObjectId | null {
@@ -86,10 +114,11 @@ export async function mongoUsers(db: Db): Promise<UserStore> {
     async updateUser(id, patch) {
       const _id = objectIdOrNull(id);
       if (!_id) return null;
-      const set: Partial<UserDoc> = { updatedAt: new Date() };
-      if (patch.displayName !== undefined) set.displayName = patch.displayName;
-      if (patch.isActive !== undefined) set.isActive = patch.isActive;
-      if (patch.lastLoginAt !== undefined) set.lastLoginAt = patch.lastLoginAt;
+      const set: Document = { updatedAt: new Date() };
+      // Absent fields stay; a null greeting key is a value (it clears the greeting).
+      for (const field of PATCHABLE) {
+        if (patch[field] !== undefined) set[field] = patch[field];
+      }
       const doc = await users.findOneAndUpdate({ _id }, { $set: set }, { returnDocument: "after" });
       return doc ? toUser(doc) : null;
     },

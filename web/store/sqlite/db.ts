@@ -5,47 +5,7 @@
  * process may share the file.
  */
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-
-/** Each entry moves the schema from version `index` to `index + 1`; only ever append. */
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE users (
-    id TEXT PRIMARY KEY, email TEXT NOT NULL, email_lower TEXT NOT NULL,
-    display_name TEXT NOT NULL, care4w_id TEXT NOT NULL, sequence_number INTEGER NOT NULL,
-    role TEXT NOT NULL, password_hash TEXT, firebase_uid TEXT, is_active INTEGER NOT NULL,
-    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, last_login_at INTEGER
-  ) STRICT;
-  CREATE UNIQUE INDEX users_email_lower ON users (email_lower);
-  CREATE UNIQUE INDEX users_care4w_id ON users (care4w_id);
-  CREATE UNIQUE INDEX users_firebase_uid ON users (firebase_uid);
-  CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
-  CREATE TABLE sessions (
-    id TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at INTEGER NOT NULL,
-    last_seen_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
-  ) STRICT;
-  CREATE INDEX sessions_user_id ON sessions (user_id);
-  CREATE INDEX sessions_expires_at ON sessions (expires_at);
-  CREATE TABLE login_failures (id INTEGER PRIMARY KEY, key TEXT NOT NULL, at INTEGER NOT NULL)
-    STRICT;
-  CREATE INDEX login_failures_key_at ON login_failures (key, at);
-  CREATE TABLE calls (
-    id TEXT PRIMARY KEY, mode TEXT NOT NULL, status TEXT NOT NULL,
-    caller_user_id TEXT NOT NULL, caller_care4w_id TEXT NOT NULL, caller_name TEXT NOT NULL,
-    caller_name_lower TEXT NOT NULL, callee_user_id TEXT NOT NULL,
-    callee_care4w_id TEXT NOT NULL, callee_name TEXT NOT NULL, callee_name_lower TEXT NOT NULL,
-    started_at INTEGER NOT NULL, answered_at INTEGER, ended_at INTEGER NOT NULL,
-    duration_seconds INTEGER NOT NULL
-  ) STRICT;
-  CREATE INDEX calls_caller_started ON calls (caller_user_id, started_at);
-  CREATE INDEX calls_callee_started ON calls (callee_user_id, started_at);
-  CREATE TABLE sip_credentials (
-    user_id TEXT PRIMARY KEY, encrypted_password TEXT NOT NULL, ha1 TEXT NOT NULL,
-    rotated_at INTEGER NOT NULL
-  ) STRICT;`,
-  `CREATE TABLE agent_outbox (
-    care4w_id TEXT PRIMARY KEY, version INTEGER NOT NULL, queued_at INTEGER NOT NULL
-  ) STRICT;
-  CREATE INDEX agent_outbox_queued_at ON agent_outbox (queued_at);`,
-];
+import { MIGRATIONS } from "./migrations.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -118,6 +78,18 @@ export interface Db {
   one<T>(shape: Shape, text: string, ...params: SQLInputValue[]): T | null;
   /** Inserts a record's known columns; `onConflict` is an optional trailing clause. */
   insert(table: string, record: object, onConflict?: string): { changes: number | bigint };
+  /**
+   * Sets `fields` on the rows whose `key` column equals `keyValue`; returns how many changed.
+   * Only the `allowed` field names are written: patches may carry extra properties at run time,
+   * and column names are spliced into the SQL text.
+   */
+  update(
+    table: string,
+    key: string,
+    keyValue: SQLInputValue,
+    fields: object,
+    allowed: readonly string[],
+  ): number;
   /** Runs `work` in one BEGIN IMMEDIATE transaction, rolled back when it throws. */
   transaction<T>(work: () => T): T;
 }
@@ -171,6 +143,18 @@ export function openDb(path: string): Db {
         `INSERT INTO ${table} (${columns.join(", ")})
          VALUES (${columns.map((c) => `:${c}`).join(", ")}) ${onConflict}`,
       ).run(params);
+    },
+    update(table, key, keyValue, fields, allowed) {
+      const columns = new Set(allowed.map(snake));
+      const params = Object.fromEntries(
+        Object.entries(encode(fields)).filter(([column]) => columns.has(column)),
+      );
+      const set = Object.keys(params).map((column) => `${column} = :${column}`);
+      if (set.length === 0) return 0;
+      return Number(
+        sql(`UPDATE ${table} SET ${set.join(", ")} WHERE ${key} = :where_key`)
+          .run({ ...params, where_key: keyValue }).changes,
+      );
     },
     transaction(work) {
       raw.exec("BEGIN IMMEDIATE");

@@ -6,6 +6,9 @@ import { sqliteLoginFailures, sqliteSessions } from "./sessions.ts";
 import { sqliteAgentOutbox } from "./agent-outbox.ts";
 import { sqliteSipCredentials } from "./sip-credentials.ts";
 import { sqliteUsers } from "./users.ts";
+import { sqliteRecordings } from "./recordings.ts";
+import { sqliteAccessTrail } from "./access-trail.ts";
+import { sqliteIngest } from "./ingest.ts";
 
 /**
  * Opens (creating or migrating) a SQLite store. `path` may be `":memory:"` for tests; files get
@@ -20,6 +23,9 @@ export function openSqliteStore(path: string): Store {
     ...sqliteCalls(db),
     ...sqliteSipCredentials(db),
     ...sqliteAgentOutbox(db),
+    ...sqliteRecordings(db),
+    ...sqliteAccessTrail(db),
+    ...sqliteIngest(db),
     close() {
       if (db.raw.isOpen) db.raw.close();
     },

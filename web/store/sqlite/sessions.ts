@@ -10,8 +10,10 @@ const LOGIN_FAILURE_RETENTION_MS = 24 * 60 * 60 * 1000;
 export function sqliteSessions(db: Db): Sync<SessionStore> {
   return {
     createSession(session) {
-      // Nothing else ever removes expired rows (MongoDB has a TTL index for this).
-      db.sql("DELETE FROM sessions WHERE expires_at < ?").run(Date.now());
+      // Nothing else ever removes expired rows (MongoDB has a TTL index for this). "Expired" is
+      // judged by the clock that stamped this session, so an app on an injected clock keeps
+      // the sessions that clock still considers valid.
+      db.sql("DELETE FROM sessions WHERE expires_at < ?").run(session.createdAt.getTime());
       db.insert("sessions", session);
     },
     getSession: (id) => db.one<Session>(SESSION, "SELECT * FROM sessions WHERE id = ?", id),

@@ -1,12 +1,30 @@
 /** Users and CareFlow ID counters in SQLite. */
 import { FIRST_SEQUENCE } from "../../../shared/care4w-id.ts";
-import { freshUser, StoreConflictError, type User, type UserStore } from "../users.ts";
+import {
+  freshUser,
+  StoreConflictError,
+  type User,
+  type UserPatch,
+  type UserStore,
+} from "../users.ts";
 import type { Db, Row, Shape, Sync } from "./db.ts";
-import { encode } from "./db.ts";
 
 /** Counter that numbers CareFlow IDs. */
 const CARE4W_COUNTER = "care4w";
-const USER: Shape = { dates: ["createdAt", "updatedAt", "lastLoginAt"], booleans: ["isActive"] };
+const USER: Shape = {
+  dates: ["createdAt", "updatedAt", "lastLoginAt"],
+  booleans: ["isActive", "recordCalls"],
+};
+/** Every field of `UserPatch`, plus the timestamp each update sets. */
+const PATCHABLE: readonly (keyof UserPatch | "updatedAt")[] = [
+  "displayName",
+  "isActive",
+  "lastLoginAt",
+  "recordCalls",
+  "retentionDays",
+  "voicemailGreetingKey",
+  "updatedAt",
+];
 
 /** Maps a UNIQUE violation on users to the field the caller can act on; rethrows anything else. */
 function conflictFrom(error: unknown): never {
@@ -49,17 +67,8 @@ export function sqliteUsers(db: Db): Sync<UserStore> {
     findUserByCare4wId: (care4wId) => userBy("care4w_id", care4wId),
     findUserByFirebaseUid: (uid) => userBy("firebase_uid", uid),
     updateUser(id, patch) {
-      db.sql(
-        `UPDATE users SET display_name = coalesce(:display_name, display_name),
-           is_active = coalesce(:is_active, is_active),
-           last_login_at = coalesce(:last_login_at, last_login_at), updated_at = :updated_at
-         WHERE id = :id`,
-      ).run({
-        display_name: null,
-        is_active: null,
-        last_login_at: null,
-        ...encode({ ...patch, updatedAt: new Date(), id }),
-      });
+      // Only given fields are set, so a null greeting key clears it while absent ones stay.
+      db.update("users", "id", id, { ...patch, updatedAt: new Date() }, PATCHABLE);
       return userBy("id", id);
     },
     nextCounterValue: (name) => nextCounter(name),

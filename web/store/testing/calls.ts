@@ -31,6 +31,7 @@ function call(
     answeredAt: new Date(startedAt.getTime() + 5_000),
     endedAt: new Date(startedAt.getTime() + 65_000),
     durationSeconds: 60,
+    recordedBy: null,
     ...extra,
   };
 }

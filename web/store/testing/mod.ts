@@ -4,8 +4,12 @@
  */
 import type { Implementation } from "../../testing/contract.ts";
 import type { Store } from "../mod.ts";
+import { accessTrailStoreContract } from "./access-trail.ts";
 import { agentOutboxStoreContract } from "./agent-outbox.ts";
 import { callStoreContract } from "./calls.ts";
+import { ingestStoreContract } from "./ingest.ts";
+import { recordingStoreContract } from "./recordings.ts";
+import { recordingUpkeepContract } from "./recordings-upkeep.ts";
 import { loginFailureStoreContract, sessionStoreContract } from "./sessions.ts";
 import { sipCredentialStoreContract } from "./sip-credentials.ts";
 import { userStoreContract } from "./users.ts";
@@ -18,4 +22,8 @@ export function storeContracts(implementation: Implementation<Store, undefined>)
   callStoreContract(implementation);
   sipCredentialStoreContract(implementation);
   agentOutboxStoreContract(implementation);
+  recordingStoreContract(implementation);
+  recordingUpkeepContract(implementation);
+  accessTrailStoreContract(implementation);
+  ingestStoreContract(implementation);
 }

@@ -89,6 +89,43 @@ export const userStoreContract = defineContract<UserStore>("user store", {
     assert.equal(await store.updateUser("no-such-id", { displayName: "x" }), null);
     assert.equal(await store.updateUser("0123456789abcdef01234567", { isActive: true }), null);
   },
+  "recording settings start off, 30 days, standard greeting; updateUser sets each alone": async (
+    store,
+  ) => {
+    const user = await store.createUser(newUser(1));
+    assert.equal(user.recordCalls, false);
+    assert.equal(user.retentionDays, 30);
+    assert.equal(user.voicemailGreetingKey, null);
+    assert.deepEqual(await store.findUserById(user.id), user);
+    const chosen = await store.createUser(
+      newUser(2, { recordCalls: true, retentionDays: 90, voicemailGreetingKey: "greetings/u2" }),
+    );
+    assert.equal(chosen.recordCalls, true);
+    assert.equal(chosen.retentionDays, 90);
+    assert.equal(chosen.voicemailGreetingKey, "greetings/u2");
+    assert.deepEqual(await store.findUserById(chosen.id), chosen);
+
+    const recording = await store.updateUser(user.id, { recordCalls: true });
+    assert.deepEqual(recording, { ...user, recordCalls: true, updatedAt: recording?.updatedAt });
+    const kept = await store.updateUser(user.id, { retentionDays: 7 });
+    assert.equal(kept?.recordCalls, true);
+    assert.equal(kept?.retentionDays, 7);
+    const greeted = await store.updateUser(user.id, { voicemailGreetingKey: "greetings/u1" });
+    assert.equal(greeted?.voicemailGreetingKey, "greetings/u1");
+    assert.equal(greeted?.retentionDays, 7);
+    // Other patches leave the settings alone; null (unlike an absent field) clears the greeting.
+    const renamed = await store.updateUser(user.id, { displayName: "Renamed" });
+    assert.equal(renamed?.voicemailGreetingKey, "greetings/u1");
+    assert.equal(renamed?.recordCalls, true);
+    const cleared = await store.updateUser(user.id, { voicemailGreetingKey: null });
+    assert.equal(cleared?.voicemailGreetingKey, null);
+    assert.equal(cleared?.displayName, "Renamed");
+    const off = await store.updateUser(user.id, { recordCalls: false });
+    assert.equal(off?.recordCalls, false);
+    assert.deepEqual(await store.findUserById(user.id), off);
+    // The other user is untouched.
+    assert.deepEqual(await store.findUserById(chosen.id), chosen);
+  },
   "counters start at 1, count independently and never repeat under concurrency": async (store) => {
     assert.equal(await store.nextCounterValue("a"), 1);
     assert.equal(await store.nextCounterValue("a"), 2);

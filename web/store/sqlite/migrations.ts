@@ -1,0 +1,96 @@
+/**
+ * The SQLite schema's history. Entries already shipped are never edited: a database remembers
+ * how far it got (`PRAGMA user_version`) and `db.ts` runs the rest, each in its own transaction.
+ */
+
+/** Each entry moves the schema from version `index` to `index + 1`; only ever append. */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE users (
+    id TEXT PRIMARY KEY, email TEXT NOT NULL, email_lower TEXT NOT NULL,
+    display_name TEXT NOT NULL, care4w_id TEXT NOT NULL, sequence_number INTEGER NOT NULL,
+    role TEXT NOT NULL, password_hash TEXT, firebase_uid TEXT, is_active INTEGER NOT NULL,
+    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, last_login_at INTEGER
+  ) STRICT;
+  CREATE UNIQUE INDEX users_email_lower ON users (email_lower);
+  CREATE UNIQUE INDEX users_care4w_id ON users (care4w_id);
+  CREATE UNIQUE INDEX users_firebase_uid ON users (firebase_uid);
+  CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX sessions_user_id ON sessions (user_id);
+  CREATE INDEX sessions_expires_at ON sessions (expires_at);
+  CREATE TABLE login_failures (id INTEGER PRIMARY KEY, key TEXT NOT NULL, at INTEGER NOT NULL)
+    STRICT;
+  CREATE INDEX login_failures_key_at ON login_failures (key, at);
+  CREATE TABLE calls (
+    id TEXT PRIMARY KEY, mode TEXT NOT NULL, status TEXT NOT NULL,
+    caller_user_id TEXT NOT NULL, caller_care4w_id TEXT NOT NULL, caller_name TEXT NOT NULL,
+    caller_name_lower TEXT NOT NULL, callee_user_id TEXT NOT NULL,
+    callee_care4w_id TEXT NOT NULL, callee_name TEXT NOT NULL, callee_name_lower TEXT NOT NULL,
+    started_at INTEGER NOT NULL, answered_at INTEGER, ended_at INTEGER NOT NULL,
+    duration_seconds INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX calls_caller_started ON calls (caller_user_id, started_at);
+  CREATE INDEX calls_callee_started ON calls (callee_user_id, started_at);
+  CREATE TABLE sip_credentials (
+    user_id TEXT PRIMARY KEY, encrypted_password TEXT NOT NULL, ha1 TEXT NOT NULL,
+    rotated_at INTEGER NOT NULL
+  ) STRICT;`,
+  `CREATE TABLE agent_outbox (
+    care4w_id TEXT PRIMARY KEY, version INTEGER NOT NULL, queued_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX agent_outbox_queued_at ON agent_outbox (queued_at);`,
+  // Recording settings. Existing users get the same defaults as `freshUser` gives new ones; the
+  // literal 30 is history: a later change of DEFAULT_RETENTION_DAYS must not rewrite old rows.
+  `ALTER TABLE users ADD COLUMN record_calls INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE users ADD COLUMN retention_days INTEGER NOT NULL DEFAULT 30;
+  ALTER TABLE users ADD COLUMN voicemail_greeting_key TEXT;`,
+  // Recordings. `tags` is a JSON array; `*_lower` columns exist only for search (lower-cased in
+  // JS, since SQLite's lower() folds ASCII only). The partial indexes carry exactly the literal
+  // conditions the purge, stall and unread queries use, so SQLite can pick them.
+  `CREATE TABLE recordings (
+    id TEXT PRIMARY KEY, owner_user_id TEXT NOT NULL, type TEXT NOT NULL,
+    call_mode TEXT NOT NULL, call_id TEXT,
+    from_care4w_id TEXT NOT NULL, from_display_name TEXT NOT NULL,
+    to_care4w_id TEXT NOT NULL, to_display_name TEXT NOT NULL, direction TEXT NOT NULL,
+    from_name_lower TEXT NOT NULL, to_name_lower TEXT NOT NULL,
+    storage_key TEXT, format TEXT NOT NULL, duration_seconds INTEGER NOT NULL,
+    file_size INTEGER NOT NULL, recorded_at INTEGER NOT NULL, status TEXT NOT NULL,
+    is_listened INTEGER NOT NULL, transcription TEXT NOT NULL,
+    notes TEXT NOT NULL, notes_lower TEXT NOT NULL, tags TEXT NOT NULL, tags_lower TEXT NOT NULL,
+    recorded_by TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+    deleted_at INTEGER, archived_at INTEGER, purged_at INTEGER
+  ) STRICT;
+  CREATE INDEX recordings_owner_recorded ON recordings (owner_user_id, recorded_at);
+  CREATE INDEX recordings_unlistened_voicemail ON recordings (owner_user_id, status)
+    WHERE type = 'voicemail' AND is_listened = 0;
+  CREATE INDEX recordings_purge_deleted ON recordings (deleted_at)
+    WHERE status = 'deleted' AND purged_at IS NULL;
+  CREATE INDEX recordings_purge_active ON recordings (recorded_at)
+    WHERE status = 'active' AND purged_at IS NULL;
+  CREATE INDEX recordings_purge_archived ON recordings (archived_at)
+    WHERE status = 'archived' AND purged_at IS NULL;
+  CREATE INDEX recordings_stalled ON recordings (updated_at)
+    WHERE status IN ('recording', 'processing');`,
+  // The access trail: seq is the rowid, so it is unique by construction. The triggers stop any
+  // code path from rewriting history; someone with the file can drop them, which the hash chain
+  // (recordings/trail.ts) then reveals.
+  `CREATE TABLE access_trail (
+    seq INTEGER PRIMARY KEY CHECK (seq >= 1), at INTEGER NOT NULL, actor_user_id TEXT,
+    recording_id TEXT NOT NULL, action TEXT NOT NULL, ip TEXT, user_agent TEXT,
+    previous_hash TEXT NOT NULL, hash TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX access_trail_recording ON access_trail (recording_id, seq);
+  CREATE TRIGGER access_trail_no_update BEFORE UPDATE ON access_trail
+    BEGIN SELECT RAISE(ABORT, 'the access trail is append-only'); END;
+  CREATE TRIGGER access_trail_no_delete BEFORE DELETE ON access_trail
+    BEGIN SELECT RAISE(ABORT, 'the access trail is append-only'); END;`,
+  // Agent events already applied, by event id.
+  `CREATE TABLE applied_events (
+    id TEXT PRIMARY KEY, type TEXT NOT NULL, applied_at INTEGER NOT NULL
+  ) STRICT;`,
+  // Who recorded a call, for the history.
+  `ALTER TABLE calls ADD COLUMN recorded_by TEXT;`,
+];
