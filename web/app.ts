@@ -19,6 +19,12 @@ import type { SignUp } from "./auth/signup.ts";
 import type { CallService } from "./calls/service.ts";
 import { iceServersFor } from "./calls/ice-servers.ts";
 import type { SipEdge } from "./sip/mod.ts";
+import type { RecordingService } from "./recordings/mod.ts";
+import type { RecordingStorage } from "./recordings/storage/types.ts";
+import { recordingRoutes } from "./routes/api/recordings.ts";
+import { recordingUploadRoutes } from "./routes/api/recording-uploads.ts";
+import { voicemailRoutes } from "./routes/api/voicemail.ts";
+import { settingsRoutes } from "./routes/api/settings.ts";
 import { requestLog } from "./middleware/request-log.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { originGuard } from "./middleware/origin-guard.ts";
@@ -51,8 +57,15 @@ export interface AppServices {
   calls: CallService;
   /** The web side of the SIP edge; present when SIP is configured. */
   sip?: SipEdge;
+  /** Recordings and voicemail, over `storage`. */
+  recordings: RecordingService;
+  storage: RecordingStorage;
   now: () => Date;
 }
+
+/** Uploads stream into storage and enforce their own limits as they arrive. */
+const STREAMED_API = /^\/api\/(recordings\/(upload|[^/]+\/parts\/\d+)|voicemail(\/greeting)?)$/;
+const STREAMED_INTERNAL = /^\/internal\/recordings\//;
 
 /** Builds the Hono app from its services. No globals. */
 export function createApp(services: AppServices): Hono<AppEnv> {
@@ -67,10 +80,19 @@ export function createApp(services: AppServices): Hono<AppEnv> {
     if (c.res.ok) c.header("cache-control", "public, max-age=31536000, immutable");
   });
   app.use("/static/*", serveStatic({ root: new URL("./", import.meta.url).pathname }));
-  app.use("/api/*", limitBody(64 * 1024));
-  app.use("/internal/*", limitBody(16 * 1024));
+  app.use("/api/*", limitBody(64 * 1024, { except: STREAMED_API }));
+  // A batch of the agent's events is at most a few hundred small JSON objects.
+  app.use("/internal/*", limitBody(1024 * 1024, { except: STREAMED_INTERNAL }));
   // Before the session middleware: the agent's API never looks at cookies.
-  app.route("/internal", internalRoutes({ sip, logger, now: services.now }));
+  app.route(
+    "/internal",
+    internalRoutes({
+      sip,
+      logger,
+      now: services.now,
+      intake: { store, storage: services.storage, logger, now: services.now },
+    }),
+  );
   app.use("*", loadSession(services.sessions));
 
   app.route(
@@ -95,17 +117,37 @@ export function createApp(services: AppServices): Hono<AppEnv> {
       sipCredentials: sip ? (care4wId) => sip.browserCredentials(care4wId) : undefined,
     }),
   );
+  app.route(
+    "/api/me/settings",
+    settingsRoutes({ users: store, retention: config.recordings.retention }),
+  );
+  app.route("/api/recordings", recordingUploadRoutes({ recordings: services.recordings }));
+  app.route("/api/recordings", recordingRoutes({ recordings: services.recordings, users: store }));
+  app.route("/api/voicemail", voicemailRoutes({ recordings: services.recordings }));
   app.route("/api/sip", sipRoutes({ sip, logger }));
   app.route(
     "/api/admin",
-    adminRoutes({ users: store, sessions: store, agent: sip?.agent, logger }),
+    adminRoutes({
+      users: store,
+      sessions: store,
+      agent: sip?.agent,
+      logger,
+      recordings: services.recordings,
+    }),
   );
   app.route("/api/calls", callRoutes({ calls: store }));
   app.route("/api/signal", signalRoutes({ calls: services.calls, logger }));
   app.all("/api/*", (c) => {
     throw problem(404, `There is no API endpoint ${c.req.method} ${c.req.path}.`);
   });
-  app.route("/", pageRoutes({ manifest: services.manifest, sessions: services.sessions }));
+  app.route(
+    "/",
+    pageRoutes({
+      manifest: services.manifest,
+      sessions: services.sessions,
+      unlistenedVoicemail: (userId) => store.countUnlistenedVoicemail(userId),
+    }),
+  );
 
   app.notFound((c) =>
     c.html(

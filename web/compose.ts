@@ -22,12 +22,20 @@ import type { Hub } from "./signal/hub.ts";
 import { createMemoryHub } from "./signal/memory-hub.ts";
 import { createRedisHub } from "./signal/redis-hub.ts";
 import { openStore, type Store } from "./store/mod.ts";
+import { createRecordingService } from "./recordings/mod.ts";
+import { openRecordingStorage } from "./recordings/storage/mod.ts";
+import type { RecordingStorage } from "./recordings/storage/types.ts";
+
+/** How often retention and stalled-recording work runs. */
+const SWEEP_MS = 5 * 60_000;
 
 /** What a caller may bring instead of what the configuration would build. */
 export type Overrides = Partial<
   Pick<AppServices, "logger" | "manifest" | "passwords" | "firebase" | "now"> & {
     agent: AgentClient;
     calls: CallService;
+    /** false: no sweeper timer (tests run `recordings.sweep()` themselves). */
+    sweep: false;
   }
 >;
 
@@ -55,10 +63,10 @@ export async function openHub(config: Pick<Config, "redisUrl">): Promise<Hub> {
  */
 export function composeWeb(
   config: Config,
-  resources: { store: Store; hub: Hub },
+  resources: { store: Store; hub: Hub; storage: RecordingStorage },
   overrides: Overrides = {},
 ): ComposedWeb {
-  const { store, hub } = resources;
+  const { store, hub, storage } = resources;
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const now = overrides.now ?? (() => new Date());
   const calls = overrides.calls ?? callService(config, store, hub, logger);
@@ -86,13 +94,27 @@ export function composeWeb(
     throttle: createLoginThrottle(store, config.login, now),
     signUp: createSignUp(store, config.adminEmails),
     sip: config.sip && agent ? createSipEdge(config.sip, { store, agent, now }) : undefined,
+    storage,
+    recordings: createRecordingService({
+      store,
+      storage,
+      config: config.recordings,
+      logger,
+      now,
+    }),
   };
+  const sweeper = overrides.sweep === false ? undefined : setInterval(() => {
+    services.recordings.sweep().catch((error) =>
+      logger.error("recordings sweep failed", { error: error?.name ?? "unknown" })
+    );
+  }, SWEEP_MS);
   const resumed = overrides.agent || !agent ? Promise.resolve(0) : resumeOrLog(agent, logger);
   return {
     app: createApp(services),
     services,
     resumed,
     async close() {
+      clearInterval(sweeper);
       await resumed;
       if (!overrides.agent) agent?.close();
       await calls.close();
@@ -114,18 +136,26 @@ export interface OpenedWeb extends ComposedWeb {
  * closes both. What `main.ts` runs.
  */
 export async function openWeb(config: Config, overrides: Overrides = {}): Promise<OpenedWeb> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
   const store = await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
-  const hub = await openHub(config).catch(async (error) => {
+  let hub: Hub | undefined;
+  let storage: RecordingStorage;
+  try {
+    hub = await openHub(config);
+    storage = await openRecordingStorage(config.recordings, config.dataDir, logger);
+  } catch (error) {
+    await hub?.close();
     await store.close();
     throw error;
-  });
-  const web = composeWeb(config, { store, hub }, overrides);
+  }
+  const opened = { store, hub, storage };
+  const web = composeWeb(config, opened, { logger, ...overrides });
   return {
     ...web,
     async close(drain) {
       await web.close();
       await drain?.();
-      await hub.close();
+      await opened.hub.close();
       await store.close();
     },
   };

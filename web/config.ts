@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { CALL_MODES, type CallMode } from "../shared/calls.ts";
 import { readEnv } from "../shared/config.ts";
+import { aesKey } from "./config-rules.ts";
+import {
+  type RecordingsConfig,
+  recordingsConfig,
+  recordingsEnv,
+  recordingsIssues,
+} from "./recordings/config.ts";
 
 export { ConfigError } from "../shared/config.ts";
 
@@ -23,16 +30,6 @@ const SIP_REQUIRED = [
 ] as const;
 
 const secret = z.string().min(16, "must be at least 16 characters");
-
-/** A 32-byte AES key in standard base64. */
-const aesKey = z.string().trim().transform((text, ctx) => {
-  try {
-    const bytes = Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
-    if (bytes.length === 32) return bytes;
-  } catch { /* reported below */ }
-  ctx.addIssue({ code: "custom", message: "must be 32 random bytes, base64 encoded" });
-  return z.NEVER;
-});
 
 /** Every environment variable the web app reads, with its rule and default. */
 const EnvSchema = z.object({
@@ -78,6 +75,7 @@ const EnvSchema = z.object({
   ADMIN_EMAILS: commaList.pipe(z.array(z.email("must be a list of email addresses"))).default([]),
   /** Set by `deno task dev`: the island manifest is re-read after every rebuild. */
   CAREFLOW_DEV: z.enum(["0", "1"]).default("0"),
+  ...recordingsEnv,
 });
 
 /** The rules that relate variables, on their raw values (see `readEnv`). */
@@ -90,6 +88,7 @@ function relatedIssues(env: Record<string, string>): string[] {
   if (env.TURN_URLS?.trim() && !env.TURN_SECRET) {
     issues.push("TURN_SECRET: is required when TURN_URLS is set");
   }
+  issues.push(...recordingsIssues(env));
   const sipMode = env.CALL_MODE === "sip";
   if (sipMode || SIP_REQUIRED.some((name) => env[name] !== undefined)) {
     for (const name of SIP_REQUIRED.filter((name) => env[name] === undefined)) {
@@ -148,6 +147,7 @@ export interface Config {
   adminEmails: string[];
   /** Development: follow island rebuilds. */
   dev: boolean;
+  recordings: RecordingsConfig;
 }
 
 /**
@@ -197,5 +197,6 @@ export function loadConfig(
       : undefined,
     adminEmails: e.ADMIN_EMAILS.map((email) => email.toLowerCase()),
     dev: e.CAREFLOW_DEV === "1",
+    recordings: recordingsConfig(e),
   };
 }

@@ -1,20 +1,27 @@
 /**
- * Internal API for the agent (not for browsers): `GET /internal/subscribers/:care4wId`, the
- * agent's cache-miss fetch. Only a valid HMAC signature (`shared/signing.ts`) opens it: a session
- * cookie counts for nothing here. Stale (> 5 min) or replayed requests get 401.
+ * Internal API for the agent (not for browsers): `GET /internal/subscribers/:care4wId` (its
+ * cache-miss fetch), `POST /internal/events` (its batches of CDR, recording, voicemail and device
+ * events) and `PUT /internal/recordings/:id` (streamed audio, `internal-media.ts`). Only a valid
+ * HMAC signature (`shared/signing.ts`) opens it: a session cookie counts for nothing here. Stale
+ * (> 5 min) or replayed requests get 401.
  */
 import { Hono } from "hono";
 import { isCare4wId } from "../../shared/care4w-id.ts";
-import { problem } from "../../shared/http/problem.ts";
+import { eventBatchSchema } from "../../shared/events.ts";
+import { problem, validationProblem } from "../../shared/http/problem.ts";
 import { requireSignature, type SignedEnv } from "../../shared/http/signed.ts";
+import { ingestEvents, type IntakeDeps } from "../intake/events.ts";
 import type { Logger } from "../log.ts";
 import type { SipEdge } from "../sip/mod.ts";
+import { internalMediaRoutes } from "./internal-media.ts";
 
 export interface InternalDeps {
   /** Absent when SIP is not configured: every internal path is then 404. */
   sip: SipEdge | undefined;
   logger: Logger;
   now: () => Date;
+  /** Where the agent's events go. */
+  intake: IntakeDeps;
 }
 
 /** Builds the `/internal` routes. */
@@ -27,16 +34,28 @@ export function internalRoutes(deps: InternalDeps): Hono<SignedEnv> {
     });
     return app;
   }
-  app.use(
-    "*",
-    requireSignature({
-      secret: sip.config.internalApiSecret,
-      replays: sip.replays,
-      nowSeconds: () => deps.now().getTime() / 1000,
-      onRefused: ({ path, reason }) =>
-        deps.logger.warn("internal request refused", { path, reason }),
-    }),
-  );
+  const signing = {
+    secret: sip.config.internalApiSecret,
+    replays: sip.replays,
+    nowSeconds: () => deps.now().getTime() / 1000,
+    onRefused: ({ path, reason }: { path: string; reason: string }) =>
+      deps.logger.warn("internal request refused", { path, reason }),
+  };
+  // Before the buffering signature check below: audio streams and is verified by its hash.
+  app.route("/", internalMediaRoutes({ intake: deps.intake, ...signing }));
+  app.use("*", requireSignature(signing));
+  app.post("/events", async (c) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(c.get("rawBody"));
+    } catch {
+      throw problem(400, "The body is not valid JSON.");
+    }
+    const batch = eventBatchSchema.safeParse(json);
+    if (!batch.success) throw validationProblem(batch.error, "batch");
+    const results = await ingestEvents(deps.intake, batch.data.events);
+    return c.json({ results });
+  });
   app.get("/subscribers/:care4wId", async (c) => {
     const care4wId = c.req.param("care4wId");
     if (!isCare4wId(care4wId)) throw problem(400, "The path must name a CareFlow ID.");

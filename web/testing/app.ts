@@ -6,6 +6,7 @@ import { argon2Hasher } from "../auth/passwords.ts";
 import { createMemoryHub } from "../signal/memory-hub.ts";
 import type { Store } from "../store/mod.ts";
 import { openSqliteStore } from "../store/sqlite/mod.ts";
+import { createLocalStorage } from "../recordings/storage/local.ts";
 import type { Manifest } from "../build/manifest.ts";
 import * as islands from "../islands/mod.ts";
 
@@ -42,10 +43,17 @@ export function createTestApp(
   const config = loadConfig({ DATA_DIR: "/nonexistent", ...env });
   const { store = openSqliteStore(":memory:"), ...rest } = overrides;
   const hub = createMemoryHub();
-  const { app, services, resumed, close } = composeWeb(config, { store, hub }, {
+  // Recordings in a throw-away folder, sealed with a throw-away key.
+  const recordingsDir = Deno.makeTempDirSync({ prefix: "careflow-recordings-" });
+  const storage = createLocalStorage({
+    dir: recordingsDir,
+    key: crypto.getRandomValues(new Uint8Array(32)),
+  });
+  const { app, services, resumed, close } = composeWeb(config, { store, hub, storage }, {
     logger: createLogger("debug", (line) => logs.push(line)),
     manifest: () => TEST_MANIFEST,
     passwords: argon2Hasher({ memoryCost: 1024 }),
+    sweep: false,
     ...rest,
   });
   return {
@@ -65,6 +73,7 @@ export function createTestApp(
       await close();
       await hub.close();
       await store.close();
+      await Deno.remove(recordingsDir, { recursive: true });
     },
   };
 }

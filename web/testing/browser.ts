@@ -1,4 +1,4 @@
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 const CHROMIUM = "/usr/bin/chromium";
 
@@ -30,4 +30,19 @@ export async function launchChromium(options: { media?: boolean } = {}): Promise
     );
   }
   return await chromium.launch({ executablePath: CHROMIUM, args });
+}
+
+/**
+ * Collects a page's errors: uncaught exceptions, and console errors (CSP violations among them)
+ * other than the browser's own notes of 4xx answers. A working page has none.
+ */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !/status of 4\d\d/.test(message.text())) {
+      errors.push(message.text());
+    }
+  });
+  return errors;
 }

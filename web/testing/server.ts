@@ -4,6 +4,8 @@ import { argon2Hasher } from "../auth/passwords.ts";
 
 export interface RunningServer {
   url: string;
+  /** Where its data (SQLite, recordings) lives, for tests that look at the disk. */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -13,7 +15,13 @@ export interface RunningServer {
  */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const dataDir = await Deno.makeTempDir({ prefix: "careflow-test-" });
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn", ...env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: "0",
+    LOG_LEVEL: "warn",
+    RECORDINGS_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
+    ...env,
+  });
   const web = await openWeb(config, { passwords: argon2Hasher({ memoryCost: 4096 }) })
     .catch(async (error) => {
       await Deno.remove(dataDir, { recursive: true });
@@ -25,6 +33,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   );
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
+    dataDir,
     async close() {
       await web.close(() => server.shutdown());
       await Deno.remove(dataDir, { recursive: true });

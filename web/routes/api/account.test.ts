@@ -78,6 +78,7 @@ Deno.test("GET /api/token reports the mode, the CareFlow ID and ICE servers", as
     care4wId: "care4w-1000001",
     iceServers: [{ urls: ["stun:stun.example.org:3478"] }],
     ringTimeoutSeconds: 45,
+    recordCalls: false,
   });
   assert.equal((await t.app.request("/api/token")).status, 401);
   await t.close();

@@ -42,6 +42,7 @@ export function accountRoutes(deps: AccountDeps): Hono<AppEnv> {
         : {}),
       iceServers: deps.iceServers(user.care4wId),
       ringTimeoutSeconds: deps.ringTimeoutSeconds,
+      recordCalls: user.recordCalls,
     };
     c.header("cache-control", "no-store");
     return c.json(answer);

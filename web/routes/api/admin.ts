@@ -5,6 +5,7 @@ import { care4wIdSchema } from "../../../shared/schemas.ts";
 import type { AppEnv } from "../../http/env.ts";
 import type { Logger } from "../../log.ts";
 import { requireUser } from "../../middleware/session.ts";
+import type { RecordingService } from "../../recordings/mod.ts";
 import type { AgentClient } from "../../sip/agent-client.ts";
 import type { SessionStore, UserStore } from "../../store/mod.ts";
 
@@ -14,6 +15,7 @@ export interface AdminDeps {
   /** Present when SIP is configured: deactivations must reach Kamailio through the agent. */
   agent: AgentClient | undefined;
   logger: Logger;
+  recordings: Pick<RecordingService, "verifyTrail">;
 }
 
 /** 403 problem+json unless the signed-in user is an admin. */
@@ -50,6 +52,12 @@ export function adminRoutes(deps: AdminDeps): Hono<AppEnv> {
       agentUpdated: delivered,
     });
     return c.json({ care4wId: target.care4wId, active: false });
+  });
+
+  // The auditor's check: walks the whole access trail and names the first entry that was altered.
+  app.get("/access-trail/verify", async (c) => {
+    c.header("cache-control", "no-store");
+    return c.json(await deps.recordings.verifyTrail());
   });
 
   return app;

@@ -38,6 +38,7 @@ function record(
     answeredAt: new Date(startedAt.getTime() + 3000),
     endedAt: new Date(startedAt.getTime() + 63000),
     durationSeconds: 60,
+    recordedBy: null,
     ...extra,
   };
 }

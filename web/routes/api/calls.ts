@@ -22,6 +22,7 @@ export function callView(call: CallRecord, userId: string): CallView {
     startedAt: call.startedAt.toISOString(),
     answeredAt: call.answeredAt?.toISOString() ?? null,
     endedAt: call.endedAt.toISOString(),
+    recordedBy: call.recordedBy,
   };
 }
 

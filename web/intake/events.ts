@@ -1,0 +1,131 @@
+/**
+ * Taking in the agent's events (`POST /internal/events`): each validated and applied on its own,
+ * idempotently by its id (applying is idempotent by itself; the ingest store remembers what was
+ * applied so a redelivered batch is answered `duplicate` without touching anything).
+ */
+import { type AgentEvent, agentEventSchema, type EventResult } from "../../shared/events.ts";
+import type { CallRecord } from "../calls/rules.ts";
+import { durationSeconds } from "../calls/rules.ts";
+import type { Logger } from "../log.ts";
+import { newRecording } from "../recordings/recording.ts";
+import type { RecordingStorage } from "../recordings/storage/types.ts";
+import type { CallStore, IngestStore, RecordingStore, User, UserStore } from "../store/mod.ts";
+
+/** What applying events needs. */
+export interface IntakeDeps {
+  store: IngestStore & CallStore & RecordingStore & Pick<UserStore, "findUserByCare4wId">;
+  storage: RecordingStorage;
+  logger: Logger;
+  now: () => Date;
+}
+
+/** A reason an event cannot be applied; it is answered to the agent, never retried as is. */
+class Refused extends Error {}
+
+async function userOf(deps: IntakeDeps, care4wId: string): Promise<User> {
+  const user = await deps.store.findUserByCare4wId(care4wId);
+  if (!user) throw new Refused(`nobody has the CareFlow ID ${care4wId}`);
+  return user;
+}
+
+async function applyCdr(deps: IntakeDeps, event: Extract<AgentEvent, { type: "cdr" }>) {
+  const { call } = event;
+  const [caller, callee] = [await userOf(deps, call.caller), await userOf(deps, call.callee)];
+  const answeredAt = call.answeredAt ? new Date(call.answeredAt) : null;
+  const endedAt = new Date(call.endedAt);
+  const record: CallRecord = {
+    id: call.id,
+    mode: call.mode,
+    status: call.status,
+    callerUserId: caller.id,
+    callerCare4wId: caller.care4wId,
+    callerName: caller.displayName,
+    calleeUserId: callee.id,
+    calleeCare4wId: callee.care4wId,
+    calleeName: callee.displayName,
+    startedAt: new Date(call.startedAt),
+    answeredAt,
+    endedAt,
+    durationSeconds: durationSeconds(answeredAt, endedAt),
+    recordedBy: null,
+  };
+  await deps.store.insertCall(record);
+}
+
+async function applyRecording(
+  deps: IntakeDeps,
+  event: Extract<AgentEvent, { type: "recording" | "voicemail" }>,
+) {
+  const r = event.recording;
+  const owner = await userOf(deps, r.owner);
+  const [caller, callee] = [await userOf(deps, r.caller), await userOf(deps, r.callee)];
+  const stored = r.objectKey ? await deps.storage.stat(r.objectKey) : null;
+  if (r.objectKey && !stored) throw new Refused(`no object ${r.objectKey} in the store`);
+  const now = deps.now();
+  const recording = newRecording({
+    // The event id names the recording, so the audio upload that may follow finds it.
+    id: event.id,
+    ownerUserId: owner.id,
+    type: event.type === "voicemail" ? "voicemail" : "call",
+    callMode: r.mode,
+    callId: r.callId,
+    from: { care4wId: caller.care4wId, displayName: caller.displayName },
+    to: { care4wId: callee.care4wId, displayName: callee.displayName },
+    direction: caller.id === owner.id ? "outbound" : "inbound",
+    storageKey: stored ? r.objectKey! : null,
+    format: r.format,
+    durationSeconds: Math.round(r.durationSeconds),
+    fileSize: stored?.size ?? 0,
+    recordedAt: new Date(r.recordedAt),
+    status: stored ? "active" : "processing",
+    recordedBy: event.type === "voicemail" ? null : caller.care4wId,
+  }, now);
+  await deps.store.insertRecording(recording);
+}
+
+async function apply(deps: IntakeDeps, event: AgentEvent) {
+  if (event.type === "cdr") return await applyCdr(deps, event);
+  if ("recording" in event) return await applyRecording(deps, event);
+  // Device presence is shown by the directory (later); noting it applied is all for now.
+  deps.logger.debug("device event", { care4wId: event.care4wId, state: event.state });
+}
+
+/** Applies a batch, answering each event; never throws for one bad event. */
+export async function ingestEvents(deps: IntakeDeps, raw: unknown[]): Promise<EventResult[]> {
+  const results: EventResult[] = [];
+  for (const item of raw) {
+    const parsed = agentEventSchema.safeParse(item);
+    const id = typeof (item as { id?: unknown })?.id === "string"
+      ? (item as { id: string }).id.slice(0, 128)
+      : null;
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      results.push({
+        id,
+        ok: false,
+        error: `${issue.path.join(".") || "event"}: ${issue.message}`,
+      });
+      continue;
+    }
+    const event = parsed.data;
+    try {
+      if (await deps.store.isEventApplied(event.id)) {
+        results.push({ id: event.id, ok: true, duplicate: true });
+        continue;
+      }
+      await apply(deps, event);
+      const fresh = await deps.store.markEventApplied(event.id, event.type, deps.now());
+      results.push({ id: event.id, ok: true, duplicate: !fresh });
+    } catch (error) {
+      if (!(error instanceof Refused)) {
+        deps.logger.error("event not applied", { id: event.id, type: event.type });
+      }
+      results.push({
+        id: event.id,
+        ok: false,
+        error: error instanceof Refused ? error.message : "could not be applied; send it again",
+      });
+    }
+  }
+  return results;
+}

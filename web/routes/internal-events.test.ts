@@ -1,0 +1,148 @@
+/**
+ * The agent's events into web (`POST /internal/events`, signed): applied idempotently by id, each
+ * answered on its own; and a recording's audio streamed after its event, checked against the
+ * SHA-256 its signature covers.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { CONTENT_HASH_HEADER, signRequest } from "../../shared/signing.ts";
+import { wavBytes } from "../recordings/testing/audio.ts";
+import { createTestApp, SIP_TEST_ENV, SIP_TEST_SECRETS } from "../testing/app.ts";
+import { createRecordingAgent } from "../testing/recording-agent.ts";
+
+function postEvents(events: unknown[]) {
+  const body = JSON.stringify({ events });
+  return {
+    method: "POST",
+    body,
+    headers: {
+      ...signRequest({
+        secret: SIP_TEST_SECRETS.internal,
+        method: "POST",
+        path: "/internal/events",
+        body,
+      }),
+      "content-type": "application/json",
+    },
+  };
+}
+
+const at = "2026-05-01T10:00:00.000Z";
+const cdr = (id: string, status = "completed") => ({
+  id,
+  type: "cdr",
+  at,
+  call: {
+    id: `sip-${id}`,
+    mode: "sip",
+    status,
+    caller: "care4w-1000001",
+    callee: "care4w-1000002",
+    startedAt: "2026-05-01T09:59:00.000Z",
+    answeredAt: status === "completed" ? "2026-05-01T09:59:05.000Z" : null,
+    endedAt: at,
+  },
+});
+
+async function twoUsers() {
+  const t = createTestApp(SIP_TEST_ENV, { agent: createRecordingAgent() });
+  const ann = await t.signup("ann@example.org", "Ann Carer");
+  await t.signup("bob@example.org", "Bob Nurse");
+  return { t, ann };
+}
+
+Deno.test("a batch is applied once: a redelivery changes nothing, a bad event blocks no good one", async () => {
+  const { t, ann } = await twoUsers();
+  try {
+    const batch = [
+      cdr("event-0001"),
+      { id: "event-0002", type: "cdr" },
+      cdr("event-0003", "missed"),
+    ];
+    const first = await t.app.request("/internal/events", postEvents(batch));
+    assert.equal(first.status, 200);
+    const { results } = await first.json();
+    assert.deepEqual(results.map((r: { ok: boolean }) => r.ok), [true, false, true]);
+    assert.match(results[1].error, /at|call/);
+
+    const again = await (await t.app.request("/internal/events", postEvents(batch))).json();
+    assert.deepEqual(
+      again.results.map((r: { ok: boolean; duplicate?: boolean }) => [r.ok, r.duplicate]),
+      [[true, true], [false, undefined], [true, true]],
+    );
+    const history = await (await t.app.request("/api/calls/history", { headers: { cookie: ann } }))
+      .json();
+    assert.equal(history.pagination.total, 2, "each call once");
+    assert.deepEqual(history.calls.map((c: { mode: string }) => c.mode), ["sip", "sip"]);
+
+    const unknown = await (await t.app.request(
+      "/internal/events",
+      postEvents([{ ...cdr("event-0004"), call: { ...cdr("x").call, callee: "care4w-1999999" } }]),
+    )).json();
+    assert.match(unknown.results[0].error, /nobody has the CareFlow ID care4w-1999999/);
+
+    const unsigned = await t.app.request("/internal/events", {
+      method: "POST",
+      body: JSON.stringify({ events: [cdr("event-0005")] }),
+      headers: { "content-type": "application/json" },
+    });
+    assert.equal(unsigned.status, 401);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a recording event's audio streams in, checked against its signed hash", async () => {
+  const { t, ann } = await twoUsers();
+  try {
+    const event = {
+      id: "event-rec-0001",
+      type: "recording",
+      at,
+      recording: {
+        owner: "care4w-1000001",
+        callId: "sip-call-1",
+        mode: "sip",
+        caller: "care4w-1000001",
+        callee: "care4w-1000002",
+        format: "wav",
+        durationSeconds: 2,
+        recordedAt: at,
+      },
+    };
+    const taken = await (await t.app.request("/internal/events", postEvents([event]))).json();
+    assert.equal(taken.results[0].ok, true);
+
+    const audio = wavBytes(2);
+    const put = (body: Uint8Array<ArrayBuffer>, signedHash: string) => {
+      const path = `/internal/recordings/${event.id}`;
+      return t.app.request(path, {
+        method: "PUT",
+        body,
+        headers: {
+          ...signRequest({
+            secret: SIP_TEST_SECRETS.internal,
+            method: "PUT",
+            path,
+            body: signedHash,
+          }),
+          [CONTENT_HASH_HEADER]: signedHash,
+        },
+      });
+    };
+    const hash = createHash("sha256").update(audio).digest("hex");
+    const tampered = audio.slice();
+    tampered[100] ^= 1;
+    assert.equal((await put(tampered, hash)).status, 400, "a body that is not what was signed");
+    const stored = await put(audio, hash);
+    assert.equal(stored.status, 204);
+    assert.equal((await put(audio, hash)).status, 409, "the audio arrives once");
+
+    const media = await t.app.request(`/api/recordings/${event.id}/media`, {
+      headers: { cookie: ann },
+    });
+    assert.deepEqual(new Uint8Array(await media.arrayBuffer()), audio);
+  } finally {
+    await t.close();
+  }
+});
