@@ -27,6 +27,8 @@ export interface CallState {
   answeredAt: Date | null;
   /** The caller hears "ringing" once, however many callee tabs report it. */
   ringingRelayed: boolean;
+  /** The CareFlow ID of the party recording the call, if one is (the record keeps it). */
+  recordedBy: string | null;
 }
 
 /** The tab a message came from; `userId` comes from its session, never from the payload. */
@@ -72,6 +74,7 @@ export function startCall(
     startedAt: now,
     answeredAt: null,
     ringingRelayed: false,
+    recordedBy: null,
   };
   const invite: ServerMessage = { type: "invite", callId, from: party(caller) };
   return { call, effects: [{ type: "send", to: { userId: callee.userId }, frame: invite }] };
@@ -179,6 +182,25 @@ export function applyMessage(
     case "unhold":
       if (call.phase !== "answered") return badState(`${message.type} before the call is answered`);
       return relay(call, otherTab, { type: message.type, callId, from });
+    case "record":
+      if (call.phase !== "answered") return badState("record before the call is answered");
+      return relay(
+        // The first to record is the one the history names; stopping keeps the name.
+        {
+          ...call,
+          recordedBy: message.recording ? call.recordedBy ?? from.care4wId : call.recordedBy,
+        },
+        otherTab,
+        { type: "record", callId, from, recording: message.recording },
+      );
+    case "record-refused":
+      if (call.phase !== "answered") return badState("record-refused before the call is answered");
+      // The recording is discarded, so the call was not recorded after all.
+      return relay({ ...call, recordedBy: null }, otherTab, {
+        type: "record-refused",
+        callId,
+        from,
+      });
   }
 }
 

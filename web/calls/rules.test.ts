@@ -46,5 +46,6 @@ Deno.test("a record names both parties and uses the call id", () => {
     answeredAt,
     endedAt,
     durationSeconds: 65,
+    recordedBy: null,
   });
 });

@@ -17,6 +17,8 @@ export interface CallRecord {
   endedAt: Date;
   /** Whole seconds between answer and end; 0 when never answered. */
   durationSeconds: number;
+  /** The CareFlow ID of the party who recorded the call; null when nobody did. */
+  recordedBy: string | null;
 }
 
 /** A signed-in user as the call service sees them. */
@@ -54,6 +56,8 @@ export interface RecordInput {
   callee: CallUser;
   startedAt: Date;
   answeredAt: Date | null;
+  /** See `CallRecord.recordedBy`; absent for calls that never connected. */
+  recordedBy?: string | null;
 }
 
 /** The one record of a finished webrtc call. The call id doubles as the record id. */
@@ -72,5 +76,6 @@ export function buildCallRecord(call: RecordInput, status: CallStatus, endedAt: 
     answeredAt: call.answeredAt,
     endedAt,
     durationSeconds: durationSeconds(call.answeredAt, endedAt),
+    recordedBy: call.recordedBy ?? null,
   };
 }

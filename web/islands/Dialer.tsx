@@ -1,13 +1,16 @@
-import { useComputed, useSignal } from "@preact/signals";
+import { useComputed, useSignal, useSignalEffect } from "@preact/signals";
 import type { TargetedKeyboardEvent } from "preact";
 import { classifyDialTarget, type DialTarget } from "../../shared/dial-target.ts";
 import { Keypad } from "../components/Keypad.tsx";
 import { statusText } from "../components/phone/CallStatus.tsx";
 import { InCall, IncomingCall } from "../components/phone/InCall.tsx";
+import { LeaveVoicemail } from "../components/phone/LeaveVoicemail.tsx";
 import { type Lookup, useCalleeLookup } from "../client/use-callee-lookup.ts";
 import { useCallEngine } from "../client/use-call-engine.ts";
 
 const MAX_LENGTH = 32;
+/** Endings of an outgoing call after which a message can be left. */
+const UNANSWERED = new Set(["unavailable", "busy", "declined", "missed"]);
 
 /**
  * The phone: dial pad (keypad, typed or pasted input), what the input is and who it belongs to,
@@ -18,6 +21,21 @@ export default function Dialer(props: { initialValue?: string }) {
   const target = useComputed(() => classifyDialTarget(value.value));
   const lookup = useCalleeLookup(target);
   const { call, engine } = useCallEngine();
+  // Kept once offered: the ended state itself gives way to idle after a moment.
+  const voicemail = useSignal<{ callId: string; name: string } | null>(null);
+  useSignalEffect(() => {
+    const ended = call.value;
+    if (
+      ended.phase === "ended" && ended.direction === "outbound" && ended.callId &&
+      ended.endKind && UNANSWERED.has(ended.endKind) && engine.current?.mode === "webrtc" &&
+      voicemail.peek()?.callId !== ended.callId
+    ) {
+      voicemail.value = {
+        callId: ended.callId,
+        name: ended.remote?.displayName ?? "The person you called",
+      };
+    }
+  });
 
   const snapshot = call.value;
   // Phone numbers need an engine that reaches the phone network (sip or twilio); a CareFlow ID
@@ -72,6 +90,14 @@ export default function Dialer(props: { initialValue?: string }) {
   return (
     <section class="dialer card" aria-labelledby="dialer-title" onKeyDown={onKeyDown}>
       <h1 id="dialer-title">Dialer</h1>
+      {voicemail.value && (
+        <LeaveVoicemail {...voicemail.value} onClose={() => (voicemail.value = null)} />
+      )}
+      {snapshot.savingParts > 0 && (
+        <p class="saving" role="status" data-testid="saving-recording">
+          Saving the recording… {snapshot.savingParts} part(s) still to send.
+        </p>
+      )}
       <p class={`phone-state ${snapshot.phase}`} data-testid="call-status" role="status">
         {snapshot.problem ?? statusText(snapshot)}
       </p>

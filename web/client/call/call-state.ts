@@ -31,6 +31,13 @@ export interface CallState {
   cancelIdle(): void;
 }
 
+/** What outlives a call: the line's state, and a recording still being sent. */
+const lasting = (state: CallSnapshot) => ({
+  ready: state.ready,
+  problem: state.problem,
+  savingParts: state.savingParts,
+});
+
 /** Creates the state holder of one engine. */
 export function createCallState(): CallState {
   let state: CallSnapshot = { ...IDLE };
@@ -58,18 +65,27 @@ export function createCallState(): CallState {
     inCall: () => state.callId !== null && state.phase !== "ended",
     begin(patch) {
       clearTimeout(idleTimer);
-      update({ ...IDLE, ready: state.ready, problem: state.problem, ...patch });
+      update({ ...IDLE, ...lasting(state), ...patch });
     },
     tone,
     showEnded(end) {
       tone(null);
       const callId = state.callId;
       const reason = typeof end === "string" ? endText(end, state.direction) : end.text;
-      update({ phase: "ended", endReason: reason, quality: null, held: false, remoteHeld: false });
+      update({
+        phase: "ended",
+        endReason: reason,
+        endKind: typeof end === "string" ? end : null,
+        quality: null,
+        held: false,
+        remoteHeld: false,
+        recording: "off",
+        peerRecording: false,
+      });
       clearTimeout(idleTimer);
       idleTimer = setTimeout(() => {
         if (state.phase === "ended" && state.callId === callId) {
-          update({ ...IDLE, ready: state.ready, problem: state.problem });
+          update({ ...IDLE, ...lasting(state) });
         }
       }, ENDED_DISPLAY_MS);
     },

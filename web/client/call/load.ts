@@ -10,7 +10,11 @@ export async function loadEngine(token: TokenResponse): Promise<CallEngine> {
   switch (token.mode) {
     case "webrtc": {
       const { createWebRtcEngine } = await import("./webrtc-engine.ts");
-      return createWebRtcEngine({ iceServers: token.iceServers, signalingUrl: signalingUrl() });
+      return createWebRtcEngine({
+        iceServers: token.iceServers,
+        signalingUrl: signalingUrl(),
+        autoRecord: token.recordCalls,
+      });
     }
     case "sip": {
       if (!token.sip) throw new Error("The server is in sip mode but sent no SIP credentials.");

@@ -139,6 +139,10 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
       handlerOf(line.session)?.enableSenderTracks(!muted && !calls.state.held);
     },
     setHeld: (held) => hold(line, calls, held),
+    // SIP calls are recorded by the media side (FreeSWITCH), not in the browser.
+    canRecord: false,
+    setRecording() {},
+    refuseRecording() {},
     sendDtmf: (tones) => sendTones(line.session, tones),
     subscribe: calls.subscribe,
     stop() {

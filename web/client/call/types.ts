@@ -5,6 +5,7 @@
  * (`web/e2e/engines.test.ts`). A Twilio engine joins them behind the same shape.
  */
 import type { CallDirection, CallMode, Party } from "../../../shared/calls.ts";
+import type { CallEnd } from "./end-reasons.ts";
 
 export type { CallMode, Party };
 
@@ -41,6 +42,16 @@ export interface CallSnapshot {
   quality: Quality | null;
   /** Why the last call ended, in words a care worker understands. */
   endReason: string | null;
+  /** Whether this tab records the call: asked for, running, or not. */
+  recording: "off" | "starting" | "on";
+  /** The other party is recording the call (they told us; we may refuse). */
+  peerRecording: boolean;
+  /** Parts of a recording still being sent, also after the call ended (0: nothing pending). */
+  savingParts: number;
+  /** Something the user should know about the recording (a refusal, a failure). */
+  notice: string | null;
+  /** How the last call ended, for what may follow (a voicemail offer). */
+  endKind: CallEnd | null;
   /** Whether this tab can place and receive calls right now. */
   ready: boolean;
   /** A problem with the phone itself (microphone refused, server unreachable). */
@@ -58,6 +69,11 @@ export const IDLE: CallSnapshot = {
   remoteHeld: false,
   quality: null,
   endReason: null,
+  recording: "off",
+  peerRecording: false,
+  savingParts: 0,
+  notice: null,
+  endKind: null,
   ready: false,
   problem: null,
 };
@@ -75,6 +91,12 @@ export interface CallEngine {
   hangup(): void;
   setMuted(muted: boolean): void;
   setHeld(held: boolean): void;
+  /** Whether this engine can record its calls (the browser records browser-to-browser calls). */
+  readonly canRecord: boolean;
+  /** Starts or stops recording the connected call; the other party is told first. */
+  setRecording(on: boolean): void;
+  /** Does not consent to the other party's recording: theirs stops and is deleted. */
+  refuseRecording(): void;
   sendDtmf(tones: string): void;
   /** Called with a new snapshot on every change (and once at once). Returns an unsubscribe. */
   subscribe(listener: (snapshot: CallSnapshot) => void): () => void;

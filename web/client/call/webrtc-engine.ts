@@ -5,48 +5,59 @@ import { type CallState, createCallState } from "./call-state.ts";
 import { type CallEnd, hangupKind } from "./end-reasons.ts";
 import { microphoneProblem, openMicrophone, release, remoteAudioElement } from "./media.ts";
 import { Peer } from "./peer.ts";
+import { type CallRecorder, startCallRecorder } from "./recorder.ts";
 import { SignalingSocket } from "./signaling.ts";
 import type { CallEngine } from "./types.ts";
 
 export interface WebRtcOptions {
   iceServers: IceServer[];
   signalingUrl: string;
+  /** The user's setting: record every call once it connects (the other party is told). */
+  autoRecord?: boolean;
 }
 
-/** The media of the current call: microphone, peer connection, and the element playing it. */
+/** The media of the current call: microphone, peer connection, what plays, what records. */
 interface Media {
   stream: MediaStream | null;
+  remote: MediaStream | null;
   peer: Peer | null;
   audio: HTMLAudioElement | null;
+  recorder: CallRecorder | null;
 }
 
 /** Creates the engine; `start()` connects the signaling socket. */
 export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
   const calls = createCallState();
-  const media: Media = { stream: null, peer: null, audio: null };
+  const media: Media = { stream: null, remote: null, peer: null, audio: null, recorder: null };
   const send = (message: ClientMessage) => socket.send(message);
   const callId = () => calls.state.callId!;
 
-  /** Ends the call here: devices released, peer closed, the ending shown, then idle. */
+  /** Ends the call here: the recording sent, devices released, the ending shown, then idle. */
   const finish = (end: CallEnd | { text: string }) => {
+    // Sending the last parts goes on after the call; `savingParts` shows it.
+    void media.recorder?.stop();
     media.peer?.close();
     release(media.stream);
     media.audio?.remove();
-    Object.assign(media, { stream: null, peer: null, audio: null });
+    Object.assign(media, { stream: null, remote: null, peer: null, audio: null, recorder: null });
     calls.showEnded(end);
   };
+  const recording = createRecording(calls, media, send);
   const startPeer = (offerer: boolean) => {
     media.audio = remoteAudioElement();
     media.peer = new Peer(options.iceServers, media.stream!, offerer, {
       description: (kind, sdp) => send({ type: kind, callId: callId(), sdp }),
       candidate: (candidate) => send({ type: "candidate", callId: callId(), candidate }),
       remoteStream: (remote) => {
+        media.remote = remote;
         media.audio!.srcObject = remote;
         void media.audio!.play().catch(() => {});
       },
       media: (state) => {
         if (state === "connected") {
+          const first = calls.state.connectedAt === null;
           calls.update({ phase: "connected", connectedAt: calls.state.connectedAt ?? Date.now() });
+          if (first && options.autoRecord) recording.set(true);
         } else if (state === "interrupted") calls.update({ phase: "reconnecting" });
         else {
           send({ type: "hangup", callId: callId() });
@@ -58,24 +69,14 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
     return media.peer;
   };
   const onMessage = (message: ServerMessage) =>
-    handleServerMessage(message, { calls, media, send, finish, startPeer });
+    handleServerMessage(message, { calls, media, send, finish, startPeer, recording });
 
   const socket = new SignalingSocket(options.signalingUrl, {
     message: (message) => void onMessage(message).catch(() => finish("error")),
     status: (connected) => calls.update({ ready: connected }),
   });
   const applyTrackState = () => silence(media, calls.state);
-  /** Opens the microphone; on failure the call ends with the device's problem. */
-  const microphone = async (onRefused: () => void) => {
-    try {
-      media.stream = await openMicrophone();
-      return true;
-    } catch (error) {
-      onRefused();
-      finish({ text: microphoneProblem(error) });
-      return false;
-    }
-  };
+  const microphone = (onRefused: () => void) => openMicrophoneFor(media, onRefused, finish);
 
   const engine: CallEngine = {
     mode: "webrtc",
@@ -129,6 +130,9 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
       applyTrackState();
       send({ type: held ? "hold" : "unhold", callId: callId() });
     },
+    canRecord: true,
+    setRecording: (on) => recording.set(on),
+    refuseRecording: () => recording.refuse(),
     sendDtmf(tones) {
       const dtmf = media.peer?.sender()?.dtmf;
       if (dtmf?.canInsertDTMF) dtmf.insertDTMF(tones, 120, 70);
@@ -140,6 +144,22 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
     },
   };
   return engine;
+}
+
+/** Opens the microphone; on failure the call ends with the device's problem. */
+async function openMicrophoneFor(
+  media: Media,
+  onRefused: () => void,
+  finish: (end: { text: string }) => void,
+): Promise<boolean> {
+  try {
+    media.stream = await openMicrophone();
+    return true;
+  } catch (error) {
+    onRefused();
+    finish({ text: microphoneProblem(error) });
+    return false;
+  }
 }
 
 /** Our microphone is off while muted or held; the other side is not heard while held. */
@@ -156,6 +176,7 @@ interface MessageContext {
   send(message: ClientMessage): boolean;
   finish(end: CallEnd | { text: string }): void;
   startPeer(offerer: boolean): Peer;
+  recording: Recording;
 }
 
 /** Applies one frame from the server to this tab's call. */
@@ -207,7 +228,78 @@ async function handleServerMessage(message: ServerMessage, context: MessageConte
     case "unhold":
       calls.update({ remoteHeld: message.type === "hold" });
       break;
+    case "record":
+      calls.update({ peerRecording: message.recording });
+      break;
+    case "record-refused":
+      await context.recording.refused(message.from.displayName);
+      break;
     default:
       finish(message.reason);
   }
+}
+
+/** Recording this tab's call, and consenting (or not) to the other party's. */
+interface Recording {
+  set(on: boolean): void;
+  refuse(): void;
+  /** The other party refused ours: it stops and is deleted. */
+  refused(name: string): Promise<void>;
+}
+
+function createRecording(
+  calls: CallState,
+  media: Media,
+  send: (message: ClientMessage) => boolean,
+): Recording {
+  const callId = () => calls.state.callId!;
+  const start = async () => {
+    const id = callId();
+    // The other party hears of it before any audio is kept.
+    calls.update({ recording: "starting", notice: null });
+    send({ type: "record", callId: id, recording: true });
+    try {
+      const recorder = await startCallRecorder(
+        id,
+        media.stream!,
+        media.remote ?? new MediaStream(),
+        (savingParts) => calls.update({ savingParts }),
+      );
+      // The call may have ended, or the recording been stopped, while it started.
+      if (calls.state.callId !== id || calls.state.recording !== "starting") {
+        return void recorder.stop();
+      }
+      media.recorder = recorder;
+      calls.update({ recording: "on" });
+    } catch {
+      if (calls.state.callId === id) send({ type: "record", callId: id, recording: false });
+      calls.update({ recording: "off", notice: "The recording could not start." });
+    }
+  };
+  return {
+    set(on) {
+      const connected = calls.state.phase === "connected" && media.stream !== null;
+      if (on && connected && calls.state.recording === "off") void start();
+      if (!on && media.recorder) {
+        send({ type: "record", callId: callId(), recording: false });
+        void media.recorder.stop();
+        media.recorder = null;
+        calls.update({ recording: "off" });
+      }
+    },
+    refuse() {
+      if (!calls.state.peerRecording) return;
+      send({ type: "record-refused", callId: callId() });
+      calls.update({ peerRecording: false, notice: "You did not agree: nothing of it is kept." });
+    },
+    async refused(name) {
+      const recorder = media.recorder;
+      media.recorder = null;
+      calls.update({
+        recording: "off",
+        notice: `${name} did not agree to be recorded; the recording is deleted.`,
+      });
+      await recorder?.discard();
+    },
+  };
 }

@@ -36,6 +36,14 @@ function CallRow({ call }: { call: CallView }) {
         <strong>{call.otherParty.displayName}</strong>
         <br />
         <code>{call.otherParty.care4wId}</code>
+        {call.recordedBy && (
+          <span class="recorded-by" data-testid="recorded-by">
+            <span class="rec-dot" aria-hidden="true" /> Recorded by {call.recordedBy === call
+                .otherParty.care4wId
+              ? call.otherParty.displayName
+              : "you"}
+          </span>
+        )}
       </td>
       <td>
         <time dateTime={call.startedAt}>{new Date(call.startedAt).toLocaleString()}</time>

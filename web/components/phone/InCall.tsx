@@ -21,10 +21,18 @@ export function InCall(props: { call: CallSnapshot; engine: CallEngine }) {
         {call.connectedAt && <CallTimer since={call.connectedAt} />}
         <QualityBadge quality={call.quality} />
       </p>
+      <RecordingState call={call} engine={engine} />
       {live && (
         <div class="controls" role="group" aria-label="Call controls">
           <Toggle label="Mute" on={call.muted} onToggle={() => engine.setMuted(!call.muted)} />
           <Toggle label="Hold" on={call.held} onToggle={() => engine.setHeld(!call.held)} />
+          {engine.canRecord && (
+            <Toggle
+              label="Record"
+              on={call.recording !== "off"}
+              onToggle={() => engine.setRecording(call.recording === "off")}
+            />
+          )}
           <Toggle label="Keypad" on={keypad} expands onToggle={() => setKeypad(!keypad)} />
         </div>
       )}
@@ -33,6 +41,41 @@ export function InCall(props: { call: CallSnapshot; engine: CallEngine }) {
         Hang up
       </button>
     </section>
+  );
+}
+
+/**
+ * Whether the call is being recorded, by us or by the other party, told in words and with a
+ * marker on both sides; the other party's recording can be refused.
+ */
+function RecordingState(props: { call: CallSnapshot; engine: CallEngine }) {
+  const { call, engine } = props;
+  return (
+    <>
+      {call.recording !== "off" && (
+        <p class="recording-on" role="status" data-testid="recording-indicator">
+          <span class="rec-dot" aria-hidden="true" />
+          {call.recording === "starting"
+            ? "Starting to record…"
+            : "Recording: both of you are told"}
+        </p>
+      )}
+      {call.peerRecording && (
+        <p class="recording-on peer" role="alert" data-testid="peer-recording">
+          <span class="rec-dot" aria-hidden="true" />
+          {call.remote?.displayName ?? "The other party"} is recording this call.
+          <button
+            type="button"
+            class="button small secondary"
+            onClick={() => engine.refuseRecording()}
+          >
+            Refuse
+          </button>
+        </p>
+      )}
+      {call.notice && <p class="hint" role="status" data-testid="recording-notice">{call.notice}
+      </p>}
+    </>
   );
 }
 
