@@ -6,6 +6,18 @@ export interface NavEntry {
   href: string;
   label: string;
   current: boolean;
+  /** A count next to the label, and what it means to a screen reader ("2 unread"). */
+  badge?: { count: number; label: string };
+}
+
+/** The count as shown: large ones are capped so the navigation keeps its size. */
+function NavBadge(props: { count: number; label: string }) {
+  return (
+    <span class="nav-badge" data-testid="nav-badge">
+      <span aria-hidden="true">{props.count > 99 ? "99+" : props.count}</span>
+      <span class="visually-hidden">({props.label})</span>
+    </span>
+  );
 }
 
 export interface AppShellProps {
@@ -35,6 +47,7 @@ export function AppShell({ user, nav, children }: AppShellProps) {
         {nav.map((item) => (
           <a href={item.href} aria-current={item.current ? "page" : undefined}>
             {item.label}
+            {item.badge && <NavBadge {...item.badge} />}
           </a>
         ))}
       </nav>

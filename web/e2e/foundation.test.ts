@@ -1,19 +1,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { launchChromium } from "../testing/browser.ts";
+import { launchChromium, watchErrors } from "../testing/browser.ts";
 import { startServer } from "../testing/server.ts";
-
-/** Collects page errors and CSP violations: a hydrated page must have none. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !/status of 4\d\d/.test(message.text())) {
-      errors.push(message.text());
-    }
-  });
-  return errors;
-}
 
 async function signUpThroughPages(page: Page, base: string, name: string, email: string) {
   await page.goto(`${base}/signup`);

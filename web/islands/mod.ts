@@ -7,10 +7,16 @@ import AuthFormComponent from "./AuthForm.tsx";
 import CallHistoryComponent from "./CallHistory.tsx";
 import CopyButtonComponent from "./CopyButton.tsx";
 import DialerComponent from "./Dialer.tsx";
+import RecordingsComponent from "./Recordings.tsx";
+import RecordingSettingsComponent from "./RecordingSettings.tsx";
 import SipSettingsComponent from "./SipSettings.tsx";
+import VoicemailComponent from "./Voicemail.tsx";
 
 export const AuthForm = defineIsland("AuthForm", AuthFormComponent);
 export const CallHistory = defineIsland("CallHistory", CallHistoryComponent);
 export const CopyButton = defineIsland("CopyButton", CopyButtonComponent);
 export const Dialer = defineIsland("Dialer", DialerComponent);
+export const Recordings = defineIsland("Recordings", RecordingsComponent);
+export const RecordingSettings = defineIsland("RecordingSettings", RecordingSettingsComponent);
 export const SipSettings = defineIsland("SipSettings", SipSettingsComponent);
+export const Voicemail = defineIsland("Voicemail", VoicemailComponent);

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { createTestApp } from "../testing/app.ts";
+import { Hono } from "hono";
+import type { AppEnv } from "../http/env.ts";
+import { loadSession } from "../middleware/session.ts";
+import { securityHeaders } from "../middleware/security-headers.ts";
+import { voicemail } from "../store/testing/recording-fixtures.ts";
+import { createTestApp, type TestApp } from "../testing/app.ts";
+import { pageRoutes } from "./pages.ts";
 
 Deno.test("the landing page ships no script at all", async () => {
   const t = createTestApp();
@@ -56,12 +62,12 @@ Deno.test("the dashboard shows the user's name, CareFlow ID, sections and the di
   const html = await (await t.app.request("/dashboard", { headers: { cookie } })).text();
   assert.match(html, /Ann Carer/);
   assert.match(html, /care4w-1000001/);
-  for (const label of ["Dialer", "History", "Recordings", "Analytics", "Settings"]) {
+  for (const label of ["Dialer", "History", "Recordings", "Voicemail", "Analytics", "Settings"]) {
     assert.match(html, new RegExp(`>${label}</a>`), label);
   }
   assert.match(html, /aria-label="Copy CareFlow ID"/);
   assert.match(html, /Number or CareFlow ID/);
-  for (const section of ["history", "recordings", "analytics", "settings"]) {
+  for (const section of ["history", "recordings", "voicemail", "analytics", "settings"]) {
     const page = await t.app.request(`/dashboard/${section}`, { headers: { cookie } });
     assert.equal(page.status, 200, section);
     assert.match(await page.text(), /aria-current="page"/);
@@ -92,5 +98,99 @@ Deno.test("signed-in users skip /login and /signup; sign-out ends the session", 
   const out = await t.app.request("/logout", { method: "POST", headers: { cookie } });
   assert.equal(out.status, 303);
   assert.equal((await t.app.request("/api/me", { headers: { cookie } })).status, 401);
+  await t.close();
+});
+
+/**
+ * The pages as web/app.ts mounts them, with the unread-voicemail source the badge counts from;
+ * built here so the badge is tested whether or not the app passes that source yet.
+ */
+function pagesWithBadges(
+  t: TestApp,
+  unlistenedVoicemail = (userId: string) => t.services.store.countUnlistenedVoicemail(userId),
+) {
+  const app = new Hono<AppEnv>();
+  app.use("*", securityHeaders());
+  app.use("*", loadSession(t.services.sessions));
+  app.route(
+    "/",
+    pageRoutes({
+      manifest: t.services.manifest,
+      sessions: t.services.sessions,
+      unlistenedVoicemail,
+    }),
+  );
+  return app;
+}
+
+/** The Voicemail link of the section navigation. */
+const voicemailLink = (html: string) =>
+  html.match(/<a href="\/dashboard\/voicemail"[^>]*>(.*?)<\/a>/)?.[1] ?? "";
+
+Deno.test("the recordings, voicemail and settings sections render their islands", async () => {
+  const t = createTestApp();
+  const cookie = await t.signup("ann@example.org", "Ann Carer");
+  const islands = {
+    recordings: "Recordings",
+    voicemail: "Voicemail",
+    settings: "RecordingSettings",
+  };
+  for (const [slug, island] of Object.entries(islands)) {
+    const response = await t.app.request(`/dashboard/${slug}`, { headers: { cookie } });
+    assert.equal(response.status, 200, slug);
+    const html = await response.text();
+    assert.match(html, new RegExp(`island-${island}-TEST\\.js`), slug);
+    assert.match(html, new RegExp(`href="/dashboard/${slug}" aria-current="page"`), slug);
+  }
+  const voicemail = await (await t.app.request("/dashboard/voicemail", { headers: { cookie } }))
+    .text();
+  assert.match(voicemail, /<title>Voicemail · CareFlow<\/title>/);
+  assert.match(
+    voicemail,
+    /<h1 id="voicemail-title"[^>]*>Voicemail<\/h1>/,
+    "server-rendered heading",
+  );
+  assert.equal(voicemailLink(voicemail), "Voicemail", "no badge without unread voicemail");
+  await t.close();
+});
+
+Deno.test("the Voicemail entry of the navigation shows the unread count, and none at 0", async () => {
+  const t = createTestApp();
+  const cookie = await t.signup("ann@example.org", "Ann Carer");
+  const bob = await t.signup("bob@example.org", "Bob Nurse");
+  const annId = (await t.services.store.findUserByEmail("ann@example.org"))!.id;
+  const pages = pagesWithBadges(t);
+  const nav = async (who: string, path = "/dashboard/history") =>
+    voicemailLink(await (await pages.request(path, { headers: { cookie: who } })).text());
+  assert.equal(await nav(cookie), "Voicemail", "no badge at 0");
+
+  const from = { care4wId: "care4w-1000002", displayName: "Bob Nurse" };
+  const left = (id: string, extra = {}) =>
+    t.services.store.insertRecording(voicemail(id, 0, from, { ownerUserId: annId, ...extra }));
+  await left("vm-1");
+  await left("vm-2");
+  await left("vm-3", { isListened: true });
+  await left("vm-4", { status: "deleted", deletedAt: new Date() });
+  for (const path of ["/dashboard", "/dashboard/voicemail", "/dashboard/settings"]) {
+    const link = await nav(cookie, path);
+    assert.match(link, /^Voicemail<span class="nav-badge"/, path);
+    assert.match(link, /<span aria-hidden="true">2<\/span>/, path);
+    assert.match(link, /<span class="visually-hidden">\(2 unread\)<\/span>/, path);
+  }
+  assert.equal(await nav(bob), "Voicemail", "another user's voicemail is not counted");
+
+  await t.services.store.updateRecording("vm-1", { isListened: true });
+  await t.services.store.updateRecording("vm-2", { isListened: true });
+  assert.equal(await nav(cookie), "Voicemail", "the badge goes once all are listened to");
+  await t.close();
+});
+
+Deno.test("a badge whose count fails is left out; the page still renders", async () => {
+  const t = createTestApp();
+  const cookie = await t.signup("ann@example.org", "Ann Carer");
+  const app = pagesWithBadges(t, () => Promise.reject(new Error("store down")));
+  const response = await app.request("/dashboard/voicemail", { headers: { cookie } });
+  assert.equal(response.status, 200);
+  assert.equal(voicemailLink(await response.text()), "Voicemail");
   await t.close();
 });

@@ -9,12 +9,17 @@ import { renderPage } from "../render/page.ts";
 import { SESSION_COOKIE, type SessionService } from "../auth/sessions.ts";
 import { LandingPage } from "./index.tsx";
 import { LoginPage, SignupPage } from "./auth-pages.tsx";
-import { DashboardPage } from "./dashboard.tsx";
+import { badgeCounts, DashboardPage } from "./dashboard.tsx";
 import { classifyDialTarget } from "../../shared/dial-target.ts";
-import { findSection } from "./sections.tsx";
+import { type BadgeSources, findSection } from "./sections.tsx";
 
-/** Server-rendered pages. Signed-in pages redirect to /login without a session. */
-export function pageRoutes(deps: { manifest: ManifestSource; sessions: SessionService }) {
+/**
+ * Server-rendered pages. Signed-in pages redirect to /login without a session. The badge sources
+ * (unread voicemail) are counted on each dashboard render; without them there are no badges.
+ */
+export function pageRoutes(
+  deps: { manifest: ManifestSource; sessions: SessionService } & BadgeSources,
+) {
   const app = new Hono<AppEnv>();
   // deno-lint-ignore no-explicit-any -- any page component, whatever its props
   const page = (c: Context<AppEnv>, title: string, body: VNode<any>) => {
@@ -32,7 +37,7 @@ export function pageRoutes(deps: { manifest: ManifestSource; sessions: SessionSe
     (c) => c.get("user") ? c.redirect("/dashboard") : page(c, "Sign in", h(LoginPage, {})),
   );
 
-  app.get("/dashboard/:section{[a-z]+}?", (c) => {
+  app.get("/dashboard/:section{[a-z]+}?", async (c) => {
     const user = c.get("user");
     if (!user) return c.redirect("/login");
     const section = findSection(c.req.param("section") ?? "");
@@ -44,7 +49,8 @@ export function pageRoutes(deps: { manifest: ManifestSource; sessions: SessionSe
       : target.kind === "phone"
       ? target.e164
       : undefined;
-    return page(c, section.label, h(DashboardPage, { user, section, dial }));
+    const badges = await badgeCounts(user, deps);
+    return page(c, section.label, h(DashboardPage, { user, section, dial, badges }));
   });
 
   // A plain form post, so signing out works even before any script has loaded.

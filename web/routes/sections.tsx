@@ -4,7 +4,14 @@
  */
 import type { VNode } from "preact";
 import { EmptyState } from "../components/AppShell.tsx";
-import { CallHistory, Dialer, SipSettings } from "../islands/mod.ts";
+import {
+  CallHistory,
+  Dialer,
+  Recordings,
+  RecordingSettings,
+  SipSettings,
+  Voicemail,
+} from "../islands/mod.ts";
 import type { User } from "../store/mod.ts";
 
 /** What a section is rendered from. */
@@ -14,12 +21,30 @@ export interface SectionContext {
   dial?: string;
 }
 
+/**
+ * Where section badges get their counts. Each source is optional: a page without one shows no
+ * badge rather than failing.
+ */
+export interface BadgeSources {
+  /** Unread voicemail of a user (`RecordingStore.countUnlistenedVoicemail`). */
+  unlistenedVoicemail?: (userId: string) => Promise<number>;
+}
+
+/** A count next to a section's label in the navigation, worked out when a page renders. */
+export interface SectionBadge {
+  count(user: User, sources: BadgeSources): Promise<number>;
+  /** What the count means, for screen readers: "2 unread". */
+  describe(count: number): string;
+}
+
 export interface Section {
   /** Path segment under /dashboard; "" for the dashboard itself. */
   slug: string;
   /** Navigation label, also the page title. */
   label: string;
   render(context: SectionContext): VNode;
+  /** A count shown next to the label (none at 0). */
+  badge?: SectionBadge;
 }
 
 /** In navigation order. */
@@ -37,11 +62,16 @@ export const SECTIONS: readonly Section[] = [
   {
     slug: "recordings",
     label: "Recordings",
-    render: () => (
-      <EmptyState title="Recordings">
-        No recordings yet. Recorded calls and voicemail appear here, for you only.
-      </EmptyState>
-    ),
+    render: ({ user }) => <Recordings care4wId={user.care4wId} />,
+  },
+  {
+    slug: "voicemail",
+    label: "Voicemail",
+    render: () => <Voicemail />,
+    badge: {
+      count: (user, sources) => sources.unlistenedVoicemail?.(user.id) ?? Promise.resolve(0),
+      describe: (count) => `${count} unread`,
+    },
   },
   {
     slug: "analytics",
@@ -64,6 +94,11 @@ export const SECTIONS: readonly Section[] = [
           Use these settings in a desk phone or a mobile SIP app to make and take CareFlow calls.
         </p>
         <SipSettings />
+        <h2>Calls and recordings</h2>
+        <RecordingSettings />
+        <p class="hint">
+          Your voicemail greeting is on the <a href="/dashboard/voicemail">Voicemail</a> page.
+        </p>
       </section>
     ),
   },
