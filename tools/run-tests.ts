@@ -105,6 +105,8 @@ await check("types", deno, [
   "pbx",
   "bench/signaling",
   "bench/registration",
+  "bench/recordings",
+  "bench/users.ts",
 ]);
 await check("agent types", "bun", ["x", "tsc", "-p", "agent/tsconfig.json"]);
 await denoTests("web, shared, testing and tools tests", ["web", "shared", "testing", "tools"]);

@@ -9,7 +9,9 @@ import { loadConfig } from "../../web/config.ts";
 import { createLogger } from "../../web/log.ts";
 import { argon2Hasher } from "../../web/auth/passwords.ts";
 import { openSqliteStore } from "../../web/store/sqlite/mod.ts";
+import { createLocalStorage } from "../../web/recordings/storage/local.ts";
 import type { Hub } from "../../web/signal/hub.ts";
+import { signUpBenchUsers } from "../users.ts";
 
 /** Running instances, and one session cookie per bench user. */
 export interface BenchCluster {
@@ -30,30 +32,21 @@ export async function startBenchCluster(hubs: Hub[], users: number): Promise<Ben
     MAX_CONCURRENT_CALLS: "100000",
   });
   const logger = createLogger(config.logLevel);
+  const storage = createLocalStorage({
+    dir: `${dir}/recordings`,
+    key: crypto.getRandomValues(new Uint8Array(32)),
+  });
   const instances = hubs.map((hub) => {
-    const web = composeWeb(config, { store, hub }, {
+    const web = composeWeb(config, { store, hub, storage }, {
       logger,
       manifest: () => ({ boot: "", styles: "", islands: {} }),
+      sweep: false,
       passwords: argon2Hasher({ memoryCost: 1024 }),
     });
     const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, web.app.fetch);
     return { app: web.app, web, server };
   });
-  const cookies: string[] = [];
-  for (let n = 0; n < users; n++) {
-    const response = await instances[0].app.request("/api/auth/signup", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        email: `bench${n}@example.org`,
-        password: "bench password 123",
-        displayName: `Bench ${n}`,
-      }),
-    });
-    const cookie = response.headers.get("set-cookie")?.match(/cf_session=[^;]+/)?.[0];
-    if (!cookie) throw new Error(`bench signup failed: ${await response.text()}`);
-    cookies.push(cookie);
-  }
+  const cookies = (await signUpBenchUsers(instances[0].app, users)).map((user) => user.cookie);
   return {
     urls: instances.map(({ server }) => `ws://127.0.0.1:${server.addr.port}/api/signal`),
     cookies,
