@@ -61,7 +61,7 @@ async function sendPart(
 Deno.test("a call recorded in parts is joined into one playable recording with the call's parties", async () => {
   const t = createTestApp();
   try {
-    const { ann, annId, bobId } = await users(t);
+    const { ann, bob, annId, bobId } = await users(t);
     const callId = crypto.randomUUID();
     const started = await t.app.request("/api/recordings", json({ callId }, ann));
     assert.equal(started.status, 201);
@@ -69,6 +69,18 @@ Deno.test("a call recorded in parts is joined into one playable recording with t
     assert.equal(recording.status, "recording");
     const parts = [webmChunk(3000, true), webmChunk(2500, false), webmChunk(100, false)];
     for (const [i, part] of parts.entries()) await sendPart(t, ann, recording.id, i + 1, part);
+    // Someone else, even the other party, can neither add to, finish nor discard it.
+    for (
+      const [method, path] of [["PUT", "/parts/9"], ["POST", "/finish"], ["POST", "/discard"]]
+    ) {
+      const response = await t.app.request(`/api/recordings/${recording.id}${path}`, {
+        method,
+        body: method === "PUT" ? webmChunk(10, false) : "{}",
+        headers: { cookie: bob, "content-type": "application/json" },
+      });
+      assert.equal(response.status, 404, `${method} ${path} by another user`);
+      await response.body?.cancel();
+    }
 
     await t.services.store.insertCall(callRecord(callId, annId, bobId, "completed"));
     const finished = await t.app.request(`/api/recordings/${recording.id}/finish`, json({}, ann));
