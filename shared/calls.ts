@@ -8,13 +8,19 @@
 export const CALL_MODES = ["webrtc", "sip", "twilio"] as const;
 export type CallMode = (typeof CALL_MODES)[number];
 
-/** Every final status a call can have. */
+/**
+ * Every final status a call can have. `busy`: the callee was on another call (the SIP path says
+ * so; browser calls record a busy callee as `missed`, so it reads as a call to return);
+ * `voicemail`: unanswered, and the caller left a message.
+ */
 export const CALL_STATUSES = [
   "completed",
   "missed",
   "declined",
   "cancelled",
   "unavailable",
+  "busy",
+  "voicemail",
   "failed",
 ] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];

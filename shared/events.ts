@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { CALL_STATUSES } from "./calls.ts";
 import { RECORDING_FORMATS } from "./recordings.ts";
-import { callModeSchema, care4wIdSchema } from "./schemas.ts";
+import { callModeSchema, care4wIdSchema, e164Schema } from "./schemas.ts";
 
 /** Most events in one batch. */
 export const MAX_EVENTS_PER_BATCH = 500;
@@ -14,7 +14,26 @@ export const MAX_EVENTS_PER_BATCH = 500;
 const eventId = z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, "must be 8-128 id characters");
 const instant = z.iso.datetime({ offset: true });
 
-/** One finished call on the SIP or Twilio path, between CareFlow users. */
+/** A party of a call on the SIP or Twilio path: a CareFlow user by ID, or an outside phone. */
+export const callPartySchema = z.union([
+  care4wIdSchema,
+  z.object({ phone: e164Schema }).strict(),
+]);
+export type CallParty = z.infer<typeof callPartySchema>;
+
+/**
+ * How a call sounded, from RTP statistics of the media side (FreeSWITCH's per-leg MOS, jitter and
+ * loss at hangup; a browser's `getStats()`): the worse of the legs.
+ */
+export const callQualitySchema = z.object({
+  /** Mean opinion score, 1 (bad) to 5 (excellent). */
+  mos: z.number().min(1).max(5),
+  jitterMs: z.number().min(0).max(60_000),
+  lossPercent: z.number().min(0).max(100),
+}).strict();
+export type CallQuality = z.infer<typeof callQualitySchema>;
+
+/** One finished call on the SIP or Twilio path: one event per call, built from all its legs. */
 export const cdrEventSchema = z.object({
   id: eventId,
   type: z.literal("cdr"),
@@ -23,11 +42,16 @@ export const cdrEventSchema = z.object({
     id: z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/),
     mode: callModeSchema,
     status: z.enum(CALL_STATUSES),
-    caller: care4wIdSchema,
-    callee: care4wIdSchema,
+    caller: callPartySchema,
+    callee: callPartySchema,
     startedAt: instant,
     answeredAt: instant.nullable(),
     endedAt: instant,
+    /** Why it ended, as the switch named it (Q.850 name, e.g. `NORMAL_CLEARING`, `USER_BUSY`). */
+    hangupCause: z.string().regex(/^[A-Z0-9_]{1,64}$/).optional(),
+    quality: callQualitySchema.optional(),
+    /** The id of this call's `recording` or `voicemail` event, when it has one. */
+    recordingId: eventId.optional(),
   }).strict(),
 }).strict();
 
@@ -43,8 +67,8 @@ export const recordingEventSchema = z.object({
     owner: care4wIdSchema,
     callId: z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/).nullable(),
     mode: callModeSchema,
-    caller: care4wIdSchema,
-    callee: care4wIdSchema,
+    caller: callPartySchema,
+    callee: callPartySchema,
     format: z.enum(RECORDING_FORMATS),
     durationSeconds: z.number().min(0).max(3600),
     recordedAt: instant,

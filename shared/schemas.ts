@@ -5,9 +5,16 @@
 import { z } from "zod";
 import { CALL_DIRECTIONS, CALL_MODES, CALL_STATUSES } from "./calls.ts";
 import { CARE4W_ID_PATTERN } from "./care4w-id.ts";
+import { E164_PATTERN } from "./phone.ts";
 
 /** A canonical CareFlow ID (`care4w-NNNNNNN`). */
 export const care4wIdSchema = z.string().regex(CARE4W_ID_PATTERN, "must look like care4w-1000001");
+
+/** A canonical E.164 phone number (`+447700900123`). */
+export const e164Schema = z.string().regex(
+  E164_PATTERN,
+  "must be an E.164 number like +447700900123",
+);
 
 export const callModeSchema = z.enum(CALL_MODES);
 export const callStatusSchema = z.enum(CALL_STATUSES);

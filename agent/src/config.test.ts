@@ -27,7 +27,45 @@ test("defaults fill everything but the secrets", () => {
     internalApiSecret: secrets.INTERNAL_API_SECRET,
     webUrl: null,
     kamailioRpcUrl: null,
+    freeswitch: null,
+    recordings: { spoolDir: null, mp3: false, ffmpegPath: "ffmpeg" },
+    objectStore: null,
+    events: { batchSize: 100 },
   });
+});
+
+test("the media side: ESL needs its password, an object store all of its group", () => {
+  const config = loadConfig({
+    ...secrets,
+    FREESWITCH_ESL: "127.0.0.1:8021",
+    FREESWITCH_ESL_PASSWORD: "esl-secret",
+    FREESWITCH_CDR_DIR: "/var/spool/careflow/cdr",
+    RECORDINGS_SPOOL_DIR: "/var/spool/careflow/recordings",
+    S3_ENDPOINT: "http://127.0.0.1:4569",
+    S3_REGION: "us-east-1",
+    S3_BUCKET: "careflow",
+    S3_ACCESS_KEY_ID: "key-id",
+    S3_SECRET_ACCESS_KEY: "key-secret",
+    S3_FORCE_PATH_STYLE: "true",
+  });
+  expect(config.freeswitch).toEqual({
+    esl: { host: "127.0.0.1", port: 8021, password: "esl-secret" },
+    cdrDir: "/var/spool/careflow/cdr",
+  });
+  expect(config.objectStore?.bucket).toBe("careflow");
+  expect(config.objectStore?.forcePathStyle).toBe(true);
+
+  const error = configErrorOf({
+    ...secrets,
+    FREESWITCH_ESL: "127.0.0.1:8021",
+    S3_BUCKET: "careflow",
+    FREESWITCH_CDR_DIR: "relative/dir",
+  });
+  expect(error.issues).toContain("FREESWITCH_ESL_PASSWORD: is required when FREESWITCH_ESL is set");
+  expect(error.issues).toContain("S3_ENDPOINT: is required when S3_* storage is configured");
+  expect(error.issues.some((issue) => issue.startsWith("FREESWITCH_CDR_DIR: must be an absolute")))
+    .toBe(true);
+  expect(error.message).not.toContain("careflow");
 });
 
 test("explicit values are read; empty strings count as unset", () => {

@@ -5,10 +5,17 @@
  */
 import { z } from "zod";
 import { readEnv } from "../../shared/config.ts";
+import {
+  objectStoreEnv,
+  objectStoreIssues,
+  type ObjectStoreSettings,
+  objectStoreSettings,
+} from "../../shared/object-store.ts";
 
 export { ConfigError } from "../../shared/config.ts";
 
 const httpUrl = z.url({ protocol: /^https?$/ });
+const absolutePath = z.string().regex(/^\/[^\0]*$/, "must be an absolute path");
 
 const envSchema = z.object({
   AGENT_HOST: z.string().min(1).default("127.0.0.1"),
@@ -21,6 +28,21 @@ const envSchema = z.object({
   INTERNAL_API_SECRET: z.string().min(16, "must be at least 16 characters"),
   WEB_URL: httpUrl.optional(),
   KAMAILIO_RPC_URL: httpUrl.optional(),
+  /** FreeSWITCH's event socket, `host:port`; unset: no media side (no ESL consumer). */
+  FREESWITCH_ESL: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "must be host:port").optional(),
+  FREESWITCH_ESL_PASSWORD: z.string().min(1).max(256).optional(),
+  /** Where FreeSWITCH's mod_json_cdr writes one file per leg; reconciled at start and reconnect. */
+  FREESWITCH_CDR_DIR: absolutePath.optional(),
+  /** Where FreeSWITCH writes recordings and voicemail WAVs (the agent transcodes, then deletes). */
+  RECORDINGS_SPOOL_DIR: absolutePath.optional(),
+  /** Also make an MP3 of each recording (Opus in Ogg is always made). */
+  RECORDING_MP3: z.enum(["true", "false", "1", "0", "yes", "no"])
+    .transform((value) => value === "true" || value === "1" || value === "yes")
+    .default(false),
+  FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
+  /** Events per delivery to web's `/internal/events`. */
+  EVENT_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(100),
+  ...objectStoreEnv,
 });
 
 /** Validated agent settings. */
@@ -36,6 +58,35 @@ export interface AgentConfig {
   webUrl: string | null;
   /** Kamailio JSON-RPC endpoint; without it no cache invalidation is sent. */
   kamailioRpcUrl: string | null;
+  /** The media side; null without `FREESWITCH_ESL`. */
+  freeswitch: {
+    esl: { host: string; port: number; password: string };
+    /** mod_json_cdr's folder, or null when CDRs come over ESL only. */
+    cdrDir: string | null;
+  } | null;
+  recordings: {
+    /** Where FreeSWITCH's WAVs appear; null: the agent handles no recordings. */
+    spoolDir: string | null;
+    mp3: boolean;
+    ffmpegPath: string;
+  };
+  /** The shared object store recordings go to; null: streamed to web's internal upload. */
+  objectStore: ObjectStoreSettings | null;
+  events: { batchSize: number };
+}
+
+/** Rules across variables: ESL needs its password; an object store group is all or nothing. */
+function relatedIssues(env: Record<string, string>): string[] {
+  const issues = objectStoreIssues(env);
+  if (env.FREESWITCH_ESL && !env.FREESWITCH_ESL_PASSWORD) {
+    issues.push("FREESWITCH_ESL_PASSWORD: is required when FREESWITCH_ESL is set");
+  }
+  for (const name of ["FREESWITCH_CDR_DIR", "FREESWITCH_ESL_PASSWORD"]) {
+    if (env[name] && !env.FREESWITCH_ESL) {
+      issues.push(`${name}: has no use without FREESWITCH_ESL`);
+    }
+  }
+  return issues;
 }
 
 /**
@@ -44,7 +95,8 @@ export interface AgentConfig {
  * e.g. `AGENT_PORT: Too big: ...`.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AgentConfig {
-  const e = readEnv(envSchema, env);
+  const e = readEnv(envSchema, env, relatedIssues);
+  const esl = e.FREESWITCH_ESL?.match(/^(.+):(\d+)$/);
   return {
     host: e.AGENT_HOST,
     port: e.AGENT_PORT,
@@ -54,5 +106,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     internalApiSecret: e.INTERNAL_API_SECRET,
     webUrl: e.WEB_URL ? e.WEB_URL.replace(/\/+$/, "") : null,
     kamailioRpcUrl: e.KAMAILIO_RPC_URL ?? null,
+    freeswitch: esl
+      ? {
+        esl: { host: esl[1], port: Number(esl[2]), password: e.FREESWITCH_ESL_PASSWORD! },
+        cdrDir: e.FREESWITCH_CDR_DIR ?? null,
+      }
+      : null,
+    recordings: {
+      spoolDir: e.RECORDINGS_SPOOL_DIR ?? null,
+      mp3: e.RECORDING_MP3,
+      ffmpegPath: e.FFMPEG_PATH,
+    },
+    objectStore: objectStoreSettings(e),
+    events: { batchSize: e.EVENT_BATCH_SIZE },
   };
 }

@@ -18,6 +18,10 @@ export function testConfig(redisUrl: string, overrides: Partial<AgentConfig> = {
     internalApiSecret: TEST_API_SECRET,
     webUrl: null,
     kamailioRpcUrl: null,
+    freeswitch: null,
+    recordings: { spoolDir: null, mp3: false, ffmpegPath: "ffmpeg" },
+    objectStore: null,
+    events: { batchSize: 100 },
     ...overrides,
   };
 }
