@@ -8,10 +8,11 @@ import {
 import {
   callDirectionSchema,
   callModeSchema,
+  callQualitySchema,
   callStatusSchema,
   care4wIdSchema,
   iceServerSchema,
-  partySchema,
+  recordPartySchema,
 } from "./schemas.ts";
 
 /** Shown names: 1-80 visible characters, no control characters. */
@@ -107,12 +108,14 @@ export const CallView = z.object({
   mode: callModeSchema,
   /** Whole seconds of conversation. */
   duration: z.number().int().min(0),
-  otherParty: partySchema,
+  otherParty: recordPartySchema,
   startedAt: z.string(),
   answeredAt: z.string().nullable(),
   endedAt: z.string(),
   /** The CareFlow ID of the party who recorded the call; null when nobody did. */
   recordedBy: z.string().nullable(),
+  /** How the call sounded (the worse side), when it was measured. */
+  quality: callQualitySchema.nullable(),
 });
 export type CallView = z.infer<typeof CallView>;
 
@@ -155,7 +158,7 @@ export const RecordingView = z.object({
   direction: callDirectionSchema,
   callMode: callModeSchema,
   callId: z.string().nullable(),
-  otherParty: partySchema,
+  otherParty: recordPartySchema,
   /** The CareFlow ID of whoever started recording the call. */
   recordedBy: z.string().nullable(),
   /** Whole seconds. */

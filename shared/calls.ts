@@ -35,9 +35,32 @@ export interface Party {
   displayName: string;
 }
 
+/**
+ * A party as records keep it (history, recordings): a CareFlow user (`care4wId`), or an outside
+ * phone (`care4wId` null, `phone` its E.164 number and `displayName` what is known of it).
+ */
+export interface RecordParty {
+  care4wId: string | null;
+  phone: string | null;
+  displayName: string;
+}
+
+/** Call quality as measured on the media path (see `shared/quality.ts`). */
+export interface CallQuality {
+  /** Mean opinion score, 1 (bad) to 5 (excellent). */
+  mos: number;
+  jitterMs: number;
+  lossPercent: number;
+}
+
 /** One ICE server for a browser's RTCPeerConnection (STUN, or TURN with credentials). */
 export interface IceServer {
   urls: string | string[];
   username?: string;
   credential?: string;
+}
+
+/** What to dial to reach a party again: its CareFlow ID, or its phone number. */
+export function addressOf(party: RecordParty): string {
+  return party.care4wId ?? party.phone ?? "";
 }

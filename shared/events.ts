@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { CALL_STATUSES } from "./calls.ts";
 import { RECORDING_FORMATS } from "./recordings.ts";
-import { callModeSchema, care4wIdSchema, e164Schema } from "./schemas.ts";
+import { callModeSchema, callQualitySchema, care4wIdSchema, e164Schema } from "./schemas.ts";
 
 /** Most events in one batch. */
 export const MAX_EVENTS_PER_BATCH = 500;
@@ -20,18 +20,6 @@ export const callPartySchema = z.union([
   z.object({ phone: e164Schema }).strict(),
 ]);
 export type CallParty = z.infer<typeof callPartySchema>;
-
-/**
- * How a call sounded, from RTP statistics of the media side (FreeSWITCH's per-leg MOS, jitter and
- * loss at hangup; a browser's `getStats()`): the worse of the legs.
- */
-export const callQualitySchema = z.object({
-  /** Mean opinion score, 1 (bad) to 5 (excellent). */
-  mos: z.number().min(1).max(5),
-  jitterMs: z.number().min(0).max(60_000),
-  lossPercent: z.number().min(0).max(100),
-}).strict();
-export type CallQuality = z.infer<typeof callQualitySchema>;
 
 /** One finished call on the SIP or Twilio path: one event per call, built from all its legs. */
 export const cdrEventSchema = z.object({

@@ -11,23 +11,34 @@ import { tmpdir } from "node:os";
 
 const HOST = "127.0.0.1";
 const CLAIMS = `${tmpdir()}/careflow-port-claims`;
-/** Long enough for any test to have bound its ports; older claims are taken over. */
-const CLAIM_MS = 10 * 60_000;
+/**
+ * Long enough for a test to have bound its ports (they are bound within seconds of the claim),
+ * short enough that many test runs in parallel do not exhaust the range; older claims are taken
+ * over.
+ */
+const CLAIM_MS = 2 * 60_000;
 
 /** Claims `port` for this process; false when another claim on it is still fresh. */
 function claim(port: number): boolean {
   const file = `${CLAIMS}/${port}`;
   mkdirSync(CLAIMS, { recursive: true });
-  try {
-    writeFileSync(file, String(Date.now()), { flag: "wx" });
-    return true;
-  } catch {
+  const take = () => {
     try {
-      if (Date.now() - statSync(file).mtimeMs < CLAIM_MS) return false;
-      unlinkSync(file);
-    } catch { /* claimed or released meanwhile */ }
-    return false;
+      writeFileSync(file, String(Date.now()), { flag: "wx" });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (take()) return true;
+  try {
+    if (Date.now() - statSync(file).mtimeMs < CLAIM_MS) return false;
+    unlinkSync(file);
+  } catch {
+    return false; // claimed or released meanwhile
   }
+  // Of two processes taking over the same stale claim, only one creates the file.
+  return take();
 }
 /** Below Linux's ephemeral range (32768+), so an outgoing connection never takes one meanwhile. */
 const LOW = 20_000;

@@ -47,5 +47,9 @@ Deno.test("a record names both parties and uses the call id", () => {
     endedAt,
     durationSeconds: 65,
     recordedBy: null,
+    callerPhone: null,
+    calleePhone: null,
+    hangupCause: null,
+    quality: null,
   });
 });

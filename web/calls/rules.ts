@@ -1,16 +1,22 @@
 /** Pure rules of the call service: rate limiting and building the one record of a call. */
-import type { CallMode, CallStatus } from "../../shared/calls.ts";
+import type { CallMode, CallQuality, CallStatus, RecordParty } from "../../shared/calls.ts";
 
-/** One finished call, written once by the server from what it relayed. */
+/**
+ * One finished call, written once by the server from what it relayed (browser calls) or from the
+ * media side's CDR (SIP, Twilio). A party is a CareFlow user (user id and CareFlow ID) or, on the
+ * SIP and Twilio paths, an outside phone (both null, its E.164 number in `*Phone`).
+ */
 export interface CallRecord {
   id: string;
   mode: CallMode;
   status: CallStatus;
-  callerUserId: string;
-  callerCare4wId: string;
+  callerUserId: string | null;
+  callerCare4wId: string | null;
+  callerPhone: string | null;
   callerName: string;
-  calleeUserId: string;
-  calleeCare4wId: string;
+  calleeUserId: string | null;
+  calleeCare4wId: string | null;
+  calleePhone: string | null;
   calleeName: string;
   startedAt: Date;
   answeredAt: Date | null;
@@ -19,6 +25,22 @@ export interface CallRecord {
   durationSeconds: number;
   /** The CareFlow ID of the party who recorded the call; null when nobody did. */
   recordedBy: string | null;
+  /** Why the call ended, as the switch named it (Q.850 name); null for browser calls. */
+  hangupCause: string | null;
+  /** How it sounded (the worse side); null when nothing was measured. */
+  quality: CallQuality | null;
+}
+
+/** The caller or callee of a record, as a party. */
+export function partyOf(call: CallRecord, side: "caller" | "callee"): RecordParty {
+  return side === "caller"
+    ? { care4wId: call.callerCare4wId, phone: call.callerPhone, displayName: call.callerName }
+    : { care4wId: call.calleeCare4wId, phone: call.calleePhone, displayName: call.calleeName };
+}
+
+/** A CareFlow user as a party of a record. */
+export function userParty(user: { care4wId: string; displayName: string }): RecordParty {
+  return { care4wId: user.care4wId, phone: null, displayName: user.displayName };
 }
 
 /** A signed-in user as the call service sees them. */
@@ -68,14 +90,18 @@ export function buildCallRecord(call: RecordInput, status: CallStatus, endedAt: 
     status,
     callerUserId: call.caller.userId,
     callerCare4wId: call.caller.care4wId,
+    callerPhone: null,
     callerName: call.caller.displayName,
     calleeUserId: call.callee.userId,
     calleeCare4wId: call.callee.care4wId,
+    calleePhone: null,
     calleeName: call.callee.displayName,
     startedAt: call.startedAt,
     answeredAt: call.answeredAt,
     endedAt,
     durationSeconds: durationSeconds(call.answeredAt, endedAt),
     recordedBy: call.recordedBy ?? null,
+    hangupCause: null,
+    quality: null,
   };
 }

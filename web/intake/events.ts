@@ -3,9 +3,14 @@
  * idempotently by its id (applying is idempotent by itself; the ingest store remembers what was
  * applied so a redelivered batch is answered `duplicate` without touching anything).
  */
-import { type AgentEvent, agentEventSchema, type EventResult } from "../../shared/events.ts";
-import type { CallRecord } from "../calls/rules.ts";
-import { durationSeconds } from "../calls/rules.ts";
+import type { RecordParty } from "../../shared/calls.ts";
+import {
+  type AgentEvent,
+  agentEventSchema,
+  type CallParty,
+  type EventResult,
+} from "../../shared/events.ts";
+import { type CallRecord, durationSeconds, userParty } from "../calls/rules.ts";
 import type { Logger } from "../log.ts";
 import { newRecording } from "../recordings/recording.ts";
 import type { RecordingStorage } from "../recordings/storage/types.ts";
@@ -28,26 +33,46 @@ async function userOf(deps: IntakeDeps, care4wId: string): Promise<User> {
   return user;
 }
 
+/** A party of an agent event, with the CareFlow user behind it (null for an outside phone). */
+async function resolveParty(
+  deps: IntakeDeps,
+  party: CallParty,
+): Promise<{ user: User | null; party: RecordParty }> {
+  if (typeof party !== "string") {
+    return { user: null, party: { care4wId: null, phone: party.phone, displayName: party.phone } };
+  }
+  const user = await userOf(deps, party);
+  return { user, party: userParty(user) };
+}
+
 async function applyCdr(deps: IntakeDeps, event: Extract<AgentEvent, { type: "cdr" }>) {
   const { call } = event;
-  const [caller, callee] = [await userOf(deps, call.caller), await userOf(deps, call.callee)];
+  const caller = await resolveParty(deps, call.caller);
+  const callee = await resolveParty(deps, call.callee);
+  if (!caller.user && !callee.user) {
+    throw new Refused("a call between two outside phones is in nobody's history");
+  }
   const answeredAt = call.answeredAt ? new Date(call.answeredAt) : null;
   const endedAt = new Date(call.endedAt);
   const record: CallRecord = {
     id: call.id,
     mode: call.mode,
     status: call.status,
-    callerUserId: caller.id,
-    callerCare4wId: caller.care4wId,
-    callerName: caller.displayName,
-    calleeUserId: callee.id,
-    calleeCare4wId: callee.care4wId,
-    calleeName: callee.displayName,
+    callerUserId: caller.user?.id ?? null,
+    callerCare4wId: caller.party.care4wId,
+    callerPhone: caller.party.phone,
+    callerName: caller.party.displayName,
+    calleeUserId: callee.user?.id ?? null,
+    calleeCare4wId: callee.party.care4wId,
+    calleePhone: callee.party.phone,
+    calleeName: callee.party.displayName,
     startedAt: new Date(call.startedAt),
     answeredAt,
     endedAt,
     durationSeconds: durationSeconds(answeredAt, endedAt),
     recordedBy: null,
+    hangupCause: call.hangupCause ?? null,
+    quality: call.quality ?? null,
   };
   await deps.store.insertCall(record);
 }
@@ -58,7 +83,11 @@ async function applyRecording(
 ) {
   const r = event.recording;
   const owner = await userOf(deps, r.owner);
-  const [caller, callee] = [await userOf(deps, r.caller), await userOf(deps, r.callee)];
+  const caller = await resolveParty(deps, r.caller);
+  const callee = await resolveParty(deps, r.callee);
+  if (caller.user?.id !== owner.id && callee.user?.id !== owner.id) {
+    throw new Refused(`${r.owner} is neither party of this recording`);
+  }
   const stored = r.objectKey ? await deps.storage.stat(r.objectKey) : null;
   if (r.objectKey && !stored) throw new Refused(`no object ${r.objectKey} in the store`);
   const now = deps.now();
@@ -69,16 +98,16 @@ async function applyRecording(
     type: event.type === "voicemail" ? "voicemail" : "call",
     callMode: r.mode,
     callId: r.callId,
-    from: { care4wId: caller.care4wId, displayName: caller.displayName },
-    to: { care4wId: callee.care4wId, displayName: callee.displayName },
-    direction: caller.id === owner.id ? "outbound" : "inbound",
+    from: caller.party,
+    to: callee.party,
+    direction: caller.user?.id === owner.id ? "outbound" : "inbound",
     storageKey: stored ? r.objectKey! : null,
     format: r.format,
     durationSeconds: Math.round(r.durationSeconds),
     fileSize: stored?.size ?? 0,
     recordedAt: new Date(r.recordedAt),
     status: stored ? "active" : "processing",
-    recordedBy: event.type === "voicemail" ? null : caller.care4wId,
+    recordedBy: event.type === "voicemail" ? null : owner.care4wId,
   }, now);
   await deps.store.insertRecording(recording);
 }

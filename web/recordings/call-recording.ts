@@ -9,6 +9,7 @@ import type { User } from "../store/mod.ts";
 import { keys, type RecordingDeps } from "./context.ts";
 import { newRecording, type Recording } from "./recording.ts";
 import { CONTENT_TYPES, peek, SNIFF_BYTES, sniffFormat } from "./sniff.ts";
+import { userParty } from "../calls/rules.ts";
 import { partiesFor, roomFor } from "./uploads.ts";
 import { StorageLimitError } from "./storage/types.ts";
 
@@ -23,7 +24,7 @@ export async function startCallRecording(
 ): Promise<Recording> {
   await roomFor(deps, owner.id);
   const now = deps.now();
-  const self = { care4wId: owner.care4wId, displayName: owner.displayName };
+  const self = userParty(owner);
   const recording = newRecording({
     ownerUserId: owner.id,
     type: "call",

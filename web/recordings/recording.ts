@@ -1,5 +1,5 @@
 /** A recording or voicemail as web keeps it: audio in `RecordingStorage`, this record in the store. */
-import type { CallDirection, CallMode, Party } from "../../shared/calls.ts";
+import type { CallDirection, CallMode, RecordParty } from "../../shared/calls.ts";
 import type {
   AccessAction,
   RecordingFormat,
@@ -16,8 +16,8 @@ export interface Recording {
   /** The call it belongs to (a call record id), if any. */
   callId: string | null;
   /** Who called whom, as the owner sees the call. */
-  from: Party;
-  to: Party;
+  from: RecordParty;
+  to: RecordParty;
   direction: CallDirection;
   /** Object key in the storage; null once purged or before any audio arrived. */
   storageKey: string | null;

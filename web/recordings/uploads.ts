@@ -2,7 +2,8 @@
  * A whole recording uploaded at once (`POST /api/recordings/upload`): recognised by its bytes,
  * streamed into storage within the size limit and the owner's quota, never held in memory.
  */
-import type { CallDirection, Party } from "../../shared/calls.ts";
+import type { CallDirection, RecordParty } from "../../shared/calls.ts";
+import { partyOf, userParty } from "../calls/rules.ts";
 import { problem } from "../../shared/http/problem.ts";
 import {
   MAX_RECORDING_BYTES,
@@ -31,15 +32,20 @@ export async function partiesFor(
   deps: RecordingDeps,
   owner: User,
   callId: string | undefined,
-): Promise<{ from: Party; to: Party; direction: CallDirection; callMode: Recording["callMode"] }> {
-  const self = { care4wId: owner.care4wId, displayName: owner.displayName };
+): Promise<
+  { from: RecordParty; to: RecordParty; direction: CallDirection; callMode: Recording["callMode"] }
+> {
+  const self = userParty(owner);
   if (!callId) return { from: self, to: self, direction: "outbound", callMode: "webrtc" };
   const call = await deps.store.getCallForUser(callId, owner.id);
   if (!call) throw problem(404, "There is no such call in your history.");
-  const caller = { care4wId: call.callerCare4wId, displayName: call.callerName };
-  const callee = { care4wId: call.calleeCare4wId, displayName: call.calleeName };
   const direction = call.callerUserId === owner.id ? "outbound" : "inbound";
-  return { from: caller, to: callee, direction, callMode: call.mode };
+  return {
+    from: partyOf(call, "caller"),
+    to: partyOf(call, "callee"),
+    direction,
+    callMode: call.mode,
+  };
 }
 
 /** Room left in the owner's quota, and the byte limit of one more recording. */

@@ -4,6 +4,7 @@
  * greeting is played to such a caller only. Ownership of the message is the callee's.
  */
 import { problem } from "../../shared/http/problem.ts";
+import { partyOf } from "../calls/rules.ts";
 import type { User } from "../store/mod.ts";
 import { keys, type RecordingDeps } from "./context.ts";
 import { newRecording, type Recording } from "./recording.ts";
@@ -26,7 +27,9 @@ async function unansweredCall(deps: RecordingDeps, caller: User, callId: string)
   if (deps.now().getTime() - call.endedAt.getTime() > VOICEMAIL_WINDOW_MS) {
     throw problem(409, "It is too late to leave a message for this call.");
   }
-  return call;
+  const calleeUserId = call.calleeUserId;
+  if (!calleeUserId) throw problem(409, "An outside phone has no CareFlow voicemail box.");
+  return { ...call, calleeUserId };
 }
 
 /** Stores the caller's message in the callee's box; one message per call. */
@@ -48,8 +51,8 @@ export async function leaveVoicemail(
     type: "voicemail",
     callMode: call.mode,
     callId: call.id,
-    from: { care4wId: call.callerCare4wId, displayName: call.callerName },
-    to: { care4wId: call.calleeCare4wId, displayName: call.calleeName },
+    from: partyOf(call, "caller"),
+    to: partyOf(call, "callee"),
     direction: "inbound",
     format,
     durationSeconds: Math.max(0, Math.min(300, Math.round(input.declaredSeconds))),

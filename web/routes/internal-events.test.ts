@@ -92,6 +92,53 @@ Deno.test("a batch is applied once: a redelivery changes nothing, a bad event bl
   }
 });
 
+Deno.test("a call to an outside phone is in the user's history with its number and quality", async () => {
+  const { t, ann } = await twoUsers();
+  try {
+    const quality = { mos: 3.4, jitterMs: 35, lossPercent: 4.5 };
+    const base = cdr("x").call;
+    const events = [
+      {
+        ...cdr("event-pstn-1"),
+        call: {
+          ...base,
+          id: "sip-pstn-1",
+          callee: { phone: "+447700900123" },
+          hangupCause: "NORMAL_CLEARING",
+          quality,
+        },
+      },
+      {
+        ...cdr("event-pstn-2"),
+        call: {
+          ...base,
+          id: "sip-pstn-2",
+          caller: { phone: "+14155550100" },
+          callee: { phone: "+447700900123" },
+        },
+      },
+      { ...cdr("event-pstn-3"), call: { ...base, id: "sip-pstn-3", callee: { phone: "0770090" } } },
+    ];
+    const { results } = await (await t.app.request("/internal/events", postEvents(events))).json();
+    assert.equal(results[0].ok, true);
+    assert.match(results[1].error, /two outside phones/);
+    assert.equal(results[2].ok, false, "a number that is not E.164 is refused");
+    const history = await (await t.app.request("/api/calls/history", { headers: { cookie: ann } }))
+      .json();
+    assert.equal(history.pagination.total, 1);
+    const [call] = history.calls;
+    assert.deepEqual(call.otherParty, {
+      care4wId: null,
+      phone: "+447700900123",
+      displayName: "+447700900123",
+    });
+    assert.deepEqual(call.quality, quality);
+    assert.equal(call.direction, "outbound");
+  } finally {
+    await t.close();
+  }
+});
+
 Deno.test("a recording event's audio streams in, checked against its signed hash", async () => {
   const { t, ann } = await twoUsers();
   try {

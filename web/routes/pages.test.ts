@@ -164,7 +164,7 @@ Deno.test("the Voicemail entry of the navigation shows the unread count, and non
     voicemailLink(await (await pages.request(path, { headers: { cookie: who } })).text());
   assert.equal(await nav(cookie), "Voicemail", "no badge at 0");
 
-  const from = { care4wId: "care4w-1000002", displayName: "Bob Nurse" };
+  const from = { care4wId: "care4w-1000002", phone: null, displayName: "Bob Nurse" };
   const left = (id: string, extra = {}) =>
     t.services.store.insertRecording(voicemail(id, 0, from, { ownerUserId: annId, ...extra }));
   await left("vm-1");

@@ -1,5 +1,5 @@
 /** Finished calls, as each party finds them in their history. */
-import type { CallDirection, CallStatus } from "../../shared/calls.ts";
+import type { CallDirection, CallQuality, CallStatus } from "../../shared/calls.ts";
 import type { CallRecord } from "../calls/rules.ts";
 
 export interface CallQuery {
@@ -28,4 +28,9 @@ export interface CallStore {
   listCallsForUser(userId: string, query: CallQuery): Promise<CallPage>;
   /** The call, only when `userId` took part in it. */
   getCallForUser(callId: string, userId: string): Promise<CallRecord | null>;
+  /**
+   * Notes what one side of a browser call measured: false (nothing changed) unless it is a
+   * `webrtc` call `userId` took part in. When both sides report, the worse (lower MOS) stays.
+   */
+  recordCallQuality(callId: string, userId: string, quality: CallQuality): Promise<boolean>;
 }

@@ -105,8 +105,15 @@ export const callEngineContract = defineContract<PhonePair>("call engine", {
         assert.equal(call.otherParty.care4wId, other.care4wId);
         assert.ok(call.duration >= 1, `duration ${call.duration}`);
       }
+      // Each tab reports what getStats measured once the call is over: the history shows it.
+      await eventually(
+        "the call's measured quality in the history",
+        async () => (await history(bob, pair.base)).calls[0]?.quality !== null,
+      );
       await bob.page.goto(`${pair.base}/dashboard/history`);
       await bob.page.getByTestId("call-row-status").filter({ hasText: "Completed" }).waitFor();
+      await bob.page.getByTestId("call-quality").filter({ hasText: /(Good|Fair|Poor) audio/ })
+        .waitFor();
     }
   },
   "the callee declines: Declined for the caller, You declined for the callee": async (pair) => {

@@ -1,3 +1,4 @@
+import { HistoryPage } from "../../shared/api.ts";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 
 /** A signed-in user with the dashboard open in their own browser context. */
@@ -72,14 +73,7 @@ export async function inboundAudioBytes(page: Page): Promise<number> {
 /** The user's call history through the API, as their browser would fetch it. */
 export async function history(user: PhoneUser, base: string) {
   const response = await user.context.request.get(`${base}/api/calls/history`);
-  return (await response.json()) as {
-    calls: {
-      status: string;
-      duration: number;
-      direction: string;
-      otherParty: { care4wId: string };
-    }[];
-  };
+  return HistoryPage.parse(await response.json());
 }
 
 /** Creates (or rotates) the user's SIP phone password through the API, as the settings page does. */

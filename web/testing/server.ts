@@ -18,7 +18,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const config = loadConfig({
     DATA_DIR: dataDir,
     PORT: "0",
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: Deno.env.get("CF_TEST_LOG") ?? "warn",
     RECORDINGS_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
     ...env,
   });

@@ -1,6 +1,7 @@
 import type { IceServer } from "../../../shared/calls.ts";
 import type { IceCandidate } from "../../../shared/signal.ts";
-import { gradeQuality, sampleStats } from "./quality.ts";
+import type { CallQuality } from "../../../shared/calls.ts";
+import { createQualityAverage, gradeQuality, sampleMos, sampleStats } from "./quality.ts";
 import type { Quality } from "./types.ts";
 
 export interface PeerEvents {
@@ -26,6 +27,7 @@ export class Peer {
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   #recoveryTimer: ReturnType<typeof setTimeout> | undefined;
   #counters: { received: number; lost: number } | null = null;
+  #measured = createQualityAverage();
 
   constructor(
     iceServers: IceServer[],
@@ -72,11 +74,17 @@ export class Peer {
     return this.#pc.getSenders().find((sender) => sender.track?.kind === "audio");
   }
 
-  close(): void {
+  /**
+   * Ends the connection and resolves with the call's measured quality. A last sample is taken
+   * first, so a call shorter than the sampling interval still has one.
+   */
+  async close(): Promise<CallQuality | null> {
     clearInterval(this.#statsTimer);
     clearTimeout(this.#recoveryTimer);
     this.#pc.onconnectionstatechange = null;
+    if (this.#statsTimer !== undefined) await this.#sample(false).catch(() => {});
     this.#pc.close();
+    return this.#measured.value();
   }
 
   async #addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
@@ -101,9 +109,11 @@ export class Peer {
     }
   }
 
-  async #sample(): Promise<void> {
+  /** Samples getStats; `live`: also tell the call screen (not once the call is over). */
+  async #sample(live = true): Promise<void> {
     const { sample, counters } = sampleStats(await this.#pc.getStats(), this.#counters);
     this.#counters = counters;
-    this.events.quality(gradeQuality(sample));
+    this.#measured.add(sampleMos(sample));
+    if (live) this.events.quality(gradeQuality(sample));
   }
 }

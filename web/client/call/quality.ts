@@ -1,3 +1,5 @@
+import type { CallQuality } from "../../../shared/calls.ts";
+import { estimateMos, qualityGrade } from "../../../shared/quality.ts";
 import type { Quality } from "./types.ts";
 
 /** What getStats tells about a live audio call. */
@@ -11,15 +13,28 @@ export interface QualitySample {
 }
 
 /**
- * Grades a call like the ITU-T G.114 / E-model rules of thumb: under 300 ms RTT, 30 ms jitter
- * and 1 % loss sounds good; past 500 ms, 60 ms or 5 % people notice.
+ * The network measurements of a sample as a MOS (`shared/quality.ts`'s E-model), or null when
+ * getStats had nothing yet. What the live indicator grades and what is reported at hang-up.
  */
-export function gradeQuality(sample: QualitySample): Quality | null {
+export function sampleMos(sample: QualitySample): CallQuality | null {
   const { roundTripTime: rtt, jitter, lossRatio: loss } = sample;
   if (rtt === null && jitter === null && loss === null) return null;
-  if ((rtt ?? 0) > 0.5 || (jitter ?? 0) > 0.06 || (loss ?? 0) > 0.05) return "poor";
-  if ((rtt ?? 0) > 0.3 || (jitter ?? 0) > 0.03 || (loss ?? 0) > 0.01) return "fair";
-  return "good";
+  const measured = {
+    rttMs: (rtt ?? 0) * 1000,
+    jitterMs: (jitter ?? 0) * 1000,
+    lossPercent: (loss ?? 0) * 100,
+  };
+  return {
+    mos: estimateMos(measured),
+    jitterMs: measured.jitterMs,
+    lossPercent: measured.lossPercent,
+  };
+}
+
+/** The grade of a sample, the same grade the history shows for the call afterwards. */
+export function gradeQuality(sample: QualitySample): Quality | null {
+  const quality = sampleMos(sample);
+  return quality ? qualityGrade(quality) : null;
 }
 
 interface Counters {
@@ -50,4 +65,28 @@ export function sampleStats(
   const lost = counters.lost - (previous?.lost ?? 0);
   const lossRatio = received + lost > 0 ? lost / (received + lost) : null;
   return { sample: { roundTripTime: rtt, jitter, lossRatio }, counters };
+}
+
+/** The mean of a call's quality samples: what the call is remembered as. */
+export function createQualityAverage() {
+  let count = 0;
+  const sum = { mos: 0, jitterMs: 0, lossPercent: 0 };
+  return {
+    add(quality: CallQuality | null): void {
+      if (!quality) return;
+      count++;
+      sum.mos += quality.mos;
+      sum.jitterMs += quality.jitterMs;
+      sum.lossPercent += quality.lossPercent;
+    },
+    value(): CallQuality | null {
+      if (count === 0) return null;
+      const round = (value: number) => Math.round((value / count) * 100) / 100;
+      return {
+        mos: round(sum.mos),
+        jitterMs: round(sum.jitterMs),
+        lossPercent: round(sum.lossPercent),
+      };
+    },
+  };
 }

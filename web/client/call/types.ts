@@ -4,6 +4,7 @@
  * own chunk, loaded only when the server's mode asks for it, and both pass one contract suite
  * (`web/e2e/engines.test.ts`). A Twilio engine joins them behind the same shape.
  */
+import type { QualityGrade } from "../../../shared/quality.ts";
 import type { CallDirection, CallMode, Party } from "../../../shared/calls.ts";
 import type { CallEnd } from "./end-reasons.ts";
 
@@ -25,7 +26,8 @@ export type CallPhase =
   | "reconnecting"
   | "ended";
 
-export type Quality = "good" | "fair" | "poor";
+/** The live call-quality grade: the same words the history uses. */
+export type Quality = QualityGrade;
 
 export interface CallSnapshot {
   phase: CallPhase;

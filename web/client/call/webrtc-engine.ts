@@ -3,6 +3,7 @@ import type { IceServer } from "../../../shared/calls.ts";
 import type { ClientMessage, ServerMessage } from "../../../shared/signal.ts";
 import { type CallState, createCallState } from "./call-state.ts";
 import { type CallEnd, hangupKind } from "./end-reasons.ts";
+import { reportCallQuality } from "./quality-report.ts";
 import { microphoneProblem, openMicrophone, release, remoteAudioElement } from "./media.ts";
 import { Peer } from "./peer.ts";
 import { type CallRecorder, startCallRecorder } from "./recorder.ts";
@@ -34,12 +35,7 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
 
   /** Ends the call here: the recording sent, devices released, the ending shown, then idle. */
   const finish = (end: CallEnd | { text: string }) => {
-    // Sending the last parts goes on after the call; `savingParts` shows it.
-    void media.recorder?.stop();
-    media.peer?.close();
-    release(media.stream);
-    media.audio?.remove();
-    Object.assign(media, { stream: null, remote: null, peer: null, audio: null, recorder: null });
+    releaseMedia(media, calls.state.callId);
     calls.showEnded(end);
   };
   const recording = createRecording(calls, media, send);
@@ -302,4 +298,18 @@ function createRecording(
       await recorder?.discard();
     },
   };
+}
+
+/**
+ * Lets a call's media go: the recording's last parts sent (`savingParts` shows it), the measured
+ * quality reported, the microphone and the audio element released.
+ */
+function releaseMedia(media: Media, callId: string | null): void {
+  void media.recorder?.stop();
+  void media.peer?.close().then((quality) => {
+    if (quality && callId) void reportCallQuality(callId, quality);
+  });
+  release(media.stream);
+  media.audio?.remove();
+  Object.assign(media, { stream: null, remote: null, peer: null, audio: null, recorder: null });
 }

@@ -1,5 +1,9 @@
 import type { CallView } from "../../../shared/api.ts";
+import { addressOf } from "../../../shared/calls.ts";
+import { qualityGrade } from "../../../shared/quality.ts";
 import { STATUS_LABELS } from "./HistoryFilters.tsx";
+
+const GRADE_LABELS = { good: "Good audio", fair: "Fair audio", poor: "Poor audio" } as const;
 
 function duration(seconds: number): string {
   return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
@@ -35,7 +39,7 @@ function CallRow({ call }: { call: CallView }) {
         </span>{" "}
         <strong>{call.otherParty.displayName}</strong>
         <br />
-        <code>{call.otherParty.care4wId}</code>
+        <code>{addressOf(call.otherParty)}</code>
         {call.recordedBy && (
           <span class="recorded-by" data-testid="recorded-by">
             <span class="rec-dot" aria-hidden="true" /> Recorded by {call.recordedBy === call
@@ -48,12 +52,25 @@ function CallRow({ call }: { call: CallView }) {
       <td>
         <time dateTime={call.startedAt}>{new Date(call.startedAt).toLocaleString()}</time>
       </td>
-      <td data-testid="call-row-status">{STATUS_LABELS[call.status]}</td>
+      <td data-testid="call-row-status">
+        {STATUS_LABELS[call.status]}
+        {call.quality && (
+          <span
+            class={`quality quality-${qualityGrade(call.quality)}`}
+            data-testid="call-quality"
+            title={`MOS ${call.quality.mos.toFixed(1)}, jitter ${
+              Math.round(call.quality.jitterMs)
+            } ms, loss ${call.quality.lossPercent.toFixed(1)}%`}
+          >
+            {GRADE_LABELS[qualityGrade(call.quality)]}
+          </span>
+        )}
+      </td>
       <td data-testid="call-row-duration">{duration(call.duration)}</td>
       <td>
         <a
           class="button small"
-          href={`/dashboard?dial=${encodeURIComponent(call.otherParty.care4wId)}`}
+          href={`/dashboard?dial=${encodeURIComponent(addressOf(call.otherParty))}`}
           aria-label={`Call back ${call.otherParty.displayName}`}
         >
           Call back

@@ -18,6 +18,8 @@ export const STATUS_LABELS: Record<CallStatus, string> = {
   declined: "Declined",
   cancelled: "Cancelled",
   unavailable: "Unavailable",
+  busy: "Busy",
+  voicemail: "Voicemail",
   failed: "Failed",
 };
 

@@ -1,3 +1,4 @@
+import { addressOf } from "../../../shared/calls.ts";
 import { useSignal } from "@preact/signals";
 import type { RecordingView } from "../../../shared/api.ts";
 import { changeRecording, mediaUrl } from "../../client/recordings/api.ts";
@@ -72,7 +73,7 @@ export function RecordingItem(props: { recording: RecordingView; ownId: string }
         <header class="recording-head">
           <h2 id={titleId} class="recording-title">
             {recording.type === "voicemail" && <span class="pill">Voicemail</span>}
-            <span>{who.displayName}</span> <code>{who.care4wId}</code>
+            <span>{who.displayName}</span> <code>{addressOf(who)}</code>
           </h2>
           {archived && <span class="pill pill-muted">Archived</span>}
         </header>

@@ -1,3 +1,4 @@
+import { addressOf } from "../../../shared/calls.ts";
 import { useSignal } from "@preact/signals";
 import type { RecordingView } from "../../../shared/api.ts";
 import { changeRecording } from "../../client/recordings/api.ts";
@@ -36,7 +37,7 @@ export function VoicemailItem(props: { message: RecordingView } & ItemEvents) {
         <header class="recording-head">
           <h2 id={titleId} class="recording-title">
             {unread && <span class="pill pill-new" data-testid="unread-marker">New</span>}
-            <span>{who.displayName}</span> <code>{who.care4wId}</code>
+            <span>{who.displayName}</span> <code>{addressOf(who)}</code>
           </h2>
         </header>
         <p class="recording-meta">
@@ -54,7 +55,7 @@ export function VoicemailItem(props: { message: RecordingView } & ItemEvents) {
         <div class="row-actions">
           <a
             class="button small"
-            href={`/dashboard?dial=${encodeURIComponent(who.care4wId)}`}
+            href={`/dashboard?dial=${encodeURIComponent(addressOf(who))}`}
             aria-label={`Call back ${who.displayName}`}
           >
             Call back

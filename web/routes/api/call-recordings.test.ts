@@ -39,6 +39,10 @@ function callRecord(id: string, callerId: string, calleeId: string, status: Call
     endedAt,
     durationSeconds: status === "completed" ? 50 : 0,
     recordedBy: null,
+    callerPhone: null,
+    calleePhone: null,
+    hangupCause: null,
+    quality: null,
   } satisfies CallRecord;
 }
 

@@ -39,6 +39,10 @@ function record(
     endedAt: new Date(startedAt.getTime() + 63000),
     durationSeconds: 60,
     recordedBy: null,
+    callerPhone: null,
+    calleePhone: null,
+    hangupCause: null,
+    quality: null,
     ...extra,
   };
 }
@@ -65,6 +69,7 @@ Deno.test("history lists the user's calls newest first, as each party sees them"
   assert.deepEqual(ann.calls[0].otherParty, {
     displayName: "Bob Nurse",
     care4wId: users.bob.care4wId,
+    phone: null,
   });
   assert.equal(ann.calls[1].direction, "outbound");
   assert.equal(ann.calls[1].duration, 60);
@@ -152,5 +157,27 @@ Deno.test("a call is visible to its two parties and a 404 for everyone else", as
   assert.equal(unknown.status, 404);
   assert.deepEqual(await cat.json(), await unknown.json(), "no hint that the call exists");
   assert.equal((await t.app.request("/api/calls/private-1")).status, 401);
+  await t.close();
+});
+
+Deno.test("a party of a browser call reports its quality; others and bad bodies change nothing", async () => {
+  const t = createTestApp();
+  const { cookies, users } = await people(t);
+  await t.services.store.insertCall(record("q-1", users.ann, users.bob, 1));
+  const report = (cookie: string, body: unknown) =>
+    t.app.request("/api/calls/q-1/quality", {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { cookie, "content-type": "application/json" },
+    });
+  const quality = { mos: 3.9, jitterMs: 18, lossPercent: 1.5 };
+  assert.equal((await report(cookies.bob, quality)).status, 204);
+  assert.equal((await report(cookies.cat, { ...quality, mos: 1 })).status, 404);
+  const bad = await report(cookies.ann, { mos: 9, jitterMs: -1, lossPercent: 0, extra: 1 });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.headers.get("content-type"), "application/problem+json");
+  const call = (await (await t.app.request("/api/calls/q-1", { headers: { cookie: cookies.ann } }))
+    .json()).call;
+  assert.deepEqual(call.quality, quality);
   await t.close();
 });

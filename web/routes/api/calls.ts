@@ -1,8 +1,9 @@
 import { Hono } from "hono";
 import { type CallView, type HistoryPage, HistoryQuery } from "../../../shared/api.ts";
 import { problem } from "../../../shared/http/problem.ts";
-import { queryOf } from "../../../shared/http/validate.ts";
-import type { CallRecord } from "../../calls/rules.ts";
+import { jsonBody, queryOf } from "../../../shared/http/validate.ts";
+import { callQualitySchema } from "../../../shared/schemas.ts";
+import { type CallRecord, partyOf } from "../../calls/rules.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { requireUser } from "../../middleware/session.ts";
 import type { CallStore } from "../../store/mod.ts";
@@ -16,13 +17,12 @@ export function callView(call: CallRecord, userId: string): CallView {
     direction: outbound ? "outbound" : "inbound",
     mode: call.mode,
     duration: call.durationSeconds,
-    otherParty: outbound
-      ? { displayName: call.calleeName, care4wId: call.calleeCare4wId }
-      : { displayName: call.callerName, care4wId: call.callerCare4wId },
+    otherParty: partyOf(call, outbound ? "callee" : "caller"),
     startedAt: call.startedAt.toISOString(),
     answeredAt: call.answeredAt?.toISOString() ?? null,
     endedAt: call.endedAt.toISOString(),
     recordedBy: call.recordedBy,
+    quality: call.quality,
   };
 }
 
@@ -64,6 +64,23 @@ export function callRoutes(deps: { calls: CallStore }): Hono<AppEnv> {
     c.header("cache-control", "private, no-store");
     return c.json({ call: callView(call, user.id) });
   });
+
+  // What this side of a browser call measured (SIP calls get theirs from the media side's CDR).
+  app.post(
+    "/:id{[A-Za-z0-9-]{1,64}}/quality",
+    requireUser,
+    jsonBody(callQualitySchema),
+    async (c) => {
+      const user = c.get("user")!;
+      const taken = await deps.calls.recordCallQuality(
+        c.req.param("id"),
+        user.id,
+        c.req.valid("json"),
+      );
+      if (!taken) throw problem(404, "There is no such browser call in your history.");
+      return c.body(null, 204);
+    },
+  );
 
   return app;
 }

@@ -12,8 +12,16 @@ type CallDoc = Omit<CallRecord, "id"> & {
 };
 
 function toCall({ _id, callerNameLower: _a, calleeNameLower: _b, ...rest }: CallDoc): CallRecord {
-  // Calls stored before recording existed have no recordedBy.
-  return { id: _id, ...rest, recordedBy: rest.recordedBy ?? null };
+  // Calls stored before recording, outside phones and quality existed lack those fields.
+  return {
+    id: _id,
+    ...rest,
+    callerPhone: rest.callerPhone ?? null,
+    calleePhone: rest.calleePhone ?? null,
+    recordedBy: rest.recordedBy ?? null,
+    hangupCause: rest.hangupCause ?? null,
+    quality: rest.quality ?? null,
+  };
 }
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -35,6 +43,7 @@ function callFilter(userId: string, query: CallQuery): Filter<CallDoc> {
       $or: [
         { [`${other}NameLower`]: { $regex: pattern } },
         { [`${other}Care4wId`]: { $regex: pattern, $options: "i" } },
+        { [`${other}Phone`]: { $regex: pattern } },
       ],
     };
   };
@@ -89,6 +98,19 @@ export async function mongoCalls(db: Db): Promise<CallStore> {
         $or: [{ callerUserId: userId }, { calleeUserId: userId }],
       });
       return doc ? toCall(doc) : null;
+    },
+    async recordCallQuality(callId, userId, quality) {
+      const mine = {
+        _id: callId,
+        mode: "webrtc" as const,
+        $or: [{ callerUserId: userId }, { calleeUserId: userId }],
+      };
+      if (!(await calls.findOne(mine, { projection: { _id: 1 } }))) return false;
+      await calls.updateOne(
+        { _id: callId, $or: [{ quality: null }, { "quality.mos": { $gt: quality.mos } }] },
+        { $set: { quality } },
+      );
+      return true;
     },
   };
 }

@@ -6,6 +6,34 @@ import { type Db, decode, type Row, type Shape, type Sync } from "./db.ts";
 
 const CALL: Shape = { dates: ["startedAt", "answeredAt", "endedAt"] };
 
+type CallRow = Omit<CallRecord, "quality"> & {
+  qualityMos: number | null;
+  qualityJitterMs: number | null;
+  qualityLossPercent: number | null;
+};
+
+/** A record as the table's columns: quality flattened, names also lower-cased for search. */
+function callColumns({ quality, ...call }: CallRecord): object {
+  return {
+    ...call,
+    callerNameLower: call.callerName.toLowerCase(),
+    calleeNameLower: call.calleeName.toLowerCase(),
+    qualityMos: quality?.mos ?? null,
+    qualityJitterMs: quality?.jitterMs ?? null,
+    qualityLossPercent: quality?.lossPercent ?? null,
+  };
+}
+
+function callFromRow(row: Row): CallRecord {
+  const { qualityMos, qualityJitterMs, qualityLossPercent, ...call } = decode<CallRow>(row, CALL);
+  return {
+    ...call,
+    quality: qualityMos === null
+      ? null
+      : { mos: qualityMos, jitterMs: qualityJitterMs ?? 0, lossPercent: qualityLossPercent ?? 0 },
+  };
+}
+
 /**
  * Builds one side of the call-history union. Each side filters on its own indexed user column so
  * SQLite can walk (user, startedAt) instead of scanning; a self-call is counted once, as outbound.
@@ -13,13 +41,17 @@ const CALL: Shape = { dates: ["startedAt", "answeredAt", "endedAt"] };
 function callBranch(side: "caller" | "callee", query: CallQuery): string {
   const other = side === "caller" ? "callee" : "caller";
   const where = [`${side}_user_id = :user`];
-  if (side === "callee") where.push("caller_user_id <> :user");
+  // IS NOT: a caller that is an outside phone has no user id (NULL <> x is never true).
+  if (side === "callee") where.push("caller_user_id IS NOT :user");
   if (query.status) where.push("status = :status");
   if (query.from) where.push("started_at >= :from");
   if (query.to) where.push("started_at < :to");
   // instr() is a plain substring test, so % and _ in the search text need no escaping.
   if (query.q) {
-    where.push(`(instr(${other}_name_lower, :q) > 0 OR instr(lower(${other}_care4w_id), :q) > 0)`);
+    where.push(
+      `(instr(${other}_name_lower, :q) > 0 OR instr(lower(${other}_care4w_id), :q) > 0` +
+        ` OR instr(${other}_phone, :q) > 0)`,
+    );
   }
   return `SELECT * FROM calls WHERE ${where.join(" AND ")}`;
 }
@@ -37,12 +69,7 @@ function callParams(userId: string, query: CallQuery): Record<string, SQLInputVa
 export function sqliteCalls(db: Db): Sync<CallStore> {
   return {
     insertCall(call) {
-      const record = {
-        ...call,
-        callerNameLower: call.callerName.toLowerCase(),
-        calleeNameLower: call.calleeName.toLowerCase(),
-      };
-      return db.insert("calls", record, "ON CONFLICT (id) DO NOTHING").changes === 1;
+      return db.insert("calls", callColumns(call), "ON CONFLICT (id) DO NOTHING").changes === 1;
     },
     listCallsForUser(userId, query): CallPage {
       const branches: string[] = [];
@@ -56,15 +83,25 @@ export function sqliteCalls(db: Db): Sync<CallStore> {
         `SELECT * FROM (${union}) ORDER BY started_at DESC, id DESC LIMIT :limit OFFSET :offset`,
       ).all({ ...params, limit, offset }) as Row[];
       const { total } = db.sql(`SELECT COUNT(*) AS total FROM (${union})`).get(params) as Row;
-      return { calls: rows.map((row) => decode<CallRecord>(row, CALL)), total: total as number };
+      return { calls: rows.map(callFromRow), total: total as number };
     },
-    getCallForUser: (callId, userId) =>
-      db.one<CallRecord>(
-        CALL,
+    getCallForUser(callId, userId) {
+      const row = db.sql(
         "SELECT * FROM calls WHERE id = ? AND (caller_user_id = ? OR callee_user_id = ?)",
-        callId,
-        userId,
-        userId,
-      ),
+      ).get(callId, userId, userId) as Row | undefined;
+      return row ? callFromRow(row) : null;
+    },
+    recordCallQuality(callId, userId, quality) {
+      const mine = db.sql(
+        `SELECT 1 FROM calls WHERE id = ? AND mode = 'webrtc'
+           AND (caller_user_id = ? OR callee_user_id = ?)`,
+      ).get(callId, userId, userId);
+      if (!mine) return false;
+      db.sql(
+        `UPDATE calls SET quality_mos = ?, quality_jitter_ms = ?, quality_loss_percent = ?
+           WHERE id = ? AND (quality_mos IS NULL OR quality_mos > ?)`,
+      ).run(quality.mos, quality.jitterMs, quality.lossPercent, callId, quality.mos);
+      return true;
+    },
   };
 }

@@ -51,3 +51,53 @@ Deno.test("sqlite store: users from before the recording settings get their defa
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("sqlite store: calls and recordings from before outside phones keep their values", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "careflow-migrate-" });
+  const path = `${dir}/careflow.sqlite`;
+  try {
+    // The schema just before the rebuild (version 7), with one call and one recording.
+    const old = new DatabaseSync(path);
+    for (const step of MIGRATIONS.slice(0, 7)) old.exec(step);
+    old.exec("PRAGMA user_version = 7");
+    old.exec(
+      `INSERT INTO calls VALUES ('c1', 'webrtc', 'completed', 'u1', 'care4w-1000001', 'Ann',
+         'ann', 'u2', 'care4w-1000002', 'Bob', 'bob', 1000, 2000, 62000, 60, 'care4w-1000001');
+       INSERT INTO recordings (id, owner_user_id, type, call_mode, call_id, from_care4w_id,
+         from_display_name, to_care4w_id, to_display_name, direction, from_name_lower,
+         to_name_lower, storage_key, format, duration_seconds, file_size, recorded_at, status,
+         is_listened, transcription, notes, notes_lower, tags, tags_lower, recorded_by,
+         created_at, updated_at, deleted_at, archived_at, purged_at)
+       VALUES ('r1', 'u1', 'call', 'webrtc', 'c1', 'care4w-1000001', 'Ann', 'care4w-1000002',
+         'Bob', 'outbound', 'ann', 'bob', 'rec/u1/r1/audio', 'webm', 60, 1234, 2000, 'active', 1,
+         '', 'Kept', 'kept', '["a"]', '["a"]', 'care4w-1000001', 1, 2, NULL, NULL, NULL);`,
+    );
+    old.close();
+
+    const store = openSqliteStore(path);
+    try {
+      const call = await store.getCallForUser("c1", "u2");
+      assert.equal(call?.callerCare4wId, "care4w-1000001");
+      assert.equal(call?.callerPhone, null);
+      assert.equal(call?.recordedBy, "care4w-1000001");
+      assert.equal(call?.quality, null);
+      assert.equal(call?.durationSeconds, 60);
+      const recording = await store.getRecordingForOwner("r1", "u1");
+      assert.deepEqual(recording?.to, {
+        care4wId: "care4w-1000002",
+        phone: null,
+        displayName: "Bob",
+      });
+      assert.deepEqual(recording?.tags, ["a"]);
+      assert.equal(recording?.notes, "Kept");
+      assert.equal(
+        (await store.listRecordingsForOwner("u1", { page: 1, limit: 5, q: "bob" })).total,
+        1,
+      );
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

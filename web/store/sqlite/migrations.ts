@@ -93,4 +93,62 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;`,
   // Who recorded a call, for the history.
   `ALTER TABLE calls ADD COLUMN recorded_by TEXT;`,
+  // Outside phones as parties (SIP and Twilio calls): a party's user and CareFlow ID become
+  // optional, so both tables are rebuilt (SQLite cannot drop NOT NULL in place); and what the
+  // media side measured. Rows keep their values; indexes are made again.
+  `CREATE TABLE calls_v8 (
+    id TEXT PRIMARY KEY, mode TEXT NOT NULL, status TEXT NOT NULL,
+    caller_user_id TEXT, caller_care4w_id TEXT, caller_phone TEXT, caller_name TEXT NOT NULL,
+    caller_name_lower TEXT NOT NULL, callee_user_id TEXT, callee_care4w_id TEXT,
+    callee_phone TEXT, callee_name TEXT NOT NULL, callee_name_lower TEXT NOT NULL,
+    started_at INTEGER NOT NULL, answered_at INTEGER, ended_at INTEGER NOT NULL,
+    duration_seconds INTEGER NOT NULL, recorded_by TEXT, hangup_cause TEXT,
+    quality_mos REAL, quality_jitter_ms REAL, quality_loss_percent REAL
+  ) STRICT;
+  INSERT INTO calls_v8 (CALLS_COLUMNS) SELECT CALLS_COLUMNS FROM calls;
+  DROP TABLE calls;
+  ALTER TABLE calls_v8 RENAME TO calls;
+  CREATE INDEX calls_caller_started ON calls (caller_user_id, started_at);
+  CREATE INDEX calls_callee_started ON calls (callee_user_id, started_at);
+  CREATE TABLE recordings_v8 (
+    id TEXT PRIMARY KEY, owner_user_id TEXT NOT NULL, type TEXT NOT NULL,
+    call_mode TEXT NOT NULL, call_id TEXT,
+    from_care4w_id TEXT, from_phone TEXT, from_display_name TEXT NOT NULL,
+    to_care4w_id TEXT, to_phone TEXT, to_display_name TEXT NOT NULL, direction TEXT NOT NULL,
+    from_name_lower TEXT NOT NULL, to_name_lower TEXT NOT NULL,
+    storage_key TEXT, format TEXT NOT NULL, duration_seconds INTEGER NOT NULL,
+    file_size INTEGER NOT NULL, recorded_at INTEGER NOT NULL, status TEXT NOT NULL,
+    is_listened INTEGER NOT NULL, transcription TEXT NOT NULL,
+    notes TEXT NOT NULL, notes_lower TEXT NOT NULL, tags TEXT NOT NULL, tags_lower TEXT NOT NULL,
+    recorded_by TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+    deleted_at INTEGER, archived_at INTEGER, purged_at INTEGER
+  ) STRICT;
+  INSERT INTO recordings_v8 (RECORDINGS_COLUMNS) SELECT RECORDINGS_COLUMNS FROM recordings;
+  DROP TABLE recordings;
+  ALTER TABLE recordings_v8 RENAME TO recordings;
+  CREATE INDEX recordings_owner_recorded ON recordings (owner_user_id, recorded_at);
+  CREATE INDEX recordings_unlistened_voicemail ON recordings (owner_user_id, status)
+    WHERE type = 'voicemail' AND is_listened = 0;
+  CREATE INDEX recordings_purge_deleted ON recordings (deleted_at)
+    WHERE status = 'deleted' AND purged_at IS NULL;
+  CREATE INDEX recordings_purge_active ON recordings (recorded_at)
+    WHERE status = 'active' AND purged_at IS NULL;
+  CREATE INDEX recordings_purge_archived ON recordings (archived_at)
+    WHERE status = 'archived' AND purged_at IS NULL;
+  CREATE INDEX recordings_stalled ON recordings (updated_at)
+    WHERE status IN ('recording', 'processing');`
+    .replaceAll(
+      "CALLS_COLUMNS",
+      "id, mode, status, caller_user_id, caller_care4w_id, caller_name, caller_name_lower, " +
+        "callee_user_id, callee_care4w_id, callee_name, callee_name_lower, started_at, " +
+        "answered_at, ended_at, duration_seconds, recorded_by",
+    )
+    .replaceAll(
+      "RECORDINGS_COLUMNS",
+      "id, owner_user_id, type, call_mode, call_id, from_care4w_id, from_display_name, " +
+        "to_care4w_id, to_display_name, direction, from_name_lower, to_name_lower, storage_key, " +
+        "format, duration_seconds, file_size, recorded_at, status, is_listened, transcription, " +
+        "notes, notes_lower, tags, tags_lower, recorded_by, created_at, updated_at, deleted_at, " +
+        "archived_at, purged_at",
+    ),
 ];

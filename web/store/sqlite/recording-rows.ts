@@ -3,7 +3,7 @@
  * columns search reads (lower-cased here, not in SQL: SQLite's lower() only folds ASCII). Each
  * party keeps its own search column, so a patch of one party never needs the rest of the row.
  */
-import type { Party } from "../../../shared/calls.ts";
+import type { RecordParty } from "../../../shared/calls.ts";
 import type { Recording } from "../../recordings/recording.ts";
 import type { RecordingPatch } from "../recordings.ts";
 import { decode, type Row, type Shape } from "./db.ts";
@@ -36,13 +36,14 @@ export const PATCHABLE: readonly string[] = [
 ];
 
 function partyColumnNames(side: "from" | "to") {
-  return [`${side}Care4wId`, `${side}DisplayName`, `${side}NameLower`];
+  return [`${side}Care4wId`, `${side}Phone`, `${side}DisplayName`, `${side}NameLower`];
 }
 
 /** One party's columns; the name also lower-cased for search (the ID is ASCII). */
-function partyColumns(side: "from" | "to", party: Party) {
+function partyColumns(side: "from" | "to", party: RecordParty) {
   return {
     [`${side}Care4wId`]: party.care4wId,
+    [`${side}Phone`]: party.phone,
     [`${side}DisplayName`]: party.displayName,
     [`${side}NameLower`]: party.displayName.toLowerCase(),
   };
@@ -82,22 +83,31 @@ export function patchRow(patch: RecordingPatch, updatedAt: Date): object {
 }
 
 type FlatRecording = Omit<Recording, "from" | "to" | "tags"> & {
-  fromCare4wId: string;
+  fromCare4wId: string | null;
+  fromPhone: string | null;
   fromDisplayName: string;
-  toCare4wId: string;
+  toCare4wId: string | null;
+  toPhone: string | null;
   toDisplayName: string;
   tags: string;
 };
 
 /** A row of `recordings` as a Recording (`decode` already drops the `*_lower` columns). */
 export function recordingFromRow(row: Row): Recording {
-  const { fromCare4wId, fromDisplayName, toCare4wId, toDisplayName, tags, ...rest } = decode<
-    FlatRecording
-  >(row, RECORDING);
+  const {
+    fromCare4wId,
+    fromPhone,
+    fromDisplayName,
+    toCare4wId,
+    toPhone,
+    toDisplayName,
+    tags,
+    ...rest
+  } = decode<FlatRecording>(row, RECORDING);
   return {
     ...rest,
-    from: { care4wId: fromCare4wId, displayName: fromDisplayName },
-    to: { care4wId: toCare4wId, displayName: toDisplayName },
+    from: { care4wId: fromCare4wId, phone: fromPhone, displayName: fromDisplayName },
+    to: { care4wId: toCare4wId, phone: toPhone, displayName: toDisplayName },
     tags: JSON.parse(tags) as string[],
   };
 }

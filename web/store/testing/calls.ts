@@ -23,18 +23,25 @@ function call(
     status: "completed",
     callerUserId: from[0],
     callerCare4wId: from[1],
+    callerPhone: null,
     callerName: from[2],
     calleeUserId: to[0],
     calleeCare4wId: to[1],
+    calleePhone: null,
     calleeName: to[2],
     startedAt,
     answeredAt: new Date(startedAt.getTime() + 5_000),
     endedAt: new Date(startedAt.getTime() + 65_000),
     durationSeconds: 60,
     recordedBy: null,
+    hangupCause: null,
+    quality: null,
     ...extra,
   };
 }
+
+/** An outside phone as a party: no user, no CareFlow ID. */
+const phone = (number: string) => ({ userId: null, care4wId: null, phone: number, name: number });
 
 const ALICE: [string, string, string] = ["u-alice", "care4w-1000001", "Alice Ängström"];
 const BOB: [string, string, string] = ["u-bob", "care4w-1000002", "Bob 100% Real_Name"];
@@ -139,4 +146,61 @@ export const callStoreContract = defineContract<CallStore>("call store", {
     assert.deepEqual(ids(await list("outbound")), ["self"]);
     assert.deepEqual(await list("inbound"), { calls: [], total: 0 });
   },
+  "outside phones are parties: listed, searched by number, measured quality kept": async (
+    store,
+  ) => {
+    const out = phone("+447700900123");
+    const inbound = phone("+14155550100");
+    const quality = { mos: 4.1, jitterMs: 12.5, lossPercent: 0.4 };
+    const toPhone = call("p1", ALICE, BOB, 1, {
+      mode: "sip",
+      calleeUserId: out.userId,
+      calleeCare4wId: out.care4wId,
+      calleePhone: out.phone,
+      calleeName: out.name,
+      hangupCause: "NORMAL_CLEARING",
+      quality,
+    });
+    const fromPhone = call("p2", ALICE, ALICE, 2, {
+      mode: "sip",
+      status: "missed",
+      callerUserId: inbound.userId,
+      callerCare4wId: inbound.care4wId,
+      callerPhone: inbound.phone,
+      callerName: inbound.name,
+      answeredAt: null,
+      durationSeconds: 0,
+      hangupCause: "NO_ANSWER",
+    });
+    assert.equal(await store.insertCall(toPhone), true);
+    assert.equal(await store.insertCall(fromPhone), true);
+    assert.deepEqual(await store.getCallForUser("p1", ALICE[0]), toPhone);
+    assert.deepEqual(await store.getCallForUser("p2", ALICE[0]), fromPhone);
+    const list = (q: Omit<Parameters<CallStore["listCallsForUser"]>[1], "page" | "limit">) =>
+      store.listCallsForUser(ALICE[0], { page: 1, limit: 10, ...q }).then(ids);
+    assert.deepEqual(await list({}), ["p2", "p1"]);
+    assert.deepEqual(await list({ direction: "inbound" }), ["p2"]);
+    assert.deepEqual(await list({ direction: "outbound" }), ["p1"]);
+    assert.deepEqual(await list({ q: "7700900" }), ["p1"]);
+    assert.deepEqual(await list({ q: "+1415" }), ["p2"]);
+    assert.deepEqual(await store.listCallsForUser(BOB[0], { page: 1, limit: 10 }), {
+      calls: [],
+      total: 0,
+    });
+  },
+  "a browser call keeps the worse side's measured quality; other calls and people change nothing":
+    async (store) => {
+      await seedCalls(store);
+      const fine = { mos: 4.3, jitterMs: 4, lossPercent: 0 };
+      const choppy = { mos: 3.2, jitterMs: 40, lossPercent: 6 };
+      assert.equal(await store.recordCallQuality("c1", BOB[0], fine), true);
+      assert.deepEqual((await store.getCallForUser("c1", ALICE[0]))?.quality, fine);
+      assert.equal(await store.recordCallQuality("c1", ALICE[0], choppy), true);
+      assert.equal(await store.recordCallQuality("c1", BOB[0], fine), true);
+      assert.deepEqual((await store.getCallForUser("c1", BOB[0]))?.quality, choppy, "worse stays");
+      assert.equal(await store.recordCallQuality("c1", CAROL[0], fine), false, "not a party");
+      assert.equal(await store.recordCallQuality("c3", ALICE[0], fine), false, "a sip call");
+      assert.equal((await store.getCallForUser("c3", ALICE[0]))?.quality, null);
+      assert.equal(await store.recordCallQuality("missing", ALICE[0], fine), false);
+    },
 });

@@ -1,6 +1,6 @@
 /** Recordings for the recording store contracts: Alice's history and one of Bob's. */
 import assert from "node:assert/strict";
-import type { Party } from "../../../shared/calls.ts";
+import type { RecordParty } from "../../../shared/calls.ts";
 import type { Recording } from "../../recordings/recording.ts";
 import type { RecordingQuery, RecordingStore } from "../recordings.ts";
 
@@ -10,11 +10,27 @@ export const T0 = new Date("2026-03-01T09:00:00Z").getTime();
 
 export const ALICE_ID = "u-alice";
 export const BOB_ID = "u-bob";
-export const ALICE: Party = { care4wId: "care4w-1000001", displayName: "Alice Example" };
+export const ALICE: RecordParty = {
+  care4wId: "care4w-1000001",
+  phone: null,
+  displayName: "Alice Example",
+};
 /** Names and notes carry SQL LIKE and regex metacharacters, which search must treat literally. */
-export const BOB: Party = { care4wId: "care4w-1000002", displayName: "Bob 100% Real_Name" };
-export const CAROL: Party = { care4wId: "care4w-1000003", displayName: "Carol Jönes" };
-export const DAVE: Party = { care4wId: "care4w-1000004", displayName: "Dave Smith" };
+export const BOB: RecordParty = {
+  care4wId: "care4w-1000002",
+  phone: null,
+  displayName: "Bob 100% Real_Name",
+};
+export const CAROL: RecordParty = {
+  care4wId: "care4w-1000003",
+  phone: null,
+  displayName: "Carol Jönes",
+};
+export const DAVE: RecordParty = {
+  care4wId: "care4w-1000004",
+  phone: null,
+  displayName: "Dave Smith",
+};
 
 /** An active, unlistened call recording of Alice's to Bob, `minutes` after T0. */
 export function recording(id: string, minutes: number, extra: Partial<Recording> = {}): Recording {
@@ -49,14 +65,18 @@ export function recording(id: string, minutes: number, extra: Partial<Recording>
 }
 
 /** Alice's recording of a call she received from `from`. */
-export const inbound = (id: string, minutes: number, from: Party, extra: Partial<Recording> = {}) =>
-  recording(id, minutes, { from, to: ALICE, direction: "inbound", ...extra });
+export const inbound = (
+  id: string,
+  minutes: number,
+  from: RecordParty,
+  extra: Partial<Recording> = {},
+) => recording(id, minutes, { from, to: ALICE, direction: "inbound", ...extra });
 
 /** A voicemail `from` left for Alice. */
 export const voicemail = (
   id: string,
   minutes: number,
-  from: Party,
+  from: RecordParty,
   extra: Partial<Recording> = {},
 ) => inbound(id, minutes, from, { type: "voicemail", recordedBy: null, callId: null, ...extra });
 
