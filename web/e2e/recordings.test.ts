@@ -83,6 +83,12 @@ async function refusedRecording(server: RunningServer, browser: Browser) {
   const ann = await openPhone(browser, server.url, "Ann Carer");
   const bob = await openPhone(browser, server.url, "Bob Nurse");
   await connect(ann, bob);
+  // Bob refuses while Ann's recording is still opening its upload (slow, as on a busy server):
+  // what started must be thrown away, not kept.
+  await ann.page.route("**/api/recordings", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
   await ann.page.getByRole("button", { name: "Record" }).click();
   await bob.page.getByTestId("peer-recording").getByRole("button", { name: "Refuse" }).click();
   await ann.page.getByTestId("recording-notice").filter({ hasText: /did not agree/ }).waitFor();

@@ -249,7 +249,11 @@ function createRecording(
   send: (message: ClientMessage) => boolean,
 ): Recording {
   const callId = () => calls.state.callId!;
+  // A refusal can arrive while the recording is still starting (its upload not yet opened):
+  // what started must then be thrown away, not kept.
+  let refusedWhileStarting = false;
   const start = async () => {
+    refusedWhileStarting = false;
     const id = callId();
     // The other party hears of it before any audio is kept.
     calls.update({ recording: "starting", notice: null });
@@ -261,6 +265,7 @@ function createRecording(
         media.remote ?? new MediaStream(),
         (savingParts) => calls.update({ savingParts }),
       );
+      if (refusedWhileStarting) return void recorder.discard();
       // The call may have ended, or the recording been stopped, while it started.
       if (calls.state.callId !== id || calls.state.recording !== "starting") {
         return void recorder.stop();
@@ -291,6 +296,7 @@ function createRecording(
     async refused(name) {
       const recorder = media.recorder;
       media.recorder = null;
+      if (!recorder && calls.state.recording === "starting") refusedWhileStarting = true;
       calls.update({
         recording: "off",
         notice: `${name} did not agree to be recorded; the recording is deleted.`,
