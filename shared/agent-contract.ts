@@ -4,7 +4,7 @@
  * (node_modules).
  */
 import { z } from "zod";
-import { care4wIdSchema } from "./schemas.ts";
+import { care4wIdSchema, e164Schema } from "./schemas.ts";
 
 /** Hex MD5 digest `md5(username:realm:password)`, lower case. */
 export const ha1Schema = z.string().regex(/^[0-9a-f]{32}$/, "HA1 must be 32 lower-case hex digits");
@@ -30,6 +30,19 @@ export const kamailioRouteResponseSchema = z.object({ user: care4wIdSchema });
 export type KamailioRouteResponse = z.infer<typeof kamailioRouteResponseSchema>;
 
 /**
+ * What a call through Kamailio needs to know about a user, besides credentials: the CareFlow
+ * display name (asserted to the callee and FreeSWITCH instead of whatever a device puts in From),
+ * whether their "record my calls" setting is on, and their own E.164 number for PSTN calls (none
+ * yet in web: the organisation's number is used). Every push carries the whole state: the agent
+ * replaces the entry, so an absent field reads as "no name", "not recording", "no number".
+ */
+const callProfileFields = {
+  displayName: z.string().max(200).optional(),
+  recordCalls: z.boolean().optional(),
+  e164: e164Schema.optional(),
+};
+
+/**
  * Body of `PUT /internal/subscribers/:care4wId` (signed, web → agent). `ha1` is
  * md5(care4wId:realm:password) of the long-lived SIP phone password, or null when the user has
  * none yet (browsers still work with ephemeral credentials).
@@ -37,7 +50,7 @@ export type KamailioRouteResponse = z.infer<typeof kamailioRouteResponseSchema>;
 export const subscriberUpsertSchema = z.object({
   ha1: ha1Schema.nullable(),
   active: z.boolean(),
-  displayName: z.string().max(200).optional(),
+  ...callProfileFields,
 }).strict();
 export type SubscriberUpsert = z.infer<typeof subscriberUpsertSchema>;
 
@@ -46,9 +59,56 @@ export const subscriberRecordSchema = z.object({
   care4wId: care4wIdSchema,
   ha1: ha1Schema.nullable(),
   active: z.boolean(),
-  displayName: z.string().max(200).optional(),
+  ...callProfileFields,
 });
 export type SubscriberRecord = z.infer<typeof subscriberRecordSchema>;
+
+/**
+ * Query of `GET /kamailio/call?from=&to=`: the CareFlow ID the caller's credentials proved (empty
+ * for a call in from the trunk) and the dialled user part (a CareFlow ID, its short form, or an
+ * E.164 number).
+ */
+export const kamailioCallQuerySchema = z.object({
+  from: z.string().max(128).regex(/^[\x21-\x7e]*$/, "visible ASCII only").default(""),
+  to: sipToken,
+});
+export type KamailioCallQuery = z.infer<typeof kamailioCallQuerySchema>;
+
+/** Longest display name put in a SIP header, in characters. */
+export const SIP_DISPLAY_NAME_MAX = 64;
+
+/**
+ * A display name that is safe inside a SIP quoted-string: no quote, backslash or control
+ * character (a CR or LF would end the header). The bound is in UTF-16 units, two per character.
+ */
+export const sipDisplayNameSchema = z.string().max(SIP_DISPLAY_NAME_MAX * 2).regex(
+  /^[^"\\\p{Cc}]*$/u,
+  "no quotes, backslashes or control characters",
+);
+
+/**
+ * A CareFlow display name as it may appear in `"Name" <sip:…>`: quotes, backslashes and control
+ * characters dropped, whitespace runs made one space, at most SIP_DISPLAY_NAME_MAX characters.
+ */
+export function sipDisplayName(name: string | undefined): string {
+  const clean = (name ?? "").replace(/["\\\p{Cc}]/gu, " ").replace(/\s+/g, " ").trim();
+  return Array.from(clean).slice(0, SIP_DISPLAY_NAME_MAX).join("").trim();
+}
+
+/**
+ * Body of a `200` from `GET /kamailio/call`, every field a string so Kamailio reads each with one
+ * `jansson_get` ("" for none): the callee to look up ("" for a phone number), the caller's CareFlow
+ * display name, the comma-separated CareFlow IDs whose setting records this call (caller first),
+ * and the caller's own E.164 number. `404`: no such callee (or not active); `403`: the caller is
+ * not an active subscriber.
+ */
+export const kamailioCallResponseSchema = z.object({
+  callee: z.union([care4wIdSchema, z.literal("")]),
+  callerName: sipDisplayNameSchema,
+  recordFor: z.string().regex(/^(care4w-\d{7}(,care4w-\d{7})?)?$/),
+  callerNumber: z.union([e164Schema, z.literal("")]),
+}).strict();
+export type KamailioCallResponse = z.infer<typeof kamailioCallResponseSchema>;
 
 /** Body of a `200` from `PUT /internal/subscribers/:care4wId`. */
 export const subscriberUpsertResponseSchema = z.object({

@@ -4,7 +4,7 @@
  * sent); the channel variables are set by FreeSWITCH's dialplan (`pbx/freeswitch`) and read by
  * the agent from ESL events (`variable_<name>` headers) and from mod_json_cdr files
  * (`variables.<name>`). The XML cannot import this file: keep it and `pbx/freeswitch` in step
- * (`pbx/freeswitch/config.test.ts` checks that the dialplan sets every variable named here).
+ * (`pbx/freeswitch/config-dialplan.test.ts` checks that the dialplan sets every variable named here).
  */
 
 /** SIP headers from Kamailio to FreeSWITCH. */

@@ -20,6 +20,8 @@ export interface AgentOptions {
   /** Cache-miss source; without it a miss is an unknown user. */
   webUrl?: string;
   kamailioRpcUrl?: string;
+  /** Kamailio's evapi socket (`host:port`): registrations reach the agent's presence consumer. */
+  kamailioEvapi?: string;
   /** Append its output here (else kept in memory). */
   logFile?: string;
   /** The agent's entry file (default: this repository's). */
@@ -42,6 +44,7 @@ export async function startAgent(o: AgentOptions): Promise<AgentProcess> {
     INTERNAL_API_SECRET: o.internalApiSecret,
     WEB_URL: o.webUrl ?? "",
     KAMAILIO_RPC_URL: o.kamailioRpcUrl ?? "",
+    KAMAILIO_EVAPI: o.kamailioEvapi ?? "",
   };
   const url = `http://${host}:${port}`;
   const proc = startProcess("agent", "bun", ["run", o.entry ?? ENTRY], { env, logFile: o.logFile });

@@ -119,7 +119,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   );
   app.route(
     "/api/me/settings",
-    settingsRoutes({ users: store, retention: config.recordings.retention }),
+    settingsRoutes({ users: store, retention: config.recordings.retention, sip }),
   );
   app.route("/api/recordings", recordingUploadRoutes({ recordings: services.recordings }));
   app.route("/api/recordings", recordingRoutes({ recordings: services.recordings, users: store }));

@@ -232,7 +232,12 @@ async function trunkStep(t: Deno.TestContext, { stack }: Edge) {
       const trunkKamailio = await startKamailio({
         ports,
         sipDomain: DOMAIN,
-        defines: ["WITH_TRUNK", `TRUNK_URI="sip:127.0.0.1:${trunkPort}"`],
+        // A PSTN call needs a calling number: Bob has no own E.164, so the organisation's.
+        defines: [
+          "WITH_TRUNK",
+          `TRUNK_URI="sip:127.0.0.1:${trunkPort}"`,
+          'ORG_CALLER_NUMBER="+442070000000"',
+        ],
         workDir: stack.workDir,
         name: "kamailio-trunk",
       });

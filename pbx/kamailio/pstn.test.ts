@@ -1,7 +1,7 @@
 /**
  * WITH_FREESWITCH on real processes: Kamailio (started by tools/stack with WITH_FREESWITCH) +
- * the real agent + redis-server + rtpengine, and a SIPp UAS standing in for FreeSWITCH at
- * FREESWITCH_URI (FreeSWITCH itself is not packaged in Debian 12). A registered, authenticated
+ * the real agent + redis-server + rtpengine, and a SIPp UAS standing in for FreeSWITCH, the one
+ * node of Kamailio's dispatcher list (FreeSWITCH itself is not packaged in Debian 12). A registered, authenticated
  * user's INVITE to an E.164 number must reach the gateway with the caller's asserted identity and
  * its answer must come back; unauthenticated callers are challenged and never relayed; other
  * unknown targets stay 404.
@@ -31,10 +31,9 @@ Deno.test({
     const freeswitchPort = await freePort();
     const stack = await startStack({
       sipDomain: DOMAIN,
-      kamailioDefines: [
-        "WITH_FREESWITCH",
-        `FREESWITCH_URI="sip:127.0.0.1:${freeswitchPort}"`,
-      ],
+      freeswitchNodes: [`127.0.0.1:${freeswitchPort}`],
+      // PSTN calls need a calling number: the organisation's, as the caller has none.
+      kamailioDefines: ['ORG_CALLER_NUMBER="+442070000000"'],
     });
     // The caller shares FreeSWITCH's address (127.0.0.1) but not its port: an ordinary client
     // (each run from a fresh free port).

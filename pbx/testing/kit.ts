@@ -3,7 +3,7 @@
  * a stand-in gateway), what Kamailio has registered. Every SIPp is started and ended by PID
  * (testing/process.ts), on ports from the allocator (testing/ports.ts).
  */
-import { subscriberPath } from "../../shared/agent-contract.ts";
+import { subscriberPath, type SubscriberUpsert } from "../../shared/agent-contract.ts";
 import { digestHa1, ephemeralSipCredentials } from "../../shared/sip-credentials.ts";
 import { signRequest } from "../../shared/signing.ts";
 import { findProgram } from "../../testing/daemons.ts";
@@ -31,7 +31,7 @@ export async function provision(
   secret: string,
   method: "PUT" | "DELETE",
   care4wId: string,
-  body?: { ha1: string | null; active: boolean },
+  body?: SubscriberUpsert,
 ): Promise<number> {
   const path = subscriberPath(care4wId);
   const text = body ? JSON.stringify(body) : "";
@@ -60,6 +60,24 @@ export function putSubscriber(
   return provision(stack.urls.agent, stack.internalApiSecret, "PUT", care4wId, { ha1, active });
 }
 
+/**
+ * Like `putSubscriber`, with the call profile web would send: CareFlow display name, "record my
+ * calls" setting, own E.164 number.
+ */
+export function putProfile(
+  stack: Pick<StackAccess, "urls" | "sipDomain" | "internalApiSecret">,
+  care4wId: string,
+  password: string | null,
+  profile: Pick<SubscriberUpsert, "displayName" | "recordCalls" | "e164">,
+): Promise<number> {
+  const ha1 = password === null ? null : digestHa1(care4wId, stack.sipDomain, password);
+  return provision(stack.urls.agent, stack.internalApiSecret, "PUT", care4wId, {
+    ha1,
+    active: true,
+    ...profile,
+  });
+}
+
 /** Ephemeral (browser-style) SIP credentials for `care4wId`, valid for ten minutes. */
 export function ephemeralFor(
   stack: Pick<StackAccess, "sipCredentialSecret">,
@@ -83,6 +101,8 @@ export interface SippResult {
   /** `<log>` lines of the scenario. */
   logs: string;
   output: string;
+  /** Every SIP message it sent and received (SIPp `-trace_msg`), when asked for. */
+  messages: string;
 }
 
 /** Where a SIPp binds its SIP socket. */
@@ -90,6 +110,8 @@ interface SippSockets {
   localIp?: string;
   /** Default: a free port. */
   localPort?: number;
+  /** Keep every message sent and received (`SippResult.messages`). */
+  traceMessages?: boolean;
 }
 
 /**
@@ -122,7 +144,13 @@ async function commonArgs(sockets: SippSockets, side: string[], timeout: string,
     ...["-i", sockets.localIp ?? "127.0.0.1", "-p", String(sockets.localPort ?? await freePort())],
     ...side,
     ...["-timeout", timeout, "-timeout_error", "-nostdin", "-trace_logs", "-log_file", logFile],
+    ...(sockets.traceMessages ? ["-trace_msg", "-message_file", messageFile(logFile)] : []),
   ];
+}
+
+/** Where a run that traces messages writes them, beside its `<log>` file. */
+function messageFile(logFile: string): string {
+  return logFile.replace(/\.log$/, ".msg");
 }
 
 /** A fresh file name for one SIPp run in `workDir`. */
@@ -133,7 +161,8 @@ function runFile(workDir: string, kind: string, ext: string): string {
 /** The result of a finished SIPp: its code, its `<log>` lines and what it printed. */
 async function sippResult(code: number | null, logFile: string, output: string) {
   const logs = await Deno.readTextFile(logFile).catch(() => "");
-  return { code: code ?? -1, logs, output };
+  const messages = await Deno.readTextFile(messageFile(logFile)).catch(() => "");
+  return { code: code ?? -1, logs, output, messages };
 }
 
 /** Runs one SIPp scenario against `target` and waits for it (ended by PID after `timeoutMs`). */
@@ -209,6 +238,7 @@ export async function sippServer(opts: {
   localPort: number;
   workDir: string;
   calls?: number;
+  traceMessages?: boolean;
 }): Promise<SippServer> {
   const logFile = runFile(opts.workDir, "uas", "log");
   const side = await sideSockets();

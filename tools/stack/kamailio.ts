@@ -8,7 +8,7 @@ import type { StackPorts } from "./stack.ts";
 export function kamailioArgs(opts: {
   root: string;
   host: string;
-  ports: Pick<StackPorts, "sip" | "ws" | "rpc" | "agent" | "rtpengineNg">;
+  ports: Pick<StackPorts, "sip" | "ws" | "rpc" | "agent" | "rtpengineNg" | "evapi">;
   sipDomain: string;
   children?: number;
   defines?: string[];
@@ -25,6 +25,7 @@ export function kamailioArgs(opts: {
     `AGENT_HTTPCON="agent=>http://${host}:${ports.agent}/kamailio;timeout=2"`,
     `RTPENGINE_SOCK="udp:${host}:${ports.rtpengineNg}"`,
     `CHILDREN=${opts.children ?? 2}`,
+    ...(ports.evapi ? [`EVAPI_BIND="${host}:${ports.evapi}"`] : []),
     ...(opts.defines ?? []),
   ];
   return [
@@ -40,11 +41,21 @@ export function kamailioArgs(opts: {
   ];
 }
 
+/**
+ * The defines that run Kamailio WITH_FREESWITCH over `nodes` (`host:port`): writes their
+ * dispatcher list (set 1) into `dir` under a fresh name, so Kamailios sharing a dir keep theirs.
+ */
+export async function freeswitchDefines(dir: string, nodes: string[]): Promise<string[]> {
+  const file = `${dir}/freeswitch-${crypto.randomUUID().slice(0, 8)}.list`;
+  await Deno.writeTextFile(file, nodes.map((node) => `1 sip:${node} 0 0\n`).join(""));
+  return ["WITH_FREESWITCH", `FREESWITCH_LIST="${file}"`];
+}
+
 /** Starts Kamailio alone and waits until its JSON-RPC answers. */
 export async function startKamailio(opts: {
   root?: string;
   host?: string;
-  ports: Pick<StackPorts, "sip" | "ws" | "rpc" | "agent" | "rtpengineNg">;
+  ports: Pick<StackPorts, "sip" | "ws" | "rpc" | "agent" | "rtpengineNg" | "evapi">;
   sipDomain: string;
   children?: number;
   defines?: string[];

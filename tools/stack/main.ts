@@ -4,7 +4,8 @@
  * the Debian packages as root), as the test command does. Stops everything on Ctrl-C or SIGTERM.
  *
  * Flags (all optional): --no-web, --domain=careflow.local, --sip=5060, --ws=8080, --rpc=5071,
- * --redis=6390, --agent=7070, --ng=2223, --rtp=30000-30199, --web-port=8000, --dir=<log dir>.
+ * --redis=6390, --agent=7070, --ng=2223, --evapi=5072, --rtp=30000-30199, --web-port=8000,
+ * --dir=<log dir>.
  * Secrets come from SIP_CREDENTIAL_SECRET / INTERNAL_API_SECRET / SIP_PASSWORD_KEY, random ones
  * otherwise; RING_TIMEOUT_SECONDS sets how long calls ring, in Kamailio and web alike.
  */
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     redis: { type: "string", default: "6390" },
     agent: { type: "string", default: "7070" },
     ng: { type: "string", default: "2223" },
+    evapi: { type: "string", default: "5072" },
     rtp: { type: "string", default: "30000-30199" },
     "web-port": { type: "string", default: "8000" },
     dir: { type: "string" },
@@ -57,6 +59,7 @@ const stack = await startStack({
     redis: Number(values.redis),
     agent: Number(values.agent),
     rtpengineNg: Number(values.ng),
+    evapi: Number(values.evapi),
     rtpMin,
     rtpMax,
     web: Number(values["web-port"]),

@@ -15,6 +15,7 @@ export async function freeStackPorts(options: { web?: boolean } = {}): Promise<S
     redis: await freePort(),
     agent: await freePort(),
     rtpengineNg: await freePort(),
+    evapi: await freePort(),
     rtpMin,
     rtpMax: rtpMin + RTP_PORTS - 1,
     ...(options.web ? { web: await freePort() } : {}),

@@ -14,10 +14,10 @@ import { startRedis } from "../../testing/redis.ts";
 import { DEFAULT_ROOT, spawn } from "./process.ts";
 import { freeStackPorts } from "./ports.ts";
 import { httpOk, kamailioRpc, rtpenginePing } from "./probes.ts";
-import { kamailioArgs } from "./kamailio.ts";
+import { freeswitchDefines, kamailioArgs } from "./kamailio.ts";
 
 export { kamailioRpc, rtpengineCalls, rtpenginePing } from "./probes.ts";
-export { kamailioArgs, startKamailio } from "./kamailio.ts";
+export { freeswitchDefines, kamailioArgs, startKamailio } from "./kamailio.ts";
 export { freeStackPorts } from "./ports.ts";
 
 /** Ports of every component; all are bound on `host`. */
@@ -32,6 +32,8 @@ export interface StackPorts {
   agent: number;
   /** RTPEngine ng control socket (UDP). */
   rtpengineNg: number;
+  /** Kamailio's evapi socket (registration events for the agent); Kamailio's default when absent. */
+  evapi?: number;
   /** RTPEngine media port range. */
   rtpMin: number;
   rtpMax: number;
@@ -58,6 +60,11 @@ export interface StackOptions {
   web?: boolean;
   /** Extra Kamailio `-A` defines, e.g. `["WITHOUT_PIKE", "BAN_TIME=60"]`. */
   kamailioDefines?: string[];
+  /**
+   * FreeSWITCH nodes as `host:port`: Kamailio runs WITH_FREESWITCH with these in its dispatcher
+   * list (written to `workDir`), routing through them and trusting their calls back.
+   */
+  freeswitchNodes?: string[];
   /**
    * How long calls ring, for Kamailio and web alike (they must agree: see RING_TIMEOUT_SECONDS in
    * .env.example). Default: the product's 45 s.
@@ -240,6 +247,7 @@ async function startAgentOf(c: Context) {
     sipCredentialSecret: c.sipCredentialSecret,
     internalApiSecret: c.internalApiSecret,
     kamailioRpcUrl: c.urls.rpc,
+    kamailioEvapi: c.ports.evapi ? `${c.host}:${c.ports.evapi}` : undefined,
     webUrl: c.urls.web ?? undefined,
     logFile: `${c.workDir}/agent.log`,
     entry: c.options.agentEntry,
@@ -258,6 +266,9 @@ async function startKamailioOf(c: Context) {
     defines: [
       ...(c.options.ringTimeoutSeconds
         ? [`RING_TIMEOUT=${Math.round(c.options.ringTimeoutSeconds * 1000)}`]
+        : []),
+      ...(c.options.freeswitchNodes
+        ? await freeswitchDefines(c.workDir, c.options.freeswitchNodes)
         : []),
       ...(c.options.kamailioDefines ?? []),
     ],

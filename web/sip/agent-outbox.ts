@@ -8,7 +8,7 @@
  * never reach the agent, and the agent's cached HA1 would keep letting the user register.
  */
 import type { SubscriberRecord, SubscriberUpsert } from "../../shared/agent-contract.ts";
-import type { AgentOutboxStore, SipCredentialStore, UserStore } from "../store/mod.ts";
+import type { AgentOutboxStore, SipCredentialStore, User, UserStore } from "../store/mod.ts";
 
 /** What the agent must know of a subscriber is read from these. */
 type SubscriberSource = SipCredentialStore & Pick<UserStore, "findUserByCare4wId">;
@@ -39,12 +39,32 @@ export async function subscriberRecord(
   const user = await store.findUserByCare4wId(care4wId);
   if (!user) return null;
   const stored = await store.getSipCredential(user.id);
+  // The whole state every time: the agent replaces its entry with what it is sent.
+  return { care4wId, ...callProfile(user, stored?.ha1 ?? null) };
+}
+
+/**
+ * A user's state as the agent keeps it: credentials and the call profile. `recordCalls` is sent
+ * only when on (absent reads as off, and older agents and tests see the shape they know).
+ */
+export function callProfile(user: User, ha1: string | null): SubscriberUpsert {
   return {
-    care4wId,
-    ha1: stored?.ha1 ?? null,
+    ha1,
     active: user.isActive,
     displayName: user.displayName,
+    ...(user.recordCalls ? { recordCalls: true } : {}),
   };
+}
+
+/** The change that brings the agent to the user's current state: an upsert, or a delete. */
+export async function currentChange(
+  store: SubscriberSource,
+  care4wId: string,
+): Promise<SubscriberChange> {
+  const record = await subscriberRecord(store, care4wId);
+  if (!record) return { kind: "delete" };
+  const { care4wId: _, ...body } = record;
+  return { kind: "upsert", body };
 }
 
 /** The outbox kept in the app's store (SQLite or MongoDB). */
@@ -58,11 +78,6 @@ export function storeOutbox(
       await store.clearAgentSync(care4wId, version);
     },
     pending: (limit) => store.listAgentSync(limit),
-    async currentState(care4wId) {
-      const record = await subscriberRecord(store, care4wId);
-      if (!record) return { kind: "delete" };
-      const { care4wId: _, ...body } = record;
-      return { kind: "upsert", body };
-    },
+    currentState: (care4wId) => currentChange(store, care4wId),
   };
 }

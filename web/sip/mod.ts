@@ -9,6 +9,7 @@ import { createMemoryReplayGuard, type ReplayGuard } from "../../shared/http/rep
 import type { SipConfig } from "../config.ts";
 import type { SipCredentialStore, UserStore } from "../store/mod.ts";
 import type { AgentClient } from "./agent-client.ts";
+import { currentChange } from "./agent-outbox.ts";
 import { createPhoneCredentialService, type PhoneCredentialService } from "./phone-credentials.ts";
 import { createSecretBox } from "./secret-box.ts";
 
@@ -21,7 +22,16 @@ export interface SipEdge {
   replays: ReplayGuard;
   /** Short-lived browser credentials for `/api/token`. */
   browserCredentials(care4wId: string): NonNullable<TokenResponse["sip"]>;
+  /**
+   * Sends the agent the user's current state (credentials, display name, recording setting), as
+   * after a change of any of them; the agent client retries and notes it in the outbox. Resolves
+   * true when the agent took it at once; never rejects (a store that cannot be read is false).
+   */
+  syncSubscriber(care4wId: string): Promise<boolean>;
 }
+
+/** What routes that change a user's call profile need of the SIP edge. */
+export type SubscriberSync = Pick<SipEdge, "syncSubscriber">;
 
 /** Wires the SIP edge; `now` is the app's clock. */
 export function createSipEdge(
@@ -59,6 +69,15 @@ export function createSipEdge(
         password: issued.password,
         expiresAt: issued.expiresAt,
       };
+    },
+    async syncSubscriber(care4wId) {
+      let change;
+      try {
+        change = await currentChange(deps.store, care4wId);
+      } catch {
+        return false;
+      }
+      return await deps.agent.push(care4wId, change);
     },
   };
 }

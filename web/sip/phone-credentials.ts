@@ -9,7 +9,7 @@ import type { SipPhoneCredentials, SipPhoneSettings } from "../../shared/api.ts"
 import type { SipCredentialStore, User, UserStore } from "../store/mod.ts";
 import type { SecretBox } from "./secret-box.ts";
 import type { AgentClient } from "./agent-client.ts";
-import { subscriberRecord } from "./agent-outbox.ts";
+import { callProfile, subscriberRecord } from "./agent-outbox.ts";
 
 export interface PhoneCredentialService {
   /** Creates or replaces the user's password; the old one stops working once the agent has it. */
@@ -60,9 +60,10 @@ export function createPhoneCredentialService(deps: PhoneCredentialDeps): PhoneCr
         ha1,
         rotatedAt: now(),
       });
+      // The whole state (the agent replaces its entry): name and recording setting too.
       const delivered = await deps.agent.push(user.care4wId, {
         kind: "upsert",
-        body: { ha1, active: user.isActive, displayName: user.displayName },
+        body: callProfile(user, ha1),
       });
       return {
         username: user.care4wId,

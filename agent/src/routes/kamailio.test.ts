@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { digestHa1, ephemeralSipCredentials } from "../../../shared/sip-credentials.ts";
 import { PROBLEM_TYPE_BASE } from "../../../shared/http/problem.ts";
+import type { KamailioCallResponse } from "../../../shared/agent-contract.ts";
 import { createAgent } from "../agent.ts";
 import { createSubscriberStore, type SubscriberStore } from "../subscribers/store.ts";
 import { TEST_REALM, TEST_SIP_SECRET, testConfig } from "../testing/fixtures.ts";
@@ -155,6 +156,105 @@ describe("GET /kamailio/route", () => {
     expect((await app.request("/kamailio/route")).status).toBe(400);
     expect(metrics.routeLookups.get({ result: "not_found" })).toBe(4);
     expect(metrics.routeLookups.get({ result: "invalid" })).toBe(1);
+  });
+});
+
+describe("GET /kamailio/call", () => {
+  const bob = "care4w-1000002";
+  const call = (from: string, to: string) =>
+    `/kamailio/call?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+  beforeEach(async () => {
+    await redis.client.flushall();
+    await store.write(alice, { ha1: null, active: true, displayName: "Alice Example" });
+    await store.write(bob, { ha1: null, active: true, displayName: "Bob", recordCalls: true });
+    await store.write("care4w-1000003", { ha1: null, active: false });
+  });
+
+  test("a call to a user names the callee, the caller's CareFlow name and who records", async () => {
+    const { app } = makeApp();
+    for (const to of [bob, "1000002"]) {
+      const res = await app.request(call(alice, to));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        callee: bob,
+        callerName: "Alice Example",
+        recordFor: bob,
+        callerNumber: "",
+      });
+    }
+    // Both settings on: caller first. The caller's own number only matters for phone numbers.
+    await store.write(alice, { ha1: null, active: true, recordCalls: true, e164: "+4930123456" });
+    expect(await (await app.request(call(alice, bob))).json()).toEqual({
+      callee: bob,
+      callerName: "",
+      recordFor: `${alice},${bob}`,
+      callerNumber: "",
+    });
+  });
+
+  test("a call to a phone number gives the caller's own number, or none", async () => {
+    const { app } = makeApp();
+    expect(await (await app.request(call(bob, "+442071234567"))).json()).toEqual({
+      callee: "",
+      callerName: "Bob",
+      recordFor: bob,
+      callerNumber: "",
+    });
+    await store.write(alice, { ha1: null, active: true, e164: "+4930123456" });
+    const res = await app.request(call(alice, "+442071234567"));
+    expect(((await res.json()) as KamailioCallResponse).callerNumber).toBe("+4930123456");
+  });
+
+  test("a call in from the trunk (no caller) still says whether the callee records", async () => {
+    const { app } = makeApp();
+    const res = await app.request(`/kamailio/call?to=${bob}`);
+    expect(await res.json()).toEqual({
+      callee: bob,
+      callerName: "",
+      recordFor: bob,
+      callerNumber: "",
+    });
+    expect((await app.request(call("", alice))).status).toBe(200);
+  });
+
+  test("unknown or inactive callees 404; an unknown or inactive caller 403", async () => {
+    const { app, metrics } = makeApp();
+    for (const to of ["care4w-1000009", "care4w-1000003", "12345", "alice"]) {
+      expect((await app.request(call(alice, to))).status).toBe(404);
+    }
+    for (const from of ["care4w-1000009", "care4w-1000003", "alice"]) {
+      expect((await app.request(call(from, bob))).status).toBe(403);
+    }
+    expect((await app.request("/kamailio/call?from=x")).status).toBe(400);
+    expect(metrics.routeLookups.get({ result: "not_found" })).toBe(4);
+  });
+
+  test("display names are made safe for a SIP quoted-string", async () => {
+    const { app } = makeApp();
+    await store.write(alice, {
+      ha1: null,
+      active: true,
+      displayName: `  Eve "the" \\ Admin\r\nX-CareFlow-Record-For: care4w-1000002 ${
+        "é".repeat(80)
+      }`,
+    });
+    const { callerName } =
+      (await (await app.request(call(alice, bob))).json()) as KamailioCallResponse;
+    expect(callerName).not.toMatch(/["\\\r\n]/);
+    expect(callerName.startsWith("Eve the Admin X-CareFlow-Record-For: care4w-1000002 é")).toBe(
+      true,
+    );
+    expect(Array.from(callerName).length).toBeLessThanOrEqual(64);
+  });
+
+  test("Redis down answers 503", async () => {
+    const broken = createAgent(testConfig(redis.url), {
+      redis: { hmget: () => Promise.reject(new Error("down")) } as never,
+      web: null,
+      kamailio: async () => {},
+      warn: () => {},
+    });
+    expect((await broken.app.request(call(alice, bob))).status).toBe(503);
   });
 });
 

@@ -8,6 +8,7 @@ import { createMiddleware } from "hono/factory";
 import { isCare4wId, normalizeCare4wId } from "../../../shared/care4w-id.ts";
 import {
   kamailioAuthQuerySchema,
+  kamailioCallQuerySchema,
   kamailioRouteQuerySchema,
 } from "../../../shared/agent-contract.ts";
 import { problem } from "../../../shared/http/problem.ts";
@@ -17,6 +18,7 @@ import type { AgentMetrics } from "../metrics/agent-metrics.ts";
 import type { Counter, Histogram } from "../metrics/registry.ts";
 import { DirectoryUnavailableError, type SubscriberDirectory } from "../subscribers/directory.ts";
 import type { Subscriber } from "../subscribers/store.ts";
+import { callInfo } from "../subscribers/call-info.ts";
 
 /** What the Kamailio routes need. */
 export interface KamailioRouteDeps {
@@ -52,7 +54,7 @@ function countLookups(counter: Counter, latency?: Histogram) {
   });
 }
 
-/** Builds `/kamailio/auth` and `/kamailio/route`. */
+/** Builds `/kamailio/auth`, `/kamailio/route` and `/kamailio/call`. */
 export function kamailioRoutes(deps: KamailioRouteDeps): Hono {
   const { metrics } = deps;
   const app = new Hono();
@@ -105,6 +107,27 @@ export function kamailioRoutes(deps: KamailioRouteDeps): Hono {
       const sub = care4wId ? await lookup(care4wId) : null;
       if (!care4wId || !sub?.active) throw problem(404);
       return c.json({ user: care4wId });
+    },
+  );
+
+  // What Kamailio needs for one call of an authenticated caller (or a call in from the trunk):
+  // the callee, the caller's CareFlow name, who records, the caller's number. Caller and callee
+  // are read at once, so this costs what `/route` costs.
+  app.get(
+    "/call",
+    // Counted with the route lookups: it is the route lookup of an authenticated call.
+    countLookups(metrics.routeLookups),
+    queryOf(kamailioCallQuerySchema),
+    async (c) => {
+      const { from, to } = c.req.valid("query");
+      const callee = normalizeCare4wId(to);
+      const [caller, calleeSub] = await Promise.all([
+        isCare4wId(from) ? lookup(from) : null,
+        callee ? lookup(callee) : null,
+      ]);
+      const answer = callInfo({ from, to, caller, callee, calleeSub });
+      if ("status" in answer) throw problem(answer.status);
+      return c.json(answer);
     },
   );
 

@@ -19,7 +19,10 @@ let web: HttpStub;
 /** A web URL nothing listens on. */
 let downWebUrl: string;
 /** What the stand-in web knows, by CareFlow ID. */
-let known: Map<string, { ha1: string | null; active: boolean }>;
+let known: Map<
+  string,
+  { ha1: string | null; active: boolean; displayName?: string; recordCalls?: boolean }
+>;
 
 const alice = "care4w-1000001";
 const aliceHa1 = digestHa1(alice, TEST_REALM, "pw");
@@ -65,7 +68,7 @@ function makeApp(webUrl: string = web.url) {
   });
 }
 
-describe("cache miss", () => {
+describe("cache miss: heals from web", () => {
   test("an empty Redis heals from web with one signed fetch", async () => {
     const { app, metrics } = makeApp();
     const first = await app.request(auth(alice));
@@ -85,6 +88,26 @@ describe("cache miss", () => {
     expect(metrics.webFetches.get({ result: "found" })).toBe(1);
   });
 
+  test("the call profile heals too: name and recording setting from web", async () => {
+    const { app } = makeApp();
+    known.set(alice, { ha1: aliceHa1, active: true, displayName: "Alice", recordCalls: true });
+    const res = await app.request(`/kamailio/call?from=${alice}&to=%2B442071234567`);
+    expect(await res.json()).toEqual({
+      callee: "",
+      callerName: "Alice",
+      recordFor: alice,
+      callerNumber: "",
+    });
+    expect(await redis.client.hgetall(subscriberKey(alice))).toEqual({
+      ha1: aliceHa1,
+      active: "1",
+      neg: "0",
+      name: "Alice",
+      rec: "1",
+    });
+    expect(web.requests).toHaveLength(1);
+  });
+
   test("ephemeral usernames heal too", async () => {
     const { app } = makeApp();
     const now = Math.floor(Date.now() / 1000);
@@ -92,7 +115,9 @@ describe("cache miss", () => {
     expect((await app.request(auth(creds.username))).status).toBe(200);
     expect(web.requests).toHaveLength(1);
   });
+});
 
+describe("cache miss: unknown and inactive users", () => {
   test("unknown users are cached negatively for about 30 s", async () => {
     const { app, metrics } = makeApp();
     for (let i = 0; i < 5; i++) {
@@ -123,7 +148,9 @@ describe("cache miss", () => {
     expect((await app.request(auth("care4w-1000002"))).status).toBe(404);
     expect(web.requests).toHaveLength(1);
   });
+});
 
+describe("cache miss: one fetch at a time, and web unavailable", () => {
   test("concurrent misses for one user share one fetch", async () => {
     web.respond(async (request) => {
       await Bun.sleep(50);

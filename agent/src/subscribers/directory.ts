@@ -4,12 +4,22 @@
  * restarted with an empty Redis heals itself on first use. Concurrent misses for the same user
  * share one web fetch.
  */
+import type { SubscriberRecord, SubscriberUpsert } from "../../../shared/agent-contract.ts";
 import type { AgentMetrics } from "../metrics/agent-metrics.ts";
 import type { Subscriber, SubscriberStore } from "./store.ts";
 import { type WebLookup, WebUnavailableError } from "./web-client.ts";
 
 /** How long "web does not know this user" is remembered. */
 export const NEGATIVE_TTL_SECONDS = 30;
+
+/** What the directory keeps of web's record (or of a provisioning push): no undefined fields. */
+export function subscriberOf(record: SubscriberRecord | SubscriberUpsert): Subscriber {
+  const subscriber: Subscriber = { ha1: record.ha1, active: record.active };
+  if (record.displayName !== undefined) subscriber.displayName = record.displayName;
+  if (record.recordCalls) subscriber.recordCalls = true;
+  if (record.e164) subscriber.e164 = record.e164;
+  return subscriber;
+}
 
 /** Raised when the directory cannot answer; the caller turns it into a 503. */
 export class DirectoryUnavailableError extends Error {
@@ -47,7 +57,7 @@ export function createSubscriberDirectory(options: DirectoryOptions): Subscriber
     let value: Subscriber | null;
     try {
       const record = await fetchFromWeb(care4wId);
-      value = record ? { ha1: record.ha1, active: record.active } : null;
+      value = record ? subscriberOf(record) : null;
       metrics.webFetches.inc({ result: record ? "found" : "not_found" });
     } catch (error) {
       metrics.webFetches.inc({ result: "error" });

@@ -17,11 +17,34 @@ beforeEach(async () => await redis.client.flushall());
 test("read is null on a miss and maps the hash otherwise", async () => {
   expect(await store.read(id)).toBeNull();
   await store.write(id, { ha1, active: true, displayName: "Ann" });
-  expect(await store.read(id)).toEqual({ ha1, active: true });
+  expect(await store.read(id)).toEqual({ ha1, active: true, displayName: "Ann" });
   expect(await redis.client.hget(subscriberKey(id), "name")).toBe("Ann");
   await store.write(id, { ha1: null, active: false });
   expect(await store.read(id)).toEqual({ ha1: null, active: false });
   expect(await redis.client.hget(subscriberKey(id), "name")).toBeNull();
+});
+
+test("the call profile is part of the entry and is replaced with it", async () => {
+  const profile = { displayName: "Ann", recordCalls: true, e164: "+442071234567" };
+  await store.write(id, { ha1, active: true, ...profile });
+  expect(await store.read(id)).toEqual({ ha1, active: true, ...profile });
+  expect(await redis.client.hgetall(subscriberKey(id))).toEqual({
+    ha1,
+    active: "1",
+    name: "Ann",
+    rec: "1",
+    e164: "+442071234567",
+  });
+  // A push without them (setting turned off, number removed) leaves none behind.
+  await store.write(id, { ha1, active: true, displayName: "Ann", recordCalls: false });
+  expect(await store.read(id)).toEqual({ ha1, active: true, displayName: "Ann" });
+});
+
+test("a cache fill keeps the profile web gave", async () => {
+  const value = { ha1: null, active: true, displayName: "Bo", recordCalls: true };
+  expect(await store.fillIfAbsent(id, value, 30)).toBe(true);
+  expect(await store.read(id)).toEqual(value);
+  expect(await redis.client.ttl(subscriberKey(id))).toBe(-1);
 });
 
 test("a cache fill never overwrites a provisioned entry (provisioning is newer)", async () => {

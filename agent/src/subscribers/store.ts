@@ -1,19 +1,30 @@
 /**
  * Redis layout of the subscriber directory: hash `sub:<care4wId>` with `ha1` ("" when the user has
- * no long-lived password), `active` ("1" | "0") and optionally `name`. A negative answer from web
- * is cached as an inactive entry with `neg` = "1" and a short TTL, so unknown-user floods do not
- * reach web; provisioning replaces such an entry and clears its TTL.
+ * no long-lived password), `active` ("1" | "0") and, when web gave them, the call profile: `name`
+ * (CareFlow display name), `rec` ("1" when their "record my calls" setting is on) and `e164` (their
+ * own number). A negative answer from web is cached as an inactive entry with `neg` = "1" and a
+ * short TTL, so unknown-user floods do not reach web; provisioning replaces such an entry and
+ * clears its TTL.
  */
 import type { Redis } from "ioredis";
 
-/** What the hot path needs about a subscriber. */
-export interface Subscriber {
+/** What the call path knows about a user besides credentials; absent fields mean "none". */
+export interface CallProfile {
+  displayName?: string;
+  recordCalls?: boolean;
+  e164?: string;
+}
+
+/** What the hot path needs about a subscriber: one HMGET gives all of it. */
+export interface Subscriber extends CallProfile {
   ha1: string | null;
   active: boolean;
 }
 
 /** A full entry as stored, for provisioning decisions. */
-export interface StoredEntry extends Subscriber {
+export interface StoredEntry {
+  ha1: string | null;
+  active: boolean;
   /** True when the entry is a cached "web does not know this user". */
   negative: boolean;
 }
@@ -24,10 +35,12 @@ export function subscriberKey(care4wId: string): string {
 }
 
 // Fills the cache only when nothing is there: a provisioning write that lands while a cache-miss
-// fetch is in flight is newer than the fetched answer and must win.
+// fetch is in flight is newer than the fetched answer and must win. Profile fields (ARGV[5..])
+// come as name/value pairs and are only written when given.
 const FILL_IF_ABSENT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'ha1', ARGV[1], 'active', ARGV[2], 'neg', ARGV[3])
+for i = 5, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 if tonumber(ARGV[4]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
 return 1`;
 
@@ -38,7 +51,7 @@ export interface SubscriberStore {
   /** Whole entry, or null on a miss (provisioning only). */
   readEntry(care4wId: string): Promise<StoredEntry | null>;
   /** Authoritative write from provisioning: replaces the entry and drops any TTL. */
-  write(care4wId: string, value: Subscriber & { displayName?: string }): Promise<void>;
+  write(care4wId: string, value: Subscriber): Promise<void>;
   /** Cache fill from web; false when an entry appeared meanwhile (that entry is newer). */
   fillIfAbsent(
     care4wId: string,
@@ -47,13 +60,33 @@ export interface SubscriberStore {
   ): Promise<boolean>;
 }
 
+/** The profile's hash fields, as name/value pairs (only those that are set). */
+function profileFields(value: CallProfile): string[] {
+  const fields: string[] = [];
+  if (value.displayName !== undefined) fields.push("name", value.displayName);
+  if (value.recordCalls) fields.push("rec", "1");
+  if (value.e164) fields.push("e164", value.e164);
+  return fields;
+}
+
+/** A subscriber from HMGET's answers (ha1, active, name, rec, e164); null on a miss. */
+function fromFields(values: (string | null)[]): Subscriber | null {
+  const [ha1, active, name, rec, e164] = values;
+  if (active === null) return null;
+  const subscriber: Subscriber = { ha1: ha1 ? ha1 : null, active: active === "1" };
+  if (name !== null) subscriber.displayName = name;
+  if (rec === "1") subscriber.recordCalls = true;
+  if (e164) subscriber.e164 = e164;
+  return subscriber;
+}
+
 /** Creates the store over a Redis client. Redis errors propagate to the caller. */
 export function createSubscriberStore(redis: Redis): SubscriberStore {
   return {
     async read(care4wId) {
-      const [ha1, active] = await redis.hmget(subscriberKey(care4wId), "ha1", "active");
-      if (active === null) return null;
-      return { ha1: ha1 ? ha1 : null, active: active === "1" };
+      return fromFields(
+        await redis.hmget(subscriberKey(care4wId), "ha1", "active", "name", "rec", "e164"),
+      );
     },
 
     async readEntry(care4wId) {
@@ -69,7 +102,7 @@ export function createSubscriberStore(redis: Redis): SubscriberStore {
     async write(care4wId, value) {
       const key = subscriberKey(care4wId);
       const fields: string[] = ["ha1", value.ha1 ?? "", "active", value.active ? "1" : "0"];
-      if (value.displayName !== undefined) fields.push("name", value.displayName);
+      fields.push(...profileFields(value));
       // DEL then HSET in one transaction: no reader sees a half-written entry, and a negative
       // entry's TTL does not survive onto a real subscriber.
       const results = await redis.multi().del(key).hset(key, ...fields).exec();
@@ -79,7 +112,7 @@ export function createSubscriberStore(redis: Redis): SubscriberStore {
 
     async fillIfAbsent(care4wId, value, negativeTtlSeconds) {
       const args = value
-        ? [value.ha1 ?? "", value.active ? "1" : "0", "0", "0"]
+        ? [value.ha1 ?? "", value.active ? "1" : "0", "0", "0", ...profileFields(value)]
         : ["", "0", "1", String(negativeTtlSeconds)];
       const written = await redis.eval(FILL_IF_ABSENT, 1, subscriberKey(care4wId), ...args);
       return written === 1;

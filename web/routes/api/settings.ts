@@ -6,6 +6,7 @@ import { jsonBody } from "../../../shared/http/validate.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { requireUser } from "../../middleware/session.ts";
 import type { RecordingsConfig } from "../../recordings/config.ts";
+import type { SubscriberSync } from "../../sip/mod.ts";
 import type { User, UserStore } from "../../store/mod.ts";
 
 function settingsOf(user: User, bounds: RecordingsConfig["retention"]): UserSettings {
@@ -19,7 +20,15 @@ function settingsOf(user: User, bounds: RecordingsConfig["retention"]): UserSett
 
 /** The settings routes. */
 export function settingsRoutes(
-  deps: { users: Pick<UserStore, "updateUser">; retention: RecordingsConfig["retention"] },
+  deps: {
+    users: Pick<UserStore, "updateUser">;
+    retention: RecordingsConfig["retention"];
+    /**
+     * With SIP configured: Kamailio asks the agent whose setting records a call, so a change of
+     * "record my calls" is pushed to the agent like every other subscriber change.
+     */
+    sip?: SubscriberSync;
+  },
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("*", requireUser);
@@ -40,7 +49,11 @@ export function settingsRoutes(
         errors: [{ field: "retentionDays", message: `must be ${minDays}-${maxDays}` }],
       });
     }
-    const updated = await deps.users.updateUser(c.get("user")!.id, body);
+    const before = c.get("user")!;
+    const updated = await deps.users.updateUser(before.id, body);
+    if (deps.sip && updated && updated.recordCalls !== before.recordCalls) {
+      await deps.sip.syncSubscriber(updated.care4wId);
+    }
     c.header("cache-control", "no-store");
     return c.json({ settings: settingsOf(updated!, deps.retention) });
   });
