@@ -1,6 +1,8 @@
 /**
- * A throw-away `redis-server` on a free loopback port, without persistence unless asked, ended by
- * PID. The one Redis launcher of the tests and the local stack.
+ * A throw-away `redis-server` on a free loopback port, ended by PID. The one Redis launcher of the
+ * tests and the local stack. Without a `dir` nothing persists; given one it keeps an AOF there
+ * (the agent's event outbox needs it: an answered append must survive a Redis restart), unless
+ * `appendOnly: false` says otherwise.
  */
 import net from "node:net";
 import { findProgram } from "./daemons.ts";
@@ -30,11 +32,24 @@ export function redisPing(port: number, host = "127.0.0.1"): Promise<boolean> {
   });
 }
 
-/** Starts Redis; `appendOnly` turns AOF on in `dir` (for durability tests). */
-export async function startRedis(
-  options: { host?: string; port?: number; dir?: string; appendOnly?: boolean; logFile?: string } =
-    {},
-): Promise<RedisServer> {
+/** How to start Redis. */
+export interface RedisOptions {
+  host?: string;
+  port?: number;
+  /** Working folder (the AOF lives here); a restart on the same `dir` replays it. */
+  dir?: string;
+  /** AOF on or off; default: on when `dir` is given, off otherwise. */
+  appendOnly?: boolean;
+  /**
+   * AOF fsync policy (Redis's default `everysec` when unset). `always` fsyncs before a write is
+   * answered, so an answered write survives even a SIGKILL during a slow disk flush.
+   */
+  appendFsync?: "always" | "everysec" | "no";
+  logFile?: string;
+}
+
+/** Starts Redis; with AOF in `dir` when one is given (see {@link RedisOptions.appendOnly}). */
+export async function startRedis(options: RedisOptions = {}): Promise<RedisServer> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? await freePort();
   const args = [
@@ -45,10 +60,11 @@ export async function startRedis(
     "--save",
     "",
     "--appendonly",
-    options.appendOnly ? "yes" : "no",
+    (options.appendOnly ?? Boolean(options.dir)) ? "yes" : "no",
     "--daemonize",
     "no",
     ...(options.dir ? ["--dir", options.dir] : []),
+    ...(options.appendFsync ? ["--appendfsync", options.appendFsync] : []),
   ];
   const proc = startProcess("redis", findProgram("redis-server"), args, {
     logFile: options.logFile,

@@ -15,7 +15,8 @@ interface Tally {
 
 const tally: Tally = { passed: 0, failed: 0, skipped: 0 };
 const deno = Deno.execPath();
-const env: Record<string, string> = { NO_COLOR: "1" };
+// Agent tests start the real web app: they find this Deno through $DENO.
+const env: Record<string, string> = { NO_COLOR: "1", DENO: deno };
 
 /** Runs a command with its output shown live, and returns the output for counting. */
 async function run(
@@ -107,6 +108,7 @@ await check("types", deno, [
   "bench/registration",
   "bench/recordings",
   "bench/users.ts",
+  "bench/outbox/web-server.ts",
 ]);
 await check("agent types", "bun", ["x", "tsc", "-p", "agent/tsconfig.json"]);
 await denoTests("web, shared, testing and tools tests", ["web", "shared", "testing", "tools"]);

@@ -1,7 +1,7 @@
 /**
  * The composition root: the one place that builds the agent's parts from its config (Redis,
- * metrics, subscriber directory, provisioning, web lookups, Kamailio invalidation, the Hono app)
- * and runs them. `main.ts` calls `start()`/`stop()`; tests use `app.request()` with overrides and
+ * metrics, subscriber directory, provisioning, web lookups, Kamailio invalidation, the media side
+ * in `media.ts`, the Hono app) and runs them. `main.ts` calls `start()`/`stop()`; tests use `app.request()` with overrides and
  * no server at all.
  */
 import type { Redis } from "ioredis";
@@ -9,6 +9,7 @@ import { Hono } from "hono";
 import { problem, problemHandler } from "../../shared/http/problem.ts";
 import type { ReplayGuard } from "../../shared/http/replay-guard.ts";
 import type { AgentConfig } from "./config.ts";
+import { createMediaSide, type MediaSide } from "./media.ts";
 import { createKamailioInvalidator, type KamailioInvalidator } from "./kamailio/rpc.ts";
 import type { WarnLogger } from "./log.ts";
 import { type AgentMetrics, createAgentMetrics } from "./metrics/agent-metrics.ts";
@@ -63,6 +64,8 @@ export interface Agent {
   metrics: AgentMetrics;
   directory: SubscriberDirectory;
   redis: Redis;
+  /** The outbox, ESL, CDR, recordings and presence parts the config asked for. */
+  media: MediaSide;
   /**
    * Connects Redis (a Redis that is down is warned about, not fatal: lookups answer 503 and
    * ioredis keeps reconnecting), starts the services, then serves on the config's host and port.
@@ -94,9 +97,9 @@ export function createAgent(config: AgentConfig, overrides: AgentOverrides = {})
     web,
     negativeTtlSeconds: overrides.negativeTtlSeconds,
   });
-  // Background consumers (ESL events, the event outbox) join this list; they start once Redis
-  // is connected and stop before it goes.
-  const services: AgentService[] = [...(overrides.services ?? [])];
+  const media = createMediaSide(config, { redis, registry: metrics.registry, warn });
+  // Background consumers start once Redis is connected and stop before it goes.
+  const services: AgentService[] = [...media.services, ...(overrides.services ?? [])];
 
   const app = createHttpApp({
     config,
@@ -148,7 +151,7 @@ export function createAgent(config: AgentConfig, overrides: AgentOverrides = {})
     return { host, port, url: `http://${host}:${port}` };
   }
 
-  return { app, metrics, directory, redis, start, stop };
+  return { app, metrics, directory, redis, media, start, stop };
 }
 
 /**

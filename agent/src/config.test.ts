@@ -27,6 +27,7 @@ test("defaults fill everything but the secrets", () => {
     internalApiSecret: secrets.INTERNAL_API_SECRET,
     webUrl: null,
     kamailioRpcUrl: null,
+    kamailioEvapi: null,
     freeswitch: null,
     recordings: { spoolDir: null, mp3: false, ffmpegPath: "ffmpeg" },
     objectStore: null,
@@ -47,7 +48,9 @@ test("the media side: ESL needs its password, an object store all of its group",
     S3_ACCESS_KEY_ID: "key-id",
     S3_SECRET_ACCESS_KEY: "key-secret",
     S3_FORCE_PATH_STYLE: "true",
+    KAMAILIO_EVAPI: "127.0.0.1:8448",
   });
+  expect(config.kamailioEvapi).toEqual({ host: "127.0.0.1", port: 8448 });
   expect(config.freeswitch).toEqual({
     esl: { host: "127.0.0.1", port: 8021, password: "esl-secret" },
     cdrDir: "/var/spool/careflow/cdr",
@@ -60,7 +63,9 @@ test("the media side: ESL needs its password, an object store all of its group",
     FREESWITCH_ESL: "127.0.0.1:8021",
     S3_BUCKET: "careflow",
     FREESWITCH_CDR_DIR: "relative/dir",
+    KAMAILIO_EVAPI: "127.0.0.1:70000",
   });
+  expect(error.issues).toContain("KAMAILIO_EVAPI: port must be 1-65535");
   expect(error.issues).toContain("FREESWITCH_ESL_PASSWORD: is required when FREESWITCH_ESL is set");
   expect(error.issues).toContain("S3_ENDPOINT: is required when S3_* storage is configured");
   expect(error.issues.some((issue) => issue.startsWith("FREESWITCH_CDR_DIR: must be an absolute")))

@@ -15,6 +15,11 @@ import {
 export { ConfigError } from "../../shared/config.ts";
 
 const httpUrl = z.url({ protocol: /^https?$/ });
+const hostAndPort = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "must be host:port")
+  .refine((value) => {
+    const port = Number(value.slice(value.lastIndexOf(":") + 1));
+    return port >= 1 && port <= 65535;
+  }, "port must be 1-65535");
 const absolutePath = z.string().regex(/^\/[^\0]*$/, "must be an absolute path");
 
 const envSchema = z.object({
@@ -28,8 +33,10 @@ const envSchema = z.object({
   INTERNAL_API_SECRET: z.string().min(16, "must be at least 16 characters"),
   WEB_URL: httpUrl.optional(),
   KAMAILIO_RPC_URL: httpUrl.optional(),
+  /** Kamailio's evapi socket, `host:port`: registrations and expiries arrive there. */
+  KAMAILIO_EVAPI: hostAndPort.optional(),
   /** FreeSWITCH's event socket, `host:port`; unset: no media side (no ESL consumer). */
-  FREESWITCH_ESL: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "must be host:port").optional(),
+  FREESWITCH_ESL: hostAndPort.optional(),
   FREESWITCH_ESL_PASSWORD: z.string().min(1).max(256).optional(),
   /** Where FreeSWITCH's mod_json_cdr writes one file per leg; reconciled at start and reconnect. */
   FREESWITCH_CDR_DIR: absolutePath.optional(),
@@ -58,6 +65,8 @@ export interface AgentConfig {
   webUrl: string | null;
   /** Kamailio JSON-RPC endpoint; without it no cache invalidation is sent. */
   kamailioRpcUrl: string | null;
+  /** Kamailio's evapi socket; without it no presence events are made. */
+  kamailioEvapi: { host: string; port: number } | null;
   /** The media side; null without `FREESWITCH_ESL`. */
   freeswitch: {
     esl: { host: string; port: number; password: string };
@@ -89,6 +98,12 @@ function relatedIssues(env: Record<string, string>): string[] {
   return issues;
 }
 
+/** `host:port` (already validated) as its parts. */
+function hostPort(value: string | undefined): { host: string; port: number } | null {
+  const parts = value?.match(/^(.+):(\d+)$/);
+  return parts ? { host: parts[1], port: Number(parts[2]) } : null;
+}
+
 /**
  * Reads the environment (the process's by default). Empty strings count as unset, so `FOO=` in a
  * shell behaves like no FOO. Throws {@link ConfigError} listing each offending variable and why,
@@ -96,7 +111,8 @@ function relatedIssues(env: Record<string, string>): string[] {
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AgentConfig {
   const e = readEnv(envSchema, env, relatedIssues);
-  const esl = e.FREESWITCH_ESL?.match(/^(.+):(\d+)$/);
+  const esl = hostPort(e.FREESWITCH_ESL);
+  const evapi = hostPort(e.KAMAILIO_EVAPI);
   return {
     host: e.AGENT_HOST,
     port: e.AGENT_PORT,
@@ -106,9 +122,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     internalApiSecret: e.INTERNAL_API_SECRET,
     webUrl: e.WEB_URL ? e.WEB_URL.replace(/\/+$/, "") : null,
     kamailioRpcUrl: e.KAMAILIO_RPC_URL ?? null,
+    kamailioEvapi: evapi,
     freeswitch: esl
       ? {
-        esl: { host: esl[1], port: Number(esl[2]), password: e.FREESWITCH_ESL_PASSWORD! },
+        esl: { ...esl, password: e.FREESWITCH_ESL_PASSWORD! },
         cdrDir: e.FREESWITCH_CDR_DIR ?? null,
       }
       : null,

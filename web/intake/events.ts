@@ -119,8 +119,29 @@ async function apply(deps: IntakeDeps, event: AgentEvent) {
   deps.logger.debug("device event", { care4wId: event.care4wId, state: event.state });
 }
 
+/**
+ * The same deps, with user lookups remembered for one batch: a batch of a busy switch names the
+ * same people again and again, and each lookup is a store round trip.
+ */
+function withBatchUserCache(deps: IntakeDeps): IntakeDeps {
+  const seen = new Map<string, Promise<User | null>>();
+  const store = Object.create(deps.store) as IntakeDeps["store"];
+  store.findUserByCare4wId = (care4wId: string) => {
+    let found = seen.get(care4wId);
+    if (!found) {
+      found = deps.store.findUserByCare4wId(care4wId);
+      seen.set(care4wId, found);
+      // A failed lookup is not remembered: the next event asks again.
+      found.catch(() => seen.delete(care4wId));
+    }
+    return found;
+  };
+  return { ...deps, store };
+}
+
 /** Applies a batch, answering each event; never throws for one bad event. */
-export async function ingestEvents(deps: IntakeDeps, raw: unknown[]): Promise<EventResult[]> {
+export async function ingestEvents(batchDeps: IntakeDeps, raw: unknown[]): Promise<EventResult[]> {
+  const deps = withBatchUserCache(batchDeps);
   const results: EventResult[] = [];
   for (const item of raw) {
     const parsed = agentEventSchema.safeParse(item);

@@ -1,0 +1,51 @@
+/** The CDR side's series on the agent's `/metrics`: CDRs built, calls open, what was dropped. */
+import { type Gauge, registerGauge } from "../esl/metrics.ts";
+import type { Counter, Registry } from "../metrics/registry.ts";
+
+/** The CDR builder's, tracker's and folder reconciliation's metrics. */
+export interface CdrMetrics {
+  /** cdr events appended to the outbox, by `source`: esl, cdr_dir. */
+  built: Counter;
+  /** Finished calls that gave no event, by `reason`: unrepresentable-party, invalid. */
+  skipped: Counter;
+  /** Calls being followed over ESL. */
+  openCalls: Gauge;
+  /** Calls given up before they ended, by `reason`: idle, overflow. */
+  expired: Counter;
+  /** Appends to the outbox that failed (retried; the CDR folder is the backstop). */
+  appendFailures: Counter;
+  /** CDR folder files by `result`: done, unrepresentable, rejected. */
+  files: Counter;
+}
+
+/** Registers the CDR series in `registry` (once per registry). */
+export function createCdrMetrics(registry: Registry): CdrMetrics {
+  const metrics: CdrMetrics = {
+    built: registry.counter("careflow_agent_cdrs_built_total", "CDR events appended, by source."),
+    skipped: registry.counter(
+      "careflow_agent_cdrs_skipped_total",
+      "Finished calls that gave no CDR event, by reason.",
+    ),
+    openCalls: registerGauge(
+      registry,
+      "careflow_agent_calls_open",
+      "Calls followed over ESL that have not ended yet.",
+    ),
+    expired: registry.counter(
+      "careflow_agent_calls_expired_total",
+      "Calls given up before they ended (left to the CDR folder), by reason.",
+    ),
+    appendFailures: registry.counter(
+      "careflow_agent_cdr_append_failures_total",
+      "Failed appends of CDR events to the outbox.",
+    ),
+    files: registry.counter(
+      "careflow_agent_cdr_files_total",
+      "mod_json_cdr files reconciled, by result.",
+    ),
+  };
+  for (const source of ["esl", "cdr_dir"]) metrics.built.declare({ source });
+  metrics.skipped.declare({ reason: "unrepresentable-party" });
+  metrics.appendFailures.declare();
+  return metrics;
+}
