@@ -10,8 +10,9 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { MEDIA_VARIABLES } from "../../../shared/media-contract.ts";
 import { frameEnds } from "../testing/esl-replay.ts";
+import { freeswitchFixturesDir } from "../testing/fixtures-path.ts";
 
-const FIXTURES = new URL("../../../../shared/fixtures/freeswitch/", import.meta.url).pathname;
+const FIXTURES = `${freeswitchFixturesDir()}/`;
 
 /** The two-leg bridge call (recorded stereo, caller hangs up after 8 s) and the voicemail. */
 export const BRIDGE = {

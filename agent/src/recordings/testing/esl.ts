@@ -4,13 +4,13 @@
  * CareFlow channel variables the dialplan sets, and an event source that hands them to the
  * service as the ESL client would (the ESL client itself is another module's, tested on its own).
  */
+import { freeswitchFixturesDir } from "../../testing/fixtures-path.ts";
 import { readFileSync } from "node:fs";
 import { MEDIA_VARIABLES } from "../../../../shared/media-contract.ts";
 import type { EslEvent, EslEventSource } from "../../esl/event.ts";
 
 /** The captures folder beside the repository. */
-export const FIXTURES = new URL("../../../../../shared/fixtures/freeswitch/", import.meta.url)
-  .pathname;
+export const FIXTURES = `${freeswitchFixturesDir()}/`;
 
 /** Decoded `text/event-plain` bodies of a capture, in order. */
 export function captureEvents(file: string): EslEvent[] {
