@@ -12,13 +12,14 @@ import {
 } from "../../shared/events.ts";
 import { type CallRecord, durationSeconds, userParty } from "../calls/rules.ts";
 import type { Logger } from "../log.ts";
-import { newRecording } from "../recordings/recording.ts";
+import { newRecording, type Recording } from "../recordings/recording.ts";
 import type { RecordingStorage } from "../recordings/storage/types.ts";
-import type { CallStore, IngestStore, RecordingStore, User, UserStore } from "../store/mod.ts";
+import type { EventWrite } from "../store/ingest.ts";
+import type { IngestStore, RecordingStore, User, UserStore } from "../store/mod.ts";
 
 /** What applying events needs. */
 export interface IntakeDeps {
-  store: IngestStore & CallStore & RecordingStore & Pick<UserStore, "findUserByCare4wId">;
+  store: IngestStore & RecordingStore & Pick<UserStore, "findUserByCare4wId">;
   storage: RecordingStorage;
   logger: Logger;
   now: () => Date;
@@ -45,7 +46,10 @@ async function resolveParty(
   return { user, party: userParty(user) };
 }
 
-async function applyCdr(deps: IntakeDeps, event: Extract<AgentEvent, { type: "cdr" }>) {
+async function callOf(
+  deps: IntakeDeps,
+  event: Extract<AgentEvent, { type: "cdr" }>,
+): Promise<CallRecord> {
   const { call } = event;
   const caller = await resolveParty(deps, call.caller);
   const callee = await resolveParty(deps, call.callee);
@@ -74,13 +78,13 @@ async function applyCdr(deps: IntakeDeps, event: Extract<AgentEvent, { type: "cd
     hangupCause: call.hangupCause ?? null,
     quality: call.quality ?? null,
   };
-  await deps.store.insertCall(record);
+  return record;
 }
 
-async function applyRecording(
+async function recordingOf(
   deps: IntakeDeps,
   event: Extract<AgentEvent, { type: "recording" | "voicemail" }>,
-) {
+): Promise<Recording> {
   const r = event.recording;
   const owner = await userOf(deps, r.owner);
   const caller = await resolveParty(deps, r.caller);
@@ -90,8 +94,7 @@ async function applyRecording(
   }
   const stored = r.objectKey ? await deps.storage.stat(r.objectKey) : null;
   if (r.objectKey && !stored) throw new Refused(`no object ${r.objectKey} in the store`);
-  const now = deps.now();
-  const recording = newRecording({
+  return newRecording({
     // The event id names the recording, so the audio upload that may follow finds it.
     id: event.id,
     ownerUserId: owner.id,
@@ -108,16 +111,20 @@ async function applyRecording(
     recordedAt: new Date(r.recordedAt),
     status: stored ? "active" : "processing",
     recordedBy: event.type === "voicemail" ? null : owner.care4wId,
-  }, now);
-  await deps.store.insertRecording(recording);
+  }, deps.now());
 }
 
-async function apply(deps: IntakeDeps, event: AgentEvent) {
-  if (event.type === "cdr") return await applyCdr(deps, event);
-  if ("recording" in event) return await applyRecording(deps, event);
+/** What applying `event` writes (built, checked, not yet written). */
+async function writeOf(deps: IntakeDeps, event: AgentEvent): Promise<EventWrite> {
+  const write: EventWrite = { id: event.id, type: event.type, at: deps.now() };
+  if (event.type === "cdr") return { ...write, call: await callOf(deps, event) };
+  if ("recording" in event) return { ...write, recording: await recordingOf(deps, event) };
   // Device presence is shown by the directory (later); noting it applied is all for now.
   deps.logger.debug("device event", { care4wId: event.care4wId, state: event.state });
+  return write;
 }
+
+const RETRY = "could not be applied; send it again";
 
 /**
  * The same deps, with user lookups remembered for one batch: a batch of a busy switch names the
@@ -139,10 +146,21 @@ function withBatchUserCache(deps: IntakeDeps): IntakeDeps {
   return { ...deps, store };
 }
 
-/** Applies a batch, answering each event; never throws for one bad event. */
+/** The answer to an event that cannot be taken: a refusal is final, anything else is retried. */
+function failure(deps: IntakeDeps, id: string, type: string, error: unknown): EventResult {
+  if (!(error instanceof Refused)) deps.logger.error("event not applied", { id, type });
+  return { id, ok: false, error: error instanceof Refused ? error.message : RETRY };
+}
+
+/**
+ * Applies a batch, answering each event; never throws for one bad event. Each event is checked
+ * and its records built first (lookups, the object store); then every write of the batch goes to
+ * the store in one step, which is what makes a batch cheap.
+ */
 export async function ingestEvents(batchDeps: IntakeDeps, raw: unknown[]): Promise<EventResult[]> {
   const deps = withBatchUserCache(batchDeps);
   const results: EventResult[] = [];
+  const pending: Array<{ index: number; write: EventWrite }> = [];
   for (const item of raw) {
     const parsed = agentEventSchema.safeParse(item);
     const id = typeof (item as { id?: unknown })?.id === "string"
@@ -163,19 +181,20 @@ export async function ingestEvents(batchDeps: IntakeDeps, raw: unknown[]): Promi
         results.push({ id: event.id, ok: true, duplicate: true });
         continue;
       }
-      await apply(deps, event);
-      const fresh = await deps.store.markEventApplied(event.id, event.type, deps.now());
-      results.push({ id: event.id, ok: true, duplicate: !fresh });
+      pending.push({ index: results.length, write: await writeOf(deps, event) });
+      results.push({ id: event.id, ok: true, duplicate: false });
     } catch (error) {
-      if (!(error instanceof Refused)) {
-        deps.logger.error("event not applied", { id: event.id, type: event.type });
-      }
-      results.push({
-        id: event.id,
-        ok: false,
-        error: error instanceof Refused ? error.message : "could not be applied; send it again",
-      });
+      results.push(failure(deps, event.id, event.type, error));
     }
   }
+  const outcomes = await deps.store.applyEvents(pending.map(({ write }) => write)).catch(
+    (error: unknown) => pending.map(() => ({ failed: error })),
+  );
+  pending.forEach(({ index, write }, n) => {
+    const outcome = outcomes[n];
+    results[index] = typeof outcome === "object"
+      ? failure(deps, write.id, write.type, outcome.failed)
+      : { id: write.id, ok: true, duplicate: outcome === "duplicate" };
+  });
   return results;
 }

@@ -25,7 +25,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
   await client.connect();
   const db = client.db(dbName ?? databaseFromUri(uri) ?? "careflow");
   try {
-    const [users, sessions, failures, calls, sip, outbox, recordings, trail, ingest] = await Promise
+    const [users, sessions, failures, calls, sip, outbox, recordings, trail] = await Promise
       .all([
         mongoUsers(db),
         mongoSessions(db),
@@ -35,8 +35,8 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
         mongoAgentOutbox(db),
         mongoRecordings(db),
         mongoAccessTrail(db),
-        mongoIngest(db),
       ]);
+    const ingest = await mongoIngest(db, { calls, recordings });
     // Spelled out (not Object.assign) so the compiler checks that every part of Store is here.
     const store: Store = {
       ...users,

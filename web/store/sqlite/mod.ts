@@ -16,16 +16,18 @@ import { sqliteIngest } from "./ingest.ts";
  */
 export function openSqliteStore(path: string): Store {
   const db = openDb(path);
+  const calls = sqliteCalls(db);
+  const recordings = sqliteRecordings(db);
   return asAsync<Store>({
     ...sqliteUsers(db),
     ...sqliteSessions(db),
     ...sqliteLoginFailures(db),
-    ...sqliteCalls(db),
+    ...calls,
     ...sqliteSipCredentials(db),
     ...sqliteAgentOutbox(db),
-    ...sqliteRecordings(db),
+    ...recordings,
     ...sqliteAccessTrail(db),
-    ...sqliteIngest(db),
+    ...sqliteIngest(db, { calls, recordings }),
     close() {
       if (db.raw.isOpen) db.raw.close();
     },

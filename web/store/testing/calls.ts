@@ -9,7 +9,7 @@ const MINUTE = 60_000;
 const T0 = new Date("2026-03-01T09:00:00Z").getTime();
 
 /** A finished call between two users; `minutes` orders calls in time. */
-function call(
+export function call(
   id: string,
   from: [string, string, string],
   to: [string, string, string],
