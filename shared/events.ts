@@ -38,6 +38,8 @@ export const cdrEventSchema = z.object({
     /** Why it ended, as the switch named it (Q.850 name, e.g. `NORMAL_CLEARING`, `USER_BUSY`). */
     hangupCause: z.string().regex(/^[A-Z0-9_]{1,64}$/).optional(),
     quality: callQualitySchema.optional(),
+    /** Whose "record my calls" setting had the call recorded (the first, when several). */
+    recordedBy: care4wIdSchema.optional(),
     /** The id of this call's `recording` or `voicemail` event, when it has one. */
     recordingId: eventId.optional(),
   }).strict(),

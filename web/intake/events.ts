@@ -74,7 +74,7 @@ async function callOf(
     answeredAt,
     endedAt,
     durationSeconds: durationSeconds(answeredAt, endedAt),
-    recordedBy: null,
+    recordedBy: call.recordedBy ?? null,
     hangupCause: call.hangupCause ?? null,
     quality: call.quality ?? null,
   };

@@ -92,6 +92,28 @@ Deno.test("a batch is applied once: a redelivery changes nothing, a bad event bl
   }
 });
 
+Deno.test("the history says whose setting had a SIP call recorded", async () => {
+  const { t, ann } = await twoUsers();
+  try {
+    const recorded = { ...cdr("event-rec-1"), call: { ...cdr("x").call, id: "sip-rec-1" } };
+    recorded.call = { ...recorded.call, recordedBy: "care4w-1000002" } as typeof recorded.call;
+    const plain = { ...cdr("event-rec-2"), call: { ...cdr("y").call, id: "sip-rec-2" } };
+    const { results } = await (await t.app.request(
+      "/internal/events",
+      postEvents([recorded, plain]),
+    )).json();
+    assert.deepEqual(results.map((r: { ok: boolean }) => r.ok), [true, true]);
+    const history = await (await t.app.request("/api/calls/history", { headers: { cookie: ann } }))
+      .json();
+    const byId = Object.fromEntries(
+      history.calls.map((c: { id: string; recordedBy: string | null }) => [c.id, c.recordedBy]),
+    );
+    assert.deepEqual(byId, { "sip-rec-1": "care4w-1000002", "sip-rec-2": null });
+  } finally {
+    await t.close();
+  }
+});
+
 Deno.test("a call to an outside phone is in the user's history with its number and quality", async () => {
   const { t, ann } = await twoUsers();
   try {

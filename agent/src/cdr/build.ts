@@ -5,6 +5,7 @@
  */
 import type { CallStatus } from "../../../shared/calls.ts";
 import type { CallQuality, LegSummary } from "./leg.ts";
+import { isCare4wId } from "../../../shared/care4w-id.ts";
 import { type PartyReading, readParty } from "./parties.ts";
 import { callStatus } from "./status.ts";
 
@@ -16,6 +17,8 @@ export interface CallRecording {
   /** The file, when a source said where it is. */
   path: string | null;
   seconds: number | null;
+  /** The CareFlow IDs whose setting had the call recorded (`careflow_record_for`); none for a voicemail. */
+  recordedFor: string[];
 }
 
 /** A finished call as the agent understood it (richer than the event web gets). */
@@ -150,6 +153,7 @@ function recordingOf(
       legUuid: voicemailLeg.uuid,
       path: voicemailLeg.voicemailPath ?? voicemailLeg.careflow.recordingPath ?? null,
       seconds: voicemailLeg.recordSeconds,
+      recordedFor: [],
     };
   }
   if (!answered) return null;
@@ -160,5 +164,14 @@ function recordingOf(
     legUuid: recorded.uuid,
     path: recorded.recordingPath,
     seconds: recorded.recordSeconds,
+    recordedFor: recordedFor(recorded, legs),
   };
+}
+
+/** Who the call was recorded for: the recording leg's list, else any leg's (the A-leg sets it). */
+function recordedFor(recorded: LegSummary, legs: LegSummary[]): string[] {
+  const list = recorded.careflow.recordFor ?? legs.find((leg) => leg.careflow.recordFor)?.careflow
+    .recordFor;
+  const ids = (list ?? "").split(",").map((entry) => entry.trim().toLowerCase());
+  return [...new Set(ids.filter(isCare4wId))];
 }

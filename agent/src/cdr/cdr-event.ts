@@ -63,6 +63,7 @@ export function toCdrEvent(record: CallRecord): CdrOutcome {
       endedAt: iso(record.endedUs),
       ...(record.hangupCause ? { hangupCause: record.hangupCause } : {}),
       ...(record.quality ? { quality: record.quality } : {}),
+      ...(record.recording?.recordedFor[0] ? { recordedBy: record.recording.recordedFor[0] } : {}),
       ...(record.recording
         ? { recordingId: recordingEventId(record.recording.kind, record.recording.legUuid) }
         : {}),

@@ -29,6 +29,7 @@ export const EXPECTED: Record<string, CallRecord> = {
       legUuid: "ce9459ee-587f-4cb1-a1be-95185d04cad7",
       path: `${REC}/cf-record-ce9459ee-587f-4cb1-a1be-95185d04cad7.wav`,
       seconds: 3,
+      recordedFor: [],
     },
   },
   // 1000 → 7102, bridged to 1001 (answered 1 s later), recorded stereo, caller hangs up at 8 s.
@@ -50,6 +51,7 @@ export const EXPECTED: Record<string, CallRecord> = {
       legUuid: "a0f09131-061f-488c-9341-e1e5bf65f760",
       path: `${REC}/cf-bridge-a0f09131-061f-488c-9341-e1e5bf65f760.wav`,
       seconds: 8,
+      recordedFor: [],
     },
   },
   // Same, but the callee answered with a codec never offered: B-leg INCOMPATIBLE_DESTINATION.
@@ -85,6 +87,7 @@ export const EXPECTED: Record<string, CallRecord> = {
       legUuid: "dd9cc940-beea-4f4f-b634-a5e1280513af",
       path: `${VM}/msg_15ca3a30-f290-4cb2-9968-8cce12ac959f.wav`,
       seconds: 3,
+      recordedFor: [],
     },
   },
   // 15551230003 → 7104 → loopback/7101: three channels, the recording on loopback-b.
@@ -109,6 +112,7 @@ export const EXPECTED: Record<string, CallRecord> = {
       legUuid: "fb4da676-9381-4e7d-bbba-f0ebd8f1a4be",
       path: `${REC}/cf-record-fb4da676-9381-4e7d-bbba-f0ebd8f1a4be.wav`,
       seconds: 3,
+      recordedFor: [],
     },
   },
   // Through Kamailio: care4w-1000411 → +15551234567, answered, recorded, tone, hung up by FS.
@@ -129,6 +133,7 @@ export const EXPECTED: Record<string, CallRecord> = {
       legUuid: "e495c2ef-777a-4af6-a155-9edde87c2aa1",
       path: `${REC}/cf-pstn-e495c2ef-777a-4af6-a155-9edde87c2aa1.wav`,
       seconds: 3,
+      recordedFor: [],
     },
   },
   // esl-commands.txt: `bgapi originate loopback/7101/public &echo()`, subscribed to
@@ -150,6 +155,7 @@ export const EXPECTED: Record<string, CallRecord> = {
       legUuid: "d63db2b9-c113-488e-8bb9-763b6d9075f5",
       path: null,
       seconds: 3,
+      recordedFor: [],
     },
   },
 };

@@ -123,3 +123,30 @@ describe("the recording's path", () => {
     expect(recordOf(list).recording?.path).toBe(EXPECTED["call-record"].recording!.path);
   });
 });
+
+describe("who a recording was made for", () => {
+  test("the dialplan's careflow_record_for names whose setting recorded the call", () => {
+    const withOwners = eventsWithCareflow(events("esl-json-bridge-two-legs.txt"), {
+      ...LAB_PARTIES,
+      careflow_record_for: "care4w-1000002, not-an-id,CARE4W-1000001",
+    });
+    const record = recordOf(withOwners);
+    expect(record.recording?.recordedFor).toEqual(["care4w-1000002", "care4w-1000001"]);
+    const outcome = toCdrEvent(record);
+    expect(outcome.event?.call.recordedBy).toBe("care4w-1000002");
+  });
+
+  test("without it, or for a voicemail, nobody is named", () => {
+    const plain = toCdrEvent(recordOf(eventsWithCareflow(
+      events("esl-json-bridge-two-legs.txt"),
+      LAB_PARTIES,
+    )));
+    expect(plain.event?.call.recordedBy).toBeUndefined();
+    const voicemail = recordOf(eventsWithCareflow(events("esl-json-voicemail-deposit.txt"), {
+      careflow_caller: "+15551230002",
+      careflow_callee: "care4w-1000002",
+      careflow_record_for: "care4w-1000002",
+    }));
+    expect(voicemail.recording).toMatchObject({ kind: "voicemail", recordedFor: [] });
+  });
+});

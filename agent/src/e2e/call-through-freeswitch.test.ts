@@ -66,6 +66,7 @@ async function expectTheCallsOnce(w: MediaWorld): Promise<void> {
   const outgoing = aliceCalls[0];
   expect(outgoing).toMatchObject({ status: "completed", direction: "outbound", mode: "sip" });
   expect(outgoing.otherParty.care4wId).toBe(bob.care4wId);
+  expect(outgoing.recordedBy).toBe(alice.care4wId);
   // The capture: answered after 1 s of ringing, hung up 8.06 s later.
   expect(outgoing.duration).toBe(8);
 
