@@ -147,6 +147,8 @@ export const SipPhoneSettings = z.object({
   proxy: z.string(),
   hasPassword: z.boolean(),
   rotatedAt: z.string().nullable(),
+  /** Whether one of the user's SIP devices is registered now; null before any was. */
+  phone: z.object({ online: z.boolean(), since: z.string() }).nullable(),
 });
 export type SipPhoneSettings = z.infer<typeof SipPhoneSettings>;
 

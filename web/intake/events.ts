@@ -119,9 +119,11 @@ async function writeOf(deps: IntakeDeps, event: AgentEvent): Promise<EventWrite>
   const write: EventWrite = { id: event.id, type: event.type, at: deps.now() };
   if (event.type === "cdr") return { ...write, call: await callOf(deps, event) };
   if ("recording" in event) return { ...write, recording: await recordingOf(deps, event) };
-  // Device presence is shown by the directory (later); noting it applied is all for now.
-  deps.logger.debug("device event", { care4wId: event.care4wId, state: event.state });
-  return write;
+  // Registrations of single devices are the agent's to count; a user's presence is what web keeps.
+  if (event.type === "registration") return write;
+  const user = await userOf(deps, event.care4wId);
+  const online = event.state !== "offline" && event.state !== "unregistered";
+  return { ...write, presence: { userId: user.id, online, changedAt: new Date(event.at) } };
 }
 
 const RETRY = "could not be applied; send it again";

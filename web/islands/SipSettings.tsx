@@ -73,6 +73,14 @@ export default function SipSettings() {
         <dd data-testid="sip-domain">{s.domain}</dd>
         <dt>Outbound proxy</dt>
         <dd data-testid="sip-proxy">{s.proxy}</dd>
+        <dt>Phone</dt>
+        <dd data-testid="sip-phone-presence">
+          {s.phone
+            ? `${s.phone.online ? "Registered" : "Not registered"} since ${
+              new Date(s.phone.since).toLocaleString()
+            }`
+            : "No phone has registered yet"}
+        </dd>
         <dt>Password</dt>
         <dd data-testid="sip-has-password">
           {s.hasPassword

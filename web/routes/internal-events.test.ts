@@ -92,6 +92,41 @@ Deno.test("a batch is applied once: a redelivery changes nothing, a bad event bl
   }
 });
 
+Deno.test("a user's phone presence follows the agent's latest event, whatever the order", async () => {
+  const { t, ann } = await twoUsers();
+  try {
+    const device = (id: string, type: string, state: string, minute: number) => ({
+      id,
+      type,
+      at: `2026-05-01T10:0${minute}:00.000Z`,
+      care4wId: "care4w-1000001",
+      state,
+    });
+    const phone = async () =>
+      (await (await t.app.request("/api/sip/credentials", { headers: { cookie: ann } })).json())
+        .phone;
+    assert.equal(await phone(), null, "no phone has registered yet");
+    const { results } = await (await t.app.request(
+      "/internal/events",
+      postEvents([
+        device("presence-0002", "presence", "online", 2),
+        device("presence-0001", "presence", "offline", 1), // late, older: ignored
+        device("register-0001", "registration", "registered", 2),
+        { ...device("presence-0009", "presence", "online", 3), care4wId: "care4w-1999999" },
+      ]),
+    )).json();
+    assert.deepEqual(results.map((r: { ok: boolean }) => r.ok), [true, true, true, false]);
+    assert.deepEqual(await phone(), { online: true, since: "2026-05-01T10:02:00.000Z" });
+    await t.app.request(
+      "/internal/events",
+      postEvents([device("presence-0003", "presence", "offline", 3)]),
+    );
+    assert.deepEqual(await phone(), { online: false, since: "2026-05-01T10:03:00.000Z" });
+  } finally {
+    await t.close();
+  }
+});
+
 Deno.test("the history says whose setting had a SIP call recorded", async () => {
   const { t, ann } = await twoUsers();
   try {

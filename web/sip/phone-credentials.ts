@@ -15,7 +15,7 @@ export interface PhoneCredentialService {
   /** Creates or replaces the user's password; the old one stops working once the agent has it. */
   rotate(user: User): Promise<SipPhoneCredentials & { delivered: boolean }>;
   /** What the settings page shows: never the password. */
-  settings(user: User): Promise<SipPhoneSettings>;
+  settings(user: User): Promise<Omit<SipPhoneSettings, "phone">>;
   /** The stored password (for support tooling and tests); null when the user has none. */
   reveal(user: User): Promise<string | null>;
   /** The agent's view of a subscriber (its cache-miss answer); null for an unknown ID. */

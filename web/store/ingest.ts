@@ -1,6 +1,7 @@
 /** Events the agent delivered (`POST /internal/events`), remembered so each is applied once. */
 import type { CallRecord } from "../calls/rules.ts";
 import type { Recording } from "../recordings/recording.ts";
+import type { PhonePresence } from "./phone-presence.ts";
 
 /** What applying one agent event writes, together with the note that it was applied. */
 export interface EventWrite {
@@ -9,6 +10,7 @@ export interface EventWrite {
   at: Date;
   call?: CallRecord;
   recording?: Recording;
+  presence?: PhonePresence;
 }
 
 /** How one write went: applied now, applied before (nothing written), or failed (nothing kept). */

@@ -1,6 +1,6 @@
 /**
  * The store: one small interface per kind of data (`users.ts`, `sessions.ts`, `calls.ts`,
- * `sip-credentials.ts`, `agent-outbox.ts`, `recordings.ts`, `access-trail.ts`, `ingest.ts`), each with its own contract suite (`testing/`), and two
+ * `sip-credentials.ts`, `agent-outbox.ts`, `recordings.ts`, `access-trail.ts`, `ingest.ts`, `phone-presence.ts`), each with its own contract suite (`testing/`), and two
  * implementations of all of them: SQLite (`sqlite/`, the embedded default) and MongoDB (`mongo/`).
  * Services take only the interfaces they use; the app's `Store` is their composition.
  */
@@ -8,6 +8,7 @@ import type { AccessTrailStore } from "./access-trail.ts";
 import type { AgentOutboxStore } from "./agent-outbox.ts";
 import type { CallStore } from "./calls.ts";
 import type { IngestStore } from "./ingest.ts";
+import type { PhonePresenceStore } from "./phone-presence.ts";
 import type { RecordingStore } from "./recordings.ts";
 import type { LoginFailureStore, SessionStore } from "./sessions.ts";
 import type { SipCredentialStore } from "./sip-credentials.ts";
@@ -18,6 +19,7 @@ export type { AccessTrailStore } from "./access-trail.ts";
 export type { AgentOutboxEntry, AgentOutboxStore } from "./agent-outbox.ts";
 export type { CallPage, CallQuery, CallStore } from "./calls.ts";
 export type { IngestStore } from "./ingest.ts";
+export type { PhonePresence, PhonePresenceStore } from "./phone-presence.ts";
 export type { RecordingPatch, RecordingQuery, RecordingStore } from "./recordings.ts";
 export type { LoginFailureStore, Session, SessionStore } from "./sessions.ts";
 export type { SipCredential, SipCredentialStore } from "./sip-credentials.ts";
@@ -35,7 +37,8 @@ export interface Store
     AgentOutboxStore,
     RecordingStore,
     AccessTrailStore,
-    IngestStore {
+    IngestStore,
+    PhonePresenceStore {
   close(): Promise<void>;
 }
 

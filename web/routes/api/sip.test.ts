@@ -42,6 +42,7 @@ Deno.test("POST /api/sip/credentials returns a new password once, stores only ci
     proxy: "sip:sip.careflow.test:5060;transport=udp",
     hasPassword: true,
     rotatedAt: stored.rotatedAt.toISOString(),
+    phone: null,
   });
   assert.ok(!JSON.stringify(view).includes(body.password));
   assert.ok(!t.logs.join("\n").includes(body.password), "never logged");

@@ -5,15 +5,18 @@ import { problem } from "../../../shared/http/problem.ts";
 import type { Logger } from "../../log.ts";
 import { requireUser } from "../../middleware/session.ts";
 import type { SipEdge } from "../../sip/mod.ts";
+import type { PhonePresenceStore } from "../../store/mod.ts";
 
 export interface SipRouteDeps {
   /** Absent when SIP is not configured: both endpoints answer 404. */
   sip: SipEdge | undefined;
+  presence: Pick<PhonePresenceStore, "getPhonePresence">;
   logger: Logger;
 }
 
 /**
- * `/api/sip/credentials`: `GET` the SIP phone settings (never the password), `POST` to create or
+ * `/api/sip/credentials`: `GET` the SIP phone settings (never the password) and whether a phone
+ * is registered now, `POST` to create or
  * rotate the password, which is returned this once and never again.
  */
 export function sipRoutes(deps: SipRouteDeps): Hono<AppEnv> {
@@ -25,7 +28,12 @@ export function sipRoutes(deps: SipRouteDeps): Hono<AppEnv> {
   };
 
   app.get("/credentials", async (c) => {
-    const answer: SipPhoneSettings = await edge().phones.settings(c.get("user")!);
+    const user = c.get("user")!;
+    const presence = await deps.presence.getPhonePresence(user.id);
+    const answer: SipPhoneSettings = {
+      ...await edge().phones.settings(user),
+      phone: presence ? { online: presence.online, since: presence.changedAt.toISOString() } : null,
+    };
     c.header("cache-control", "no-store");
     return c.json(answer);
   });

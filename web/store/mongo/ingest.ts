@@ -2,6 +2,7 @@
 import type { Db } from "mongodb";
 import type { CallStore } from "../calls.ts";
 import type { EventWriteResult, IngestStore } from "../ingest.ts";
+import type { PhonePresenceStore } from "../phone-presence.ts";
 import type { RecordingStore } from "../recordings.ts";
 import { isDuplicateKey } from "./db.ts";
 
@@ -11,6 +12,7 @@ type AppliedEventDoc = { _id: string; type: string; appliedAt: Date };
 export interface IngestTargets {
   calls: Pick<CallStore, "insertCall">;
   recordings: Pick<RecordingStore, "insertRecording">;
+  presence: Pick<PhonePresenceStore, "notePhonePresence">;
 }
 
 /** The ingest store (keyed by event id, so `_id`'s unique index is the only one needed). */
@@ -43,6 +45,7 @@ export function mongoIngest(db: Db, targets: IngestTargets): Promise<IngestStore
           // the note last, so a crash in between only repeats them.
           if (write.call) await targets.calls.insertCall(write.call);
           if (write.recording) await targets.recordings.insertRecording(write.recording);
+          if (write.presence) await targets.presence.notePhonePresence(write.presence);
           results.push(
             await markEventApplied(write.id, write.type, write.at) ? "applied" : "duplicate",
           );

@@ -9,6 +9,7 @@ import { mongoUsers } from "./users.ts";
 import { mongoRecordings } from "./recordings.ts";
 import { mongoAccessTrail } from "./access-trail.ts";
 import { mongoIngest } from "./ingest.ts";
+import { mongoPhonePresence } from "./phone-presence.ts";
 
 /** The database named in the URI's path, if any. */
 function databaseFromUri(uri: string): string | undefined {
@@ -25,18 +26,20 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
   await client.connect();
   const db = client.db(dbName ?? databaseFromUri(uri) ?? "careflow");
   try {
-    const [users, sessions, failures, calls, sip, outbox, recordings, trail] = await Promise
-      .all([
-        mongoUsers(db),
-        mongoSessions(db),
-        mongoLoginFailures(db),
-        mongoCalls(db),
-        mongoSipCredentials(db),
-        mongoAgentOutbox(db),
-        mongoRecordings(db),
-        mongoAccessTrail(db),
-      ]);
-    const ingest = await mongoIngest(db, { calls, recordings });
+    const [users, sessions, failures, calls, sip, outbox, recordings, trail, presence] =
+      await Promise
+        .all([
+          mongoUsers(db),
+          mongoSessions(db),
+          mongoLoginFailures(db),
+          mongoCalls(db),
+          mongoSipCredentials(db),
+          mongoAgentOutbox(db),
+          mongoRecordings(db),
+          mongoAccessTrail(db),
+          mongoPhonePresence(db),
+        ]);
+    const ingest = await mongoIngest(db, { calls, recordings, presence });
     // Spelled out (not Object.assign) so the compiler checks that every part of Store is here.
     const store: Store = {
       ...users,
@@ -48,6 +51,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       ...recordings,
       ...trail,
       ...ingest,
+      ...presence,
       close: () => client.close(),
     };
     return store;

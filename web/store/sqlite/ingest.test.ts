@@ -4,6 +4,7 @@ import { recording } from "../testing/recording-fixtures.ts";
 import { openDb } from "./db.ts";
 import { sqliteCalls } from "./calls.ts";
 import { sqliteIngest } from "./ingest.ts";
+import { sqlitePhonePresence } from "./phone-presence.ts";
 import { sqliteRecordings } from "./recordings.ts";
 
 const AT = new Date("2026-03-01T09:00:00Z");
@@ -21,6 +22,7 @@ Deno.test("sqlite ingest: an event whose write fails is undone alone; the batch 
       },
     },
     recordings: sqliteRecordings(db),
+    presence: sqlitePhonePresence(db),
   });
   const results = ingest.applyEvents([
     { id: "ev-1", type: "cdr", at: AT, call: call("c-1", ANN, BOB, 1) },

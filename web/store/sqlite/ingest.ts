@@ -1,6 +1,7 @@
 /** Agent events already applied, in SQLite. */
 import type { CallStore } from "../calls.ts";
 import type { EventWriteResult, IngestStore } from "../ingest.ts";
+import type { PhonePresenceStore } from "../phone-presence.ts";
 import type { RecordingStore } from "../recordings.ts";
 import type { Db, Sync } from "./db.ts";
 
@@ -8,6 +9,7 @@ import type { Db, Sync } from "./db.ts";
 export interface IngestTargets {
   calls: Pick<Sync<CallStore>, "insertCall">;
   recordings: Pick<Sync<RecordingStore>, "insertRecording">;
+  presence: Pick<Sync<PhonePresenceStore>, "notePhonePresence">;
 }
 
 /** The ingest store over an open database. */
@@ -29,6 +31,7 @@ export function sqliteIngest(db: Db, targets: IngestTargets): Sync<IngestStore> 
             const fresh = markEventApplied(write.id, write.type, write.at);
             if (fresh && write.call) targets.calls.insertCall(write.call);
             if (fresh && write.recording) targets.recordings.insertRecording(write.recording);
+            if (fresh && write.presence) targets.presence.notePhonePresence(write.presence);
             db.raw.exec("RELEASE event");
             return fresh ? "applied" : "duplicate";
           } catch (error) {

@@ -151,4 +151,10 @@ export const MIGRATIONS: readonly string[] = [
         "notes, notes_lower, tags, tags_lower, recorded_by, created_at, updated_at, deleted_at, " +
         "archived_at, purged_at",
     ),
+  // Whether each user has a SIP phone registered, as the agent last said (changed_at orders).
+  `CREATE TABLE phone_presence (
+    user_id TEXT PRIMARY KEY,
+    online INTEGER NOT NULL,
+    changed_at INTEGER NOT NULL
+  ) STRICT;`,
 ];

@@ -9,6 +9,7 @@ import { sqliteUsers } from "./users.ts";
 import { sqliteRecordings } from "./recordings.ts";
 import { sqliteAccessTrail } from "./access-trail.ts";
 import { sqliteIngest } from "./ingest.ts";
+import { sqlitePhonePresence } from "./phone-presence.ts";
 
 /**
  * Opens (creating or migrating) a SQLite store. `path` may be `":memory:"` for tests; files get
@@ -18,6 +19,7 @@ export function openSqliteStore(path: string): Store {
   const db = openDb(path);
   const calls = sqliteCalls(db);
   const recordings = sqliteRecordings(db);
+  const presence = sqlitePhonePresence(db);
   return asAsync<Store>({
     ...sqliteUsers(db),
     ...sqliteSessions(db),
@@ -27,7 +29,8 @@ export function openSqliteStore(path: string): Store {
     ...sqliteAgentOutbox(db),
     ...recordings,
     ...sqliteAccessTrail(db),
-    ...sqliteIngest(db, { calls, recordings }),
+    ...presence,
+    ...sqliteIngest(db, { calls, recordings, presence }),
     close() {
       if (db.raw.isOpen) db.raw.close();
     },

@@ -8,6 +8,7 @@ import { accessTrailStoreContract } from "./access-trail.ts";
 import { agentOutboxStoreContract } from "./agent-outbox.ts";
 import { callStoreContract } from "./calls.ts";
 import { ingestStoreContract } from "./ingest.ts";
+import { phonePresenceStoreContract } from "./phone-presence.ts";
 import { recordingStoreContract } from "./recordings.ts";
 import { recordingUpkeepContract } from "./recordings-upkeep.ts";
 import { loginFailureStoreContract, sessionStoreContract } from "./sessions.ts";
@@ -26,4 +27,5 @@ export function storeContracts(implementation: Implementation<Store, undefined>)
   recordingUpkeepContract(implementation);
   accessTrailStoreContract(implementation);
   ingestStoreContract(implementation);
+  phonePresenceStoreContract(implementation);
 }
