@@ -40,6 +40,11 @@ const callProfileFields = {
   displayName: z.string().max(200).optional(),
   recordCalls: z.boolean().optional(),
   e164: e164Schema.optional(),
+  /**
+   * The version of the user's voicemail greeting (absent: none). The agent fetches a new one
+   * from `GET {WEB_URL}/internal/greetings/:care4wId` for FreeSWITCH to play to SIP callers.
+   */
+  greeting: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
 };
 
 /**

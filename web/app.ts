@@ -123,7 +123,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   );
   app.route("/api/recordings", recordingUploadRoutes({ recordings: services.recordings }));
   app.route("/api/recordings", recordingRoutes({ recordings: services.recordings, users: store }));
-  app.route("/api/voicemail", voicemailRoutes({ recordings: services.recordings }));
+  app.route("/api/voicemail", voicemailRoutes({ recordings: services.recordings, sip }));
   app.route("/api/sip", sipRoutes({ sip, presence: store, logger }));
   app.route(
     "/api/admin",

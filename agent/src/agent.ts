@@ -106,7 +106,13 @@ export function createAgent(config: AgentConfig, overrides: AgentOverrides = {})
     redis,
     metrics,
     directory,
-    provisioning: createProvisioning(store, kamailio),
+    provisioning: createProvisioning(
+      store,
+      kamailio,
+      media.greetings
+        ? (care4wId, body) => media.greetings!.note(care4wId, body?.greeting ?? null)
+        : undefined,
+    ),
     replays: createRedisReplayGuard(redis),
     nowSeconds,
     warn,

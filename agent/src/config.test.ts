@@ -29,7 +29,7 @@ test("defaults fill everything but the secrets", () => {
     kamailioRpcUrl: null,
     kamailioEvapi: null,
     freeswitch: null,
-    recordings: { spoolDir: null, mp3: false, ffmpegPath: "ffmpeg" },
+    recordings: { spoolDir: null, mp3: false, ffmpegPath: "ffmpeg", greetingsDir: null },
     objectStore: null,
     events: { batchSize: 100 },
   });
@@ -64,7 +64,11 @@ test("the media side: ESL needs its password, an object store all of its group",
     S3_BUCKET: "careflow",
     FREESWITCH_CDR_DIR: "relative/dir",
     KAMAILIO_EVAPI: "127.0.0.1:70000",
+    VOICEMAIL_GREETINGS_DIR: "/var/lib/freeswitch/greetings",
   });
+  expect(error.issues).toContain(
+    "VOICEMAIL_GREETINGS_DIR: needs WEB_URL (greetings are fetched from web)",
+  );
   expect(error.issues).toContain("KAMAILIO_EVAPI: port must be 1-65535");
   expect(error.issues).toContain("FREESWITCH_ESL_PASSWORD: is required when FREESWITCH_ESL is set");
   expect(error.issues).toContain("S3_ENDPOINT: is required when S3_* storage is configured");

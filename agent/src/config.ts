@@ -42,6 +42,8 @@ const envSchema = z.object({
   FREESWITCH_CDR_DIR: absolutePath.optional(),
   /** Where FreeSWITCH writes recordings and voicemail WAVs (the agent transcodes, then deletes). */
   RECORDINGS_SPOOL_DIR: absolutePath.optional(),
+  /** FreeSWITCH's folder of users' voicemail greetings (`<care4w-id>.wav`), kept in step with web. */
+  VOICEMAIL_GREETINGS_DIR: absolutePath.optional(),
   /** Also make an MP3 of each recording (Opus in Ogg is always made). */
   RECORDING_MP3: z.enum(["true", "false", "1", "0", "yes", "no"])
     .transform((value) => value === "true" || value === "1" || value === "yes")
@@ -78,6 +80,8 @@ export interface AgentConfig {
     spoolDir: string | null;
     mp3: boolean;
     ffmpegPath: string;
+    /** Where FreeSWITCH finds users' greetings; null: callers hear its default. */
+    greetingsDir: string | null;
   };
   /** The shared object store recordings go to; null: streamed to web's internal upload. */
   objectStore: ObjectStoreSettings | null;
@@ -89,6 +93,9 @@ function relatedIssues(env: Record<string, string>): string[] {
   const issues = objectStoreIssues(env);
   if (env.FREESWITCH_ESL && !env.FREESWITCH_ESL_PASSWORD) {
     issues.push("FREESWITCH_ESL_PASSWORD: is required when FREESWITCH_ESL is set");
+  }
+  if (env.VOICEMAIL_GREETINGS_DIR && !env.WEB_URL) {
+    issues.push("VOICEMAIL_GREETINGS_DIR: needs WEB_URL (greetings are fetched from web)");
   }
   for (const name of ["FREESWITCH_CDR_DIR", "FREESWITCH_ESL_PASSWORD"]) {
     if (env[name] && !env.FREESWITCH_ESL) {
@@ -133,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       spoolDir: e.RECORDINGS_SPOOL_DIR ?? null,
       mp3: e.RECORDING_MP3,
       ffmpegPath: e.FFMPEG_PATH,
+      greetingsDir: e.VOICEMAIL_GREETINGS_DIR ?? null,
     },
     objectStore: objectStoreSettings(e),
     events: { batchSize: e.EVENT_BATCH_SIZE },

@@ -28,7 +28,7 @@ test("the configured media side starts in order and /metrics names every series 
       webUrl: "http://127.0.0.1:9",
       freeswitch: { esl: { host: "127.0.0.1", port: 9, password: "esl-secret" }, cdrDir: null },
       kamailioEvapi: { host: "127.0.0.1", port: 9 },
-      recordings: { spoolDir, mp3: false, ffmpegPath: "ffmpeg" },
+      recordings: { spoolDir, mp3: false, ffmpegPath: "ffmpeg", greetingsDir: null },
     }),
     { warn: () => {} },
   );

@@ -1,7 +1,7 @@
 /**
  * The media side of the composition root: the event outbox (every event for web goes through it),
- * the FreeSWITCH event socket, the CDR builder on it, the recordings service, and the presence
- * consumer on Kamailio's evapi. `createAgent` calls this once; each part is built only when its
+ * the FreeSWITCH event socket, the CDR builder on it, the recordings service, the presence
+ * consumer on Kamailio's evapi, and users' greetings copied for FreeSWITCH. `createAgent` calls this once; each part is built only when its
  * configuration is there, and nothing connects before the agent starts the services.
  */
 import type { Redis } from "ioredis";
@@ -13,6 +13,7 @@ import type { FolderCall } from "./cdr/reconcile.ts";
 import { createEslService, type EslService } from "./esl/client.ts";
 import { createEslMetrics } from "./esl/metrics.ts";
 import type { WarnLogger } from "./log.ts";
+import { createGreetingSync, type GreetingSync } from "./greetings/sync.ts";
 import type { Registry } from "./metrics/registry.ts";
 import { createOutbox, type Outbox } from "./outbox/outbox.ts";
 import { createOutboxMetrics } from "./outbox/metrics.ts";
@@ -29,6 +30,8 @@ export interface MediaSide {
   cdr: CdrService | null;
   recordings: RecordingService | null;
   presence: PresenceService | null;
+  /** Users' greetings copied for FreeSWITCH; null without `VOICEMAIL_GREETINGS_DIR`. */
+  greetings: GreetingSync | null;
   /** In start order: the deliverer first (producers may append at once), the socket last. */
   services: AgentService[];
 }
@@ -65,8 +68,26 @@ async function admitFolderRecordings(recordings: RecordingService, call: FolderC
 /** Builds the configured media parts, wired to each other; none of them runs yet. */
 export function createMediaSide(config: AgentConfig, deps: MediaDeps): MediaSide {
   const { redis, registry, warn } = deps;
+  const greetings = config.recordings.greetingsDir && config.webUrl
+    ? createGreetingSync({
+      dir: config.recordings.greetingsDir,
+      webUrl: config.webUrl,
+      secret: config.internalApiSecret,
+      ffmpegPath: config.recordings.ffmpegPath,
+      registry,
+      warn,
+    })
+    : null;
   if (!hasProducers(config)) {
-    return { outbox: null, esl: null, cdr: null, recordings: null, presence: null, services: [] };
+    return {
+      outbox: null,
+      esl: null,
+      cdr: null,
+      recordings: null,
+      presence: null,
+      greetings,
+      services: greetings ? [greetings] : [],
+    };
   }
   const outbox = createOutbox({
     redis,
@@ -105,7 +126,7 @@ export function createMediaSide(config: AgentConfig, deps: MediaDeps): MediaSide
       warn,
     })
     : null;
-  const services = [outbox.deliverer, recordings, cdr, presence, esl]
+  const services = [outbox.deliverer, greetings, recordings, cdr, presence, esl]
     .filter((service): service is NonNullable<typeof service> => service !== null);
-  return { outbox, esl, cdr, recordings, presence, services };
+  return { outbox, esl, cdr, recordings, presence, greetings, services };
 }

@@ -30,8 +30,16 @@ export const keys = {
   part: (ownerUserId: string, id: string, n: number) =>
     `rec/${ownerUserId}/${id}/part-${String(n).padStart(6, "0")}`,
   parts: (ownerUserId: string, id: string) => `rec/${ownerUserId}/${id}/part-`,
-  greeting: (userId: string) => `greeting/${userId}/audio`,
+  /** A new key per upload: its last part is the version the agent's copy is checked against. */
+  greeting: (userId: string, version: string) => `greeting/${userId}/${version}`,
 };
+
+/** The version of a greeting, from its key (`greeting/<user>/<version>`); null for none. */
+export function greetingVersion(key: string | null): string | null {
+  if (!key) return null;
+  const version = key.slice(key.lastIndexOf("/") + 1);
+  return /^[A-Za-z0-9_-]{1,64}$/.test(version) ? version : null;
+}
 
 /** Days, in milliseconds. */
 export const DAY_MS = 86_400_000;

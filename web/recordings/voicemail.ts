@@ -80,7 +80,9 @@ export async function setGreeting(
   body: ReadableStream<Uint8Array>,
 ): Promise<void> {
   const { format, stream } = await recognise(body);
-  const key = keys.greeting(owner.id);
+  const previous = owner.voicemailGreetingKey;
+  const version = `${deps.now().getTime().toString(36)}-${crypto.randomUUID().slice(0, 8)}`;
+  const key = keys.greeting(owner.id, version);
   await deps.storage.put(key, stream, {
     contentType: CONTENT_TYPES[format],
     maxBytes: MAX_GREETING_BYTES,
@@ -90,6 +92,8 @@ export async function setGreeting(
       : error;
   });
   await deps.store.updateUser(owner.id, { voicemailGreetingKey: key });
+  // The old audio goes once the new one is in place; a failure leaves an orphan, not a gap.
+  if (previous && previous !== key) await deps.storage.delete(previous).catch(() => {});
 }
 
 /** Removes the owner's greeting (callers then hear the spoken default). */

@@ -250,3 +250,58 @@ Deno.test("a recording event's audio streams in, checked against its signed hash
     await t.close();
   }
 });
+
+Deno.test("a greeting change is pushed with its version, and the agent fetches exactly that audio", async () => {
+  const agent = createRecordingAgent();
+  const t = createTestApp(SIP_TEST_ENV, { agent });
+  try {
+    const ann = await t.signup("ann@example.org", "Ann Carer");
+    await t.signup("bob@example.org", "Bob Nurse");
+    const wav = wavBytes(1);
+    const put = await t.app.request("/api/voicemail/greeting", {
+      method: "PUT",
+      body: wav,
+      headers: { cookie: ann, "content-type": "audio/wav" },
+    });
+    assert.equal(put.status, 204);
+    const last = () => agent.pushes.filter((p) => p.care4wId === "care4w-1000001").at(-1)!.change;
+    const pushed = last();
+    assert.equal(pushed.kind, "upsert");
+    const version = pushed.kind === "upsert" ? pushed.body.greeting : undefined;
+    assert.match(version ?? "", /^[a-z0-9]+-[0-9a-f]{8}$/);
+
+    const get = (care4wId: string, secret = SIP_TEST_SECRETS.internal) => {
+      const path = `/internal/greetings/${care4wId}`;
+      return t.app.request(path, {
+        headers: signRequest({ secret, method: "GET", path, body: "" }),
+      });
+    };
+    const audio = await get("care4w-1000001");
+    assert.equal(audio.status, 200);
+    assert.equal(audio.headers.get("x-careflow-greeting"), version);
+    assert.deepEqual(new Uint8Array(await audio.arrayBuffer()), wav);
+    assert.equal((await get("care4w-1000002")).status, 404, "Bob has none");
+    assert.equal((await get("care4w-1000001", "another-secret-0123456789")).status, 401);
+    assert.equal((await get("nobody")).status, 400);
+
+    const again = await t.app.request("/api/voicemail/greeting", {
+      method: "PUT",
+      body: wavBytes(2),
+      headers: { cookie: ann, "content-type": "audio/wav" },
+    });
+    assert.equal(again.status, 204);
+    const second = last();
+    assert.notEqual(second.kind === "upsert" ? second.body.greeting : null, version);
+
+    const removed = await t.app.request("/api/voicemail/greeting", {
+      method: "DELETE",
+      headers: { cookie: ann },
+    });
+    assert.equal(removed.status, 204);
+    const gone = last();
+    assert.equal(gone.kind === "upsert" && gone.body.greeting, undefined);
+    assert.equal((await get("care4w-1000001")).status, 404);
+  } finally {
+    await t.close();
+  }
+});

@@ -1,7 +1,8 @@
 /**
  * Internal API for the agent (not for browsers): `GET /internal/subscribers/:care4wId` (its
  * cache-miss fetch), `POST /internal/events` (its batches of CDR, recording, voicemail and device
- * events) and `PUT /internal/recordings/:id` (streamed audio, `internal-media.ts`). Only a valid
+ * events), `GET /internal/greetings/:care4wId` (a user's voicemail greeting, for FreeSWITCH) and
+ * `PUT /internal/recordings/:id` (streamed audio, `internal-media.ts`). Only a valid
  * HMAC signature (`shared/signing.ts`) opens it: a session cookie counts for nothing here. Stale
  * (> 5 min) or replayed requests get 401.
  */
@@ -11,6 +12,7 @@ import { eventBatchSchema } from "../../shared/events.ts";
 import { problem, validationProblem } from "../../shared/http/problem.ts";
 import { requireSignature, type SignedEnv } from "../../shared/http/signed.ts";
 import { ingestEvents, type IntakeDeps } from "../intake/events.ts";
+import { greetingVersion } from "../recordings/context.ts";
 import type { Logger } from "../log.ts";
 import type { SipEdge } from "../sip/mod.ts";
 import { internalMediaRoutes } from "./internal-media.ts";
@@ -63,6 +65,22 @@ export function internalRoutes(deps: InternalDeps): Hono<SignedEnv> {
     if (!record) throw problem(404, "Nobody has this CareFlow ID.");
     c.header("cache-control", "no-store");
     return c.json(record);
+  });
+  app.get("/greetings/:care4wId", async (c) => {
+    const care4wId = c.req.param("care4wId");
+    if (!isCare4wId(care4wId)) throw problem(400, "The path must name a CareFlow ID.");
+    const user = await deps.intake.store.findUserByCare4wId(care4wId);
+    const version = greetingVersion(user?.voicemailGreetingKey ?? null);
+    const audio = version ? await deps.intake.storage.get(user!.voicemailGreetingKey!) : null;
+    if (!audio) throw problem(404, "This user has no greeting.");
+    return new Response(audio.body, {
+      headers: {
+        "content-type": audio.contentType,
+        "content-length": String(audio.size),
+        "x-careflow-greeting": version!,
+        "cache-control": "no-store",
+      },
+    });
   });
   app.all("*", (c) => {
     throw problem(404, `There is no internal endpoint ${c.req.method} ${c.req.path}.`);

@@ -7,6 +7,7 @@
  * Without this, a deactivation made while the agent was down and followed by a web restart would
  * never reach the agent, and the agent's cached HA1 would keep letting the user register.
  */
+import { greetingVersion } from "../recordings/context.ts";
 import type { SubscriberRecord, SubscriberUpsert } from "../../shared/agent-contract.ts";
 import type { AgentOutboxStore, SipCredentialStore, User, UserStore } from "../store/mod.ts";
 
@@ -53,6 +54,9 @@ export function callProfile(user: User, ha1: string | null): SubscriberUpsert {
     active: user.isActive,
     displayName: user.displayName,
     ...(user.recordCalls ? { recordCalls: true } : {}),
+    ...(greetingVersion(user.voicemailGreetingKey)
+      ? { greeting: greetingVersion(user.voicemailGreetingKey)! }
+      : {}),
   };
 }
 

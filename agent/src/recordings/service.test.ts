@@ -19,7 +19,7 @@ test("no spool, no service; a spool without anywhere to upload is a configuratio
   const deps = { esl: null, sink, registry: new Registry() };
   expect(createRecordingService(testConfig("redis://127.0.0.1:1"), deps)).toBeNull();
   const config = testConfig("redis://127.0.0.1:1", {
-    recordings: { spoolDir: spool.dir, mp3: false, ffmpegPath: "ffmpeg" },
+    recordings: { spoolDir: spool.dir, mp3: false, ffmpegPath: "ffmpeg", greetingsDir: null },
   });
   expect(() => createRecordingService(config, deps)).toThrow(/object store .* or WEB_URL/);
 });

@@ -37,15 +37,23 @@ export interface Provisioning {
   deactivate(care4wId: string): Promise<void>;
 }
 
+/**
+ * Told each change once it is stored, before web gets its answer: the greeting sync notes what
+ * it must fetch (null: the subscriber was deactivated). A failure fails the push, which web retries.
+ */
+export type ProfileListener = (care4wId: string, body: SubscriberUpsert | null) => Promise<void>;
+
 /** Creates the write side over the store and the Kamailio invalidator. */
 export function createProvisioning(
   store: SubscriberStore,
   invalidate: KamailioInvalidator,
+  onProfile?: ProfileListener,
 ): Provisioning {
   return {
     async upsert(care4wId, body) {
       const previous = await store.readEntry(care4wId);
       await store.write(care4wId, body);
+      await onProfile?.(care4wId, body);
       const what = invalidationFor(previous, body);
       if (what.dropCachedHa1 || what.removeRegistrations) await invalidate(care4wId, what);
       return what;
@@ -53,6 +61,7 @@ export function createProvisioning(
 
     async deactivate(care4wId) {
       await store.write(care4wId, { ha1: null, active: false });
+      await onProfile?.(care4wId, null);
       // Always told, even when already inactive: a repeated delete may be web retrying after a
       // Kamailio outage, and both RPCs are idempotent.
       await invalidate(care4wId, { dropCachedHa1: true, removeRegistrations: true });

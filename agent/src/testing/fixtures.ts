@@ -20,7 +20,7 @@ export function testConfig(redisUrl: string, overrides: Partial<AgentConfig> = {
     kamailioRpcUrl: null,
     kamailioEvapi: null,
     freeswitch: null,
-    recordings: { spoolDir: null, mp3: false, ffmpegPath: "ffmpeg" },
+    recordings: { spoolDir: null, mp3: false, ffmpegPath: "ffmpeg", greetingsDir: null },
     objectStore: null,
     events: { batchSize: 100 },
     ...overrides,

@@ -50,6 +50,8 @@ export interface KillableWeb {
   history(person: WebPerson): Promise<CallView[]>;
   /** `GET /api/recordings` as `person`, optionally `?type=`. */
   recordings(person: WebPerson, type?: "call" | "voicemail"): Promise<RecordingSummary[]>;
+  /** `PUT` (audio bytes) or `DELETE` of `person`'s voicemail greeting; the status. */
+  greeting(person: WebPerson, audio: Uint8Array | null): Promise<number>;
   /** `GET /api/recordings/:id/media` as `person` (redirects not followed). */
   media(person: WebPerson, id: string): Promise<Response>;
   /** SIGKILL: no shutdown, requests in flight cut off. */
@@ -114,15 +116,19 @@ async function launch(env: Record<string, string>): Promise<TrackedProcess> {
   return proc;
 }
 
-/** Starts web in a fresh folder on a free port; `store` makes it keep recordings there. */
+/**
+ * Starts web in a fresh folder on a free port; `store` makes it keep recordings there, `agentUrl`
+ * sends its subscriber pushes to a real agent.
+ */
 export async function startKillableWeb(
-  options: { store?: SharedObjectStore } = {},
+  options: { store?: SharedObjectStore; agentUrl?: string } = {},
 ): Promise<KillableWeb> {
   const port = await freePort();
   const dataDir = mkdtempSync(`${tmpdir()}/careflow-e2e-web-`);
-  // Web pushes each sign-up to the agent; a stand-in takes the pushes (not what is tested).
+  // Web pushes each sign-up to the agent; without a real one, a stand-in takes the pushes.
   const agentStub = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("{}") });
-  const env = webEnv(port, dataDir, `http://127.0.0.1:${agentStub.port}`, options.store);
+  const agentUrl = options.agentUrl ?? `http://127.0.0.1:${agentStub.port}`;
+  const env = webEnv(port, dataDir, agentUrl, options.store);
   const url = `http://127.0.0.1:${port}`;
   let proc: TrackedProcess;
   try {
@@ -167,6 +173,15 @@ export async function startKillableWeb(
       return ((await get(person, `/api/recordings${query}`)) as {
         recordings: RecordingSummary[];
       }).recordings;
+    },
+    async greeting(person, audio) {
+      const response = await fetch(`${url}/api/voicemail/greeting`, {
+        method: audio ? "PUT" : "DELETE",
+        body: audio,
+        headers: { cookie: person.cookie, "content-type": "audio/wav" },
+      });
+      await response.body?.cancel();
+      return response.status;
     },
     media: (person, id) =>
       fetch(`${url}/api/recordings/${encodeURIComponent(id)}/media`, {

@@ -14,6 +14,7 @@ import { recordingView } from "../../recordings/access.ts";
 import type { RecordingService } from "../../recordings/mod.ts";
 import { readUpload } from "../../recordings/multipart.ts";
 import type { StoredAudio } from "../../recordings/storage/types.ts";
+import type { SubscriberSync } from "../../sip/mod.ts";
 
 const CALL = "/calls/:callId{[A-Za-z0-9-]{1,64}}";
 
@@ -35,7 +36,11 @@ function audioResponse(audio: StoredAudio | null): Response {
 }
 
 /** The voicemail routes. */
-export function voicemailRoutes(deps: { recordings: RecordingService }): Hono<AppEnv> {
+export function voicemailRoutes(deps: {
+  recordings: RecordingService;
+  /** With SIP: a changed greeting is pushed, so FreeSWITCH plays it to SIP callers too. */
+  sip?: SubscriberSync;
+}): Hono<AppEnv> {
   const { recordings } = deps;
   const app = new Hono<AppEnv>();
   app.use("*", requireUser);
@@ -75,11 +80,13 @@ export function voicemailRoutes(deps: { recordings: RecordingService }): Hono<Ap
   app.put("/greeting", async (c) => {
     if (!c.req.raw.body) throw problem(400, "Send the greeting's audio as the body.");
     await recordings.setGreeting(c.get("user")!, c.req.raw.body);
+    await deps.sip?.syncSubscriber(c.get("user")!.care4wId);
     return c.body(null, 204);
   });
 
   app.delete("/greeting", async (c) => {
     await recordings.removeGreeting(c.get("user")!);
+    await deps.sip?.syncSubscriber(c.get("user")!.care4wId);
     return c.body(null, 204);
   });
 

@@ -57,6 +57,7 @@ export function buildService(setup: ServiceSetup): ServiceUnderTest {
       spoolDir: setup.spoolDir,
       mp3: setup.mp3 ?? false,
       ffmpegPath: setup.ffmpegPath ?? "ffmpeg",
+      greetingsDir: null,
     },
     objectStore: setup.objectStore ?? null,
   });
