@@ -5,8 +5,12 @@
  * the owner's list every 20 ms with each recording then played once to confirm).
  */
 import { jobIdFor, recordingEventId } from "../../agent/src/recordings/job.ts";
-import { recordingEvent } from "../../agent/src/recordings/testing/esl.ts";
-import { buildService, type ServiceSetup } from "../../agent/src/recordings/testing/service.ts";
+import { callRecordStop } from "../../agent/src/recordings/testing/esl.ts";
+import {
+  buildService,
+  type ServiceSetup,
+  type ServiceUnderTest,
+} from "../../agent/src/recordings/testing/service.ts";
 import type { TestSpool } from "../../agent/src/recordings/testing/spool.ts";
 import type { KillableWeb, WebPerson } from "../../agent/src/testing/web.ts";
 
@@ -47,29 +51,42 @@ async function playable(web: KillableWeb, user: WebPerson, id: string): Promise<
 function handIn(spool: TestSpool, wav: string, owner: WebPerson, other: WebPerson) {
   const name = `bench-${process.pid}-${++sequence}.wav`;
   const path = spool.add(wav, name);
-  const event = recordingEvent("RECORD_STOP", {
-    kind: "call",
-    path,
-    recordFor: owner.care4wId,
-    caller: owner.care4wId,
-    callee: other.care4wId,
-  });
+  const event = callRecordStop(path, owner.care4wId, owner.care4wId, other.care4wId);
   return { event, id: recordingEventId(jobIdFor(name), owner.care4wId) };
 }
 
-/** `count` recordings one after another, each timed from its RECORD_STOP to playable. */
-export async function sequential(
+/** What a run is given: the service's setup, the spool and web it uses, the WAV each call leaves. */
+export type LatencySetup = ServiceSetup & { spool: TestSpool; web: KillableWeb; wav: string };
+
+/** A latency run: `count` recordings of `owner`'s calls with `other`. */
+export type Latency = (
   label: string,
-  setup: ServiceSetup & { spool: TestSpool; web: KillableWeb; wav: string },
+  setup: LatencySetup,
   owner: WebPerson,
   other: WebPerson,
   count: number,
-): Promise<LatencyRun> {
+) => Promise<LatencyRun>;
+
+/** The service started with the production tuning, handed to `measure`, then stopped. */
+async function withService<T>(
+  setup: LatencySetup,
+  measure: (t: ServiceUnderTest) => Promise<T>,
+): Promise<T> {
   const t = buildService({ ...setup, options: { ...PRODUCTION, ...setup.options } });
   await t.service.start();
-  const samples: number[] = [];
-  const started = performance.now();
   try {
+    return await measure(t);
+  } finally {
+    await t.stop();
+  }
+}
+
+/** `count` recordings one after another, each timed from its RECORD_STOP to playable. */
+export const sequential: Latency = async (label, setup, owner, other, count) => {
+  const samples: number[] = [];
+  let started = 0;
+  await withService(setup, async (t) => {
+    started = performance.now();
     for (let n = 0; n < count; n++) {
       const { event, id } = handIn(setup.spool, setup.wav, owner, other);
       const t0 = performance.now();
@@ -78,26 +95,19 @@ export async function sequential(
       samples.push(performance.now() - t0);
       await t.service.idle(); // the WAV removed before the next call ends
     }
-  } finally {
-    await t.stop();
-  }
+  });
   return { label, samples, totalMs: performance.now() - started };
-}
+};
 
 /** `count` recordings ending at the same moment, each timed until it shows active, then played. */
-export async function burst(
-  label: string,
-  setup: ServiceSetup & { spool: TestSpool; web: KillableWeb; wav: string },
-  owner: WebPerson,
-  other: WebPerson,
-  count: number,
-): Promise<LatencyRun> {
-  const t = buildService({ ...setup, options: { ...PRODUCTION, ...setup.options } });
-  await t.service.start();
-  const handed = Array.from({ length: count }, () => handIn(setup.spool, setup.wav, owner, other));
-  const seenAt = new Map<string, number>();
-  const t0 = performance.now();
-  try {
+export const burst: Latency = async (label, setup, owner, other, count) => {
+  const samples = await withService(setup, async (t) => {
+    const handed = Array.from(
+      { length: count },
+      () => handIn(setup.spool, setup.wav, owner, other),
+    );
+    const seenAt = new Map<string, number>();
+    const t0 = performance.now();
     for (const { event } of handed) t.esl.emit(event);
     while (seenAt.size < count) {
       const response = await fetch(
@@ -113,9 +123,7 @@ export async function burst(
       if (!(await playable(setup.web, owner, id))) throw new Error(`${id} is active, not playable`);
     }
     await t.service.idle();
-  } finally {
-    await t.stop();
-  }
-  const samples = handed.map(({ id }) => seenAt.get(id)!);
+    return handed.map(({ id }) => seenAt.get(id)!);
+  });
   return { label, samples, totalMs: Math.max(...samples) };
-}
+};

@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { startLocalS3 } from "../../testing/s3.ts";
 import { createTestSpool, fixtureWav, WAVS } from "../../agent/src/recordings/testing/spool.ts";
 import { startKillableWeb } from "../../agent/src/testing/web.ts";
+import { localS3Settings } from "../../web/recordings/storage/testing/local-s3.ts";
 import { burst, type LatencyRun, sequential } from "./latency.ts";
 import { makeLongWav, measureSpeeds } from "./transcode.ts";
 
@@ -84,14 +85,7 @@ try {
     spool,
     web: s3Web,
     wav: WAVS.stereo,
-    objectStore: {
-      endpoint: s3.endpoint,
-      region: "us-east-1",
-      bucket: s3.bucket,
-      accessKeyId: s3.accessKeyId,
-      secretAccessKey: s3.secretAccessKey,
-      forcePathStyle: true,
-    },
+    objectStore: localS3Settings(s3),
   };
   const runs: LatencyRun[] = [
     await sequential("streamed to web, one at a time", streamed, a, c, COUNT),

@@ -12,17 +12,16 @@
  */
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
-import { encodeBase64 } from "../../web/http/base64.ts";
 import { launchChromium } from "../../web/testing/browser.ts";
 import { createSipPassword, openPhone, waitForStatus } from "../../web/testing/phone-kit.ts";
-import { type RunningServer, startServer } from "../../web/testing/server.ts";
-import { type AgentProcess, startAgent } from "../../testing/agent.ts";
+import { startSipWeb } from "../../web/testing/sip-web.ts";
 import { eventually } from "../../testing/eventually.ts";
 import { freePort } from "../../testing/ports.ts";
-import { kamailioRpc, startStack } from "../../tools/stack/stack.ts";
+import { kamailioRpc } from "../../tools/stack/stack.ts";
 import { writeTone } from "../testing/audio.ts";
 import { type Baresip, startBaresip } from "../testing/baresip.ts";
-import { describe, sipp, sippServer } from "../testing/kit.ts";
+import { identityStandIn } from "../testing/freeswitch-kit.ts";
+import { describe, sipp } from "../testing/kit.ts";
 import { headerValues, receivedRequests } from "../testing/sip-trace.ts";
 
 const DOMAIN = "careflow.media";
@@ -41,35 +40,13 @@ async function callState(phone: Baresip, peer: string): Promise<string | null> {
 
 /** Stack (Kamailio WITH_FREESWITCH over one node), web in sip mode, the agent filled from web. */
 async function startMediaStack(fsPort: number, cleanups: (() => Promise<unknown>)[]) {
-  const stack = await startStack({
-    sipDomain: DOMAIN,
+  const { stack, server, stop } = await startSipWeb({
+    domain: DOMAIN,
     freeswitchNodes: [`127.0.0.1:${fsPort}`],
     // No probes: the stand-in answers one INVITE at a time and nothing else.
     kamailioDefines: ["FREESWITCH_PING=3600"],
-    skip: { agent: true },
   });
-  cleanups.unshift(() => stack.stop());
-  const server: RunningServer = await startServer({
-    CALL_MODE: "sip",
-    SIP_DOMAIN: DOMAIN,
-    SIP_WS_URL: stack.urls.ws,
-    SIP_PROXY: `sip:127.0.0.1:${stack.ports.sip};transport=udp`,
-    SIP_CREDENTIAL_SECRET: stack.sipCredentialSecret,
-    INTERNAL_API_SECRET: stack.internalApiSecret,
-    AGENT_URL: stack.urls.agent,
-    SIP_PASSWORD_KEY: encodeBase64(crypto.getRandomValues(new Uint8Array(32))),
-  });
-  cleanups.unshift(() => server.close());
-  const agent: AgentProcess = await startAgent({
-    port: stack.ports.agent,
-    redisUrl: stack.urls.redis,
-    sipDomain: DOMAIN,
-    sipCredentialSecret: stack.sipCredentialSecret,
-    internalApiSecret: stack.internalApiSecret,
-    webUrl: server.url,
-    kamailioRpcUrl: stack.urls.rpc,
-  });
-  cleanups.unshift(() => agent.stop());
+  cleanups.unshift(stop);
   return { stack, server };
 }
 
@@ -134,12 +111,7 @@ Deno.test({
       await t.step(
         "first hop: the node gets Ann's CareFlow name and Bob's setting, from web",
         async () => {
-          await using node = await sippServer({
-            scenario: "uas-486-identity.xml",
-            localPort: fsPort,
-            workDir: stack.workDir,
-            traceMessages: true,
-          });
+          await using node = await identityStandIn(stack, fsPort);
           const call = await sipp({
             scenario: "invite-486.xml",
             target: `127.0.0.1:${stack.ports.sip}`,

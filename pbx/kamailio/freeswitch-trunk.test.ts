@@ -16,6 +16,7 @@ import {
   caller,
   CAROL,
   DOMAIN,
+  identityStandIn,
   kamailioPorts,
   NUMBER,
   onlyInvite,
@@ -56,12 +57,7 @@ Deno.test({
       const run = runAgainst(stack, ports.sip);
 
       // Alice's setting records her call to Carol: the worker's $var(recordFor) holds her ID.
-      await using first = await sippServer({
-        scenario: "uas-486-identity.xml",
-        localPort: fsPort,
-        workDir: stack.workDir,
-        traceMessages: true,
-      });
+      await using first = await identityStandIn(stack, fsPort);
       const call = await run("invite-486.xml", [caller(ALICE, CAROL)]);
       assert.equal(call.code, 0, describe(call));
       assertHeader(onlyInvite(await first.done), "X-CareFlow-Record-For", ALICE);

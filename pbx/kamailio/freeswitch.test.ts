@@ -28,6 +28,8 @@ import {
   CAROL,
   DOMAIN,
   FORGED,
+  forgedCallTo,
+  identityStandIn,
   kamailioPorts,
   NUMBER,
   onlyInvite,
@@ -44,18 +46,9 @@ async function firstHopSteps(t: Deno.TestContext, stack: Stack, fsPort: number) 
   await t.step(
     "a call to a CareFlow ID reaches FreeSWITCH with the CareFlow name, who records and the ring timeout; forged copies are gone",
     async () => {
-      await using fs = await sippServer({
-        scenario: "uas-486-identity.xml",
-        localPort: fsPort,
-        workDir: stack.workDir,
-        traceMessages: true,
-      });
       // Carol by her short form; Alice's and Carol's settings both record.
-      const call = await run("invite-486-forged.xml", [caller(ALICE, "1000003")]);
-      assert.equal(call.code, 0, describe(call));
-      const reached = await fs.done;
+      const { reached, invite } = await forgedCallTo(stack, run, fsPort, caller(ALICE, "1000003"));
       assert.equal(reached.code, 0, describe(reached));
-      const invite = onlyInvite(reached);
       assert.equal(invite.startLine, `INVITE sip:${CAROL}@127.0.0.1:${fsPort} SIP/2.0`);
       assertHeader(invite, "P-Asserted-Identity", `"Alice Example" <sip:${ALICE}@${DOMAIN}>`);
       assertHeader(invite, "X-CareFlow-Record-For", `${ALICE},${CAROL}`);
@@ -71,15 +64,7 @@ async function firstHopSteps(t: Deno.TestContext, stack: Stack, fsPort: number) 
   await t.step(
     "PSTN calls present the caller's own number or the organisation's; no setting on, no X-CareFlow-Record-For",
     async () => {
-      await using fs = await sippServer({
-        scenario: "uas-486-identity.xml",
-        localPort: fsPort,
-        workDir: stack.workDir,
-        traceMessages: true,
-      });
-      const call = await run("invite-486-forged.xml", [caller(BOB, NUMBER)]);
-      assert.equal(call.code, 0, describe(call));
-      const invite = onlyInvite(await fs.done);
+      const { invite } = await forgedCallTo(stack, run, fsPort, caller(BOB, NUMBER));
       assert.equal(invite.startLine, `INVITE sip:${NUMBER}@127.0.0.1:${fsPort} SIP/2.0`);
       assertHeader(invite, "P-Asserted-Identity", `"Bob" <sip:${BOB}@${DOMAIN}>`);
       assertHeader(invite, "X-CareFlow-Caller-Number", ORG_NUMBER);
@@ -91,12 +76,7 @@ async function firstHopSteps(t: Deno.TestContext, stack: Stack, fsPort: number) 
         await putProfile(stack, BOB, password(BOB), { displayName: "Bob", e164: BOB_NUMBER }),
         200,
       );
-      await using again = await sippServer({
-        scenario: "uas-486-identity.xml",
-        localPort: fsPort,
-        workDir: stack.workDir,
-        traceMessages: true,
-      });
+      await using again = await identityStandIn(stack, fsPort);
       assert.equal((await run("invite-486.xml", [caller(BOB, NUMBER)])).code, 0);
       assertHeader(onlyInvite(await again.done), "X-CareFlow-Caller-Number", BOB_NUMBER);
     },
@@ -136,12 +116,7 @@ async function bridgeBackStep(t: Deno.TestContext, stack: Stack, fsPort: number)
       const phonePort = await freePort();
       const reg = await run("register-200.xml", [caller(CAROL, "")], { localPort: phonePort });
       assert.equal(reg.code, 0, describe(reg));
-      await using phone = await sippServer({
-        scenario: "uas-486-identity.xml",
-        localPort: phonePort,
-        workDir: stack.workDir,
-        traceMessages: true,
-      });
+      await using phone = await identityStandIn(stack, phonePort);
       const bridge = await run("fs-bridge.xml", [{
         user: ALICE,
         authUser: "-",
@@ -278,15 +253,7 @@ async function directSteps(t: Deno.TestContext, stack: Stack) {
         const phonePort = await freePort();
         const reg = await run("register-200.xml", [caller(CAROL, "")], { localPort: phonePort });
         assert.equal(reg.code, 0, describe(reg));
-        await using phone = await sippServer({
-          scenario: "uas-486-identity.xml",
-          localPort: phonePort,
-          workDir: stack.workDir,
-          traceMessages: true,
-        });
-        const call = await run("invite-486-forged.xml", [caller(ALICE, CAROL)]);
-        assert.equal(call.code, 0, describe(call));
-        const invite = onlyInvite(await phone.done);
+        const { invite } = await forgedCallTo(stack, run, phonePort, caller(ALICE, CAROL));
         assertHeader(invite, "P-Asserted-Identity", `"Alice Example" <sip:${ALICE}@${DOMAIN}>`);
         assert.doesNotMatch(invite.text, /^X-CareFlow-/m, invite.text);
       },
@@ -295,15 +262,7 @@ async function directSteps(t: Deno.TestContext, stack: Stack) {
     await t.step(
       "WITH_TRUNK: the trunk sees the calling number and the CareFlow name, never the device's",
       async () => {
-        await using trunk = await sippServer({
-          scenario: "uas-486-identity.xml",
-          localPort: trunkPort,
-          workDir: stack.workDir,
-          traceMessages: true,
-        });
-        const call = await run("invite-486-forged.xml", [caller(ALICE, NUMBER)]);
-        assert.equal(call.code, 0, describe(call));
-        const invite = onlyInvite(await trunk.done);
+        const { call, invite } = await forgedCallTo(stack, run, trunkPort, caller(ALICE, NUMBER));
         assert.equal(invite.startLine, `INVITE sip:${NUMBER}@127.0.0.1:${trunkPort} SIP/2.0`);
         assertHeader(
           invite,

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { freePort } from "../../testing/ports.ts";
 import type { Stack } from "../../tools/stack/stack.ts";
-import { describe, sipp, type SippCall, type SippResult } from "./kit.ts";
+import { describe, sipp, type SippCall, type SippResult, sippServer } from "./kit.ts";
 import {
   headerValues,
   receivedMessages,
@@ -45,6 +45,36 @@ export function runAgainst(stack: Stack, sipPort: number) {
       traceMessages: true,
       ...opts,
     });
+}
+
+/**
+ * A stand-in on `localPort` (the FreeSWITCH node, a trunk, a phone) that answers one INVITE with
+ * 486 and keeps the messages it saw (uas-486-identity.xml).
+ */
+export function identityStandIn(stack: Stack, localPort: number) {
+  return sippServer({
+    scenario: "uas-486-identity.xml",
+    localPort,
+    workDir: stack.workDir,
+    traceMessages: true,
+  });
+}
+
+/**
+ * `from`'s invite-486-forged.xml call through `run` (it must pass), against an identity stand-in
+ * on `port`: the call's and the stand-in's results, and the one INVITE the stand-in received.
+ */
+export async function forgedCallTo(
+  stack: Stack,
+  run: ReturnType<typeof runAgainst>,
+  port: number,
+  from: SippCall,
+) {
+  await using standIn = await identityStandIn(stack, port);
+  const call = await run("invite-486-forged.xml", [from]);
+  assert.equal(call.code, 0, describe(call));
+  const reached = await standIn.done;
+  return { call, reached, invite: onlyInvite(reached) };
 }
 
 /** The one INVITE a stand-in received. */

@@ -24,6 +24,10 @@ export async function startSipWeb(o: {
   rtpengineDeleteDelay?: number;
   /** How long calls ring, in Kamailio and web alike (default: the product's). */
   ringTimeoutSeconds?: number;
+  /** See `StackOptions.freeswitchNodes` (Kamailio WITH_FREESWITCH over these). */
+  freeswitchNodes?: string[];
+  /** See `StackOptions.kamailioDefines`. */
+  kamailioDefines?: string[];
 }): Promise<SipWeb> {
   // Every port is a free one (the stack's default).
   const stack = await startStack({
@@ -32,6 +36,8 @@ export async function startSipWeb(o: {
     skip: { agent: true },
     rtpengineDeleteDelay: o.rtpengineDeleteDelay,
     ringTimeoutSeconds: o.ringTimeoutSeconds,
+    freeswitchNodes: o.freeswitchNodes,
+    kamailioDefines: o.kamailioDefines,
   });
   const cleanups: (() => Promise<unknown>)[] = [() => stack.stop()];
   const stop = async () => {

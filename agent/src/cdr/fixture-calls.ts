@@ -6,7 +6,7 @@
  * Content-Length fixed) and in mod_json_cdr documents. Everything else stays byte for byte.
  */
 import type { EslEvent } from "../esl/event.ts";
-import { frameEnds } from "../testing/esl-replay.ts";
+import { rewriteFrames } from "../testing/capture-edit.ts";
 
 /** Variables to add, by name (`careflow_caller`: `care4w-1000001`, ...). */
 export type CareflowVariables = Record<string, string>;
@@ -28,42 +28,22 @@ export function eventsWithCareflow(events: EslEvent[], variables: CareflowVariab
   });
 }
 
-// Bytes as Latin-1 text and back: one character per byte, so nothing but the edit changes.
-const decoder = new TextDecoder("latin1");
-const latin1Bytes = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
-
 /** A capture's bytes with the variables added to every leg's event frames. */
 export function captureWithCareflow(capture: Uint8Array, variables: CareflowVariables): Uint8Array {
-  const out: number[] = [];
-  let start = 0;
-  for (const end of frameEnds(capture)) {
-    const frame = capture.subarray(start, end);
-    start = end;
-    const text = decoder.decode(frame);
-    const split = text.indexOf("\n\n");
-    const head = text.slice(0, split);
-    const body = text.slice(split + 2);
-    let newBody: string | null = null;
+  return rewriteFrames(capture, (head, body) => {
     if (head.includes("text/event-plain") && /^Unique-ID: /m.test(body)) {
       const lines = Object.entries(variables)
         .map(([name, value]) => `variable_${name}: ${encodeURIComponent(value)}\n`).join("");
-      newBody = body.replace(/^(Event-Name: [^\n]*\n)/, `$1${lines}`);
-    } else if (head.includes("text/event-json") && body.includes('"Unique-ID":')) {
+      return body.replace(/^(Event-Name: [^\n]*\n)/, `$1${lines}`);
+    }
+    if (head.includes("text/event-json") && body.includes('"Unique-ID":')) {
       const pairs = Object.entries(variables)
         .map(([name, value]) => `${JSON.stringify(`variable_${name}`)}:${JSON.stringify(value)},`)
         .join("");
-      newBody = `{${pairs}${body.slice(1)}`; // values here are ASCII
+      return `{${pairs}${body.slice(1)}`; // values here are ASCII
     }
-    if (newBody === null) {
-      out.push(...frame);
-      continue;
-    }
-    const length = newBody.length;
-    const newHead = head.replace(/^Content-Length: \d+$/m, `Content-Length: ${length}`);
-    out.push(...latin1Bytes(`${newHead}\n\n${newBody}`));
-  }
-  out.push(...capture.subarray(start));
-  return Uint8Array.from(out);
+    return null;
+  });
 }
 
 /** A mod_json_cdr document with the variables added. */

@@ -5,7 +5,14 @@
  * arrive inverted, with gaps, or with the B-leg's hangup first give the same legs.
  */
 import type { EslEvent } from "../esl/event.ts";
-import { isLegId, LEG_VARIABLES, type LegSummary, positiveInt, summarizeLeg } from "./leg.ts";
+import {
+  isLegId,
+  LEG_VARIABLES,
+  type LegSummary,
+  LINK_VARIABLES,
+  positiveInt,
+  summarizeLeg,
+} from "./leg.ts";
 
 /** Event names that describe a call's legs; the rest (CHANNEL_STATE, HEARTBEAT, ...) are not. */
 export const CALL_EVENT_NAMES: ReadonlySet<string> = new Set([
@@ -66,17 +73,7 @@ export function legOf(event: EslEvent): string | null {
 /** The legs an event names besides its own (for grouping legs into calls). */
 export function linksOf(event: EslEvent): string[] {
   const own = event.headers["Unique-ID"];
-  const names = [
-    "Other-Leg-Unique-ID",
-    ...[
-      "originating_leg_uuid",
-      "signal_bond",
-      "bridge_uuid",
-      "other_loopback_leg_uuid",
-      "other_loopback_from_uuid",
-      "originator",
-    ].map((n) => `variable_${n}`),
-  ];
+  const names = ["Other-Leg-Unique-ID", ...LINK_VARIABLES.map((n) => `variable_${n}`)];
   return names.map((name) => event.headers[name]).filter((id) => isLegId(id) && id !== own);
 }
 

@@ -62,7 +62,7 @@ export interface LegReading {
 }
 
 /** Channel variables that name related legs. */
-const LINK_VARIABLES = [
+export const LINK_VARIABLES: readonly string[] = [
   "originating_leg_uuid",
   "signal_bond",
   "bridge_uuid",

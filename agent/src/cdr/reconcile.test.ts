@@ -16,12 +16,10 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AgentEvent } from "../../../shared/events.ts";
-import { Registry } from "../metrics/registry.ts";
 import { fixturePath } from "../testing/fixtures-path.ts";
 import { jsonCdrWithCareflow, LAB_PARTIES } from "./fixture-calls.ts";
-import { createCdrMetrics } from "./metrics.ts";
 import { reconcileCdrFolder, type ReconcileOptions } from "./reconcile.ts";
+import { cdrReports } from "./testing/reports.ts";
 
 const FIXTURES = readdirSync(fixturePath("json-cdr")).filter((n) => n.endsWith(".cdr.json"));
 const BRIDGE = ["a0f09131-061f-488c-9341-e1e5bf65f760", "b221b49d-fd66-483b-bd28-b2f8b8391ef8"];
@@ -49,22 +47,9 @@ function folder(options: { names?: string[]; careflow?: boolean; ageMs?: number 
 }
 
 function run(dir: string, extra: Partial<ReconcileOptions> = {}) {
-  const appended: AgentEvent[] = [];
-  const warnings: string[] = [];
-  const metrics = createCdrMetrics(new Registry());
-  const result = reconcileCdrFolder({
-    dir,
-    sink: {
-      append: (event) => {
-        appended.push(event);
-        return Promise.resolve();
-      },
-    },
-    metrics,
-    warn: (line) => warnings.push(line),
-    ...extra,
-  });
-  return { result, appended, warnings, metrics };
+  const { appended, warnings, ...reports } = cdrReports();
+  const result = reconcileCdrFolder({ dir, ...reports, ...extra });
+  return { result, appended, warnings, metrics: reports.metrics };
 }
 
 const files = (dir: string, sub = "") =>

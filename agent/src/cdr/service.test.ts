@@ -8,7 +8,6 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AgentEvent } from "../../../shared/events.ts";
 import { eventually } from "../../../testing/eventually.ts";
 import { createEslService } from "../esl/client.ts";
 import { createEslMetrics } from "../esl/metrics.ts";
@@ -17,8 +16,8 @@ import { frameEnds, type ReplaySession, startEslReplay } from "../testing/esl-re
 import { fixturePath, readCapture } from "../testing/fixtures-path.ts";
 import { CAPTURE_FILES, EXPECTED } from "./expected-calls.ts";
 import { captureWithCareflow, jsonCdrWithCareflow, LAB_PARTIES } from "./fixture-calls.ts";
-import { createCdrMetrics } from "./metrics.ts";
 import { createCdrService } from "./service.ts";
+import { cdrReports } from "./testing/reports.ts";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -36,25 +35,16 @@ async function run(sessions: ReplaySession[], cdrDir: string | null = null) {
   const server = await startEslReplay({ sessions });
   cleanups.push(() => server.close());
   const registry = new Registry();
-  const warnings: string[] = [];
-  const warn = (line: string) => void warnings.push(line);
+  const { appended, warnings, ...reports } = cdrReports(registry);
+  const { metrics, warn } = reports;
   const esl = createEslService({ host: server.host, port: server.port, password: "ClueCon" }, {
     metrics: createEslMetrics(registry),
     warn,
     backoff: { initialMs: 200, maxMs: 400 },
   });
-  const appended: AgentEvent[] = [];
-  const metrics = createCdrMetrics(registry);
   const cdr = createCdrService({
     source: esl,
-    sink: {
-      append: (event) => {
-        appended.push(event);
-        return Promise.resolve();
-      },
-    },
-    metrics,
-    warn,
+    ...reports,
     cdrDir,
     settleMs: 60_000,
     tracker: { lingerMs: 50 },

@@ -8,13 +8,12 @@ import { eventually } from "../../../testing/eventually.ts";
 import { decodeCapture } from "../esl/capture.ts";
 import type { EslEvent } from "../esl/event.ts";
 import type { AgentEvent } from "../../../shared/events.ts";
-import { Registry } from "../metrics/registry.ts";
 import { readCapture } from "../testing/fixtures-path.ts";
 import { BoundedSet } from "./bounded-set.ts";
 import type { CdrOutcome } from "./cdr-event.ts";
 import { CAPTURE_FILES, EXPECTED } from "./expected-calls.ts";
 import { eventsWithCareflow, LAB_PARTIES } from "./fixture-calls.ts";
-import { createCdrMetrics } from "./metrics.ts";
+import { cdrReports } from "./testing/reports.ts";
 import { type CallTrackerOptions, createCallTracker } from "./tracker.ts";
 
 function events(file: string): EslEvent[] {
@@ -29,23 +28,14 @@ function lastIndexOf<T>(list: T[], test: (item: T) => boolean): number {
 
 function setup(options: Partial<CallTrackerOptions> = {}) {
   const outcomes: CdrOutcome[] = [];
-  const appended: AgentEvent[] = [];
-  const warnings: string[] = [];
-  const metrics = createCdrMetrics(new Registry());
+  const { appended, warnings, ...reports } = cdrReports();
   const tracker = createCallTracker({
-    sink: {
-      append: (event) => {
-        appended.push(event);
-        return Promise.resolve();
-      },
-    },
-    metrics,
-    warn: (line) => warnings.push(line),
+    ...reports,
     lingerMs: 50,
     onOutcome: (outcome) => outcomes.push(outcome),
     ...options,
   });
-  return { tracker, outcomes, appended, warnings, metrics };
+  return { tracker, outcomes, appended, warnings, metrics: reports.metrics };
 }
 
 describe("one finished call per captured call", () => {

@@ -9,7 +9,7 @@
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { MEDIA_VARIABLES } from "../../../shared/media-contract.ts";
-import { frameEnds } from "../testing/esl-replay.ts";
+import { rewriteFrames, utf8Body, utf8Text } from "../testing/capture-edit.ts";
 import { freeswitchFixturesDir } from "../testing/fixtures-path.ts";
 
 const FIXTURES = `${freeswitchFixturesDir()}/`;
@@ -36,30 +36,15 @@ export interface CallCast {
 }
 
 type Headers = Record<string, string>;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /** Rewrites every JSON event of a capture with `edit`; other frames are kept as they were. */
 export function editJsonCapture(capture: Uint8Array, edit: (event: Headers) => void): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let start = 0;
-  for (const end of frameEnds(capture)) {
-    const frame = capture.subarray(start, end);
-    start = end;
-    const text = decoder.decode(frame);
-    const split = text.indexOf("\n\n");
-    if (split < 0 || !/^Content-Type: text\/event-json$/m.test(text.slice(0, split))) {
-      parts.push(frame);
-      continue;
-    }
-    const event = JSON.parse(text.slice(split + 2)) as Headers;
+  return rewriteFrames(capture, (head, body) => {
+    if (!/^Content-Type: text\/event-json$/m.test(head)) return null;
+    const event = JSON.parse(utf8Text(body)) as Headers;
     edit(event);
-    const body = encoder.encode(JSON.stringify(event));
-    parts.push(encoder.encode(`Content-Length: ${body.length}\nContent-Type: text/event-json\n\n`));
-    parts.push(body);
-  }
-  parts.push(capture.subarray(start));
-  return Buffer.concat(parts);
+    return utf8Body(JSON.stringify(event));
+  });
 }
 
 /** The bridge call's variables on a channel (both legs name the parties; the A-leg records). */

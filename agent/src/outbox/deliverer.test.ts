@@ -35,6 +35,21 @@ async function appendAll(outbox: TestOutbox, ids: string[]) {
   for (const id of ids) await outbox.sink.append(cdrEvent(id));
 }
 
+/** What a consumer that dies before acknowledging leaves: up to `count` entries read as `consumer`. */
+async function readWithoutAck(outbox: TestOutbox, consumer: string, count: number) {
+  await redis.client.xgroup("CREATE", outbox.keys.stream, outbox.keys.group, "0");
+  await redis.client.xreadgroup(
+    "GROUP",
+    outbox.keys.group,
+    consumer,
+    "COUNT",
+    count,
+    "STREAMS",
+    outbox.keys.stream,
+    ">",
+  );
+}
+
 /** Undelivered entries, and entries handed out but not acknowledged. */
 async function backlog(outbox: TestOutbox) {
   const pending = await redis.client.xpending(outbox.keys.stream, outbox.keys.group) as [number];
@@ -202,17 +217,7 @@ test("a restarted deliverer takes back at once what its previous run read and ne
   const ids = eventIds("restart", 30);
   await appendAll(outbox, ids);
   // The previous run: read the entries, then died before web confirmed anything.
-  await redis.client.xgroup("CREATE", outbox.keys.stream, outbox.keys.group, "0");
-  await redis.client.xreadgroup(
-    "GROUP",
-    outbox.keys.group,
-    "agent-host-a",
-    "COUNT",
-    100,
-    "STREAMS",
-    outbox.keys.stream,
-    ">",
-  );
+  await readWithoutAck(outbox, "agent-host-a", 100);
   expect((await backlog(outbox)).pending).toBe(30);
   const before = Date.now();
   await outbox.deliverer.start();
@@ -227,17 +232,7 @@ test("entries held by a consumer that never comes back are claimed once idle (XA
   const outbox = started({ claimIdleMs: 400, consumer: "agent-host-b" });
   const ids = eventIds("claim", 20);
   await appendAll(outbox, ids);
-  await redis.client.xgroup("CREATE", outbox.keys.stream, outbox.keys.group, "0");
-  await redis.client.xreadgroup(
-    "GROUP",
-    outbox.keys.group,
-    "agent-gone",
-    "COUNT",
-    15,
-    "STREAMS",
-    outbox.keys.stream,
-    ">",
-  );
+  await readWithoutAck(outbox, "agent-gone", 15);
   await outbox.deliverer.start();
   // The five nobody held go at once; the dead consumer's fifteen only once idle 400 ms.
   await eventually("unheld ones", () => expect(web.applied.size).toBe(5));

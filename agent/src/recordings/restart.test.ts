@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { eventually } from "../../../testing/eventually.ts";
 import { startProcess } from "../../../testing/process.ts";
 import { jobIdFor, recordingEventId, type RecordingJob } from "./job.ts";
-import { recordingEvent } from "./testing/esl.ts";
+import { callRecordStop } from "./testing/esl.ts";
 import { play } from "./testing/media.ts";
 import { holdWhile, startProxy } from "./testing/proxy.ts";
 import { buildService, metricValue } from "./testing/service.ts";
@@ -37,13 +37,7 @@ async function killAndResume(hold: (method: string, path: string) => boolean) {
   const jobFile = `${spool.dir}/.careflow/jobs/${jobId}.json`;
   const holding = holdWhile(hold);
   const proxy = startProxy(web.url, holding.rule);
-  const event = recordingEvent("RECORD_STOP", {
-    kind: "call",
-    path,
-    recordFor: ann.care4wId,
-    caller: ann.care4wId,
-    callee: ben.care4wId,
-  });
+  const event = callRecordStop(path, ann.care4wId, ann.care4wId, ben.care4wId);
   const child = startProcess("recordings-child", process.execPath, ["run", CHILD], {
     env: {
       CHILD_SPOOL: spool.dir,

@@ -5,12 +5,11 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { eventually } from "../../../testing/eventually.ts";
 import { jobIdFor, recordingEventId } from "./job.ts";
-import { recordingEvent } from "./testing/esl.ts";
+import { callRecordStop } from "./testing/esl.ts";
 import { play } from "./testing/media.ts";
 import { failFirst, startProxy, type TestProxy } from "./testing/proxy.ts";
-import { buildService, metricValue } from "./testing/service.ts";
+import { buildService, handOver, metricValue } from "./testing/service.ts";
 import { createTestSpool, WAVS } from "./testing/spool.ts";
 import { type KillableWeb, startKillableWeb, type WebPerson } from "../testing/web.ts";
 
@@ -44,15 +43,7 @@ test("an upload failing three times is retried with backoff until web has it", a
   const t = buildService({ spoolDir: spool.dir, eventsUrl: web.url, webUrl: proxy.url });
   await t.service.start();
   try {
-    t.esl.emit(recordingEvent("RECORD_STOP", {
-      kind: "call",
-      path,
-      recordFor: ann.care4wId,
-      caller: ann.care4wId,
-      callee: ben.care4wId,
-    }));
-    await eventually("the job starts", () => t.service.pending() === 1);
-    await t.service.idle();
+    await handOver(t, callRecordStop(path, ann.care4wId, ann.care4wId, ben.care4wId));
     expect(failing.failed()).toBe(3);
     const puts = proxy.seen.filter((r) => uploads(id)(r.method, r.path));
     expect(puts.map((r) => r.status)).toEqual([503, 503, 503, 204]);
@@ -85,15 +76,7 @@ test("a transcode failing twice is retried, counted, and ends in one recording",
   const t = buildService({ spoolDir: spool.dir, eventsUrl: web.url, ffmpegPath: script });
   await t.service.start();
   try {
-    t.esl.emit(recordingEvent("RECORD_STOP", {
-      kind: "call",
-      path,
-      recordFor: ben.care4wId,
-      caller: ann.care4wId,
-      callee: ben.care4wId,
-    }));
-    await eventually("the job starts", () => t.service.pending() === 1);
-    await t.service.idle();
+    await handOver(t, callRecordStop(path, ben.care4wId, ann.care4wId, ben.care4wId));
     expect(metricValue(t.registry, "careflow_agent_recording_transcode_failures_total")).toBe(2);
     expect(t.warnings.filter((line) => line.includes("injected failure")).length).toBe(2);
     const id = recordingEventId(jobIdFor("flaky-ffmpeg.wav"), ben.care4wId);

@@ -10,10 +10,10 @@ import { existsSync, readdirSync } from "node:fs";
 import { type LocalS3, startLocalS3 } from "../../../testing/s3.ts";
 import { eventually } from "../../../testing/eventually.ts";
 import { jobIdFor, objectKeyFor, recordingEventId } from "./job.ts";
-import { recordingEvent } from "./testing/esl.ts";
+import { callRecordStop } from "./testing/esl.ts";
 import { play, probeBytes } from "./testing/media.ts";
 import { startProxy, type TestProxy } from "./testing/proxy.ts";
-import { buildService, metricValue } from "./testing/service.ts";
+import { buildService, handOver, metricValue } from "./testing/service.ts";
 import { createTestSpool, WAVS } from "./testing/spool.ts";
 import { type KillableWeb, startKillableWeb, type WebPerson } from "../testing/web.ts";
 import { createS3Client } from "./upload.ts";
@@ -56,15 +56,8 @@ test("each owner's copy lands in the shared store, encrypted, and plays through 
   await t.service.start();
   const path = spool.add(WAVS.stereo);
   try {
-    t.esl.emit(recordingEvent("RECORD_STOP", {
-      kind: "call",
-      path,
-      recordFor: `${ann.care4wId},${ben.care4wId}`,
-      caller: ann.care4wId,
-      callee: ben.care4wId,
-    }));
-    await eventually("the job starts", () => t.service.pending() === 1);
-    await t.service.idle();
+    const owners = `${ann.care4wId},${ben.care4wId}`;
+    await handOver(t, callRecordStop(path, owners, ann.care4wId, ben.care4wId));
 
     const direct = createS3Client({ ...settings, endpoint: s3.endpoint });
     for (const owner of [ann, ben]) {
@@ -136,13 +129,7 @@ test(
     await t.service.start();
     const path = spool.add(WAVS.mono, "s3-down.wav");
     try {
-      t.esl.emit(recordingEvent("RECORD_STOP", {
-        kind: "call",
-        path,
-        recordFor: ann.care4wId,
-        caller: ann.care4wId,
-        callee: ben.care4wId,
-      }));
+      t.esl.emit(callRecordStop(path, ann.care4wId, ann.care4wId, ben.care4wId));
       await eventually("upload failures are counted", () => {
         expect(
           metricValue(t.registry, 'careflow_agent_recording_upload_failures_total{target="s3"}'),

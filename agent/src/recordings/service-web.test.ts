@@ -16,9 +16,9 @@ import {
 import { tmpdir } from "node:os";
 import { eventually } from "../../../testing/eventually.ts";
 import { jobIdFor, recordingEventId } from "./job.ts";
-import { captureEvents, recordingEvent } from "./testing/esl.ts";
+import { callRecordStop, captureEvents, recordingEvent } from "./testing/esl.ts";
 import { play } from "./testing/media.ts";
-import { buildService, metricValue, type ServiceUnderTest } from "./testing/service.ts";
+import { buildService, handOver, metricValue, type ServiceUnderTest } from "./testing/service.ts";
 import { createTestSpool, fixtureWav, WAVS } from "./testing/spool.ts";
 import { type KillableWeb, startKillableWeb, type WebPerson } from "../testing/web.ts";
 
@@ -53,10 +53,11 @@ describe("recordings streamed to web", () => {
       caller: ann.care4wId,
       callee: ben.care4wId,
     };
-    t.esl.emit(recordingEvent("RECORD_STOP", vars));
-    t.esl.emit(recordingEvent("CHANNEL_HANGUP_COMPLETE", vars)); // the same recording again
-    await eventually("the job starts", () => t.service.pending() === 1);
-    await t.service.idle();
+    await handOver(
+      t,
+      recordingEvent("RECORD_STOP", vars),
+      recordingEvent("CHANNEL_HANGUP_COMPLETE", vars), // the same recording again
+    );
 
     const id = (user: WebPerson) => recordingEventId(jobIdFor(WAVS.stereo), user.care4wId);
     for (const owner of [ann, ben]) {
@@ -91,7 +92,7 @@ describe("recordings streamed to web", () => {
       const path = spool.add(WAVS.voicemail, "voicemail/default/msg_1.wav");
       const hangup = captureEvents("esl-plain-voicemail-deposit.txt")
         .filter((e) => e.name === "CHANNEL_HANGUP_COMPLETE").at(-1)!;
-      t.esl.emit({
+      await handOver(t, {
         ...hangup,
         headers: {
           ...hangup.headers,
@@ -101,8 +102,6 @@ describe("recordings streamed to web", () => {
           variable_careflow_caller: ann.care4wId,
         },
       });
-      await eventually("the job starts", () => t.service.pending() === 1);
-      await t.service.idle();
       const id = recordingEventId(jobIdFor("voicemail/default/msg_1.wav"), ben.care4wId);
       const listed = await web.recordings(ben);
       expect(listed.find((r) => r.id === id)).toMatchObject({
@@ -119,13 +118,8 @@ describe("recordings streamed to web", () => {
 
   test("a recording web refuses for good is parked, counted, its WAV kept", async () => {
     const path = spool.add(WAVS.mono, "nobody.wav");
-    t.esl.emit(recordingEvent("RECORD_STOP", {
-      kind: "call",
-      path,
-      recordFor: "care4w-9999999", // nobody in web has this ID
-      caller: ann.care4wId,
-      callee: ben.care4wId,
-    }));
+    // Recorded for care4w-9999999: nobody in web has this ID.
+    t.esl.emit(callRecordStop(path, "care4w-9999999", ann.care4wId, ben.care4wId));
     await eventually("the job is parked", () => {
       expect(metricValue(t.registry, "careflow_agent_recording_jobs_parked")).toBe(1);
     });
@@ -175,13 +169,9 @@ describe("input from ESL that must not be trusted", () => {
       expect(admitted.status).toBe("refused");
     }
     // The same through ESL: refused before any job exists.
-    t.esl.emit(recordingEvent("RECORD_STOP", {
-      kind: "call",
-      path: `${spool.dir}/../../etc/passwd.wav`,
-      recordFor: ann.care4wId,
-      caller: ann.care4wId,
-      callee: ben.care4wId,
-    }));
+    t.esl.emit(
+      callRecordStop(`${spool.dir}/../../etc/passwd.wav`, ann.care4wId, ann.care4wId, ben.care4wId),
+    );
     await eventually("the ESL refusal is counted", () => {
       expect(
         metricValue(t.registry, 'careflow_agent_recording_refused_total{reason="not_normalized"}'),

@@ -83,6 +83,16 @@ export function recordingEvent(
   return { ...captured, headers };
 }
 
+/** {@link recordingEvent}'s RECORD_STOP of a call from `caller` to `callee`, for `recordFor`. */
+export function callRecordStop(
+  path: string,
+  recordFor: string,
+  caller: string,
+  callee: string,
+): EslEvent {
+  return recordingEvent("RECORD_STOP", { kind: "call", path, recordFor, caller, callee });
+}
+
 /** An event source the test drives: `emit` is what the ESL client does on each event. */
 export interface TestEventSource extends EslEventSource {
   emit(event: EslEvent): void;

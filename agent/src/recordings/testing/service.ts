@@ -4,7 +4,9 @@
  * within a test's time.
  */
 import type { ObjectStoreSettings } from "../../../../shared/object-store.ts";
+import { eventually } from "../../../../testing/eventually.ts";
 import type { AgentConfig } from "../../config.ts";
+import type { EslEvent } from "../../esl/event.ts";
 import { Registry } from "../../metrics/registry.ts";
 import { testConfig } from "../../testing/fixtures.ts";
 import {
@@ -85,6 +87,13 @@ export function buildService(setup: ServiceSetup): ServiceUnderTest {
       sink.close();
     },
   };
+}
+
+/** Emits `events` as the ESL client would, waits for the job they start, then until it is done. */
+export async function handOver(t: ServiceUnderTest, ...events: EslEvent[]): Promise<void> {
+  for (const event of events) t.esl.emit(event);
+  await eventually("the job starts", () => t.service.pending() === 1);
+  await t.service.idle();
 }
 
 /** One series' value from the registry's exposition (0 when absent). */

@@ -9,6 +9,7 @@ import { startLocalS3 } from "../../../../testing/s3.ts";
 import { createLocalStorage } from "../local.ts";
 import { createS3Storage } from "../s3.ts";
 import { patternBytes } from "./bytes.ts";
+import { localS3Settings } from "./local-s3.ts";
 
 const MiB = 1024 * 1024;
 const SIZE = 50 * MiB;
@@ -50,14 +51,7 @@ async function growth(put: (body: ReadableStream<Uint8Array>) => Promise<unknown
 const options = { contentType: "audio/webm", maxBytes: SIZE };
 const dir = await Deno.makeTempDir({ prefix: "careflow-memory-" });
 const s3 = await startLocalS3();
-const storage = createS3Storage({
-  endpoint: s3.endpoint,
-  region: "us-east-1",
-  bucket: s3.bucket,
-  accessKeyId: s3.accessKeyId,
-  secretAccessKey: s3.secretAccessKey,
-  forcePathStyle: true,
-});
+const storage = createS3Storage(localS3Settings(s3));
 try {
   const held: ArrayBuffer[] = [];
   const control = await growth(async (body) => held.push(await new Response(body).arrayBuffer()));

@@ -1,6 +1,7 @@
 /** s3rver behind the signature-checking proxy, and S3 storages on fresh buckets of it. */
 import { type LocalS3, startLocalS3 } from "../../../../testing/s3.ts";
 import { createS3Storage, type S3Storage, type S3StorageOptions } from "../s3.ts";
+import { localS3Settings } from "./local-s3.ts";
 import { type SigningProxy, startSigningProxy } from "./signing-proxy.ts";
 
 /** A B2-style region, so a test can tell it was the configured one that was signed. */
@@ -40,12 +41,10 @@ export async function checkedStorage(
   const bucket = `test-${Date.now().toString(36)}-${++buckets}`;
   await s3.createBucket(bucket);
   return createS3Storage({
+    ...localS3Settings(s3),
     endpoint: proxy.endpoint,
     region: REGION,
     bucket,
-    accessKeyId: s3.accessKeyId,
-    secretAccessKey: s3.secretAccessKey,
-    forcePathStyle: true,
     ...overrides,
   });
 }
