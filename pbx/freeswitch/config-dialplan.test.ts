@@ -113,6 +113,14 @@ Deno.test("the caller's identity comes from P-Asserted-Identity alone", () => {
   assert.equal(parse('"x" <sip:care4w-100@careflow.test>'), null);
   assert.equal(parse('"x" <sip:care4w-10000011@careflow.test>'), null);
 
+  // The CareFlow ID stands in for a missing name, and for one FreeSWITCH cannot put in the
+  // B-leg's From (a quote or backslash makes the bridge fail: "Error creating HANDLE", 502).
+  const replaced = expression("from-kamailio", "${careflow_caller_name}");
+  assert.deepEqual(
+    ["", 'Al \\"Pal\\" Jones', "a\\b", "Alice Smith", "O'Neil, A & B"].map((n) => replaced.test(n)),
+    [true, true, true, false, false],
+  );
+
   const recordFor = expression("from-kamailio", "${sip_h_X-CareFlow-Record-For}");
   assert.ok(recordFor.test("care4w-1000001"));
   assert.ok(recordFor.test("care4w-1000001,care4w-1000002"));

@@ -19,8 +19,15 @@ if (!FREESWITCH_BIN) {
   );
 }
 
+/** One leg's JSON CDR, as far as these tests read it. */
+interface Cdr {
+  variables: Record<string, string>;
+  app_log?: unknown;
+  callflow?: { caller_profile?: Record<string, string> }[];
+}
+
 /** The JSON CDRs FreeSWITCH wrote so far (files that do not parse yet are skipped). */
-function cdrs(dir: string): { variables: Record<string, string>; app_log?: unknown }[] {
+function cdrs(dir: string): Cdr[] {
   const found = [];
   for (const entry of Deno.readDirSync(dir)) {
     try {
@@ -66,14 +73,49 @@ Deno.test({
       assert.equal((await esl!.api("global_getvar cf_sip_domain")).trim(), "careflow.test");
 
       // Loopback calls into the media context: voicemail with the default greeting (a tone),
-      // with the user's own greeting, and a recorded call's start. The calling side plays a
-      // tone long enough to leave a message, then hangs up.
+      // with the user's own greeting. The calling side plays a tone long enough to leave a
+      // message, then hangs up.
       await Deno.writeFile(join(fs.dirs.greetings, "care4w-1000003.wav"), toneWav(1, 300));
       const tone = "&playback(tone_stream://%(9000,0,440))";
-      for (const target of ["care4w-1000002", "care4w-1000003", "record-call"]) {
+      for (const target of ["care4w-1000002", "care4w-1000003"]) {
         const reply = await esl!.api(`originate loopback/${target}/careflow-media ${tone}`);
         assert.match(reply, /^\+OK /, `${target}: ${reply}`);
       }
+      // A recorded call: record-call runs on the caller's leg as bridge_pre_execute_aleg_app
+      // does, then the call goes on (here 4 s against an echo). Run as a loopback's own
+      // extension it would end the call at once, and FreeSWITCH discards an empty recording.
+      const recorded = await esl!.api(
+        "originate loopback/echo/careflow-media/inline " +
+          "'execute_extension:record-call XML careflow-media,sleep:4000' inline",
+      );
+      assert.match(recorded, /^\+OK /, `record-call: ${recorded}`);
+      // Bridged back to Kamailio (nothing listens at KAMAILIO_SIP here: the INVITE fails at
+      // once), the B-leg shows the CareFlow caller, or Anonymous without one: never the first
+      // hop's own caller ID (loopback copies the originate's variables to the routed leg).
+      const device = "origination_caller_id_number=care4w-1000001,origination_caller_id_name=Dev";
+      const identities = [
+        ["care4w-1000005", device, "Anonymous", "anonymous"],
+        [
+          "care4w-1000006",
+          `${device},careflow_caller=care4w-1000004,careflow_caller_name=Dana`,
+          "Dana",
+          "care4w-1000004",
+        ],
+      ];
+      for (const [callee, vars] of identities) {
+        await esl!.send(`bgapi originate {${vars}}loopback/${callee}/careflow-route &park()`);
+      }
+      await eventually("the B-legs' caller IDs", () => {
+        for (const [callee, , name, number] of identities) {
+          const leg = cdrs(fs.dirs.cdr).find((cdr) =>
+            cdr.variables?.channel_name === `sofia/kamailio/${callee}@careflow.test`
+          );
+          assert.ok(leg, `no CDR for the B-leg to ${callee}`);
+          const profile = leg.callflow?.[0]?.caller_profile ?? {};
+          assert.deepEqual([profile.caller_id_name, profile.caller_id_number], [name, number]);
+        }
+      }, { timeoutMs: 45_000 });
+
       const globals = preprocessed(fs.env).globals;
       const legOf = (name: string, value: string) =>
         cdrs(fs.dirs.cdr).find((cdr) => cdr.variables?.[name] === value);
@@ -96,7 +138,10 @@ Deno.test({
         assert.ok(call, "no CDR for the recorded call");
         const path = call.variables[MEDIA_VARIABLES.recordingPath];
         assert.ok(path.startsWith(join(fs.dirs.spool, "call-")), path);
-        assert.ok(Deno.statSync(path).isFile, path);
+        const wav = Deno.readFileSync(path);
+        // Stereo (RECORD_STEREO): channel count at byte 22; more than 2 s of 8 kHz 16-bit.
+        assert.equal(new DataView(wav.buffer).getUint16(22, true), 2, `${path}: not stereo`);
+        assert.ok(wav.length > 44 + 2 * 2 * 8000 * 2, `${path}: ${wav.length} bytes`);
       }, { timeoutMs: 45_000 });
     } catch (error) {
       console.error(fs.proc.output(20_000));

@@ -193,7 +193,11 @@ Deno.test("preprocessed with a full environment: every value in its place", () =
   assert.equal(gateway.get("password"), "trunk-Secret.7");
 
   const text = preprocessed(FULL_ENV).text;
-  assert.ok(text.includes("sip_route_uri=sip:127.0.0.4:15060}sofia/kamailio/$1@careflow.test"));
+  assert.ok(
+    text.includes(
+      "sip_route_uri=sip:127.0.0.4:15060}sofia/kamailio/${careflow_callee}@careflow.test",
+    ),
+  );
   assert.ok(text.includes('data="call_timeout=30"'));
   assert.ok(text.includes("/var/spool/careflow/recordings/call-${uuid}.wav"));
   assert.ok(text.includes("${file_exists(/var/lib/careflow/greetings/${destination_number}.wav)}"));

@@ -62,8 +62,9 @@ export async function startFreeSwitch(
     ...env,
   };
   const mod = Deno.env.get("FREESWITCH_MOD_DIR");
-  // -nc: no console loop (stdin is /dev/null here); -nf: stays our child, ended by PID.
-  const args = ["-nonat", "-nf", "-nc", "-conf", CONF_DIR, "-log", dirs.log, "-db", dir("db")];
+  // -nf: stays our child, ended by PID. No -nc: it would also silence mod_console, whose log on
+  // stdout is what a failing test prints (the console reader idles on stdin, /dev/null here).
+  const args = ["-nonat", "-nf", "-conf", CONF_DIR, "-log", dirs.log, "-db", dir("db")];
   args.push("-run", dir("run"), "-temp", dir("tmp"), "-storage", dir("storage"));
   args.push("-cache", dir("cache"), "-recordings", dir("recordings"));
   if (mod) args.push("-mod", mod);
