@@ -77,6 +77,8 @@ export const TokenResponse = z.object({
   ringTimeoutSeconds: z.number().positive(),
   /** The user's setting: record every call (the other party is told and may refuse). */
   recordCalls: z.boolean(),
+  /** With Twilio configured: the Voice SDK token for calls to and from phone numbers. */
+  twilio: z.object({ token: z.string(), identity: z.string(), expiresAt: z.string() }).optional(),
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
 

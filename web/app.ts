@@ -24,6 +24,8 @@ import type { RecordingStorage } from "./recordings/storage/types.ts";
 import { recordingRoutes } from "./routes/api/recordings.ts";
 import { recordingUploadRoutes } from "./routes/api/recording-uploads.ts";
 import { voicemailRoutes } from "./routes/api/voicemail.ts";
+import { twilioWebhookRoutes } from "./routes/webhooks/twilio.ts";
+import { twilioToken } from "./twilio/token.ts";
 import { settingsRoutes } from "./routes/api/settings.ts";
 import { requestLog } from "./middleware/request-log.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
@@ -93,6 +95,18 @@ export function createApp(services: AppServices): Hono<AppEnv> {
       intake: { store, storage: services.storage, logger, now: services.now },
     }),
   );
+  if (config.twilio && config.publicUrl) {
+    app.route(
+      "/api/webhooks/twilio",
+      twilioWebhookRoutes({
+        twilio: config.twilio,
+        publicUrl: config.publicUrl,
+        store,
+        logger,
+        now: services.now,
+      }),
+    );
+  }
   app.use("*", loadSession(services.sessions));
 
   app.route(
@@ -115,6 +129,9 @@ export function createApp(services: AppServices): Hono<AppEnv> {
       ringTimeoutSeconds: config.calls.ringTimeoutMs / 1000,
       iceServers: (care4wId) => iceServersFor(config, care4wId),
       sipCredentials: sip ? (care4wId) => sip.browserCredentials(care4wId) : undefined,
+      twilioToken: config.twilio
+        ? (care4wId) => twilioToken(config.twilio!, care4wId, services.now())
+        : undefined,
     }),
   );
   app.route(

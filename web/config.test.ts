@@ -137,7 +137,7 @@ Deno.test("a calling mode that is not built yet is refused with a clear message"
     () => loadConfig({ CALL_MODE: "twilio" }),
     (error) =>
       error instanceof ConfigError &&
-      /CALL_MODE: twilio is not available in this version; use webrtc or sip/.test(error.message),
+      /CALL_MODE: twilio is not a browser engine here; use webrtc or sip/.test(error.message),
   );
 });
 
@@ -163,5 +163,5 @@ Deno.test("every bad variable is reported at once, single values and related one
 Deno.test("the server refuses to start with such a mode, saying why", async () => {
   const { code, output } = await refusedStart({ CALL_MODE: "twilio" });
   assert.equal(code, 1);
-  assert.match(output, /invalid configuration: CALL_MODE: twilio is not available/);
+  assert.match(output, /invalid configuration: CALL_MODE: twilio is not a browser engine/);
 });

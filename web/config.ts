@@ -8,6 +8,7 @@ import {
   recordingsEnv,
   recordingsIssues,
 } from "./recordings/config.ts";
+import { type TwilioConfig, twilioConfig, twilioEnv, twilioIssues } from "./twilio/config.ts";
 
 export { ConfigError } from "../shared/config.ts";
 
@@ -76,15 +77,20 @@ const EnvSchema = z.object({
   /** Set by `deno task dev`: the island manifest is re-read after every rebuild. */
   CAREFLOW_DEV: z.enum(["0", "1"]).default("0"),
   ...recordingsEnv,
+  ...twilioEnv,
 });
 
 /** The rules that relate variables, on their raw values (see `readEnv`). */
 function relatedIssues(env: Record<string, string>): string[] {
   const issues: string[] = [];
-  // Refused here rather than failing in every browser later: the Twilio engine is not built yet.
+  // CALL_MODE picks the engine for CareFlow IDs; Twilio, when its variables are set, carries
+  // phone numbers beside it. The browser's Twilio engine is not built yet: refused, not broken.
   if (env.CALL_MODE === "twilio") {
-    issues.push("CALL_MODE: twilio is not available in this version; use webrtc or sip");
+    issues.push(
+      "CALL_MODE: twilio is not a browser engine here; use webrtc or sip (TWILIO_* adds phone calls)",
+    );
   }
+  issues.push(...twilioIssues(env));
   if (env.TURN_URLS?.trim() && !env.TURN_SECRET) {
     issues.push("TURN_SECRET: is required when TURN_URLS is set");
   }
@@ -148,6 +154,8 @@ export interface Config {
   /** Development: follow island rebuilds. */
   dev: boolean;
   recordings: RecordingsConfig;
+  /** Twilio, when all of its variables are set. */
+  twilio: TwilioConfig | undefined;
 }
 
 /**
@@ -198,5 +206,6 @@ export function loadConfig(
     adminEmails: e.ADMIN_EMAILS.map((email) => email.toLowerCase()),
     dev: e.CAREFLOW_DEV === "1",
     recordings: recordingsConfig(e),
+    twilio: twilioConfig(e),
   };
 }

@@ -14,6 +14,8 @@ export interface AccountDeps {
   iceServers: (care4wId: string) => TokenResponse["iceServers"];
   /** Short-lived SIP credentials for the browser; only in sip mode. */
   sipCredentials?: (care4wId: string) => NonNullable<TokenResponse["sip"]>;
+  /** A Twilio Voice token for the browser; only with Twilio configured. */
+  twilioToken?: (care4wId: string) => NonNullable<TokenResponse["twilio"]>;
 }
 
 /** `/api/me`, `/api/users/lookup` and `/api/token`: everything needs a session. */
@@ -43,6 +45,7 @@ export function accountRoutes(deps: AccountDeps): Hono<AppEnv> {
       iceServers: deps.iceServers(user.care4wId),
       ringTimeoutSeconds: deps.ringTimeoutSeconds,
       recordCalls: user.recordCalls,
+      ...(deps.twilioToken ? { twilio: deps.twilioToken(user.care4wId) } : {}),
     };
     c.header("cache-control", "no-store");
     return c.json(answer);

@@ -1,0 +1,136 @@
+/**
+ * Twilio's webhooks (`/api/webhooks/twilio/*`), every one signature-checked first:
+ * - `voice`: a browser user's call to a phone number (the TwiML app's Voice URL) gets a `<Dial>`
+ *   from the organisation's number; a call in to that number is asked for a CareFlow number;
+ * - `gather`: the digits entered ring that user's browsers, or are asked for again;
+ * - `status`: the `<Dial>`'s outcome becomes one history record, idempotent by CallSid;
+ * - `announce`: what a called party hears before a recorded call connects.
+ * Parameters are validated; anything Twilio would never send gets a spoken refusal, not a 500.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { care4wIdSchema, e164Schema } from "../../../shared/schemas.ts";
+import type { Logger } from "../../log.ts";
+import type { CallStore, UserStore } from "../../store/mod.ts";
+import { twilioCallRecord } from "../../twilio/calls.ts";
+import { DIAL_STATUSES } from "../../twilio/calls.ts";
+import type { TwilioConfig } from "../../twilio/config.ts";
+import { twilioSignature, type TwilioWebhookEnv } from "../../twilio/signature.ts";
+import * as twiml from "../../twilio/twiml.ts";
+
+/** What the webhooks need. */
+export interface TwilioWebhookDeps {
+  twilio: TwilioConfig;
+  publicUrl: string;
+  store: Pick<UserStore, "findUserByCare4wId"> & Pick<CallStore, "insertCall">;
+  logger: Logger;
+  now: () => Date;
+}
+
+const BASE = "/api/webhooks/twilio";
+const MAX_ATTEMPTS = 3;
+const callSid = z.string().regex(/^CA[0-9a-f]{32}$/);
+const VoiceParams = z.object({
+  CallSid: callSid,
+  From: z.string().max(200),
+  To: z.string().max(200),
+});
+const GatherParams = z.object({
+  CallSid: callSid,
+  Digits: z.string().regex(/^\d{1,12}$/).optional(),
+});
+const StatusParams = z.object({
+  CallSid: callSid,
+  DialCallStatus: z.enum(Object.keys(DIAL_STATUSES) as [keyof typeof DIAL_STATUSES]),
+  DialCallDuration: z.coerce.number().int().min(0).max(86_400).default(0),
+});
+const StatusQuery = z.object({
+  direction: z.enum(["outbound", "inbound"]),
+  user: care4wIdSchema,
+  phone: z.string().max(32),
+});
+
+/** The webhook routes, mounted at `/api/webhooks/twilio`. */
+export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Hono<TwilioWebhookEnv> {
+  const app = new Hono<TwilioWebhookEnv>();
+  app.use("*", twilioSignature({ ...deps.twilio, publicUrl: deps.publicUrl, logger: deps.logger }));
+  const xml = (body: string) => new Response(body, { headers: { "content-type": "text/xml" } });
+  const activeUser = async (care4wId: string) => {
+    const user = await deps.store.findUserByCare4wId(care4wId);
+    return user?.isActive ? user : null;
+  };
+
+  app.post("/voice", async (c) => {
+    const params = VoiceParams.safeParse(c.get("twilioParams"));
+    if (!params.success) return xml(twiml.sayAndHangUp("This call cannot be connected."));
+    const { From, To } = params.data;
+    const identity = From.startsWith("client:") ? From.slice("client:".length) : null;
+    if (identity) {
+      const user = care4wIdSchema.safeParse(identity).success ? await activeUser(identity) : null;
+      if (!user) return xml(twiml.sayAndHangUp("Your account cannot make calls."));
+      if (!e164Schema.safeParse(To).success) {
+        return xml(twiml.sayAndHangUp("That is not a phone number in international format."));
+      }
+      const query = new URLSearchParams({ direction: "outbound", user: user.care4wId, phone: To });
+      return xml(twiml.dialPhone({
+        to: To,
+        callerId: deps.twilio.phoneNumber,
+        statusPath: `${BASE}/status?${query}`,
+        // Not yet: the recording callback that stores and deletes Twilio's copy comes first.
+        record: false,
+        recordingPath: `${BASE}/recording`,
+        announcePath: `${BASE}/announce`,
+      }));
+    }
+    return xml(twiml.askForCareflowNumber({ gatherPath: `${BASE}/gather?attempt=1`, attempt: 1 }));
+  });
+
+  app.post("/gather", async (c) => {
+    const attempt = Math.min(MAX_ATTEMPTS, Math.max(1, Number(c.req.query("attempt")) || 1));
+    const params = GatherParams.safeParse(c.get("twilioParams"));
+    const digits = params.success ? params.data.Digits : undefined;
+    const user = digits?.length === 7 ? await activeUser(`care4w-${digits}`) : null;
+    if (!user) {
+      if (attempt >= MAX_ATTEMPTS) {
+        return xml(twiml.sayAndHangUp("That number is not in use. Goodbye."));
+      }
+      return xml(twiml.askForCareflowNumber({
+        gatherPath: `${BASE}/gather?attempt=${attempt + 1}`,
+        attempt: attempt + 1,
+      }));
+    }
+    const from = String(c.get("twilioParams").From ?? "");
+    const phone = e164Schema.safeParse(from).success ? from : "";
+    const query = new URLSearchParams({ direction: "inbound", user: user.care4wId, phone });
+    return xml(twiml.ringUser({
+      identity: user.care4wId,
+      timeout: deps.twilio.ringTimeoutSeconds,
+      statusPath: `${BASE}/status?${query}`,
+    }));
+  });
+
+  app.post("/status", async (c) => {
+    const params = StatusParams.safeParse(c.get("twilioParams"));
+    const query = StatusQuery.safeParse(c.req.query());
+    if (!params.success || !query.success) {
+      deps.logger.warn("twilio status not understood", { path: c.req.path });
+      return xml(twiml.hangUp());
+    }
+    const user = await deps.store.findUserByCare4wId(query.data.user);
+    if (user) {
+      await deps.store.insertCall(twilioCallRecord({
+        callSid: params.data.CallSid,
+        direction: query.data.direction,
+        user,
+        phone: query.data.phone,
+        dialStatus: params.data.DialCallStatus,
+        connectedSeconds: params.data.DialCallDuration,
+        endedAt: deps.now(),
+      }));
+    }
+    return xml(twiml.hangUp());
+  });
+
+  app.post("/announce", () => xml(twiml.announceRecording()));
+  return app;
+}

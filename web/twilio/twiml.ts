@@ -1,0 +1,96 @@
+/**
+ * The TwiML CareFlow answers Twilio with, as pure functions of what the call is (built with the
+ * `twilio` library's VoiceResponse, so the XML is Twilio's own). Paths are relative to the
+ * webhook base so Twilio posts the next step back to us, signed.
+ */
+import twilio from "twilio";
+
+const { VoiceResponse } = twilio.twiml;
+const VOICE = { voice: "Polly.Amy", language: "en-GB" } as const;
+
+/** A browser user calling a phone number: the organisation's number as caller ID. */
+export function dialPhone(o: {
+  to: string;
+  callerId: string;
+  statusPath: string;
+  record: boolean;
+  recordingPath: string;
+  announcePath: string;
+}): string {
+  const response = new VoiceResponse();
+  if (o.record) response.say(VOICE, "This call is recorded.");
+  const dial = response.dial({
+    callerId: o.callerId,
+    action: o.statusPath,
+    method: "POST",
+    ...(o.record
+      ? {
+        record: "record-from-answer-dual",
+        recordingStatusCallback: o.recordingPath,
+        recordingStatusCallbackEvent: ["completed"],
+      }
+      : {}),
+  });
+  // The called party hears the same notice before being connected.
+  dial.number(o.record ? { url: o.announcePath, method: "POST" } : {}, o.to);
+  return response.toString();
+}
+
+/** A call in to the organisation's number: ask for the CareFlow number (7 digits). */
+export function askForCareflowNumber(o: { gatherPath: string; attempt: number }): string {
+  const response = new VoiceResponse();
+  const gather = response.gather({
+    input: ["dtmf"],
+    numDigits: 7,
+    timeout: 8,
+    action: o.gatherPath,
+    method: "POST",
+  });
+  gather.say(
+    VOICE,
+    o.attempt === 1
+      ? "Welcome to CareFlow. Please enter the seven digits of the CareFlow number you are calling."
+      : "Please enter the seven digits of the CareFlow number again.",
+  );
+  response.say(VOICE, "We did not get a number. Goodbye.");
+  response.hangup();
+  return response.toString();
+}
+
+/** Ring a care worker's browsers, then come back to `statusPath` with how it went. */
+export function ringUser(o: { identity: string; timeout: number; statusPath: string }): string {
+  const response = new VoiceResponse();
+  const dial = response.dial({ timeout: o.timeout, action: o.statusPath, method: "POST" });
+  dial.client(o.identity);
+  return response.toString();
+}
+
+/** Something said, then the call ends (no such number, nobody to connect to). */
+export function sayAndHangUp(text: string): string {
+  const response = new VoiceResponse();
+  response.say(VOICE, text);
+  response.hangup();
+  return response.toString();
+}
+
+/** Something said, then back to `path` (another try). */
+export function sayAndRedirect(text: string, path: string): string {
+  const response = new VoiceResponse();
+  response.say(VOICE, text);
+  response.redirect({ method: "POST" }, path);
+  return response.toString();
+}
+
+/** The call is over: nothing more to do. */
+export function hangUp(): string {
+  const response = new VoiceResponse();
+  response.hangup();
+  return response.toString();
+}
+
+/** What the called party hears before a recorded call connects. */
+export function announceRecording(): string {
+  const response = new VoiceResponse();
+  response.say(VOICE, "This call is recorded.");
+  return response.toString();
+}
