@@ -26,6 +26,7 @@ import { recordingUploadRoutes } from "./routes/api/recording-uploads.ts";
 import { voicemailRoutes } from "./routes/api/voicemail.ts";
 import { twilioWebhookRoutes } from "./routes/webhooks/twilio.ts";
 import { twilioToken } from "./twilio/token.ts";
+import type { TwilioMedia } from "./twilio/media.ts";
 import { settingsRoutes } from "./routes/api/settings.ts";
 import { requestLog } from "./middleware/request-log.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
@@ -62,6 +63,8 @@ export interface AppServices {
   /** Recordings and voicemail, over `storage`. */
   recordings: RecordingService;
   storage: RecordingStorage;
+  /** Twilio's recordings, with Twilio configured (tests: pointed at a stand-in for Twilio). */
+  twilioMedia?: TwilioMedia;
   now: () => Date;
 }
 
@@ -95,13 +98,15 @@ export function createApp(services: AppServices): Hono<AppEnv> {
       intake: { store, storage: services.storage, logger, now: services.now },
     }),
   );
-  if (config.twilio && config.publicUrl) {
+  if (config.twilio && config.publicUrl && services.twilioMedia) {
     app.route(
       "/api/webhooks/twilio",
       twilioWebhookRoutes({
         twilio: config.twilio,
         publicUrl: config.publicUrl,
         store,
+        storage: services.storage,
+        media: services.twilioMedia,
         logger,
         now: services.now,
       }),

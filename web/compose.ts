@@ -24,6 +24,7 @@ import { createRedisHub } from "./signal/redis-hub.ts";
 import { openStore, type Store } from "./store/mod.ts";
 import { createRecordingService } from "./recordings/mod.ts";
 import { openRecordingStorage } from "./recordings/storage/mod.ts";
+import { createTwilioMedia } from "./twilio/media.ts";
 import type { RecordingStorage } from "./recordings/storage/types.ts";
 
 /** How often retention and stalled-recording work runs. */
@@ -31,7 +32,7 @@ const SWEEP_MS = 5 * 60_000;
 
 /** What a caller may bring instead of what the configuration would build. */
 export type Overrides = Partial<
-  Pick<AppServices, "logger" | "manifest" | "passwords" | "firebase" | "now"> & {
+  Pick<AppServices, "logger" | "manifest" | "passwords" | "firebase" | "now" | "twilioMedia"> & {
     agent: AgentClient;
     calls: CallService;
     /** false: no sweeper timer (tests run `recordings.sweep()` themselves). */
@@ -95,6 +96,8 @@ export function composeWeb(
     signUp: createSignUp(store, config.adminEmails),
     sip: config.sip && agent ? createSipEdge(config.sip, { store, agent, now }) : undefined,
     storage,
+    twilioMedia: overrides.twilioMedia ??
+      (config.twilio ? createTwilioMedia(config.twilio) : undefined),
     recordings: createRecordingService({
       store,
       storage,

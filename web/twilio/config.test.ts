@@ -25,6 +25,7 @@ Deno.test("Twilio is on with all six variables, and off without any", () => {
   const on = loadConfig(TWILIO).twilio;
   assert.equal(on?.phoneNumber, "+15550100000");
   assert.equal(on?.ringTimeoutSeconds, 25);
+  assert.equal(on?.deleteRecordings, true);
   assert.equal(loadConfig({}).twilio, undefined);
 });
 

@@ -20,6 +20,9 @@ export const twilioEnv = {
   TWILIO_PHONE_NUMBER: e164Schema.optional(),
   /** Seconds a care worker's browsers ring for a call in from the Twilio number. */
   TWILIO_RING_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(120).default(25),
+  /** Delete a recording at Twilio once it is stored here (patient talk must not linger there). */
+  TWILIO_DELETE_RECORDINGS: z.enum(["true", "false"]).default("true")
+    .transform((value) => value === "true"),
 };
 
 /** The names that must come together. */
@@ -45,6 +48,7 @@ export interface TwilioConfig {
   /** The organisation's number: what outside phones see, and what they call. */
   phoneNumber: string;
   ringTimeoutSeconds: number;
+  deleteRecordings: boolean;
 }
 
 /** All six or none; webhooks need the public URL Twilio signs. */
@@ -71,5 +75,6 @@ export function twilioConfig(e: Env): TwilioConfig | undefined {
     twimlAppSid: e.TWILIO_TWIML_APP_SID!,
     phoneNumber: e.TWILIO_PHONE_NUMBER!,
     ringTimeoutSeconds: e.TWILIO_RING_TIMEOUT_SECONDS,
+    deleteRecordings: e.TWILIO_DELETE_RECORDINGS,
   };
 }

@@ -58,10 +58,46 @@ export function askForCareflowNumber(o: { gatherPath: string; attempt: number })
 }
 
 /** Ring a care worker's browsers, then come back to `statusPath` with how it went. */
-export function ringUser(o: { identity: string; timeout: number; statusPath: string }): string {
+export function ringUser(o: {
+  identity: string;
+  timeout: number;
+  statusPath: string;
+  /** Set when the callee's setting records their calls: the caller is told first. */
+  recordingPath?: string;
+}): string {
   const response = new VoiceResponse();
-  const dial = response.dial({ timeout: o.timeout, action: o.statusPath, method: "POST" });
+  if (o.recordingPath) response.say(VOICE, "This call is recorded.");
+  const dial = response.dial({
+    timeout: o.timeout,
+    action: o.statusPath,
+    method: "POST",
+    ...(o.recordingPath
+      ? {
+        record: "record-from-answer-dual",
+        recordingStatusCallback: o.recordingPath,
+        recordingStatusCallbackEvent: ["completed"],
+      }
+      : {}),
+  });
   dial.client(o.identity);
+  return response.toString();
+}
+
+/** Nobody answered: the caller may leave a message, taken in at `recordingPath`. */
+export function takeMessage(o: { name: string; recordingPath: string; donePath: string }): string {
+  const response = new VoiceResponse();
+  response.say(VOICE, `${o.name} cannot take your call. Please leave a message after the tone.`);
+  response.record({
+    maxLength: 120,
+    playBeep: true,
+    finishOnKey: "#",
+    action: o.donePath,
+    method: "POST",
+    recordingStatusCallback: o.recordingPath,
+    recordingStatusCallbackEvent: ["completed"],
+  });
+  response.say(VOICE, "No message was recorded. Goodbye.");
+  response.hangup();
   return response.toString();
 }
 

@@ -3,45 +3,15 @@
  * library's own function over the public URL; the TwiML answered is parsed as XML and followed.
  */
 import assert from "node:assert/strict";
-import twilio from "twilio";
 import { createTestApp, type TestApp } from "../../testing/app.ts";
-
-const AUTH_TOKEN = "f".repeat(32);
-const PUBLIC_URL = "https://care.example.org";
-const TWILIO_ENV = {
-  PUBLIC_URL,
-  TWILIO_ACCOUNT_SID: `AC${"1".repeat(32)}`,
-  TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-  TWILIO_API_KEY: `SK${"2".repeat(32)}`,
-  TWILIO_API_SECRET: "api-secret-0123456789",
-  TWILIO_TWIML_APP_SID: `AP${"3".repeat(32)}`,
-  TWILIO_PHONE_NUMBER: "+15550100000",
-};
-const SID = `CA${"a".repeat(32)}`;
-
-/** A webhook as Twilio sends it: `path` (with query) relative to the public URL. */
-function signedPost(path: string, params: Record<string, string>, token = AUTH_TOKEN) {
-  const signature = twilio.getExpectedTwilioSignature(token, `${PUBLIC_URL}${path}`, params);
-  return {
-    method: "POST",
-    body: new URLSearchParams(params).toString(),
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-twilio-signature": signature,
-    },
-  };
-}
-
-/** The TwiML's verbs in order with their attributes, and any nested verbs (a tiny reader). */
-function verbs(xml: string): string[] {
-  assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?><Response>/);
-  return [...xml.matchAll(/<([A-Z][A-Za-z]*)([^>]*)>/g)].map(([, name, attrs]) => `${name}${attrs}`)
-    .filter((verb) => !verb.startsWith("Response"));
-}
-
-function attr(verb: string, name: string): string | undefined {
-  return verb.match(new RegExp(`${name}="([^"]*)"`))?.[1]?.replaceAll("&amp;", "&");
-}
+import {
+  attr,
+  AUTH_TOKEN,
+  CALL_SID as SID,
+  signedPost,
+  TWILIO_ENV,
+  verbs,
+} from "../../testing/twilio.ts";
 
 async function withApp(run: (t: TestApp, ann: string) => Promise<void>) {
   const t = createTestApp(TWILIO_ENV);

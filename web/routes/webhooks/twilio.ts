@@ -3,52 +3,39 @@
  * - `voice`: a browser user's call to a phone number (the TwiML app's Voice URL) gets a `<Dial>`
  *   from the organisation's number; a call in to that number is asked for a CareFlow number;
  * - `gather`: the digits entered ring that user's browsers, or are asked for again;
- * - `status`: the `<Dial>`'s outcome becomes one history record, idempotent by CallSid;
+ * - `status`: the `<Dial>`'s outcome becomes one history record, idempotent by CallSid; an
+ *   unanswered call in is offered voicemail;
+ * - `recording`, `voicemail`: a finished recording or message is fetched, stored and indexed for
+ *   its owner, idempotent by RecordingSid, then deleted at Twilio;
  * - `announce`: what a called party hears before a recorded call connects.
  * Parameters are validated; anything Twilio would never send gets a spoken refusal, not a 500.
  */
 import { Hono } from "hono";
-import { z } from "zod";
 import { care4wIdSchema, e164Schema } from "../../../shared/schemas.ts";
-import type { Logger } from "../../log.ts";
-import type { CallStore, UserStore } from "../../store/mod.ts";
+import type { CallStore } from "../../store/mod.ts";
 import { twilioCallRecord } from "../../twilio/calls.ts";
-import { DIAL_STATUSES } from "../../twilio/calls.ts";
 import type { TwilioConfig } from "../../twilio/config.ts";
+import type { TwilioRecordingDeps } from "../../twilio/recording-intake.ts";
+import {
+  BASE,
+  GatherParams,
+  MAX_ATTEMPTS,
+  StatusParams,
+  StatusQuery,
+  VoiceParams,
+} from "./twilio-params.ts";
+import { twilioRecordingRoutes } from "./twilio-recordings.ts";
 import { twilioSignature, type TwilioWebhookEnv } from "../../twilio/signature.ts";
 import * as twiml from "../../twilio/twiml.ts";
 
 /** What the webhooks need. */
-export interface TwilioWebhookDeps {
+export interface TwilioWebhookDeps extends Omit<TwilioRecordingDeps, "store" | "deleteAtTwilio"> {
   twilio: TwilioConfig;
   publicUrl: string;
-  store: Pick<UserStore, "findUserByCare4wId"> & Pick<CallStore, "insertCall">;
-  logger: Logger;
-  now: () => Date;
+  store: TwilioRecordingDeps["store"] & Pick<CallStore, "insertCall">;
+  /** Twilio's REST origin recording URLs must name (tests: their stand-in's). */
+  apiOrigin?: string;
 }
-
-const BASE = "/api/webhooks/twilio";
-const MAX_ATTEMPTS = 3;
-const callSid = z.string().regex(/^CA[0-9a-f]{32}$/);
-const VoiceParams = z.object({
-  CallSid: callSid,
-  From: z.string().max(200),
-  To: z.string().max(200),
-});
-const GatherParams = z.object({
-  CallSid: callSid,
-  Digits: z.string().regex(/^\d{1,12}$/).optional(),
-});
-const StatusParams = z.object({
-  CallSid: callSid,
-  DialCallStatus: z.enum(Object.keys(DIAL_STATUSES) as [keyof typeof DIAL_STATUSES]),
-  DialCallDuration: z.coerce.number().int().min(0).max(86_400).default(0),
-});
-const StatusQuery = z.object({
-  direction: z.enum(["outbound", "inbound"]),
-  user: care4wIdSchema,
-  phone: z.string().max(32),
-});
 
 /** The webhook routes, mounted at `/api/webhooks/twilio`. */
 export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Hono<TwilioWebhookEnv> {
@@ -76,9 +63,8 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Hono<TwilioWebhook
         to: To,
         callerId: deps.twilio.phoneNumber,
         statusPath: `${BASE}/status?${query}`,
-        // Not yet: the recording callback that stores and deletes Twilio's copy comes first.
-        record: false,
-        recordingPath: `${BASE}/recording`,
+        record: user.recordCalls,
+        recordingPath: `${BASE}/recording?${query}`,
         announcePath: `${BASE}/announce`,
       }));
     }
@@ -106,6 +92,7 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Hono<TwilioWebhook
       identity: user.care4wId,
       timeout: deps.twilio.ringTimeoutSeconds,
       statusPath: `${BASE}/status?${query}`,
+      recordingPath: user.recordCalls ? `${BASE}/recording?${query}` : undefined,
     }));
   });
 
@@ -116,7 +103,8 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Hono<TwilioWebhook
       deps.logger.warn("twilio status not understood", { path: c.req.path });
       return xml(twiml.hangUp());
     }
-    const user = await deps.store.findUserByCare4wId(query.data.user);
+    const { direction, user: care4wId, phone } = query.data;
+    const user = await deps.store.findUserByCare4wId(care4wId);
     if (user) {
       await deps.store.insertCall(twilioCallRecord({
         callSid: params.data.CallSid,
@@ -128,9 +116,20 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Hono<TwilioWebhook
         endedAt: deps.now(),
       }));
     }
+    const unanswered = params.data.DialCallStatus !== "completed" &&
+      params.data.DialCallStatus !== "answered";
+    if (user && direction === "inbound" && unanswered) {
+      const next = new URLSearchParams({ direction, user: care4wId, phone });
+      return xml(twiml.takeMessage({
+        name: user.displayName,
+        recordingPath: `${BASE}/voicemail?${next}`,
+        donePath: `${BASE}/voicemail-done`,
+      }));
+    }
     return xml(twiml.hangUp());
   });
 
+  app.route("/", twilioRecordingRoutes(deps));
   app.post("/announce", () => xml(twiml.announceRecording()));
   return app;
 }
