@@ -109,6 +109,7 @@ await check("types", deno, [
   "bench/recordings",
   "bench/users.ts",
   "bench/outbox/web-server.ts",
+  "bench/twilio",
 ]);
 await check("agent types", "bun", ["x", "tsc", "-p", "agent/tsconfig.json"]);
 await denoTests("web, shared, testing and tools tests", ["web", "shared", "testing", "tools"]);
