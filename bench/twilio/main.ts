@@ -12,7 +12,7 @@ import { openWeb } from "../../web/compose.ts";
 import { loadConfig } from "../../web/config.ts";
 import { argon2Hasher } from "../../web/auth/passwords.ts";
 import { createRecordingAgent } from "../../web/testing/recording-agent.ts";
-import { signedPost, TWILIO_ENV } from "../../web/testing/twilio.ts";
+import { browserCall, phoneCall, signedPost, TWILIO_ENV } from "../../web/testing/twilio.ts";
 
 const PER_KIND = Number(Deno.args[0] ?? "2000");
 const CONCURRENCY = 20;
@@ -59,7 +59,7 @@ const kinds: Kind[] = [
       const path = "/api/webhooks/twilio/voice";
       return [
         path,
-        signedPost(path, { CallSid: sid(n), From: "client:care4w-1000001", To: "+447700900123" }),
+        signedPost(path, browserCall("client:care4w-1000001", "+447700900123", sid(n))),
       ];
     },
   },
@@ -70,7 +70,7 @@ const kinds: Kind[] = [
       const path = "/api/webhooks/twilio/gather?attempt=1";
       return [
         path,
-        signedPost(path, { CallSid: sid(n), From: "+447700900999", Digits: "1000001" }),
+        signedPost(path, { ...phoneCall("+447700900999", sid(n)), Digits: "1000001" }),
       ];
     },
   },

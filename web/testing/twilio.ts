@@ -18,6 +18,29 @@ export const TWILIO_ENV = {
 };
 export const CALL_SID = `CA${"a".repeat(32)}`;
 
+/** What Twilio's voice webhook carries for a browser call through the TwiML app. */
+export function browserCall(from: string, to: string, callSid = CALL_SID): Record<string, string> {
+  return {
+    AccountSid: TWILIO_ENV.TWILIO_ACCOUNT_SID,
+    ApplicationSid: TWILIO_ENV.TWILIO_TWIML_APP_SID,
+    CallSid: callSid,
+    Caller: from,
+    From: from,
+    To: to,
+  };
+}
+
+/** What it carries for a phone calling the organisation's number. */
+export function phoneCall(from: string, callSid = CALL_SID): Record<string, string> {
+  return {
+    AccountSid: TWILIO_ENV.TWILIO_ACCOUNT_SID,
+    CallSid: callSid,
+    Caller: from,
+    From: from,
+    To: TWILIO_ENV.TWILIO_PHONE_NUMBER,
+  };
+}
+
 /** A webhook as Twilio sends it: `path` (with query) relative to the public URL. */
 export function signedPost(path: string, params: Record<string, string>, token = AUTH_TOKEN) {
   const signature = twilio.getExpectedTwilioSignature(token, `${PUBLIC_URL}${path}`, params);

@@ -54,7 +54,9 @@ export async function takeTwilioRecording(
 ): Promise<"stored" | "known" | "refused"> {
   const id = `twilio-${input.recordingSid}`;
   const existing = await deps.store.getRecording(id);
-  if (existing?.status === "active") {
+  // Only an intake cut short is taken up again: a retried or replayed callback must not bring
+  // back what the owner deleted or archived since.
+  if (existing && existing.status !== "processing") {
     await deleteAtTwilio(deps, input.recordingSid);
     return "known";
   }

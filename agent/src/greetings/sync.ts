@@ -39,18 +39,33 @@ export interface GreetingSync extends AgentService {
 
 const VERSION = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** A greeting is short: longer input is cut (a tiny low-bitrate upload could decode to hours). */
+const MAX_GREETING_SECONDS = 120;
+/** An ffmpeg that takes longer than this is stuck, not busy. */
+const FFMPEG_TIMEOUT_MS = 60_000;
+
 /** Converts any audio web accepted to what FreeSWITCH plays: WAV, 8 kHz, mono, 16-bit. */
 function toPhoneWav(ffmpeg: string, input: string, output: string): Promise<void> {
-  const args = ["-nostdin", "-v", "error", "-y", "-i", input, "-ac", "1", "-ar", "8000"];
+  const args = ["-nostdin", "-v", "error", "-y", "-i", input, "-t", String(MAX_GREETING_SECONDS)];
   return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, [...args, "-c:a", "pcm_s16le", "-f", "wav", output], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const child = spawn(
+      ffmpeg,
+      [...args, "-ac", "1", "-ar", "8000", "-c:a", "pcm_s16le", "-f", "wav", output],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    const timer = setTimeout(() => child.kill("SIGKILL"), FFMPEG_TIMEOUT_MS);
     let errors = "";
     child.stderr.on("data", (chunk) => (errors = (errors + chunk).slice(-500)));
-    child.once("error", reject);
-    child.once("close", (code) => {
-      code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}: ${errors.trim()}`));
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) return resolve();
+      reject(
+        new Error(`ffmpeg ${signal ? `killed (${signal})` : `exited ${code}`}: ${errors.trim()}`),
+      );
     });
   });
 }
@@ -100,7 +115,9 @@ export function createGreetingSync(o: GreetingSyncOptions): GreetingSync {
       // A rename: FreeSWITCH never plays a half-written file.
       await rename(files.work(id, "wav"), files.wav(id));
       await rm(download, { force: true });
-      await writeFile(files.synced(id), wanted);
+      // What web served is what is on disk, even when it changed since the note.
+      const served = response.headers.get("x-careflow-greeting") ?? "";
+      await writeFile(files.synced(id), VERSION.test(served) ? served : wanted);
     } else {
       await rm(files.wav(id), { force: true });
       await rm(files.synced(id), { force: true });
@@ -147,8 +164,10 @@ export function createGreetingSync(o: GreetingSyncOptions): GreetingSync {
       const synced = (await read(files.synced(care4wId))) ?? "";
       if (synced === wanted && (await read(files.pending(care4wId))) === null) return;
       await mkdir(state, { recursive: true });
-      await writeFile(files.work(care4wId, "note"), wanted);
-      await rename(files.work(care4wId, "note"), files.pending(care4wId));
+      // A name of its own: two notes at once must not share a temporary file.
+      const temporary = files.work(care4wId, `note-${crypto.randomUUID()}`);
+      await writeFile(temporary, wanted);
+      await rename(temporary, files.pending(care4wId));
       schedule(care4wId, 0);
     },
     async start() {

@@ -38,8 +38,9 @@ export interface Provisioning {
 }
 
 /**
- * Told each change once it is stored, before web gets its answer: the greeting sync notes what
- * it must fetch (null: the subscriber was deactivated). A failure fails the push, which web retries.
+ * Told each change once it is stored and Kamailio was told, before web gets its answer: the
+ * greeting sync notes what it must fetch (null: the subscriber was deactivated). A failure fails
+ * the push, which web retries.
  */
 export type ProfileListener = (care4wId: string, body: SubscriberUpsert | null) => Promise<void>;
 
@@ -53,18 +54,20 @@ export function createProvisioning(
     async upsert(care4wId, body) {
       const previous = await store.readEntry(care4wId);
       await store.write(care4wId, body);
-      await onProfile?.(care4wId, body);
       const what = invalidationFor(previous, body);
       if (what.dropCachedHa1 || what.removeRegistrations) await invalidate(care4wId, what);
+      // After Kamailio was told: a listener failing makes web retry, and the retry no longer
+      // sees the change (the entry is already new), so it must not stand between the two.
+      await onProfile?.(care4wId, body);
       return what;
     },
 
     async deactivate(care4wId) {
       await store.write(care4wId, { ha1: null, active: false });
-      await onProfile?.(care4wId, null);
       // Always told, even when already inactive: a repeated delete may be web retrying after a
       // Kamailio outage, and both RPCs are idempotent.
       await invalidate(care4wId, { dropCachedHa1: true, removeRegistrations: true });
+      await onProfile?.(care4wId, null);
     },
   };
 }

@@ -7,6 +7,9 @@ export const BASE = "/api/webhooks/twilio";
 export const MAX_ATTEMPTS = 3;
 export const callSid = z.string().regex(/^CA[0-9a-f]{32}$/);
 export const VoiceParams = z.object({
+  AccountSid: z.string().max(64),
+  ApplicationSid: z.string().max(64).optional(),
+  Caller: z.string().max(200).optional(),
   CallSid: callSid,
   From: z.string().max(200),
   To: z.string().max(200),

@@ -9,7 +9,9 @@ import { loadConfig } from "../../config.ts";
 import { createTestApp, type TestApp } from "../../testing/app.ts";
 import {
   attr,
+  browserCall,
   CALL_SID,
+  phoneCall,
   signedPost,
   startTwilioStandIn,
   TWILIO_ENV,
@@ -54,11 +56,10 @@ Deno.test("a recorded call to a phone lands once as the caller's recording and l
     assert.equal(on.status, 200);
     const voice = await t.app.request(
       "/api/webhooks/twilio/voice",
-      signedPost("/api/webhooks/twilio/voice", {
-        CallSid: CALL_SID,
-        From: "client:care4w-1000001",
-        To: "+447700900123",
-      }),
+      signedPost(
+        "/api/webhooks/twilio/voice",
+        browserCall("client:care4w-1000001", "+447700900123"),
+      ),
     );
     const found = verbs(await voice.text());
     assert.match(found[0], /^Say/, "the caller hears that the call is recorded");
@@ -100,6 +101,16 @@ Deno.test("a recorded call to a phone lands once as the caller's recording and l
     assert.ok(gets[0].authorized && deletes.every((r) => r.authorized));
     assert.ok(deletes.length >= 1, "deleted at Twilio");
     assert.match(deletes[0].path, new RegExp(`/Recordings/${RECORDING_SID}\\.json$`));
+
+    // The owner deletes it; a late or replayed callback must not bring it back.
+    const removed = await t.app.request(`/api/recordings/${recordings[0].id}`, {
+      method: "DELETE",
+      headers: { cookie: ann },
+    });
+    assert.ok(removed.ok, `delete: ${removed.status}`);
+    assert.equal((await t.app.request(callback, signedPost(callback, params))).status, 204);
+    assert.equal((await list(t, ann, "call")).length, 0, "still deleted");
+    assert.equal(twilio.requests.filter((r) => r.method === "GET").length, 1, "not fetched again");
   });
 });
 
@@ -126,7 +137,7 @@ Deno.test("a recording URL that is not Twilio's is never fetched", async () => {
 
 Deno.test("nobody answers a call in: the caller leaves a message, which lands unread in the inbox", async () => {
   await withTwilio(async (t, twilio, ann) => {
-    const inbound = { CallSid: CALL_SID, From: "+447700900999", To: "+15550100000" };
+    const inbound = phoneCall("+447700900999");
     const gather = "/api/webhooks/twilio/gather?attempt=1";
     const ring = verbs(
       await (await t.app.request(

@@ -7,7 +7,9 @@ import { createTestApp, type TestApp } from "../../testing/app.ts";
 import {
   attr,
   AUTH_TOKEN,
+  browserCall,
   CALL_SID as SID,
+  phoneCall,
   signedPost,
   TWILIO_ENV,
   verbs,
@@ -49,11 +51,10 @@ Deno.test("a browser call to a phone number dials it from the organisation's num
   await withApp(async (t, ann) => {
     const voice = await t.app.request(
       "/api/webhooks/twilio/voice",
-      signedPost("/api/webhooks/twilio/voice", {
-        CallSid: SID,
-        From: "client:care4w-1000001",
-        To: "+447700900123",
-      }),
+      signedPost(
+        "/api/webhooks/twilio/voice",
+        browserCall("client:care4w-1000001", "+447700900123"),
+      ),
     );
     assert.equal(voice.status, 200);
     assert.equal(voice.headers.get("content-type"), "text/xml");
@@ -97,7 +98,7 @@ Deno.test("a browser call to a phone number dials it from the organisation's num
 
 Deno.test("a call in to the organisation's number asks for a CareFlow number, rings that user, and a missed call is in their history", async () => {
   await withApp(async (t, ann) => {
-    const inbound = { CallSid: SID, From: "+447700900999", To: "+15550100000" };
+    const inbound = phoneCall("+447700900999");
     const voice = await t.app.request(
       "/api/webhooks/twilio/voice",
       signedPost("/api/webhooks/twilio/voice", inbound),
@@ -157,7 +158,7 @@ Deno.test("a browser call from an unknown identity, or to something that is no p
       const path = "/api/webhooks/twilio/voice";
       const answer = await t.app.request(
         path,
-        signedPost(path, { CallSid: SID, From: from, To: to }),
+        signedPost(path, browserCall(from, to)),
       );
       assert.deepEqual(verbs(await answer.text()).map((v) => v.split(" ")[0]), ["Say", "Hangup/"]);
     }
@@ -201,5 +202,24 @@ Deno.test("/api/token carries a Twilio Voice token for the user's identity, an h
     } finally {
       await plain.close();
     }
+  });
+});
+
+Deno.test("a browser call that did not come through our TwiML app, or names two callers, is refused", async () => {
+  await withApp(async (t) => {
+    const path = "/api/webhooks/twilio/voice";
+    const genuine = browserCall("client:care4w-1000001", "+447700900123");
+    for (
+      const params of [
+        { ...genuine, ApplicationSid: `AP${"9".repeat(32)}` },
+        { ...genuine, Caller: "client:care4w-1000002" },
+        { ...genuine, AccountSid: `AC${"9".repeat(32)}` },
+      ]
+    ) {
+      const answer = await t.app.request(path, signedPost(path, params));
+      assert.deepEqual(verbs(await answer.text()).map((v) => v.split(" ")[0]), ["Say", "Hangup/"]);
+    }
+    const dialled = await t.app.request(path, signedPost(path, genuine));
+    assert.match(verbs(await dialled.text())[0], /^Dial /);
   });
 });

@@ -50,9 +50,16 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Hono<TwilioWebhook
   app.post("/voice", async (c) => {
     const params = VoiceParams.safeParse(c.get("twilioParams"));
     if (!params.success) return xml(twiml.sayAndHangUp("This call cannot be connected."));
-    const { From, To } = params.data;
+    const { From, To, AccountSid, ApplicationSid, Caller } = params.data;
+    if (AccountSid !== deps.twilio.accountSid) {
+      return xml(twiml.sayAndHangUp("This call cannot be connected."));
+    }
     const identity = From.startsWith("client:") ? From.slice("client:".length) : null;
     if (identity) {
+      // A browser call comes through our TwiML app, and Twilio names the caller twice.
+      if (ApplicationSid !== deps.twilio.twimlAppSid || (Caller !== undefined && Caller !== From)) {
+        return xml(twiml.sayAndHangUp("This call cannot be connected."));
+      }
       const user = care4wIdSchema.safeParse(identity).success ? await activeUser(identity) : null;
       if (!user) return xml(twiml.sayAndHangUp("Your account cannot make calls."));
       if (!e164Schema.safeParse(To).success) {
