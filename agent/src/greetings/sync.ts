@@ -70,6 +70,24 @@ function toPhoneWav(ffmpeg: string, input: string, output: string): Promise<void
   });
 }
 
+/** Where a user's greeting and the sync's notes about it live. */
+function greetingFiles(dir: string) {
+  const state = join(dir, ".careflow");
+  return {
+    wav: (id: string) => join(dir, `${id}.wav`),
+    pending: (id: string) => join(state, `${id}.pending`),
+    synced: (id: string) => join(state, `${id}.version`),
+    work: (id: string, what: string) => join(state, `${id}.${what}`),
+  };
+}
+
+/** The user's greeting from web, signed as every agent request is. */
+async function fetchGreeting(o: GreetingSyncOptions, id: string): Promise<Response> {
+  const path = `/internal/greetings/${id}`;
+  const headers = signRequest({ secret: o.secret, method: "GET", path, body: "" });
+  return await fetch(o.webUrl + path, { headers, signal: AbortSignal.timeout(30_000) });
+}
+
 /** Builds the sync; nothing is read or fetched before `start()`. */
 export function createGreetingSync(o: GreetingSyncOptions): GreetingSync {
   const state = join(o.dir, ".careflow");
@@ -78,29 +96,18 @@ export function createGreetingSync(o: GreetingSyncOptions): GreetingSync {
     "Voicemail greetings brought to FreeSWITCH's folder, by result (copied, removed, failed).",
   );
   for (const result of ["copied", "removed", "failed"]) syncs.declare({ result });
-  const files = {
-    wav: (id: string) => join(o.dir, `${id}.wav`),
-    pending: (id: string) => join(state, `${id}.pending`),
-    synced: (id: string) => join(state, `${id}.version`),
-    work: (id: string, what: string) => join(state, `${id}.${what}`),
-  };
+  const files = greetingFiles(o.dir);
   const read = (path: string) => readFile(path, "utf8").catch(() => null);
   const running = new Map<string, Promise<void>>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const failures = new Map<string, number>();
   let stopped = true;
 
-  async function fetchGreeting(id: string): Promise<Response> {
-    const path = `/internal/greetings/${id}`;
-    const headers = signRequest({ secret: o.secret, method: "GET", path, body: "" });
-    return await fetch(o.webUrl + path, { headers, signal: AbortSignal.timeout(30_000) });
-  }
-
   /** Makes the disk match what is pending for `id`; throws to be retried. */
   async function apply(id: string): Promise<void> {
     const wanted = await read(files.pending(id));
     if (wanted === null) return;
-    let response = wanted === "" ? null : await fetchGreeting(id);
+    let response = wanted === "" ? null : await fetchGreeting(o, id);
     if (response && response.status === 404) {
       await response.body?.cancel();
       response = null; // gone meanwhile: web's next push says what replaced it
