@@ -9,10 +9,8 @@
  * Prints one JSON line (`ServerReady`) when listening, then serves until SIGTERM. (Not until stdin
  * closes: Deno reads a piped stdin on the main thread, which would stall every request.)
  */
-import { openWeb } from "../../web/compose.ts";
 import { loadConfig } from "../../web/config.ts";
-import { argon2Hasher } from "../../web/auth/passwords.ts";
-import { createRecordingAgent } from "../../web/testing/recording-agent.ts";
+import { openBenchWeb } from "../web.ts";
 import { SIP_TEST_ENV, SIP_TEST_SECRETS } from "../../web/testing/app.ts";
 import { type BenchUser, signUpBenchUsers } from "../users.ts";
 
@@ -32,12 +30,7 @@ const config = loadConfig({
   LOG_LEVEL: "error",
   RECORDING_QUOTA_MB: "100000",
 });
-const web = await openWeb(config, {
-  agent: createRecordingAgent(),
-  sweep: false,
-  manifest: () => ({ boot: "", styles: "", islands: {} }),
-  passwords: argon2Hasher({ memoryCost: 1024 }),
-});
+const web = await openBenchWeb(config);
 const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, web.app.fetch);
 const sink = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
   const { pathname } = new URL(request.url);

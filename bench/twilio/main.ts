@@ -8,22 +8,15 @@
  * - `status` writing one history record per new CallSid (the store write).
  * Twilio waits at most 15 s for an answer; the target is p99 < 50 ms.
  */
-import { openWeb } from "../../web/compose.ts";
 import { loadConfig } from "../../web/config.ts";
-import { argon2Hasher } from "../../web/auth/passwords.ts";
-import { createRecordingAgent } from "../../web/testing/recording-agent.ts";
+import { openBenchWeb } from "../web.ts";
 import { browserCall, phoneCall, signedPost, TWILIO_ENV } from "../../web/testing/twilio.ts";
 
 const PER_KIND = Number(Deno.args[0] ?? "2000");
 const CONCURRENCY = 20;
 const dataDir = await Deno.makeTempDir({ prefix: "careflow-bench-twilio-" });
 const config = loadConfig({ ...TWILIO_ENV, DATA_DIR: dataDir, LOG_LEVEL: "error" });
-const web = await openWeb(config, {
-  agent: createRecordingAgent(),
-  sweep: false,
-  manifest: () => ({ boot: "", styles: "", islands: {} }),
-  passwords: argon2Hasher({ memoryCost: 1024 }),
-});
+const web = await openBenchWeb(config);
 const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, web.app.fetch);
 const url = `http://127.0.0.1:${server.addr.port}`;
 const signup = await fetch(`${url}/api/auth/signup`, {

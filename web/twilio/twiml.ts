@@ -8,6 +8,17 @@ import twilio from "twilio";
 const { VoiceResponse } = twilio.twiml;
 const VOICE = { voice: "Polly.Amy", language: "en-GB" } as const;
 
+/** `<Dial>` attributes that record both sides and call back at `path` once the file is ready. */
+function recordingAttributes(path: string | undefined) {
+  return path
+    ? {
+      record: "record-from-answer-dual" as const,
+      recordingStatusCallback: path,
+      recordingStatusCallbackEvent: ["completed" as const],
+    }
+    : {};
+}
+
 /** A browser user calling a phone number: the organisation's number as caller ID. */
 export function dialPhone(o: {
   to: string;
@@ -23,13 +34,7 @@ export function dialPhone(o: {
     callerId: o.callerId,
     action: o.statusPath,
     method: "POST",
-    ...(o.record
-      ? {
-        record: "record-from-answer-dual",
-        recordingStatusCallback: o.recordingPath,
-        recordingStatusCallbackEvent: ["completed"],
-      }
-      : {}),
+    ...recordingAttributes(o.record ? o.recordingPath : undefined),
   });
   // The called party hears the same notice before being connected.
   dial.number(o.record ? { url: o.announcePath, method: "POST" } : {}, o.to);
@@ -71,13 +76,7 @@ export function ringUser(o: {
     timeout: o.timeout,
     action: o.statusPath,
     method: "POST",
-    ...(o.recordingPath
-      ? {
-        record: "record-from-answer-dual",
-        recordingStatusCallback: o.recordingPath,
-        recordingStatusCallbackEvent: ["completed"],
-      }
-      : {}),
+    ...recordingAttributes(o.recordingPath),
   });
   dial.client(o.identity);
   return response.toString();
