@@ -42,13 +42,7 @@ export default function CallHistory() {
       {!data && !error.value && <p class="hint">Loading your calls…</p>}
       {data && data.calls.length === 0 && <p class="empty">No calls match.</p>}
       {data && data.calls.length > 0 && <CallTable calls={data.calls} />}
-      {data && data.pagination.totalPages > 1 && (
-        <Pager
-          page={data.pagination.page}
-          totalPages={data.pagination.totalPages}
-          onPage={(next) => (page.value = next)}
-        />
-      )}
+      {data && <Pager pagination={data.pagination} onPage={(next) => (page.value = next)} />}
     </section>
   );
 }

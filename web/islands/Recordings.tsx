@@ -72,13 +72,7 @@ export default function Recordings(props: { care4wId: string }) {
           ))}
         </ul>
       )}
-      {data && data.pagination.totalPages > 1 && (
-        <Pager
-          page={data.pagination.page}
-          totalPages={data.pagination.totalPages}
-          onPage={(next) => (page.value = next)}
-        />
-      )}
+      {data && <Pager pagination={data.pagination} onPage={(next) => (page.value = next)} />}
     </section>
   );
 }

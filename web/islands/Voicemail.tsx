@@ -64,13 +64,7 @@ export default function Voicemail() {
             ))}
           </ul>
         )}
-        {data && data.pagination.totalPages > 1 && (
-          <Pager
-            page={data.pagination.page}
-            totalPages={data.pagination.totalPages}
-            onPage={(next) => (page.value = next)}
-          />
-        )}
+        {data && <Pager pagination={data.pagination} onPage={(next) => (page.value = next)} />}
       </section>
       <GreetingManager />
     </div>

@@ -80,9 +80,13 @@ function CallRow({ call }: { call: CallView }) {
   );
 }
 
-/** Previous / next through the pages of the history. */
-export function Pager(props: { page: number; totalPages: number; onPage(page: number): void }) {
-  const { page, totalPages, onPage } = props;
+/** Previous / next through a paged list; nothing when it fits on one page. */
+export function Pager(props: {
+  pagination: { page: number; totalPages: number };
+  onPage(page: number): void;
+}) {
+  const { pagination: { page, totalPages }, onPage } = props;
+  if (totalPages <= 1) return null;
   return (
     <nav class="pager" aria-label="Pages">
       <button

@@ -1,3 +1,4 @@
+import { Choice, DateField, SearchField } from "../filters.tsx";
 import { CALL_STATUSES, type CallDirection, type CallStatus } from "../../../shared/calls.ts";
 
 /** What the history is filtered by; "" means any. */
@@ -23,6 +24,12 @@ export const STATUS_LABELS: Record<CallStatus, string> = {
   failed: "Failed",
 };
 
+const DIRECTIONS = [["", "All"], ["inbound", "Incoming"], ["outbound", "Outgoing"]] as const;
+const STATUSES = [
+  ["", "All"],
+  ...CALL_STATUSES.map((status) => [status, STATUS_LABELS[status]] as const),
+] as const;
+
 /** The search and filter controls above the history. */
 export function HistoryFilters(props: {
   filters: Filters;
@@ -31,40 +38,27 @@ export function HistoryFilters(props: {
   const { filters, onChange } = props;
   return (
     <form class="filters" role="search" onSubmit={(event) => event.preventDefault()}>
-      <label>
-        Search
-        <input
-          type="search"
-          placeholder="Name or CareFlow ID"
-          value={filters.q}
-          onInput={(event) => onChange("q", event.currentTarget.value)}
-        />
-      </label>
-      <label>
-        Direction
-        <select onChange={(event) => onChange("direction", event.currentTarget.value)}>
-          <option value="">All</option>
-          <option value="inbound">Incoming</option>
-          <option value="outbound">Outgoing</option>
-        </select>
-      </label>
-      <label>
-        Status
-        <select onChange={(event) => onChange("status", event.currentTarget.value)}>
-          <option value="">All</option>
-          {CALL_STATUSES.map((status) => (
-            <option key={status} value={status}>{STATUS_LABELS[status]}</option>
-          ))}
-        </select>
-      </label>
-      <label>
-        From
-        <input type="date" onChange={(event) => onChange("from", event.currentTarget.value)} />
-      </label>
-      <label>
-        To
-        <input type="date" onChange={(event) => onChange("to", event.currentTarget.value)} />
-      </label>
+      <SearchField
+        placeholder="Name or CareFlow ID"
+        value={filters.q}
+        onInput={(value) => onChange("q", value)}
+      />
+      <Choice
+        label="Direction"
+        name="direction"
+        value={filters.direction}
+        options={DIRECTIONS}
+        onChange={onChange}
+      />
+      <Choice
+        label="Status"
+        name="status"
+        value={filters.status}
+        options={STATUSES}
+        onChange={onChange}
+      />
+      <DateField label="From" name="from" value={filters.from} onChange={onChange} />
+      <DateField label="To" name="to" value={filters.to} onChange={onChange} />
     </form>
   );
 }

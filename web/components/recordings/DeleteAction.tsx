@@ -7,7 +7,14 @@ import { deleteRecording } from "../../client/recordings/api.ts";
  * with the keyboard alone). `onDeleted` gets when the audio will be purged for good.
  */
 export function DeleteAction(
-  props: { id: string; what: string; onDeleted(purgeAt: Date): void },
+  props: {
+    id: string;
+    what: string;
+    /** What was deleted, for the notice ("Recording", "Message"). */
+    noun: string;
+    /** Told the notice to show: when the audio is purged for good. */
+    onDeleted(notice: string): void;
+  },
 ) {
   const confirming = useSignal(false);
   const busy = useSignal(false);
@@ -21,7 +28,9 @@ export function DeleteAction(
   const remove = async () => {
     busy.value = true;
     try {
-      props.onDeleted(await deleteRecording(props.id));
+      const purgeAt = await deleteRecording(props.id);
+      const day = purgeAt.toLocaleDateString(undefined, { dateStyle: "long" });
+      props.onDeleted(`${props.noun} deleted. Its audio will be purged for good on ${day}.`);
     } catch (failure) {
       error.value = (failure as Error).message;
       busy.value = false;

@@ -1,3 +1,5 @@
+import { Choice, DateField, SearchField } from "../filters.tsx";
+
 /** What the recordings list is filtered by; "" means any. */
 export interface RecordingFilterValues {
   q: string;
@@ -30,40 +32,16 @@ export function recordingQuery(filters: RecordingFilterValues, page: number, lim
 
 type Change = (name: keyof RecordingFilterValues, value: string) => void;
 
-function Choice(props: {
-  label: string;
-  name: keyof RecordingFilterValues;
-  value: string;
-  options: [string, string][];
-  onChange: Change;
-}) {
-  return (
-    <label>
-      {props.label}
-      <select
-        value={props.value}
-        onChange={(event) => props.onChange(props.name, event.currentTarget.value)}
-      >
-        {props.options.map(([value, text]) => <option key={value} value={value}>{text}</option>)}
-      </select>
-    </label>
-  );
-}
-
 /** The search, filter and sort controls above the recordings. */
 export function RecordingFilters(props: { filters: RecordingFilterValues; onChange: Change }) {
   const { filters, onChange } = props;
   return (
     <form class="filters" role="search" onSubmit={(event) => event.preventDefault()}>
-      <label>
-        Search
-        <input
-          type="search"
-          placeholder="Name, ID, note or tag"
-          value={filters.q}
-          onInput={(event) => onChange("q", event.currentTarget.value)}
-        />
-      </label>
+      <SearchField
+        placeholder="Name, ID, note or tag"
+        value={filters.q}
+        onInput={(value) => onChange("q", value)}
+      />
       <Choice
         label="Show"
         name="type"
@@ -85,22 +63,8 @@ export function RecordingFilters(props: { filters: RecordingFilterValues; onChan
         options={[["", "All"], ["active", "Active"], ["archived", "Archived"]]}
         onChange={onChange}
       />
-      <label>
-        From
-        <input
-          type="date"
-          value={filters.from}
-          onChange={(event) => onChange("from", event.currentTarget.value)}
-        />
-      </label>
-      <label>
-        To
-        <input
-          type="date"
-          value={filters.to}
-          onChange={(event) => onChange("to", event.currentTarget.value)}
-        />
-      </label>
+      <DateField label="From" name="from" value={filters.from} onChange={onChange} />
+      <DateField label="To" name="to" value={filters.to} onChange={onChange} />
       <Choice
         label="Sort"
         name="sort"

@@ -120,12 +120,8 @@ export function RecordingItem(props: { recording: RecordingView; ownId: string }
           <DeleteAction
             id={recording.id}
             what={`this ${label}`}
-            onDeleted={(purgeAt) =>
-              props.onMoved(
-                `Recording deleted. Its audio will be purged for good on ${
-                  purgeAt.toLocaleDateString(undefined, { dateStyle: "long" })
-                }.`,
-              )}
+            noun="Recording"
+            onDeleted={props.onMoved}
           />
         </div>
         {trailOpen.value && <AccessTrail id={recording.id} ownId={ownId} label={label} />}

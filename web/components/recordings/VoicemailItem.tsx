@@ -72,12 +72,8 @@ export function VoicemailItem(props: { message: RecordingView } & ItemEvents) {
           <DeleteAction
             id={message.id}
             what={`this ${label}`}
-            onDeleted={(purgeAt) =>
-              props.onMoved(
-                `Message deleted. Its audio will be purged for good on ${
-                  purgeAt.toLocaleDateString(undefined, { dateStyle: "long" })
-                }.`,
-              )}
+            noun="Message"
+            onDeleted={props.onMoved}
           />
         </div>
       </article>
