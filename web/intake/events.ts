@@ -179,6 +179,8 @@ export async function ingestEvents(batchDeps: IntakeDeps, raw: unknown[]): Promi
     }
     const event = parsed.data;
     try {
+      // Before building: a redelivery is a duplicate even if, say, its user has gone since.
+      // applyEvents checks again, for deliveries racing each other.
       if (await deps.store.isEventApplied(event.id)) {
         results.push({ id: event.id, ok: true, duplicate: true });
         continue;
