@@ -15,7 +15,8 @@ export function islandEntries(): Record<string, string> {
   return entries;
 }
 
-function options(): esbuild.BuildOptions {
+/** The build's esbuild options (exported for the bundle analysis in `bundle.ts`). */
+export function options(): esbuild.BuildOptions {
   return {
     entryPoints: { boot: BOOT_ENTRY.pathname, styles: STYLES_ENTRY.pathname, ...islandEntries() },
     outdir: BUILD_DIR.pathname,

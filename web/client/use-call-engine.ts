@@ -1,7 +1,6 @@
 import { type Signal, useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import type { TokenResponse } from "../../shared/api.ts";
-import { loadEngine } from "./call/load.ts";
+import { freshToken, loadEngine } from "./call/load.ts";
 import { type CallEngine, type CallSnapshot, IDLE } from "./call/types.ts";
 
 /**
@@ -19,10 +18,7 @@ export function useCallEngine(): {
     let unsubscribe = () => {};
     (async () => {
       try {
-        const response = await fetch("/api/token");
-        if (!response.ok) throw new Error(`token ${response.status}`);
-        // Our own server's answer; zod stays out of the browser bundle (it would triple it).
-        const loaded = await loadEngine(await response.json() as TokenResponse);
+        const loaded = await loadEngine(await freshToken());
         if (stopped) return;
         engine.current = loaded;
         unsubscribe = loaded.subscribe((snapshot) => (call.value = snapshot));

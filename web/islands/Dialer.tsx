@@ -38,14 +38,17 @@ export default function Dialer(props: { initialValue?: string }) {
   });
 
   const snapshot = call.value;
-  // Phone numbers need an engine that reaches the phone network (sip or twilio); a CareFlow ID
-  // must belong to someone. The engine is known once it is loaded, which also makes it ready.
-  const phonesAllowed = engine.current !== null && engine.current.mode !== "webrtc";
+  // Phone numbers need a line to the phone network (Twilio or the SIP trunk) that is up; a
+  // CareFlow ID must belong to someone and needs the deployment's engine to be ready.
+  const line: PhoneLine = {
+    exists: engine.current !== null && engine.current.phoneLine !== null,
+    ready: snapshot.phonesReady,
+    problem: snapshot.phonesProblem,
+  };
   const dialable = target.value.kind === "care4w"
-    ? lookup.value.state === "found"
-    : target.value.kind === "phone" && phonesAllowed;
-  const canCall = dialable && snapshot.ready &&
-    (snapshot.phase === "idle" || snapshot.phase === "ended");
+    ? lookup.value.state === "found" && snapshot.ready
+    : target.value.kind === "phone" && line.ready;
+  const canCall = dialable && (snapshot.phase === "idle" || snapshot.phase === "ended");
 
   const press = (key: string) => {
     if (value.value.length < MAX_LENGTH) value.value += key;
@@ -122,7 +125,7 @@ export default function Dialer(props: { initialValue?: string }) {
           </button>
         </div>
         <p id="dial-hint" class="hint" aria-live="polite" data-testid="dial-hint">
-          <Hint target={target.value} lookup={lookup.value} phonesAllowed={phonesAllowed} />
+          <Hint target={target.value} lookup={lookup.value} line={line} />
         </p>
       </div>
       <Keypad onPress={press} />
@@ -133,14 +136,23 @@ export default function Dialer(props: { initialValue?: string }) {
   );
 }
 
-function Hint(props: { target: DialTarget; lookup: Lookup; phonesAllowed: boolean }) {
-  const { target, lookup } = props;
+/** The line to outside phones: whether this deployment has one, and whether it is up. */
+interface PhoneLine {
+  exists: boolean;
+  ready: boolean;
+  problem: string | null;
+}
+
+function Hint(props: { target: DialTarget; lookup: Lookup; line: PhoneLine }) {
+  const { target, lookup, line } = props;
   if (target.kind === "empty") return <>Type a CareFlow ID or a phone number.</>;
   if (target.kind === "invalid") return <>Not a CareFlow ID or a phone number yet.</>;
   if (target.kind === "phone") {
-    return props.phonesAllowed
-      ? <>Phone number {target.e164}</>
-      : <>Phone number {target.e164}. Calls to phones need the SIP or Twilio mode.</>;
+    if (line.ready) return <>Phone number {target.e164}</>;
+    if (!line.exists) {
+      return <>Phone number {target.e164}. No outside line is set up for calls to phones.</>;
+    }
+    return <>Phone number {target.e164}. {line.problem ?? "The outside line is connecting…"}</>;
   }
   const who = lookup.state === "found"
     ? (

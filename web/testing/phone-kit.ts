@@ -21,10 +21,19 @@ const TRACK_PEERS = `(() => {
   };
 })()`;
 
-/** Signs up through the API in a fresh context and opens the phone (the dialer page). */
-export async function openPhone(browser: Browser, base: string, name: string): Promise<PhoneUser> {
+/**
+ * Signs up through the API in a fresh context and opens the phone (the dialer page); `prepare`
+ * runs on the context before any page opens (routing Twilio's signaling to a stand-in).
+ */
+export async function openPhone(
+  browser: Browser,
+  base: string,
+  name: string,
+  prepare?: (context: BrowserContext) => Promise<void>,
+): Promise<PhoneUser> {
   const context = await browser.newContext();
   await context.addInitScript(TRACK_PEERS);
+  await prepare?.(context);
   const email = `${name.toLowerCase().replace(/\W/g, "")}-${crypto.randomUUID()}@example.org`;
   const response = await context.request.post(`${base}/api/auth/signup`, {
     data: { email, password: "a long enough password", displayName: name },

@@ -1,4 +1,4 @@
-import { openWeb } from "../compose.ts";
+import { openWeb, type Overrides } from "../compose.ts";
 import { loadConfig } from "../config.ts";
 import { argon2Hasher } from "../auth/passwords.ts";
 
@@ -13,7 +13,10 @@ export interface RunningServer {
  * The real app on a real loopback port with its real island build and a fresh SQLite file,
  * for browser tests. `env` is configuration exactly as environment variables.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  overrides: Pick<Overrides, "twilioMedia"> = {},
+): Promise<RunningServer> {
   const dataDir = await Deno.makeTempDir({ prefix: "careflow-test-" });
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -22,7 +25,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     RECORDINGS_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
     ...env,
   });
-  const web = await openWeb(config, { passwords: argon2Hasher({ memoryCost: 4096 }) })
+  const web = await openWeb(config, { passwords: argon2Hasher({ memoryCost: 4096 }), ...overrides })
     .catch(async (error) => {
       await Deno.remove(dataDir, { recursive: true });
       throw error;

@@ -42,8 +42,13 @@ export function phoneCall(from: string, callSid = CALL_SID): Record<string, stri
 }
 
 /** A webhook as Twilio sends it: `path` (with query) relative to the public URL. */
-export function signedPost(path: string, params: Record<string, string>, token = AUTH_TOKEN) {
-  const signature = twilio.getExpectedTwilioSignature(token, `${PUBLIC_URL}${path}`, params);
+export function signedPost(
+  path: string,
+  params: Record<string, string>,
+  token = AUTH_TOKEN,
+  publicUrl = PUBLIC_URL,
+) {
+  const signature = twilio.getExpectedTwilioSignature(token, `${publicUrl}${path}`, params);
   return {
     method: "POST",
     body: new URLSearchParams(params).toString(),

@@ -62,9 +62,13 @@ export function askForCareflowNumber(o: { gatherPath: string; attempt: number })
   return response.toString();
 }
 
-/** Ring a care worker's browsers, then come back to `statusPath` with how it went. */
+/**
+ * Ring a care worker's browsers, then come back to `statusPath` with how it went. The browsers
+ * show `callerName` (a colleague's registered personal number, else the number itself).
+ */
 export function ringUser(o: {
   identity: string;
+  callerName: string;
   timeout: number;
   statusPath: string;
   /** Set when the callee's setting records their calls: the caller is told first. */
@@ -78,7 +82,9 @@ export function ringUser(o: {
     method: "POST",
     ...recordingAttributes(o.recordingPath),
   });
-  dial.client(o.identity);
+  const client = dial.client();
+  client.identity(o.identity);
+  client.parameter({ name: "callerName", value: o.callerName });
   return response.toString();
 }
 

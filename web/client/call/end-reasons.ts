@@ -5,8 +5,12 @@
 import type { CallDirection } from "../../../shared/calls.ts";
 import type { EndReason } from "../../../shared/signal.ts";
 
-/** How a call ended for this tab: the signaling's reasons, and two only a tab can know. */
-export type CallEnd = EndReason | "error" | "offline";
+/**
+ * How a call ended for this tab: the signaling's reasons, two only a tab can know, and two for
+ * Twilio, which ends an unanswered or busy outside call, and an invite withdrawn for whatever
+ * reason, without saying why.
+ */
+export type CallEnd = EndReason | "error" | "offline" | "not-connected" | "rang-out";
 
 /** [for the side that placed the call, for the side that received it] */
 const TEXTS: Record<CallEnd, readonly [outbound: string, inbound: string]> = {
@@ -20,6 +24,8 @@ const TEXTS: Record<CallEnd, readonly [outbound: string, inbound: string]> = {
   failed: ["Call failed: the connection was lost", "Call failed: the connection was lost"],
   error: ["Call failed", "Call failed"],
   offline: ["CareFlow is not connected", "CareFlow is not connected"],
+  "not-connected": ["No answer or busy", "No answer or busy"],
+  "rang-out": ["No answer", "Stopped ringing: answered elsewhere or the caller hung up"],
 };
 
 /** The words for an ending, as the side in `direction` sees it. */

@@ -1,12 +1,41 @@
 import type { TokenResponse } from "../../../shared/api.ts";
+import { routeEngines } from "./routed-engine.ts";
 import type { CallEngine } from "./types.ts";
 import { signalingUrl } from "./signaling.ts";
 
+/** A fresh `/api/token` answer (our own server's; zod stays out of the browser bundle). */
+export async function freshToken(): Promise<TokenResponse> {
+  const response = await fetch("/api/token");
+  if (!response.ok) throw new Error(`token ${response.status}`);
+  return await response.json() as TokenResponse;
+}
+
 /**
- * Loads the engine for the server's mode. Each engine is a dynamic import, so esbuild puts it
- * in its own chunk and a page only downloads the one it uses.
+ * Loads the engines the server's answer asks for: the deployment's mode for CareFlow IDs, and
+ * Twilio for phone numbers when it handed out a Twilio token. Each engine is a dynamic import, so
+ * esbuild puts it in its own chunk and a page only downloads the ones it uses.
  */
 export async function loadEngine(token: TokenResponse): Promise<CallEngine> {
+  const primary = await loadPrimary(token);
+  if (!token.twilio) return primary;
+  let primaryBusy = false;
+  primary.subscribe((
+    s,
+  ) => (primaryBusy = s.callId !== null && !["idle", "ended"].includes(s.phase)));
+  const { createTwilioEngine } = await import("./twilio-engine.ts");
+  const phones = createTwilioEngine({
+    token: token.twilio,
+    busyElsewhere: () => primaryBusy,
+    async refresh() {
+      const fresh = await freshToken();
+      if (!fresh.twilio) throw new Error("no Twilio token");
+      return fresh.twilio;
+    },
+  });
+  return routeEngines(primary, phones);
+}
+
+async function loadPrimary(token: TokenResponse): Promise<CallEngine> {
   switch (token.mode) {
     case "webrtc": {
       const { createWebRtcEngine } = await import("./webrtc-engine.ts");
@@ -25,9 +54,7 @@ export async function loadEngine(token: TokenResponse): Promise<CallEngine> {
         iceServers: token.iceServers,
         ringTimeoutSeconds: token.ringTimeoutSeconds,
         refresh: async () => {
-          const response = await fetch("/api/token");
-          if (!response.ok) throw new Error(`token ${response.status}`);
-          const fresh = await response.json() as TokenResponse;
+          const fresh = await freshToken();
           if (!fresh.sip) throw new Error("no SIP credentials");
           return fresh.sip;
         },

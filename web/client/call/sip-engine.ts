@@ -65,7 +65,7 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
       line.endedByUs = null;
       ring(invitation, calls, follow, options.ringTimeoutSeconds * 1000);
     },
-    registered: (ready, problem) => calls.update({ ready, problem }),
+    registered: (ready, problem) => calls.update({ ready, problem, phonesReady: ready }),
     disconnected(error) {
       calls.update({ ready: false });
       if (error && calls.inCall()) finish("failed");
@@ -74,6 +74,8 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
 
   const engine: CallEngine = {
     mode: "sip",
+    phoneLine: "sip",
+    canHold: true,
     start: () => registration.start(),
     async call(target) {
       if (calls.inCall()) return;

@@ -2,7 +2,9 @@
  * The one call-engine interface behind the dialer, implemented by the `webrtc` engine
  * (peer-to-peer through web's signaling) and the `sip` engine (sip.js to Kamailio); each is its
  * own chunk, loaded only when the server's mode asks for it, and both pass one contract suite
- * (`web/e2e/engines.test.ts`). A Twilio engine joins them behind the same shape.
+ * (`web/e2e/engines.test.ts`). The `twilio` engine (the Voice SDK) carries phone numbers beside
+ * either, joined by `routed-engine.ts`; it is tested against a stand-in for Twilio's gateway
+ * (`web/e2e/twilio-engine.test.ts`).
  */
 import type { QualityGrade } from "../../../shared/quality.ts";
 import type { CallDirection, CallMode, Party } from "../../../shared/calls.ts";
@@ -58,6 +60,10 @@ export interface CallSnapshot {
   ready: boolean;
   /** A problem with the phone itself (microphone refused, server unreachable). */
   problem: string | null;
+  /** Whether calls to phone numbers can be placed right now (the engine's `phoneLine` is up). */
+  phonesReady: boolean;
+  /** Why they cannot, when the line exists but is down (Twilio unreachable, token refused). */
+  phonesProblem: string | null;
 }
 
 export const IDLE: CallSnapshot = {
@@ -78,10 +84,25 @@ export const IDLE: CallSnapshot = {
   endKind: null,
   ready: false,
   problem: null,
+  phonesReady: false,
+  phonesProblem: null,
 };
+
+/** The microphones and speakers a call can use, and the choice between them. */
+export interface AudioChoice {
+  list(): Promise<{
+    inputs: { id: string; label: string }[];
+    outputs: { id: string; label: string }[];
+    /** Browsers without `setSinkId` play through the default speaker only. */
+    canChooseOutput: boolean;
+  }>;
+  choose(kind: "input" | "output", id: string): Promise<void>;
+}
 
 export interface CallEngine {
   readonly mode: CallMode;
+  /** What carries calls to phone numbers: Twilio, the SIP trunk, or nothing (webrtc alone). */
+  readonly phoneLine: "twilio" | "sip" | null;
   /** Connects (signaling or registration); the phone can ring after this. */
   start(): void;
   /** Places a call to a CareFlow ID (or, in sip/twilio modes, a phone number). */
@@ -92,6 +113,8 @@ export interface CallEngine {
   cancel(): void;
   hangup(): void;
   setMuted(muted: boolean): void;
+  /** Whether this engine can hold a call; where it cannot, the control says so. */
+  readonly canHold: boolean;
   setHeld(held: boolean): void;
   /** Whether this engine can record its calls (the browser records browser-to-browser calls). */
   readonly canRecord: boolean;
@@ -100,6 +123,8 @@ export interface CallEngine {
   /** Does not consent to the other party's recording: theirs stops and is deleted. */
   refuseRecording(): void;
   sendDtmf(tones: string): void;
+  /** Microphone and speaker choice, where the engine offers it. */
+  readonly audio?: AudioChoice;
   /** Called with a new snapshot on every change (and once at once). Returns an unsubscribe. */
   subscribe(listener: (snapshot: CallSnapshot) => void): () => void;
   /** Ends any call, releases devices and disconnects. */

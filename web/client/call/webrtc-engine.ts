@@ -76,6 +76,8 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
 
   const engine: CallEngine = {
     mode: "webrtc",
+    phoneLine: null,
+    canHold: true,
     start: () => socket.connect(),
     async call(target) {
       if (calls.inCall()) return;

@@ -1,12 +1,14 @@
 import { useState } from "preact/hooks";
 import type { CallEngine, CallSnapshot } from "../../client/call/types.ts";
 import { Keypad } from "../Keypad.tsx";
+import { AudioDevices } from "./AudioDevices.tsx";
 import { CallTimer, QualityBadge, statusText } from "./CallStatus.tsx";
 
 /** The call in progress: who, how long, how it sounds, and its controls. */
 export function InCall(props: { call: CallSnapshot; engine: CallEngine }) {
   const { call, engine } = props;
   const [keypad, setKeypad] = useState(false);
+  const [devices, setDevices] = useState(false);
   const live = call.phase === "connected" || call.phase === "reconnecting";
   return (
     <section class={`in-call phase-${call.phase}`} aria-label="Current call">
@@ -25,7 +27,19 @@ export function InCall(props: { call: CallSnapshot; engine: CallEngine }) {
       {live && (
         <div class="controls" role="group" aria-label="Call controls">
           <Toggle label="Mute" on={call.muted} onToggle={() => engine.setMuted(!call.muted)} />
-          <Toggle label="Hold" on={call.held} onToggle={() => engine.setHeld(!call.held)} />
+          {engine.canHold
+            ? <Toggle label="Hold" on={call.held} onToggle={() => engine.setHeld(!call.held)} />
+            : (
+              <button
+                type="button"
+                class="control"
+                disabled
+                title="Hold is not available on calls through Twilio"
+                aria-describedby="hold-unavailable"
+              >
+                Hold
+              </button>
+            )}
           {engine.canRecord && (
             <Toggle
               label="Record"
@@ -34,8 +48,22 @@ export function InCall(props: { call: CallSnapshot; engine: CallEngine }) {
             />
           )}
           <Toggle label="Keypad" on={keypad} expands onToggle={() => setKeypad(!keypad)} />
+          {engine.audio && (
+            <Toggle
+              label="Audio"
+              on={devices}
+              expands
+              onToggle={() => setDevices(!devices)}
+            />
+          )}
         </div>
       )}
+      {live && !engine.canHold && (
+        <p id="hold-unavailable" class="hint" data-testid="hold-unavailable">
+          Hold is not available on calls to phones.
+        </p>
+      )}
+      {live && devices && engine.audio && <AudioDevices audio={engine.audio} />}
       {live && keypad && <Keypad label="Send tones" onPress={(key) => engine.sendDtmf(key)} />}
       <button type="button" class="button danger hangup" onClick={() => engine.hangup()}>
         Hang up

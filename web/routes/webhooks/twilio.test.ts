@@ -126,7 +126,7 @@ Deno.test("a call in to the organisation's number asks for a CareFlow number, ri
         gatherPath,
         signedPost(gatherPath, { ...inbound, Digits: "1000001" }),
       )).text(),
-      /<Client>care4w-1000001<\/Client>/,
+      /<Client><Identity>care4w-1000001<\/Identity><Parameter name="callerName" value="\+447700900999"\/><\/Client>/,
     );
     const action = attr(dial, "action")!;
     await t.app.request(action, signedPost(action, { ...inbound, DialCallStatus: "no-answer" }));

@@ -97,6 +97,7 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Hono<TwilioWebhook
     const query = new URLSearchParams({ direction: "inbound", user: user.care4wId, phone });
     return xml(twiml.ringUser({
       identity: user.care4wId,
+      callerName: phone || "Unknown number",
       timeout: deps.twilio.ringTimeoutSeconds,
       statusPath: `${BASE}/status?${query}`,
       recordingPath: user.recordCalls ? `${BASE}/recording?${query}` : undefined,

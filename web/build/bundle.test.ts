@@ -1,0 +1,35 @@
+/**
+ * Product promises about what the browser downloads: the call engines' libraries (sip.js, the
+ * Twilio Voice SDK) sit in chunks of their own, loaded only on demand, and no page loads them
+ * up front, so a user without Twilio (or outside sip mode) never downloads them.
+ */
+import assert from "node:assert/strict";
+import { analyzeBundle, loadedUpFront, outputsWith } from "./bundle.ts";
+
+const outputs = await analyzeBundle();
+const entries = [...outputs.keys()].filter((file) => /\/(boot|island-[A-Za-z]+)-/.test(file));
+
+for (
+  const [library, folder] of [["the Twilio Voice SDK", "@twilio/voice-sdk"], ["sip.js", "sip.js"]]
+) {
+  Deno.test(`${library} is in a chunk no page loads up front`, () => {
+    const holding = outputsWith(outputs, folder);
+    assert.equal(holding.length, 1, `${library} in exactly one output`);
+    assert.ok(entries.length >= 8, `the boot module and every island (${entries.length})`);
+    for (const entry of entries) {
+      assert.ok(!loadedUpFront(outputs, entry).has(holding[0].file), `${entry} loads ${library}`);
+    }
+    const importers = [...outputs.values()].filter((o) =>
+      o.dynamicImports.includes(holding[0].file)
+    );
+    assert.equal(importers.length, 1, "one dynamic import brings it in");
+  });
+}
+
+Deno.test("the Twilio chunk is no bigger than the SDK's own minified bundle", async () => {
+  const [chunk] = outputsWith(outputs, "@twilio/voice-sdk");
+  const sdk = await Deno.readFile("node_modules/@twilio/voice-sdk/dist/twilio.min.js");
+  const { gzipSync } = await import("node:zlib");
+  const sdkGzip = gzipSync(sdk, { level: 9 }).length;
+  assert.ok(chunk.gzipBytes < sdkGzip, `${chunk.gzipBytes} B gzipped vs the SDK's ${sdkGzip} B`);
+});
