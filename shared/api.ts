@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { normalizePhoneNumber } from "./phone.ts";
 import {
   ACCESS_ACTIONS,
   RECORDING_FORMATS,
@@ -229,12 +230,27 @@ export const UserSettings = z.object({
   /** Days recordings are kept before they are purged, within the organisation's bounds. */
   retentionDays: z.number().int(),
   hasGreeting: z.boolean(),
+  /** The user's own phone (E.164): calls in from it show their name. */
+  personalPhone: z.string().nullable(),
   /** The organisation's bounds of `retentionDays`. */
   retentionBounds: z.object({ minDays: z.number().int(), maxDays: z.number().int() }),
 });
 export type UserSettings = z.infer<typeof UserSettings>;
 
+/** A phone number as typed (`+44 7700 900123`, `0044…`), to its E.164 form. */
+export const PhoneNumberInput = z.string().max(32).transform((value, ctx) => {
+  const e164 = normalizePhoneNumber(value);
+  if (e164) return e164;
+  ctx.addIssue({
+    code: "custom",
+    message: "must be a phone number in international format, e.g. +44 7700 900123",
+  });
+  return z.NEVER;
+});
+
 export const UserSettingsPatch = z.object({
   recordCalls: z.boolean().optional(),
   retentionDays: z.number().int().min(0).max(36_500).optional(),
+  /** null removes it. */
+  personalPhone: PhoneNumberInput.nullable().optional(),
 }).strict().refine((body) => Object.keys(body).length > 0, "says nothing to change");

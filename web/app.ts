@@ -141,7 +141,12 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   );
   app.route(
     "/api/me/settings",
-    settingsRoutes({ users: store, retention: config.recordings.retention, sip }),
+    settingsRoutes({
+      users: store,
+      retention: config.recordings.retention,
+      sip,
+      organisationNumbers: config.twilio ? [config.twilio.phoneNumber] : [],
+    }),
   );
   app.route("/api/recordings", recordingUploadRoutes({ recordings: services.recordings }));
   app.route("/api/recordings", recordingRoutes({ recordings: services.recordings, users: store }));

@@ -7,6 +7,7 @@ import { EmptyState } from "../components/AppShell.tsx";
 import {
   CallHistory,
   Dialer,
+  PersonalPhone,
   Recordings,
   RecordingSettings,
   SipSettings,
@@ -96,6 +97,12 @@ export const SECTIONS: readonly Section[] = [
         <SipSettings />
         <h2>Calls and recordings</h2>
         <RecordingSettings />
+        <h2>Your personal phone</h2>
+        <p class="hint">
+          Register your own mobile or landline: when you call the organisation's number from it, the
+          colleague you reach sees your name and CareFlow ID, never the number.
+        </p>
+        <PersonalPhone />
         <p class="hint">
           Your voicemail greeting is on the <a href="/dashboard/voicemail">Voicemail</a> page.
         </p>

@@ -26,6 +26,7 @@ async function setup() {
       users: t.services.store,
       retention: t.services.config.recordings.retention,
       sip: t.services.sip,
+      organisationNumbers: [],
     }),
   );
   settings.onError(problemHandler(() => {}));

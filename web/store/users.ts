@@ -24,6 +24,11 @@ export interface User {
   retentionDays: number;
   /** Storage key of the user's own voicemail greeting; null plays the standard one. */
   voicemailGreetingKey: string | null;
+  /**
+   * The user's own phone (E.164), unique across users: calls in from it show their name, and it
+   * is never shown to anyone else. Null until they register one.
+   */
+  personalPhone: string | null;
 }
 
 /** Retention a new user starts with. */
@@ -49,6 +54,8 @@ export interface UserPatch {
   recordCalls?: boolean;
   retentionDays?: number;
   voicemailGreetingKey?: string | null;
+  /** Null removes it; a number another user has conflicts (`StoreConflictError`). */
+  personalPhone?: string | null;
 }
 
 /**
@@ -72,12 +79,13 @@ export function freshUser(input: NewUser, id: string, sequence: number, at: Date
     recordCalls: input.recordCalls ?? false,
     retentionDays: input.retentionDays ?? DEFAULT_RETENTION_DAYS,
     voicemailGreetingKey: input.voicemailGreetingKey ?? null,
+    personalPhone: null,
   };
 }
 
-/** Raised when a unique field (email, firebaseUid) is already taken. */
+/** Raised when a unique field (email, firebaseUid, personalPhone) is already taken. */
 export class StoreConflictError extends Error {
-  constructor(readonly field: "email" | "firebaseUid") {
+  constructor(readonly field: "email" | "firebaseUid" | "personalPhone") {
     super(`${field} is already taken`);
     this.name = "StoreConflictError";
   }
@@ -91,6 +99,8 @@ export interface UserStore {
   findUserByEmail(email: string): Promise<User | null>;
   findUserByCare4wId(care4wId: string): Promise<User | null>;
   findUserByFirebaseUid(uid: string): Promise<User | null>;
+  /** The user who registered `e164` as their personal phone. */
+  findUserByPersonalPhone(e164: string): Promise<User | null>;
   updateUser(id: string, patch: UserPatch): Promise<User | null>;
   /** Atomically increments the named counter and returns its new value (first value 1). */
   nextCounterValue(name: string): Promise<number>;

@@ -32,6 +32,8 @@ export interface TwilioCallOutcome {
   user: TwilioUser;
   /** The outside number in E.164; empty when the caller withheld it. */
   phone: string;
+  /** Whose personal phone that number is, when a user registered it: the call is theirs. */
+  phoneOwner?: TwilioUser | null;
   dialStatus: DialStatus;
   connectedSeconds: number;
   endedAt: Date;
@@ -49,7 +51,10 @@ export function twilioCallRecord(o: TwilioCallOutcome): CallRecord {
     name: o.user.displayName,
   };
   // A caller who withholds their number is still a call in the history, just unnamed.
-  const phone = o.phone
+  const owner = o.phoneOwner;
+  const phone = owner
+    ? { userId: owner.id, care4wId: owner.care4wId, phone: null, name: owner.displayName }
+    : o.phone
     ? { userId: null, care4wId: null, phone: o.phone, name: o.phone }
     : { userId: null, care4wId: null, phone: null, name: "Withheld number" };
   const [caller, callee] = o.direction === "outbound" ? [user, phone] : [phone, user];

@@ -64,11 +64,13 @@ export function askForCareflowNumber(o: { gatherPath: string; attempt: number })
 
 /**
  * Ring a care worker's browsers, then come back to `statusPath` with how it went. The browsers
- * show `callerName` (a colleague's registered personal number, else the number itself).
+ * show `caller`: a colleague calling from their registered personal phone by name and CareFlow
+ * ID (their number stays private), anyone else by their number.
  */
 export function ringUser(o: {
   identity: string;
-  callerName: string;
+  /** `from`: what Twilio hands the browsers as `From` (the organisation's number, to mask). */
+  caller: { name: string; id: string; from?: string };
   timeout: number;
   statusPath: string;
   /** Set when the callee's setting records their calls: the caller is told first. */
@@ -77,6 +79,7 @@ export function ringUser(o: {
   const response = new VoiceResponse();
   if (o.recordingPath) response.say(VOICE, "This call is recorded.");
   const dial = response.dial({
+    ...(o.caller.from ? { callerId: o.caller.from } : {}),
     timeout: o.timeout,
     action: o.statusPath,
     method: "POST",
@@ -84,7 +87,8 @@ export function ringUser(o: {
   });
   const client = dial.client();
   client.identity(o.identity);
-  client.parameter({ name: "callerName", value: o.callerName });
+  client.parameter({ name: "callerName", value: o.caller.name });
+  client.parameter({ name: "callerId", value: o.caller.id });
   return response.toString();
 }
 

@@ -62,7 +62,8 @@ export function createTwilioEngine(options: TwilioEngineOptions): CallEngine {
     if (calls.inCall() || options.busyElsewhere()) return call.reject();
     line.call = call;
     line.endedByUs = null;
-    const from = call.parameters.From ?? "";
+    // CareFlow names the caller (a colleague's personal phone shows as them, number hidden).
+    const from = call.customParameters.get("callerId") ?? call.parameters.From ?? "";
     const name = call.customParameters.get("callerName");
     calls.begin({
       phase: "incoming",

@@ -99,9 +99,9 @@ export async function loadSettings(): Promise<UserSettings> {
   return body.settings;
 }
 
-/** Saves some of the user's recording settings; resolves with all of them as they are now. */
+/** Saves some of the user's settings; resolves with all of them as they are now. */
 export async function saveSettings(
-  change: { recordCalls?: boolean; retentionDays?: number },
+  change: { recordCalls?: boolean; retentionDays?: number; personalPhone?: string | null },
 ): Promise<UserSettings> {
   const body = await send<{ settings: UserSettings }>(
     "/api/me/settings",
@@ -109,6 +109,18 @@ export async function saveSettings(
     "Your settings could not be saved.",
   );
   return body.settings;
+}
+
+/** Whether `number` can be this user's personal phone (free, or theirs already). */
+export async function personalPhoneAvailable(
+  number: string,
+  signal: AbortSignal,
+): Promise<{ number: string; available: boolean }> {
+  return await send(
+    `/api/me/settings/personal-phone?number=${encodeURIComponent(number)}`,
+    { signal },
+    "That number could not be checked.",
+  );
 }
 
 /** Where the user's own greeting plays from; `version` makes a new one load afresh. */

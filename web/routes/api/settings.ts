@@ -1,19 +1,24 @@
 /** `/api/me/settings`: a user's own choices about their calls and recordings. */
 import { Hono } from "hono";
-import { type UserSettings, UserSettingsPatch } from "../../../shared/api.ts";
+import { z } from "zod";
+import { PhoneNumberInput, type UserSettings, UserSettingsPatch } from "../../../shared/api.ts";
 import { problem } from "../../../shared/http/problem.ts";
-import { jsonBody } from "../../../shared/http/validate.ts";
+import { jsonBody, queryOf } from "../../../shared/http/validate.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { requireUser } from "../../middleware/session.ts";
 import type { RecordingsConfig } from "../../recordings/config.ts";
 import type { SubscriberSync } from "../../sip/mod.ts";
-import type { User, UserStore } from "../../store/mod.ts";
+import { StoreConflictError, type User, type UserStore } from "../../store/mod.ts";
+
+const TAKEN = "That number is already registered in CareFlow. Choose another one.";
+const PersonalPhoneQuery = z.object({ number: PhoneNumberInput });
 
 function settingsOf(user: User, bounds: RecordingsConfig["retention"]): UserSettings {
   return {
     recordCalls: user.recordCalls,
     retentionDays: Math.min(bounds.maxDays, Math.max(bounds.minDays, user.retentionDays)),
     hasGreeting: user.voicemailGreetingKey !== null,
+    personalPhone: user.personalPhone,
     retentionBounds: bounds,
   };
 }
@@ -21,7 +26,9 @@ function settingsOf(user: User, bounds: RecordingsConfig["retention"]): UserSett
 /** The settings routes. */
 export function settingsRoutes(
   deps: {
-    users: Pick<UserStore, "updateUser">;
+    users: Pick<UserStore, "updateUser" | "findUserByPersonalPhone">;
+    /** The organisation's own numbers (Twilio's, the trunk's): nobody's personal phone. */
+    organisationNumbers: string[];
     retention: RecordingsConfig["retention"];
     /**
      * With SIP configured: Kamailio asks the agent whose setting records a call, so a change of
@@ -38,6 +45,16 @@ export function settingsRoutes(
     return c.json({ settings: settingsOf(c.get("user")!, deps.retention) });
   });
 
+  // Whether a number can be registered: free, or already this user's. Says nothing of who has it.
+  app.get("/personal-phone", queryOf(PersonalPhoneQuery), async (c) => {
+    const { number } = c.req.valid("query");
+    const holder = await deps.users.findUserByPersonalPhone(number);
+    const available = !deps.organisationNumbers.includes(number) &&
+      (holder === null || holder.id === c.get("user")!.id);
+    c.header("cache-control", "no-store");
+    return c.json({ number, available });
+  });
+
   app.patch("/", jsonBody(UserSettingsPatch), async (c) => {
     const body = c.req.valid("json");
     const { minDays, maxDays } = deps.retention;
@@ -49,8 +66,16 @@ export function settingsRoutes(
         errors: [{ field: "retentionDays", message: `must be ${minDays}-${maxDays}` }],
       });
     }
+    if (body.personalPhone && deps.organisationNumbers.includes(body.personalPhone)) {
+      throw problem(409, TAKEN, { errors: [{ field: "personalPhone", message: "is taken" }] });
+    }
     const before = c.get("user")!;
-    const updated = await deps.users.updateUser(before.id, body);
+    const updated = await deps.users.updateUser(before.id, body).catch((error) => {
+      if (error instanceof StoreConflictError && error.field === "personalPhone") {
+        throw problem(409, TAKEN, { errors: [{ field: "personalPhone", message: "is taken" }] });
+      }
+      throw error;
+    });
     if (deps.sip && updated && updated.recordCalls !== before.recordCalls) {
       await deps.sip.syncSubscriber(updated.care4wId);
     }

@@ -126,7 +126,7 @@ Deno.test("a call in to the organisation's number asks for a CareFlow number, ri
         gatherPath,
         signedPost(gatherPath, { ...inbound, Digits: "1000001" }),
       )).text(),
-      /<Client><Identity>care4w-1000001<\/Identity><Parameter name="callerName" value="\+447700900999"\/><\/Client>/,
+      /<Client><Identity>care4w-1000001<\/Identity><Parameter name="callerName" value="\+447700900999"\/><Parameter name="callerId" value="\+447700900999"\/><\/Client>/,
     );
     const action = attr(dial, "action")!;
     await t.app.request(action, signedPost(action, { ...inbound, DialCallStatus: "no-answer" }));
@@ -221,5 +221,52 @@ Deno.test("a browser call that did not come through our TwiML app, or names two 
     }
     const dialled = await t.app.request(path, signedPost(path, genuine));
     assert.match(verbs(await dialled.text())[0], /^Dial /);
+  });
+});
+
+Deno.test("a call in from a colleague's registered personal phone shows their name, to the callee and in the history", async () => {
+  await withApp(async (t, ann) => {
+    const bob = await t.signup("bob@example.org", "Bob Nurse");
+    const registered = await t.app.request("/api/me/settings", {
+      method: "PATCH",
+      body: JSON.stringify({ personalPhone: "+44 7700 900555" }),
+      headers: { cookie: bob, "content-type": "application/json" },
+    });
+    assert.equal(registered.status, 200);
+    const inbound = phoneCall("+447700900555");
+    const gather = "/api/webhooks/twilio/gather?attempt=1";
+    const ring = await t.app.request(gather, signedPost(gather, { ...inbound, Digits: "1000001" }));
+    const ringing = await ring.text();
+    assert.match(ringing, /<Parameter name="callerName" value="Bob Nurse"\/>/);
+    assert.match(ringing, /<Parameter name="callerId" value="care4w-1000002"\/>/);
+    // What reaches the browsers: the Client's parameters, and Twilio's From (the Dial's callerId).
+    const client = ringing.match(/<Client>.*<\/Client>/)![0];
+    assert.doesNotMatch(client, /900555/, "the personal number stays private");
+    assert.equal(attr(verbs(ringing)[0], "callerId"), TWILIO_ENV.TWILIO_PHONE_NUMBER);
+    const action = attr(
+      verbs(
+        await (await t.app.request(
+          gather,
+          signedPost(gather, { ...inbound, Digits: "1000001" }),
+        )).text(),
+      )[0],
+      "action",
+    )!;
+    await t.app.request(
+      action,
+      signedPost(action, { ...inbound, DialCallStatus: "completed", DialCallDuration: "30" }),
+    );
+    const history = await (await t.app.request("/api/calls/history", { headers: { cookie: ann } }))
+      .json();
+    assert.equal(history.calls[0].otherParty.displayName, "Bob Nurse");
+    assert.equal(history.calls[0].otherParty.care4wId, "care4w-1000002");
+    assert.equal(history.calls[0].otherParty.phone, null);
+    // A number nobody registered is shown as the number.
+    const stranger = phoneCall("+447700900777");
+    const unknown = await t.app.request(
+      gather,
+      signedPost(gather, { ...stranger, Digits: "1000001" }),
+    );
+    assert.match(await unknown.text(), /value="\+447700900777"/);
   });
 });

@@ -12,7 +12,7 @@
  */
 import { Hono } from "hono";
 import { care4wIdSchema, e164Schema } from "../../../shared/schemas.ts";
-import type { CallStore } from "../../store/mod.ts";
+import type { CallStore, UserStore } from "../../store/mod.ts";
 import { twilioCallRecord } from "../../twilio/calls.ts";
 import type { TwilioConfig } from "../../twilio/config.ts";
 import type { TwilioRecordingDeps } from "../../twilio/recording-intake.ts";
@@ -32,7 +32,10 @@ import * as twiml from "../../twilio/twiml.ts";
 export interface TwilioWebhookDeps extends Omit<TwilioRecordingDeps, "store" | "deleteAtTwilio"> {
   twilio: TwilioConfig;
   publicUrl: string;
-  store: TwilioRecordingDeps["store"] & Pick<CallStore, "insertCall">;
+  store:
+    & TwilioRecordingDeps["store"]
+    & Pick<CallStore, "insertCall">
+    & Pick<UserStore, "findUserByPersonalPhone">;
   /** Twilio's REST origin recording URLs must name (tests: their stand-in's). */
   apiOrigin?: string;
 }
@@ -45,6 +48,19 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Hono<TwilioWebhook
   const activeUser = async (care4wId: string) => {
     const user = await deps.store.findUserByCare4wId(care4wId);
     return user?.isActive ? user : null;
+  };
+  /** The active user whose personal phone `e164` is, if any (callers shown by name). */
+  const phoneOwner = async (e164: string) => {
+    const owner = e164 ? await deps.store.findUserByPersonalPhone(e164) : null;
+    return owner?.isActive ? owner : null;
+  };
+
+  const callerOf = async (phone: string) => {
+    const owner = await phoneOwner(phone);
+    if (owner) {
+      return { name: owner.displayName, id: owner.care4wId, from: deps.twilio.phoneNumber };
+    }
+    return phone ? { name: phone, id: phone } : { name: "Withheld number", id: "" };
   };
 
   app.post("/voice", async (c) => {
@@ -97,7 +113,7 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Hono<TwilioWebhook
     const query = new URLSearchParams({ direction: "inbound", user: user.care4wId, phone });
     return xml(twiml.ringUser({
       identity: user.care4wId,
-      callerName: phone || "Unknown number",
+      caller: await callerOf(phone),
       timeout: deps.twilio.ringTimeoutSeconds,
       statusPath: `${BASE}/status?${query}`,
       recordingPath: user.recordCalls ? `${BASE}/recording?${query}` : undefined,
@@ -119,6 +135,7 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Hono<TwilioWebhook
         direction: query.data.direction,
         user,
         phone: query.data.phone,
+        phoneOwner: await phoneOwner(query.data.phone),
         dialStatus: params.data.DialCallStatus,
         connectedSeconds: params.data.DialCallDuration,
         endedAt: deps.now(),

@@ -15,8 +15,8 @@ const CARE4W_COUNTER = "care4w";
 
 /** Documents written before the recording settings existed lack them (see `toUser`). */
 type UserDoc =
-  & Omit<User, "id" | "recordCalls" | "retentionDays" | "voicemailGreetingKey">
-  & Partial<Pick<User, "recordCalls" | "retentionDays" | "voicemailGreetingKey">>
+  & Omit<User, "id" | "recordCalls" | "retentionDays" | "voicemailGreetingKey" | "personalPhone">
+  & Partial<Pick<User, "recordCalls" | "retentionDays" | "voicemailGreetingKey" | "personalPhone">>
   & { _id: ObjectId; emailLower: string };
 
 /** A user document as a User; older documents get the settings `freshUser` gives new users. */
@@ -27,6 +27,7 @@ function toUser({ _id, emailLower: _, ...rest }: UserDoc): User {
     recordCalls: rest.recordCalls ?? false,
     retentionDays: rest.retentionDays ?? DEFAULT_RETENTION_DAYS,
     voicemailGreetingKey: rest.voicemailGreetingKey ?? null,
+    personalPhone: rest.personalPhone ?? null,
   };
 }
 
@@ -38,6 +39,7 @@ const PATCHABLE: readonly (keyof UserPatch)[] = [
   "recordCalls",
   "retentionDays",
   "voicemailGreetingKey",
+  "personalPhone",
 ];
 
 /** Only a 24-hex string can be a user id here; anything else simply matches no one. */
@@ -48,12 +50,15 @@ function objectIdOrNull(id: string): ObjectId | null {
 /** The unique field a duplicate-key error is about, or null when it is not a user field. */
 function conflictField(
   error: { keyPattern?: Document; message?: string },
-): "email" | "firebaseUid" | null {
+): "email" | "firebaseUid" | "personalPhone" | null {
   // keyPattern is what servers send today; the index name in the message covers older ones.
   const keys = Object.keys(error.keyPattern ?? {});
   const message = error.message ?? "";
   if (keys.includes("emailLower") || message.includes("emailLower_unique")) return "email";
   if (keys.includes("firebaseUid") || message.includes("firebaseUid_unique")) return "firebaseUid";
+  if (keys.includes("personalPhone") || message.includes("personalPhone_unique")) {
+    return "personalPhone";
+  }
   return null;
 }
 
@@ -70,6 +75,12 @@ export async function mongoUsers(db: Db): Promise<UserStore> {
       unique: true,
       // Local accounts store null; only real uids must be unique.
       partialFilterExpression: { firebaseUid: { $type: "string" } },
+    },
+    {
+      key: { personalPhone: 1 },
+      name: "personalPhone_unique",
+      unique: true,
+      partialFilterExpression: { personalPhone: { $type: "string" } },
     },
   ]);
   const findUser = async (filter: Filter<UserDoc>) => {
@@ -111,6 +122,7 @@ export async function mongoUsers(db: Db): Promise<UserStore> {
     findUserByEmail: (email) => findUser({ emailLower: email.toLowerCase() }),
     findUserByCare4wId: (care4wId) => findUser({ care4wId }),
     findUserByFirebaseUid: (uid) => findUser({ firebaseUid: uid }),
+    findUserByPersonalPhone: (e164) => findUser({ personalPhone: e164 }),
     async updateUser(id, patch) {
       const _id = objectIdOrNull(id);
       if (!_id) return null;
@@ -119,8 +131,16 @@ export async function mongoUsers(db: Db): Promise<UserStore> {
       for (const field of PATCHABLE) {
         if (patch[field] !== undefined) set[field] = patch[field];
       }
-      const doc = await users.findOneAndUpdate({ _id }, { $set: set }, { returnDocument: "after" });
-      return doc ? toUser(doc) : null;
+      try {
+        const doc = await users.findOneAndUpdate({ _id }, { $set: set }, {
+          returnDocument: "after",
+        });
+        return doc ? toUser(doc) : null;
+      } catch (error) {
+        const field = isDuplicateKey(error) ? conflictField(error) : null;
+        if (field) throw new StoreConflictError(field);
+        throw error;
+      }
     },
     nextCounterValue: (name) => nextCounter(counters, name),
   };

@@ -38,6 +38,7 @@ Deno.test("sqlite store: users from before the recording settings get their defa
         recordCalls: false,
         retentionDays: 30,
         voicemailGreetingKey: null,
+        personalPhone: null,
       });
       assert.deepEqual(await store.listTrail(1, 10), []);
     } finally {

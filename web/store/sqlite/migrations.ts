@@ -157,4 +157,7 @@ export const MIGRATIONS: readonly string[] = [
     online INTEGER NOT NULL,
     changed_at INTEGER NOT NULL
   ) STRICT;`,
+  // A user's own phone, unique among users (SQLite lets many rows hold NULL).
+  `ALTER TABLE users ADD COLUMN personal_phone TEXT;
+  CREATE UNIQUE INDEX users_personal_phone ON users (personal_phone);`,
 ];

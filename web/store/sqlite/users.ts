@@ -23,6 +23,7 @@ const PATCHABLE: readonly (keyof UserPatch | "updatedAt")[] = [
   "recordCalls",
   "retentionDays",
   "voicemailGreetingKey",
+  "personalPhone",
   "updatedAt",
 ];
 
@@ -34,6 +35,9 @@ function conflictFrom(error: unknown): never {
   }
   if (message.includes("UNIQUE constraint failed: users.firebase_uid")) {
     throw new StoreConflictError("firebaseUid");
+  }
+  if (message.includes("UNIQUE constraint failed: users.personal_phone")) {
+    throw new StoreConflictError("personalPhone");
   }
   throw error;
 }
@@ -66,9 +70,14 @@ export function sqliteUsers(db: Db): Sync<UserStore> {
     findUserByEmail: (email) => userBy("email_lower", email.toLowerCase()),
     findUserByCare4wId: (care4wId) => userBy("care4w_id", care4wId),
     findUserByFirebaseUid: (uid) => userBy("firebase_uid", uid),
+    findUserByPersonalPhone: (e164) => userBy("personal_phone", e164),
     updateUser(id, patch) {
       // Only given fields are set, so a null greeting key clears it while absent ones stay.
-      db.update("users", "id", id, { ...patch, updatedAt: new Date() }, PATCHABLE);
+      try {
+        db.update("users", "id", id, { ...patch, updatedAt: new Date() }, PATCHABLE);
+      } catch (error) {
+        return conflictFrom(error);
+      }
       return userBy("id", id);
     },
     nextCounterValue: (name) => nextCounter(name),

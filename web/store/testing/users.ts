@@ -126,6 +126,27 @@ export const userStoreContract = defineContract<UserStore>("user store", {
     // The other user is untouched.
     assert.deepEqual(await store.findUserById(chosen.id), chosen);
   },
+  "a personal phone is found by number, unique across users, and cleared with null": async (
+    store,
+  ) => {
+    const ann = await store.createUser(newUser(1));
+    const bob = await store.createUser(newUser(2));
+    assert.equal(ann.personalPhone, null);
+    const registered = await store.updateUser(ann.id, { personalPhone: "+447700900123" });
+    assert.equal(registered?.personalPhone, "+447700900123");
+    assert.equal((await store.findUserByPersonalPhone("+447700900123"))?.id, ann.id);
+    assert.equal(await store.findUserByPersonalPhone("+447700900999"), null);
+    await assert.rejects(
+      store.updateUser(bob.id, { personalPhone: "+447700900123" }),
+      (error) => error instanceof StoreConflictError && error.field === "personalPhone",
+    );
+    assert.equal((await store.findUserById(bob.id))?.personalPhone, null, "nothing changed");
+    await store.updateUser(ann.id, { personalPhone: null });
+    assert.equal(await store.findUserByPersonalPhone("+447700900123"), null);
+    // Two users without one do not conflict, and a freed number can be taken.
+    await store.updateUser(bob.id, { personalPhone: "+447700900123" });
+    assert.equal((await store.findUserByPersonalPhone("+447700900123"))?.id, bob.id);
+  },
   "counters start at 1, count independently and never repeat under concurrency": async (store) => {
     assert.equal(await store.nextCounterValue("a"), 1);
     assert.equal(await store.nextCounterValue("a"), 2);
