@@ -79,7 +79,13 @@ export const TokenResponse = z.object({
   /** The user's setting: record every call (the other party is told and may refuse). */
   recordCalls: z.boolean(),
   /** With Twilio configured: the Voice SDK token for calls to and from phone numbers. */
-  twilio: z.object({ token: z.string(), identity: z.string(), expiresAt: z.string() }).optional(),
+  twilio: z.object({
+    token: z.string(),
+    identity: z.string(),
+    expiresAt: z.string(),
+    /** E.164 prefixes calls out may go to (the organisation's toll-fraud guard). */
+    allowedPrefixes: z.array(z.string()),
+  }).optional(),
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
 

@@ -30,3 +30,16 @@ Deno.test("the dial field tells CareFlow IDs, phone numbers and neither apart", 
   assert.deepEqual(classifyDialTarget("hello"), { kind: "invalid" });
   assert.deepEqual(classifyDialTarget("12345"), { kind: "invalid" });
 });
+
+Deno.test("country codes of one, two and three digits; destinations by prefix", async () => {
+  const { countryCodeOf, isAllowedDestination } = await import("./phone.ts");
+  assert.equal(countryCodeOf("+447700900123"), "+44");
+  assert.equal(countryCodeOf("+15550100000"), "+1");
+  assert.equal(countryCodeOf("+74951234567"), "+7");
+  assert.equal(countryCodeOf("+353861234567"), "+353");
+  assert.equal(countryCodeOf("+2348012345678"), "+234");
+  assert.equal(countryCodeOf("+27821234567"), "+27");
+  assert.ok(isAllowedDestination("+447700900123", ["+44"]));
+  assert.ok(!isAllowedDestination("+882123456789", ["+44", "+353"]));
+  assert.ok(!isAllowedDestination("+447700900123", []));
+});

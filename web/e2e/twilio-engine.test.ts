@@ -111,6 +111,10 @@ Deno.test({
             "Ann's Device to register",
             () => gateway.registered(ann.care4wId) === 1,
           );
+          // The organisation's toll-fraud guard, told before anything is dialled.
+          await typeNumber(ann, "+882 123 456 789");
+          await ann.page.getByTestId("dial-hint").filter({ hasText: "not allowed" }).waitFor();
+          assert.ok(await ann.page.getByRole("button", { name: "Call", exact: true }).isDisabled());
           await typeNumber(ann, "+44 7700 900123");
           await ann.page.getByTestId("dial-hint").filter({ hasText: `Phone number ${PHONE}` })
             .waitFor();
@@ -246,6 +250,28 @@ Deno.test({
             .waitFor();
           gateway.refuseTokens = false;
           await eve.context.close();
+        },
+      );
+
+      await t.step(
+        "a colleague registers their phone in Settings; their call in shows them",
+        async () => {
+          const fay = await openUser(w, "Fay Carer");
+          await fay.page.goto(`${server.url}/dashboard/settings`);
+          await fay.page.getByLabel("Your personal phone").fill("+44 7700 900123");
+          await fay.page.getByTestId("phone-check").filter({ hasText: "is available" }).waitFor();
+          await fay.page.getByRole("button", { name: "Save" }).last().click();
+          await fay.page.getByText(`Calls from ${PHONE} now show your name.`).waitFor();
+          const gus = await openUser(w, "Gus Nurse");
+          await eventually("registered", () => gateway.registered(gus.care4wId) === 1);
+          const callSid = await gateway.callIn(phone, gus.care4wId.slice("care4w-".length));
+          await waitForStatus(gus.page, "Incoming call");
+          assert.equal(await gus.page.getByTestId("caller-name").textContent(), "Fay Carer");
+          assert.equal(await gus.page.getByTestId("caller-id").textContent(), fay.care4wId);
+          await gus.page.getByRole("button", { name: "Decline" }).click();
+          await gateway.finished(callSid);
+          await fay.context.close();
+          await gus.context.close();
         },
       );
     } finally {

@@ -40,14 +40,16 @@ export default function Dialer(props: { initialValue?: string }) {
   const snapshot = call.value;
   // Phone numbers need a line to the phone network (Twilio or the SIP trunk) that is up; a
   // CareFlow ID must belong to someone and needs the deployment's engine to be ready.
+  const current = target.value;
   const line: PhoneLine = {
     exists: engine.current !== null && engine.current.phoneLine !== null,
     ready: snapshot.phonesReady,
     problem: snapshot.phonesProblem,
+    allowed: current.kind !== "phone" || (engine.current?.allows?.(current.e164) ?? true),
   };
-  const dialable = target.value.kind === "care4w"
+  const dialable = current.kind === "care4w"
     ? lookup.value.state === "found" && snapshot.ready
-    : target.value.kind === "phone" && line.ready;
+    : current.kind === "phone" && line.ready && line.allowed;
   const canCall = dialable && (snapshot.phase === "idle" || snapshot.phase === "ended");
 
   const press = (key: string) => {
@@ -141,6 +143,8 @@ interface PhoneLine {
   exists: boolean;
   ready: boolean;
   problem: string | null;
+  /** The organisation allows calls to this number's country. */
+  allowed: boolean;
 }
 
 function Hint(props: { target: DialTarget; lookup: Lookup; line: PhoneLine }) {
@@ -148,6 +152,9 @@ function Hint(props: { target: DialTarget; lookup: Lookup; line: PhoneLine }) {
   if (target.kind === "empty") return <>Type a CareFlow ID or a phone number.</>;
   if (target.kind === "invalid") return <>Not a CareFlow ID or a phone number yet.</>;
   if (target.kind === "phone") {
+    if (!line.allowed) {
+      return <>Phone number {target.e164}. Calls to this country are not allowed here.</>;
+    }
     if (line.ready) return <>Phone number {target.e164}</>;
     if (!line.exists) {
       return <>Phone number {target.e164}. No outside line is set up for calls to phones.</>;

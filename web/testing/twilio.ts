@@ -15,6 +15,7 @@ export const TWILIO_ENV = {
   TWILIO_API_SECRET: "api-secret-0123456789",
   TWILIO_TWIML_APP_SID: `AP${"3".repeat(32)}`,
   TWILIO_PHONE_NUMBER: "+15550100000",
+  OUTSIDE_CALL_PREFIXES: "+44,+1",
 };
 export const CALL_SID = `CA${"a".repeat(32)}`;
 

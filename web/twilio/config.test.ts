@@ -39,3 +39,10 @@ Deno.test("a partial Twilio set stops start-up naming what is missing, never a v
   assert.ok(bad.some((i) => i.startsWith("TWILIO_ACCOUNT_SID: must be a AC")));
   assert.ok(!bad.join().includes("secret-looking"));
 });
+
+Deno.test("calls out go to the organisation number's country unless prefixes are listed", () => {
+  assert.deepEqual(loadConfig(TWILIO).twilio?.allowedPrefixes, ["+1"]);
+  const listed = loadConfig({ ...TWILIO, OUTSIDE_CALL_PREFIXES: "+44,+353" }).twilio;
+  assert.deepEqual(listed?.allowedPrefixes, ["+44", "+353"]);
+  assert.match(issuesOf({ ...TWILIO, OUTSIDE_CALL_PREFIXES: "44, +353" }).join(), /OUTSIDE_CALL/);
+});

@@ -4,6 +4,7 @@
  * phone numbers, while CareFlow IDs keep the deployment's browser engine (webrtc or sip).
  */
 import { z } from "zod";
+import { countryCodeOf } from "../../shared/phone.ts";
 import { e164Schema } from "../../shared/schemas.ts";
 
 const sid = (prefix: string) =>
@@ -23,6 +24,14 @@ export const twilioEnv = {
   /** Delete a recording at Twilio once it is stored here (patient talk must not linger there). */
   TWILIO_DELETE_RECORDINGS: z.enum(["true", "false"]).default("true")
     .transform((value) => value === "true"),
+  /**
+   * Where calls out may go (toll-fraud guard beside Twilio's Geo Permissions): E.164 prefixes,
+   * comma-separated (`+44,+353`). Default: the country of `TWILIO_PHONE_NUMBER` only.
+   */
+  OUTSIDE_CALL_PREFIXES: z.string().regex(
+    /^\+\d{1,14}(,\+\d{1,14})*$/,
+    "must be E.164 prefixes separated by commas, e.g. +44,+353",
+  ).optional(),
 };
 
 /** The names that must come together. */
@@ -49,6 +58,8 @@ export interface TwilioConfig {
   phoneNumber: string;
   ringTimeoutSeconds: number;
   deleteRecordings: boolean;
+  /** E.164 prefixes calls out may go to. */
+  allowedPrefixes: string[];
 }
 
 /** All six or none; webhooks need the public URL Twilio signs. */
@@ -76,5 +87,7 @@ export function twilioConfig(e: Env): TwilioConfig | undefined {
     phoneNumber: e.TWILIO_PHONE_NUMBER!,
     ringTimeoutSeconds: e.TWILIO_RING_TIMEOUT_SECONDS,
     deleteRecordings: e.TWILIO_DELETE_RECORDINGS,
+    allowedPrefixes: e.OUTSIDE_CALL_PREFIXES?.split(",") ??
+      [countryCodeOf(e.TWILIO_PHONE_NUMBER!)],
   };
 }

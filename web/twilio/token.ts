@@ -8,6 +8,7 @@ export interface TwilioBrowserToken {
   /** The Twilio Client identity: the user's CareFlow ID. */
   identity: string;
   expiresAt: string;
+  allowedPrefixes: string[];
 }
 
 /** How long a token lives; the browser refreshes it before (the SDK's `tokenWillExpire`). */
@@ -32,5 +33,6 @@ export function twilioToken(
     token: token.toJwt(),
     identity: care4wId,
     expiresAt: new Date(now.getTime() + TWILIO_TOKEN_TTL_SECONDS * 1000).toISOString(),
+    allowedPrefixes: config.allowedPrefixes,
   };
 }

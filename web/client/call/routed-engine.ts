@@ -41,6 +41,7 @@ export function routeEngines(primary: CallEngine, phones: CallEngine | null): Ca
     get audio() {
       return current().audio;
     },
+    allows: (e164) => phones.allows?.(e164) ?? true,
     start() {
       unsubscribe = [
         primary.subscribe((s) => {

@@ -9,6 +9,7 @@
  */
 import { Call, Device } from "@twilio/voice-sdk";
 import type { TokenResponse } from "../../../shared/api.ts";
+import { isAllowedDestination } from "../../../shared/phone.ts";
 import { type CallState, createCallState } from "./call-state.ts";
 import type { CallEnd } from "./end-reasons.ts";
 import { microphoneProblem } from "./media.ts";
@@ -170,6 +171,7 @@ export function createTwilioEngine(options: TwilioEngineOptions): CallEngine {
       if (calls.state.phase === "connected") line.call?.sendDigits(tones);
     },
     audio: audioChoice(() => device),
+    allows: (e164) => isAllowedDestination(e164, options.token.allowedPrefixes),
     subscribe: calls.subscribe,
     stop() {
       if (calls.inCall()) engine.hangup();

@@ -123,6 +123,8 @@ export interface CallEngine {
   /** Does not consent to the other party's recording: theirs stops and is deleted. */
   refuseRecording(): void;
   sendDtmf(tones: string): void;
+  /** Whether a call to `e164` may be placed (absent: any number the line reaches). */
+  allows?(e164: string): boolean;
   /** Microphone and speaker choice, where the engine offers it. */
   readonly audio?: AudioChoice;
   /** Called with a new snapshot on every change (and once at once). Returns an unsubscribe. */

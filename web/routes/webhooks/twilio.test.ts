@@ -270,3 +270,19 @@ Deno.test("a call in from a colleague's registered personal phone shows their na
     assert.match(await unknown.text(), /value="\+447700900777"/);
   });
 });
+
+Deno.test("a browser call to a country the organisation does not allow is refused by voice", async () => {
+  await withApp(async (t, ann) => {
+    for (const to of ["+882123456789", "+2348012345678"]) {
+      const response = await t.app.request(
+        "/api/webhooks/twilio/voice",
+        signedPost("/api/webhooks/twilio/voice", browserCall("client:care4w-1000001", to)),
+      );
+      const twiml = await response.text();
+      assert.doesNotMatch(twiml, /<Dial/, to);
+      assert.match(twiml, /not allowed/);
+    }
+    const token = await (await t.app.request("/api/token", { headers: { cookie: ann } })).json();
+    assert.deepEqual(token.twilio.allowedPrefixes, ["+44", "+1"]);
+  });
+});

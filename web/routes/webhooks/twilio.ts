@@ -11,6 +11,7 @@
  * Parameters are validated; anything Twilio would never send gets a spoken refusal, not a 500.
  */
 import { Hono } from "hono";
+import { countryCodeOf, isAllowedDestination } from "../../../shared/phone.ts";
 import { care4wIdSchema, e164Schema } from "../../../shared/schemas.ts";
 import type { CallStore, UserStore } from "../../store/mod.ts";
 import { twilioCallRecord } from "../../twilio/calls.ts";
@@ -80,6 +81,13 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Hono<TwilioWebhook
       if (!user) return xml(twiml.sayAndHangUp("Your account cannot make calls."));
       if (!e164Schema.safeParse(To).success) {
         return xml(twiml.sayAndHangUp("That is not a phone number in international format."));
+      }
+      if (!isAllowedDestination(To, deps.twilio.allowedPrefixes)) {
+        deps.logger.warn("twilio call out to a destination not allowed", {
+          user: user.care4wId,
+          country: countryCodeOf(To),
+        });
+        return xml(twiml.sayAndHangUp("Calls to that country are not allowed from CareFlow."));
       }
       const query = new URLSearchParams({ direction: "outbound", user: user.care4wId, phone: To });
       return xml(twiml.dialPhone({
