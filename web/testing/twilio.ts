@@ -78,6 +78,8 @@ export interface TwilioStandIn {
   requests: { method: string; path: string; authorized: boolean }[];
   /** The MP3 bytes it serves for every recording. */
   audio: Uint8Array;
+  /** The next this many media downloads answer 503, as Twilio does on a bad moment. */
+  failNext: number;
   /** Pointed at the stand-in: the real `twilio` library's request client, and media fetches. */
   httpClient: InstanceType<typeof twilio.RequestClient>;
   fetchImpl: typeof fetch;
@@ -94,6 +96,10 @@ export function startTwilioStandIn(): TwilioStandIn {
     const authorized = request.headers.get("authorization") === expected;
     requests.push({ method: request.method, path: pathname, authorized });
     if (!authorized) return new Response("unauthorized", { status: 401 });
+    if (request.method === "GET" && pathname.endsWith(".mp3") && standIn.failNext > 0) {
+      standIn.failNext--;
+      return new Response("unavailable", { status: 503 });
+    }
     if (request.method === "GET" && pathname.endsWith(".mp3")) {
       return new Response(audio, { headers: { "content-type": "audio/mpeg" } });
     }
@@ -108,12 +114,14 @@ export function startTwilioStandIn(): TwilioStandIn {
       return super.request<T>(moved as never);
     }
   }
-  return {
+  const standIn: TwilioStandIn = {
     origin,
     requests,
     audio,
+    failNext: 0,
     httpClient: new StandInClient(),
     fetchImpl: (input, init) => fetch(toStandIn(String(input)), init),
     close: () => server.shutdown(),
   };
+  return standIn;
 }

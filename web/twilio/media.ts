@@ -26,6 +26,12 @@ export function isTwilioRecordingUrl(url: string, accountSid: string, origin: st
   }
 }
 
+/**
+ * Pauses before fetching a recording again: Twilio may answer 404 for a moment after its callback,
+ * and a 5xx or a dropped connection is worth another try. Within Twilio's 15 s webhook wait.
+ */
+export const FETCH_RETRY_DELAYS_MS = [500, 2_000, 5_000];
+
 /** Twilio's REST origin (tests: their stand-in's). */
 export const TWILIO_API_ORIGIN = "https://api.twilio.com";
 
@@ -35,25 +41,53 @@ export const TWILIO_API_ORIGIN = "https://api.twilio.com";
  */
 export function createTwilioMedia(
   config: TwilioConfig,
-  o: { httpClient?: InstanceType<typeof twilio.RequestClient>; fetchImpl?: typeof fetch } = {},
+  o: {
+    httpClient?: InstanceType<typeof twilio.RequestClient>;
+    fetchImpl?: typeof fetch;
+    retryDelaysMs?: number[];
+  } = {},
 ): TwilioMedia {
   const client = twilio(config.accountSid, config.authToken, { httpClient: o.httpClient });
   const authorization = `Basic ${btoa(`${config.accountSid}:${config.authToken}`)}`;
   const fetchImpl = o.fetchImpl ?? fetch;
   return {
     async fetchRecording(recordingUrl) {
-      const response = await fetchImpl(`${recordingUrl}.mp3`, {
-        headers: { authorization },
-        signal: AbortSignal.timeout(60_000),
-      });
-      if (!response.ok || !response.body) {
-        await response.body?.cancel();
-        throw new Error(`Twilio answered ${response.status} for a recording`);
+      const delays = [...(o.retryDelaysMs ?? FETCH_RETRY_DELAYS_MS)];
+      for (;;) {
+        const outcome = await fetchOnce(fetchImpl, `${recordingUrl}.mp3`, authorization);
+        if ("body" in outcome) return outcome.body;
+        const delay = delays.shift();
+        if (delay === undefined) throw outcome.failure;
+        await new Promise((resolve) => setTimeout(resolve, delay));
       }
-      return response.body;
     },
     async deleteRecording(recordingSid) {
       await client.recordings(recordingSid).remove();
     },
   };
+}
+
+/** One download: the body, a failure worth another try, or a throw for one that is not. */
+async function fetchOnce(
+  fetchImpl: typeof fetch,
+  url: string,
+  authorization: string,
+): Promise<{ body: ReadableStream<Uint8Array> } | { failure: Error }> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, {
+      headers: { authorization },
+      signal: AbortSignal.timeout(60_000),
+    });
+  } catch (error) {
+    return { failure: error as Error };
+  }
+  if (response.ok && response.body) return { body: response.body };
+  await response.body?.cancel();
+  const failure = new Error(`Twilio answered ${response.status} for a recording`);
+  // Refused credentials or a bad request do not get better by asking again.
+  if (response.status === 404 || response.status === 429 || response.status >= 500) {
+    return { failure };
+  }
+  throw failure;
 }

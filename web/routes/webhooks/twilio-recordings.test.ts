@@ -31,6 +31,7 @@ async function withTwilio(run: (t: TestApp, twilio: TwilioStandIn, ann: string) 
     twilioMedia: createTwilioMedia(config.twilio!, {
       httpClient: standIn.httpClient,
       fetchImpl: standIn.fetchImpl,
+      retryDelaysMs: [20, 20],
     }),
   });
   try {
@@ -174,5 +175,43 @@ Deno.test("nobody answers a call in: the caller leaves a message, which lands un
     assert.equal(inbox.recordings[0].otherParty.phone, "+447700900999");
     assert.equal(inbox.unlistenedVoicemail, 1);
     assert.equal(twilio.requests.filter((r) => r.method === "DELETE").length, 1);
+  });
+});
+
+Deno.test("a media download Twilio fails is tried again; one that keeps failing keeps Twilio's copy", async () => {
+  await withTwilio(async (t, twilio, ann) => {
+    const path =
+      "/api/webhooks/twilio/voicemail?direction=inbound&user=care4w-1000001&phone=%2B447700900999";
+    const params = (sid: string) => ({
+      CallSid: CALL_SID,
+      RecordingSid: sid,
+      RecordingUrl: RECORDING_URL.replace(RECORDING_SID, sid),
+      RecordingStatus: "completed",
+      RecordingDuration: "9",
+    });
+    twilio.failNext = 2;
+    const first = `RE${"c".repeat(32)}`;
+    assert.equal((await t.app.request(path, signedPost(path, params(first)))).status, 204);
+    const [message] = await list(t, ann, "voicemail");
+    assert.equal(message.status, "active", "stored on the third try");
+    assert.equal(
+      twilio.requests.filter((r) => r.path.includes(first) && r.method === "GET").length,
+      3,
+    );
+
+    twilio.failNext = 10;
+    const second = `RE${"d".repeat(32)}`;
+    const failed = await t.app.request(path, signedPost(path, params(second)));
+    assert.equal(failed.status, 500, "Twilio is told it did not work");
+    assert.ok(
+      !twilio.requests.some((r) => r.method === "DELETE" && r.path.includes(second)),
+      "Twilio's copy is kept while ours is missing",
+    );
+    // A later callback (Twilio's retry, or the same one replayed) finishes the intake.
+    twilio.failNext = 0;
+    assert.equal((await t.app.request(path, signedPost(path, params(second)))).status, 204);
+    const messages = await list(t, ann, "voicemail");
+    assert.equal(messages.length, 2);
+    assert.ok(messages.every((m: { status: string }) => m.status === "active"));
   });
 });
