@@ -254,6 +254,44 @@ Deno.test({
       );
 
       await t.step(
+        "a recorded call says so and lands in recordings; devices; token renewed",
+        async () => {
+          gateway.tokenTtlSeconds = 11;
+          const hal = await openUser(w, "Hal Carer");
+          gateway.tokenTtlSeconds = undefined;
+          const on = await hal.context.request.patch(`${server.url}/api/me/settings`, {
+            data: { recordCalls: true },
+            headers: { origin: server.url },
+          });
+          assert.equal(on.status(), 200);
+          await hal.page.reload();
+          await waitForStatus(hal.page, "Ready");
+          await typeNumber(hal, PHONE);
+          await hal.page.getByRole("button", { name: "Call", exact: true }).click();
+          await waitForStatus(hal.page, "Connected");
+          await hal.page.getByTestId("recording-indicator").waitFor();
+          await hal.page.getByRole("button", { name: "Audio" }).click();
+          const microphones = hal.page.getByLabel("Microphone").locator("option");
+          await eventually("a microphone to choose", async () => (await microphones.count()) > 0);
+          await hal.page.getByRole("button", { name: "Hang up" }).click();
+          await waitForStatus(hal.page, "Ended: Call ended");
+          const recordings = async () =>
+            (await (await hal.context.request.get(`${server.url}/api/recordings?type=call`)).json())
+              .recordings as { status: string }[];
+          await eventually(
+            "the recording in Hal's list",
+            async () => (await recordings())[0]?.status === "active",
+          );
+          assert.equal((await recordings()).length, 1);
+          // The first token was said to end within 11 s: the engine fetched and sent a new one.
+          const listens = gateway.received.filter((m) =>
+            m.type === "listen" && m.identity === hal.care4wId
+          );
+          assert.ok(listens.length >= 2, `${listens.length} listen(s)`);
+          await hal.context.close();
+        },
+      );
+      await t.step(
         "a colleague registers their phone in Settings; their call in shows them",
         async () => {
           const fay = await openUser(w, "Fay Carer");

@@ -42,6 +42,8 @@ interface Leg {
 export interface TwilioGateway {
   /** Set: every token is refused, as Twilio refuses a bad or revoked one (31204). */
   refuseTokens: boolean;
+  /** Set: the lifetime Twilio says tokens have left (the SDK renews 10 s before it ends). */
+  tokenTtlSeconds?: number;
   /** Where Twilio's REST stand-in serves recording `sid`: set, recorded calls call back. */
   recordingUrl?: (recordingSid: string) => string;
   /** Routes a browser context's Twilio signaling here (before its pages open). */
@@ -121,7 +123,7 @@ export function startTwilioGateway(webUrl: string): TwilioGateway {
         throw new Error("no voice grant for the TwiML app");
       }
       socket.identity = grants.identity;
-      const ttl = (payload.exp ?? 0) - Math.floor(Date.now() / 1000);
+      const ttl = gateway.tokenTtlSeconds ?? (payload.exp ?? 0) - Math.floor(Date.now() / 1000);
       send(socket, "connected", {
         region: "us1",
         home: "us1",
@@ -207,8 +209,10 @@ export function startTwilioGateway(webUrl: string): TwilioGateway {
 
   const onMessage = async (socket: Socket, raw: string | Buffer) => {
     const { type, payload = {} } = JSON.parse(String(raw));
+    if (type === "listen") await listen(socket, String(payload.token));
+    // After a listen, so it is named for whom its token was.
     received.push({ identity: socket.identity, type, payload });
-    if (type === "listen") return await listen(socket, String(payload.token));
+    if (type === "listen") return;
     if (!socket.identity) {
       return send(socket, "error", { error: { code: 31204, message: "JWT is invalid" } });
     }

@@ -26,6 +26,7 @@ export async function loadEngine(token: TokenResponse): Promise<CallEngine> {
   const phones = createTwilioEngine({
     token: token.twilio,
     busyElsewhere: () => primaryBusy,
+    recordCalls: token.recordCalls,
     async refresh() {
       const fresh = await freshToken();
       if (!fresh.twilio) throw new Error("no Twilio token");

@@ -23,6 +23,11 @@ export interface TwilioEngineOptions {
   refresh(): Promise<TwilioBrowserToken>;
   /** True while another engine of this tab has a call: a Twilio call in is then refused. */
   busyElsewhere(): boolean;
+  /**
+   * The user's "record my calls": Twilio then records their calls both ways (the TwiML tells
+   * both parties first), and the call shows it.
+   */
+  recordCalls: boolean;
 }
 
 /** Twilio's codes for a refused or expired token (20101-20107, 31201-31205). */
@@ -57,7 +62,7 @@ export function createTwilioEngine(options: TwilioEngineOptions): CallEngine {
     calls.showEnded(end);
   };
   const follow = (call: Call, ending: () => CallEnd) =>
-    followCall(call, { calls, line, finish }, ending);
+    followCall(call, { calls, line, finish, recorded: options.recordCalls }, ending);
 
   const onIncoming = (call: Call) => {
     if (calls.inCall() || options.busyElsewhere()) return call.reject();
@@ -197,6 +202,7 @@ interface CallContext {
   calls: CallState;
   line: Line;
   finish(end: CallEnd | { text: string }): void;
+  recorded: boolean;
 }
 
 /** Follows one call to its end; `ending` reads how it ended when Twilio's side ended it. */
@@ -208,7 +214,12 @@ function followCall(call: Call, context: CallContext, ending: () => CallEnd) {
   };
   call.on("accept", () => {
     calls.tone(null);
-    calls.update({ phase: "connected", connectedAt: Date.now(), quality: "good" });
+    calls.update({
+      phase: "connected",
+      connectedAt: Date.now(),
+      quality: "good",
+      recording: context.recorded ? "on" : "off",
+    });
   });
   call.on("disconnect", () => end(ending()));
   call.on("cancel", () => end(ending()));
