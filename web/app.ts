@@ -176,6 +176,12 @@ export function createApp(services: AppServices): Hono<AppEnv> {
     }),
   );
 
+  handleErrors(app, services);
+  return app;
+}
+
+/** A page for unknown paths; problem+json for errors, logged without their secrets. */
+function handleErrors(app: Hono<AppEnv>, services: AppServices) {
   app.notFound((c) =>
     c.html(
       renderPage({
@@ -188,12 +194,11 @@ export function createApp(services: AppServices): Hono<AppEnv> {
     )
   );
   app.onError(problemHandler((error, request, c) => {
-    logger.error("unhandled error", {
+    services.logger.error("unhandled error", {
       requestId: c.get("requestId"),
       path: request.path,
       error: error instanceof Error ? error.name : "unknown",
       detail: error instanceof Error ? error.message.slice(0, 200) : undefined,
     });
   }));
-  return app;
 }

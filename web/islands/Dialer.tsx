@@ -1,4 +1,5 @@
-import { useComputed, useSignal, useSignalEffect } from "@preact/signals";
+import { type Signal, useComputed, useSignal, useSignalEffect } from "@preact/signals";
+import type { CallEngine, CallSnapshot } from "../client/call/types.ts";
 import type { TargetedKeyboardEvent } from "preact";
 import { classifyDialTarget, type DialTarget } from "../../shared/dial-target.ts";
 import { Keypad } from "../components/Keypad.tsx";
@@ -21,21 +22,7 @@ export default function Dialer(props: { initialValue?: string }) {
   const target = useComputed(() => classifyDialTarget(value.value));
   const lookup = useCalleeLookup(target);
   const { call, engine } = useCallEngine();
-  // Kept once offered: the ended state itself gives way to idle after a moment.
-  const voicemail = useSignal<{ callId: string; name: string } | null>(null);
-  useSignalEffect(() => {
-    const ended = call.value;
-    if (
-      ended.phase === "ended" && ended.direction === "outbound" && ended.callId &&
-      ended.endKind && UNANSWERED.has(ended.endKind) && engine.current?.mode === "webrtc" &&
-      voicemail.peek()?.callId !== ended.callId
-    ) {
-      voicemail.value = {
-        callId: ended.callId,
-        name: ended.remote?.displayName ?? "The person you called",
-      };
-    }
-  });
+  const voicemail = useVoicemailOffer(call, engine);
 
   const snapshot = call.value;
   // Phone numbers need a line to the phone network (Twilio or the SIP trunk) that is up; a
@@ -145,6 +132,28 @@ interface PhoneLine {
   problem: string | null;
   /** The organisation allows calls to this number's country. */
   allowed: boolean;
+}
+
+/**
+ * After an unanswered call to a colleague (webrtc mode), the offer to leave them a message; kept
+ * once offered, as the ended state itself gives way to idle after a moment.
+ */
+function useVoicemailOffer(call: Signal<CallSnapshot>, engine: { current: CallEngine | null }) {
+  const voicemail = useSignal<{ callId: string; name: string } | null>(null);
+  useSignalEffect(() => {
+    const ended = call.value;
+    if (
+      ended.phase === "ended" && ended.direction === "outbound" && ended.callId &&
+      ended.endKind && UNANSWERED.has(ended.endKind) && engine.current?.mode === "webrtc" &&
+      ended.remote?.care4wId.startsWith("care4w-") && voicemail.peek()?.callId !== ended.callId
+    ) {
+      voicemail.value = {
+        callId: ended.callId,
+        name: ended.remote?.displayName ?? "The person you called",
+      };
+    }
+  });
+  return voicemail;
 }
 
 function Hint(props: { target: DialTarget; lookup: Lookup; line: PhoneLine }) {

@@ -82,40 +82,172 @@ function element(xml: string, tag: string) {
   return { attrs, body: match[2] ?? "" };
 }
 
+const ACCOUNT = TWILIO_ENV.TWILIO_ACCOUNT_SID;
+const send = (socket: Socket, type: string, payload: Record<string, unknown>) =>
+  socket.ws.send(JSON.stringify({ type, version: "1.6", payload }));
+const refuse = (socket: Socket) =>
+  send(socket, "error", { error: { code: 31204, message: "JWT is invalid" } });
+
 /**
  * Starts a gateway posting CareFlow's webhooks to the web app at `webUrl`, whose `PUBLIC_URL` it
  * must be (the signatures cover it, and the pages' origin must match it too).
  */
 export function startTwilioGateway(webUrl: string): TwilioGateway {
-  const sockets = new Set<Socket>();
-  const legs = new Map<string, Leg>();
-  const received: TwilioGateway["received"] = [];
-  const twiml: string[] = [];
-  const secret = new TextEncoder().encode(TWILIO_ENV.TWILIO_API_SECRET);
+  return new StandInGateway(webUrl);
+}
+
+class StandInGateway implements TwilioGateway {
+  refuseTokens = false;
+  tokenTtlSeconds?: number;
+  recordingUrl?: (recordingSid: string) => string;
+  phones = new Map<string, OutsidePhone>();
+  received: TwilioGateway["received"] = [];
+  twiml: string[] = [];
+  #sockets = new Set<Socket>();
+  #legs = new Map<string, Leg>();
+  #secret = new TextEncoder().encode(TWILIO_ENV.TWILIO_API_SECRET);
+
+  constructor(readonly webUrl: string) {}
+
+  async attach(context: BrowserContext) {
+    await context.routeWebSocket(SIGNALING_URL, (ws) => {
+      const socket: Socket = { ws, identity: null, registered: false };
+      this.#sockets.add(socket);
+      ws.onMessage((message) =>
+        void this.#onMessage(socket, message).catch((error) => {
+          console.error("twilio gateway:", error);
+        })
+      );
+      ws.onClose(() => {
+        this.#sockets.delete(socket);
+        for (const leg of this.#legs.values()) {
+          leg.ringing = leg.ringing.filter((other) => other !== socket);
+          if (leg.socket === socket && !leg.done) void this.#finish(leg, "completed");
+        }
+      });
+    });
+  }
+
+  registered(identity: string) {
+    return [...this.#sockets].filter((s) => s.identity === identity && s.registered).length;
+  }
+
+  async callIn(phone: OutsidePhone, digits: string) {
+    const callSid = sid("CA");
+    const call = {
+      AccountSid: ACCOUNT,
+      CallSid: callSid,
+      Caller: phone.number,
+      From: phone.number,
+      To: TWILIO_ENV.TWILIO_PHONE_NUMBER,
+      Direction: "inbound",
+    };
+    const asked = element(await this.#post("/api/webhooks/twilio/voice", call), "Gather");
+    if (!asked) throw new Error("the call in was not asked for a number");
+    const dial = element(await this.#post(asked.attrs.action, { ...call, Digits: digits }), "Dial");
+    const client = dial && element(dial.body, "Client");
+    if (!dial || !client) return callSid;
+    const identity = element(client.body, "Identity")?.body ?? client.body.trim();
+    const ringing = [...this.#sockets].filter((s) => s.identity === identity && s.registered);
+    const leg = this.#open(callSid, dial.attrs, phone, null, ringing);
+    if (ringing.length === 0) {
+      await this.#finish(leg, "no-answer");
+      return callSid;
+    }
+    const sdp = await phone.offer();
+    const parameters = [...client.body.matchAll(/<Parameter name="(\w+)" value="([^"]*)"\/>/g)];
+    const Params = new URLSearchParams(parameters.map(([, k, v]) => [k, v])).toString();
+    for (const socket of ringing) {
+      send(socket, "invite", {
+        callsid: callSid,
+        sdp,
+        parameters: { CallSid: callSid, From: phone.number, To: `client:${identity}`, Params },
+      });
+    }
+    setTimeout(() => {
+      if (!leg.answeredAt) void this.#finish(leg, "no-answer");
+    }, Number(dial.attrs.timeout ?? 30) * 1000);
+    return callSid;
+  }
+
+  async hangUpFromPhone(callSid: string) {
+    const leg = this.#legs.get(callSid);
+    if (leg) await this.#finish(leg, "completed");
+  }
+
+  async finished(callSid: string) {
+    await eventually(
+      `call ${callSid} to report back`,
+      () => this.#legs.get(callSid)?.after != null,
+    );
+    return this.#legs.get(callSid)!.after!;
+  }
+
+  callSids() {
+    return [...this.#legs.keys()];
+  }
+
+  async leaveMessage(callSid: string, recordingUrl: (recordingSid: string) => string) {
+    const record = element(await this.finished(callSid), "Record");
+    if (!record) throw new Error("CareFlow did not offer to take a message");
+    const recordingSid = sid("RE");
+    const message = {
+      AccountSid: ACCOUNT,
+      CallSid: callSid,
+      RecordingSid: recordingSid,
+      RecordingUrl: recordingUrl(recordingSid),
+      RecordingStatus: "completed",
+      RecordingDuration: "4",
+    };
+    await this.#post(record.attrs.action, { ...message, Digits: "#" });
+    await this.#post(record.attrs.recordingStatusCallback, message);
+    return recordingSid;
+  }
 
   /** Posts a webhook signed over its public URL, and keeps the TwiML it answers. */
-  const post = async (path: string, params: Record<string, string>) => {
-    const relative = path.startsWith(webUrl) ? path.slice(webUrl.length) : path;
+  async #post(path: string, params: Record<string, string>): Promise<string> {
+    const relative = path.startsWith(this.webUrl) ? path.slice(this.webUrl.length) : path;
     const response = await fetch(
-      `${webUrl}${relative}`,
-      signedPost(relative, params, AUTH_TOKEN, webUrl),
+      `${this.webUrl}${relative}`,
+      signedPost(relative, params, AUTH_TOKEN, this.webUrl),
     );
     const body = await response.text();
     if (response.status !== 200 && response.status !== 204) {
       throw new Error(`${relative}: ${response.status} ${body}`);
     }
-    if (body) twiml.push(body);
+    if (body) this.twiml.push(body);
     return body;
-  };
-  const send = (socket: Socket, type: string, payload: Record<string, unknown>) =>
-    socket.ws.send(JSON.stringify({ type, version: "1.6", payload }));
+  }
 
-  const listen = async (socket: Socket, token: string) => {
+  #open(
+    callSid: string,
+    dial: Record<string, string>,
+    phone: OutsidePhone,
+    socket: Socket | null,
+    ringing: Socket[],
+  ): Leg {
+    const leg: Leg = {
+      callSid,
+      action: dial.action,
+      phone,
+      answeredAt: null,
+      socket,
+      ringing,
+      dial,
+      after: null,
+      done: false,
+    };
+    this.#legs.set(callSid, leg);
+    return leg;
+  }
+
+  /** Checks the AccessToken as Twilio does: signature, key, account and the voice grant. */
+  async #listen(socket: Socket, token: string) {
     try {
-      if (gateway.refuseTokens) throw new Error("refused");
-      const { payload } = await jwtVerify(token, secret, {
+      if (this.refuseTokens) throw new Error("refused");
+      const { payload } = await jwtVerify(token, this.#secret, {
         issuer: TWILIO_ENV.TWILIO_API_KEY,
-        subject: TWILIO_ENV.TWILIO_ACCOUNT_SID,
+        subject: ACCOUNT,
       });
       // deno-lint-ignore no-explicit-any
       const grants = payload.grants as any;
@@ -123,55 +255,55 @@ export function startTwilioGateway(webUrl: string): TwilioGateway {
         throw new Error("no voice grant for the TwiML app");
       }
       socket.identity = grants.identity;
-      const ttl = gateway.tokenTtlSeconds ?? (payload.exp ?? 0) - Math.floor(Date.now() / 1000);
+      const ttl = this.tokenTtlSeconds ?? (payload.exp ?? 0) - Math.floor(Date.now() / 1000);
       send(socket, "connected", {
         region: "us1",
         home: "us1",
         token: { identity: grants.identity, ttl },
       });
     } catch {
-      send(socket, "error", { error: { code: 31204, message: "JWT is invalid" } });
+      refuse(socket);
     }
-  };
+  }
 
   /** Ends a leg once: the `<Dial>` reports how it went, and the other side is told. */
-  const finish = async (leg: Leg, status: string) => {
+  async #finish(leg: Leg, status: string) {
     if (leg.done) return;
     leg.done = true;
     for (const socket of leg.ringing) send(socket, "cancel", { callsid: leg.callSid });
     if (leg.socket) send(leg.socket, "hangup", { callsid: leg.callSid });
     await leg.phone.hangUp();
     const duration = leg.answeredAt ? Math.round((Date.now() - leg.answeredAt) / 1000) : 0;
-    leg.after = await post(leg.action, {
-      AccountSid: TWILIO_ENV.TWILIO_ACCOUNT_SID,
+    leg.after = await this.#post(leg.action, {
+      AccountSid: ACCOUNT,
       CallSid: leg.callSid,
       DialCallSid: sid("CA"),
       DialCallStatus: status,
       DialCallDuration: String(duration),
     });
-    if (leg.answeredAt && leg.dial.recordingStatusCallback && gateway.recordingUrl) {
+    if (leg.answeredAt && leg.dial.recordingStatusCallback && this.recordingUrl) {
       const recordingSid = sid("RE");
-      await post(leg.dial.recordingStatusCallback, {
-        AccountSid: TWILIO_ENV.TWILIO_ACCOUNT_SID,
+      await this.#post(leg.dial.recordingStatusCallback, {
+        AccountSid: ACCOUNT,
         CallSid: leg.callSid,
         RecordingSid: recordingSid,
-        RecordingUrl: gateway.recordingUrl(recordingSid),
+        RecordingUrl: this.recordingUrl(recordingSid),
         RecordingStatus: "completed",
         RecordingDuration: String(duration),
         RecordingChannels: "2",
       });
     }
-  };
+  }
 
   /** A browser's call out: the voice webhook's `<Dial><Number>`, rung on the outside phone. */
-  const callOut = async (socket: Socket, payload: Record<string, unknown>) => {
+  async #callOut(socket: Socket, payload: Record<string, unknown>) {
     const params = new URLSearchParams(
       String((payload.twilio as { params?: string })?.params ?? ""),
     );
     const callSid = sid("CA");
     const from = `client:${socket.identity}`;
-    const body = await post("/api/webhooks/twilio/voice", {
-      AccountSid: TWILIO_ENV.TWILIO_ACCOUNT_SID,
+    const body = await this.#post("/api/webhooks/twilio/voice", {
+      AccountSid: ACCOUNT,
       ApplicationSid: TWILIO_ENV.TWILIO_TWIML_APP_SID,
       CallSid: callSid,
       Caller: from,
@@ -181,54 +313,39 @@ export function startTwilioGateway(webUrl: string): TwilioGateway {
     });
     const dial = element(body, "Dial");
     const number = dial && element(dial.body, "Number");
-    const phone = number && legsPhone(number.body);
+    const phone = number && this.phones.get(number.body.trim());
     if (!dial || !phone) return send(socket, "hangup", { callsid: payload.callsid });
-    const leg: Leg = {
-      callSid,
-      action: dial.attrs.action,
-      phone,
-      answeredAt: null,
-      socket,
-      ringing: [],
-      dial: dial.attrs,
-      after: null,
-      done: false,
-    };
-    legs.set(callSid, leg);
+    const leg = this.#open(callSid, dial.attrs, phone, socket, []);
     send(socket, "ringing", { callsid: callSid });
-    if (phone.behaviour === "busy") return await finish(leg, "busy");
+    if (phone.behaviour === "busy") return await this.#finish(leg, "busy");
     if (phone.behaviour === "no-answer") return;
     const answer = await phone.answer(String(payload.sdp));
     leg.answeredAt = Date.now();
     send(socket, "answer", { callsid: callSid, sdp: answer });
-  };
-  const legsPhone = (number: string) => gateway.phones.get(number.trim()) ?? null;
-  const legOf = (socket: Socket, callsid: unknown) =>
-    legs.get(String(callsid)) ??
-      [...legs.values()].find((leg) => leg.socket === socket && !leg.done) ?? null;
+  }
 
-  const onMessage = async (socket: Socket, raw: string | Buffer) => {
+  async #onMessage(socket: Socket, raw: string | Buffer) {
     const { type, payload = {} } = JSON.parse(String(raw));
-    if (type === "listen") await listen(socket, String(payload.token));
+    if (type === "listen") await this.#listen(socket, String(payload.token));
     // After a listen, so it is named for whom its token was.
-    received.push({ identity: socket.identity, type, payload });
+    this.received.push({ identity: socket.identity, type, payload });
     if (type === "listen") return;
-    if (!socket.identity) {
-      return send(socket, "error", { error: { code: 31204, message: "JWT is invalid" } });
-    }
+    if (!socket.identity) return refuse(socket);
     if (type === "register") {
       socket.registered = true;
       return send(socket, "ready", {});
     }
-    if (type === "invite") return await callOut(socket, payload);
-    const leg = legOf(socket, payload.callsid);
+    if (type === "invite") return await this.#callOut(socket, payload);
+    const leg = this.#legs.get(String(payload.callsid)) ??
+      [...this.#legs.values()].find((l) => l.socket === socket && !l.done);
     if (!leg || leg.done) return;
     if (type === "hangup") {
       if (leg.socket === socket) leg.socket = null;
-      await finish(leg, leg.answeredAt ? "completed" : "canceled");
+      await this.#finish(leg, leg.answeredAt ? "completed" : "canceled");
     } else if (type === "answer" && leg.ringing.includes(socket)) {
-      leg.ringing = leg.ringing.filter((other) => other !== socket);
-      for (const other of leg.ringing) send(other, "cancel", { callsid: leg.callSid });
+      for (const other of leg.ringing) {
+        if (other !== socket) send(other, "cancel", { callsid: leg.callSid });
+      }
       leg.ringing = [];
       leg.socket = socket;
       await leg.phone.accept(String(payload.sdp));
@@ -236,109 +353,7 @@ export function startTwilioGateway(webUrl: string): TwilioGateway {
       send(socket, "answer", { callsid: leg.callSid });
     } else if (type === "reject" && leg.ringing.includes(socket)) {
       leg.ringing = leg.ringing.filter((other) => other !== socket);
-      await finish(leg, "busy");
+      await this.#finish(leg, "busy");
     }
-  };
-
-  const gateway: TwilioGateway = {
-    refuseTokens: false,
-    phones: new Map(),
-    received,
-    twiml,
-    async attach(context) {
-      await context.routeWebSocket(SIGNALING_URL, (ws) => {
-        const socket: Socket = { ws, identity: null, registered: false };
-        sockets.add(socket);
-        ws.onMessage((message) =>
-          void onMessage(socket, message).catch((error) => {
-            console.error("twilio gateway:", error);
-          })
-        );
-        ws.onClose(() => {
-          sockets.delete(socket);
-          for (const leg of legs.values()) {
-            leg.ringing = leg.ringing.filter((other) => other !== socket);
-            if (leg.socket === socket && !leg.done) void finish(leg, "completed");
-          }
-        });
-      });
-    },
-    registered: (identity) =>
-      [...sockets].filter((s) => s.identity === identity && s.registered).length,
-    async callIn(phone, digits) {
-      const callSid = sid("CA");
-      const call = {
-        AccountSid: TWILIO_ENV.TWILIO_ACCOUNT_SID,
-        CallSid: callSid,
-        Caller: phone.number,
-        From: phone.number,
-        To: TWILIO_ENV.TWILIO_PHONE_NUMBER,
-        Direction: "inbound",
-      };
-      const asked = element(await post("/api/webhooks/twilio/voice", call), "Gather");
-      if (!asked) throw new Error("the call in was not asked for a number");
-      const body = await post(asked.attrs.action, { ...call, Digits: digits });
-      const dial = element(body, "Dial");
-      const client = dial && element(dial.body, "Client");
-      if (!dial || !client) return callSid;
-      const identity = element(client.body, "Identity")?.body ?? client.body.trim();
-      const parameters = [...client.body.matchAll(/<Parameter name="(\w+)" value="([^"]*)"\/>/g)];
-      const leg: Leg = {
-        callSid,
-        action: dial.attrs.action,
-        phone,
-        answeredAt: null,
-        socket: null,
-        ringing: [...sockets].filter((s) => s.identity === identity && s.registered),
-        dial: dial.attrs,
-        after: null,
-        done: false,
-      };
-      legs.set(callSid, leg);
-      if (leg.ringing.length === 0) {
-        await finish(leg, "no-answer");
-        return callSid;
-      }
-      const sdp = await phone.offer();
-      const Params = new URLSearchParams(parameters.map(([, k, v]) => [k, v])).toString();
-      for (const socket of leg.ringing) {
-        send(socket, "invite", {
-          callsid: callSid,
-          sdp,
-          parameters: { CallSid: callSid, From: phone.number, To: `client:${identity}`, Params },
-        });
-      }
-      const timeout = Number(dial.attrs.timeout ?? 30) * 1000;
-      setTimeout(() => {
-        if (!leg.answeredAt) void finish(leg, "no-answer");
-      }, timeout);
-      return callSid;
-    },
-    async hangUpFromPhone(callSid) {
-      const leg = legs.get(callSid);
-      if (leg) await finish(leg, "completed");
-    },
-    async finished(callSid) {
-      await eventually(`call ${callSid} to report back`, () => legs.get(callSid)?.after != null);
-      return legs.get(callSid)!.after!;
-    },
-    callSids: () => [...legs.keys()],
-    async leaveMessage(callSid, recordingUrl) {
-      const record = element(await gateway.finished(callSid), "Record");
-      if (!record) throw new Error("CareFlow did not offer to take a message");
-      const recordingSid = sid("RE");
-      const message = {
-        AccountSid: TWILIO_ENV.TWILIO_ACCOUNT_SID,
-        CallSid: callSid,
-        RecordingSid: recordingSid,
-        RecordingUrl: recordingUrl(recordingSid),
-        RecordingStatus: "completed",
-        RecordingDuration: "4",
-      };
-      await post(record.attrs.action, { ...message, Digits: "#" });
-      await post(record.attrs.recordingStatusCallback, message);
-      return recordingSid;
-    },
-  };
-  return gateway;
+  }
 }

@@ -9,7 +9,7 @@ import { type CallState, createCallState } from "./call-state.ts";
 import { type CallEnd, endOfSipStatus, hangupKind } from "./end-reasons.ts";
 import { microphoneProblem, remoteAudioElement } from "./media.ts";
 import { createSipRegistration, type SipRegistrationOptions } from "./sip-registration.ts";
-import type { CallEngine } from "./types.ts";
+import { type CallEngine, RECORDED_ELSEWHERE } from "./types.ts";
 
 export type { SipRegistrationOptions as SipEngineOptions } from "./sip-registration.ts";
 
@@ -142,9 +142,7 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
     },
     setHeld: (held) => hold(line, calls, held),
     // SIP calls are recorded by the media side (FreeSWITCH), not in the browser.
-    canRecord: false,
-    setRecording() {},
-    refuseRecording() {},
+    ...RECORDED_ELSEWHERE,
     sendDtmf: (tones) => sendTones(line.session, tones),
     subscribe: calls.subscribe,
     stop() {

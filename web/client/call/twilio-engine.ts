@@ -13,7 +13,7 @@ import { isAllowedDestination } from "../../../shared/phone.ts";
 import { type CallState, createCallState } from "./call-state.ts";
 import type { CallEnd } from "./end-reasons.ts";
 import { microphoneProblem } from "./media.ts";
-import type { AudioChoice, CallEngine } from "./types.ts";
+import { type AudioChoice, type CallEngine, RECORDED_ELSEWHERE } from "./types.ts";
 
 export type TwilioBrowserToken = NonNullable<TokenResponse["twilio"]>;
 
@@ -87,30 +87,7 @@ export function createTwilioEngine(options: TwilioEngineOptions): CallEngine {
     mode: "twilio",
     phoneLine: "twilio",
     start() {
-      device = new Device(options.token.token, {
-        codecPreferences: [Call.Codec.Opus, Call.Codec.PCMU],
-        closeProtection: false,
-        logLevel: "silent",
-        // The SDK's own sounds are files on Twilio's CDN, which the page's CSP refuses: a silent
-        // file of ours stands in, and our tones are generated (`ringtone.ts`).
-        disableAudioContextSounds: true,
-        sounds: SILENT_SOUNDS,
-        // Call metadata stays out of Twilio's analytics; the history grades quality itself.
-        publishEvents: false,
-      } as Device.Options);
-      device.audio?.incoming(false);
-      device.audio?.outgoing(false);
-      device.audio?.disconnect(false);
-      device.on("registered", () => calls.update({ ready: true, problem: null }));
-      device.on("unregistered", () => calls.update({ ready: false }));
-      device.on("incoming", onIncoming);
-      device.on("tokenWillExpire", () => void renew());
-      device.on("error", (error: { code?: number }) => {
-        const code = error.code ?? 0;
-        if (TOKEN_EXPIRED.has(code)) return void renew();
-        calls.update({ ready: false, problem: TOKEN_CODES.has(code) ? REFUSED : UNREACHABLE });
-      });
-      device.register().catch(() => calls.update({ ready: false, problem: UNREACHABLE }));
+      device = registerDevice(options, calls, onIncoming);
     },
     async call(target) {
       if (!device || calls.inCall()) return;
@@ -169,9 +146,7 @@ export function createTwilioEngine(options: TwilioEngineOptions): CallEngine {
     },
     canHold: false,
     setHeld() {},
-    canRecord: false,
-    setRecording() {},
-    refuseRecording() {},
+    ...RECORDED_ELSEWHERE,
     sendDtmf(tones) {
       if (calls.state.phase === "connected") line.call?.sendDigits(tones);
     },
@@ -185,16 +160,48 @@ export function createTwilioEngine(options: TwilioEngineOptions): CallEngine {
       device = null;
     },
   };
+  return engine;
+}
 
+/** The Device, registered for calls in, its state and problems mirrored into `calls`. */
+function registerDevice(
+  options: TwilioEngineOptions,
+  calls: CallState,
+  onIncoming: (call: Call) => void,
+): Device {
+  const device = new Device(options.token.token, {
+    codecPreferences: [Call.Codec.Opus, Call.Codec.PCMU],
+    closeProtection: false,
+    logLevel: "silent",
+    // The SDK's own sounds are files on Twilio's CDN, which the page's CSP refuses: a silent
+    // file of ours stands in, and our tones are generated (`ringtone.ts`).
+    disableAudioContextSounds: true,
+    sounds: SILENT_SOUNDS,
+    // Call metadata stays out of Twilio's analytics; the history grades quality itself.
+    publishEvents: false,
+  } as Device.Options);
+  device.audio?.incoming(false);
+  device.audio?.outgoing(false);
+  device.audio?.disconnect(false);
   /** Swaps the token before Twilio refuses it; a failed refresh shows as unreachable. */
-  async function renew() {
+  const renew = async () => {
     try {
-      device?.updateToken((await options.refresh()).token);
+      device.updateToken((await options.refresh()).token);
     } catch {
       calls.update({ problem: UNREACHABLE });
     }
-  }
-  return engine;
+  };
+  device.on("registered", () => calls.update({ ready: true, problem: null }));
+  device.on("unregistered", () => calls.update({ ready: false }));
+  device.on("incoming", onIncoming);
+  device.on("tokenWillExpire", () => void renew());
+  device.on("error", (error: { code?: number }) => {
+    const code = error.code ?? 0;
+    if (TOKEN_EXPIRED.has(code)) return void renew();
+    calls.update({ ready: false, problem: TOKEN_CODES.has(code) ? REFUSED : UNREACHABLE });
+  });
+  device.register().catch(() => calls.update({ ready: false, problem: UNREACHABLE }));
+  return device;
 }
 
 /** What following a call may touch. */

@@ -88,6 +88,16 @@ export const IDLE: CallSnapshot = {
   phonesProblem: null,
 };
 
+/** The recording part of an engine whose calls are recorded by the server side, not the tab. */
+export const RECORDED_ELSEWHERE: Pick<
+  CallEngine,
+  "canRecord" | "setRecording" | "refuseRecording"
+> = {
+  canRecord: false,
+  setRecording() {},
+  refuseRecording() {},
+};
+
 /** The microphones and speakers a call can use, and the choice between them. */
 export interface AudioChoice {
   list(): Promise<{

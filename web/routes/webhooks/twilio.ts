@@ -13,7 +13,8 @@
 import { Hono } from "hono";
 import { countryCodeOf, isAllowedDestination } from "../../../shared/phone.ts";
 import { care4wIdSchema, e164Schema } from "../../../shared/schemas.ts";
-import type { CallStore, UserStore } from "../../store/mod.ts";
+import type { z } from "zod";
+import type { CallStore, User, UserStore } from "../../store/mod.ts";
 import { twilioCallRecord } from "../../twilio/calls.ts";
 import type { TwilioConfig } from "../../twilio/config.ts";
 import type { TwilioRecordingDeps } from "../../twilio/recording-intake.ts";
@@ -46,58 +47,15 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Hono<TwilioWebhook
   const app = new Hono<TwilioWebhookEnv>();
   app.use("*", twilioSignature({ ...deps.twilio, publicUrl: deps.publicUrl, logger: deps.logger }));
   const xml = (body: string) => new Response(body, { headers: { "content-type": "text/xml" } });
-  const activeUser = async (care4wId: string) => {
-    const user = await deps.store.findUserByCare4wId(care4wId);
-    return user?.isActive ? user : null;
-  };
-  /** The active user whose personal phone `e164` is, if any (callers shown by name). */
-  const phoneOwner = async (e164: string) => {
-    const owner = e164 ? await deps.store.findUserByPersonalPhone(e164) : null;
-    return owner?.isActive ? owner : null;
-  };
-
-  const callerOf = async (phone: string) => {
-    const owner = await phoneOwner(phone);
-    if (owner) {
-      return { name: owner.displayName, id: owner.care4wId, from: deps.twilio.phoneNumber };
-    }
-    return phone ? { name: phone, id: phone } : { name: "Withheld number", id: "" };
-  };
+  const { activeUser, phoneOwner, callerOf } = directory(deps);
 
   app.post("/voice", async (c) => {
     const params = VoiceParams.safeParse(c.get("twilioParams"));
-    if (!params.success) return xml(twiml.sayAndHangUp("This call cannot be connected."));
-    const { From, To, AccountSid, ApplicationSid, Caller } = params.data;
-    if (AccountSid !== deps.twilio.accountSid) {
+    if (!params.success || params.data.AccountSid !== deps.twilio.accountSid) {
       return xml(twiml.sayAndHangUp("This call cannot be connected."));
     }
-    const identity = From.startsWith("client:") ? From.slice("client:".length) : null;
-    if (identity) {
-      // A browser call comes through our TwiML app, and Twilio names the caller twice.
-      if (ApplicationSid !== deps.twilio.twimlAppSid || (Caller !== undefined && Caller !== From)) {
-        return xml(twiml.sayAndHangUp("This call cannot be connected."));
-      }
-      const user = care4wIdSchema.safeParse(identity).success ? await activeUser(identity) : null;
-      if (!user) return xml(twiml.sayAndHangUp("Your account cannot make calls."));
-      if (!e164Schema.safeParse(To).success) {
-        return xml(twiml.sayAndHangUp("That is not a phone number in international format."));
-      }
-      if (!isAllowedDestination(To, deps.twilio.allowedPrefixes)) {
-        deps.logger.warn("twilio call out to a destination not allowed", {
-          user: user.care4wId,
-          country: countryCodeOf(To),
-        });
-        return xml(twiml.sayAndHangUp("Calls to that country are not allowed from CareFlow."));
-      }
-      const query = new URLSearchParams({ direction: "outbound", user: user.care4wId, phone: To });
-      return xml(twiml.dialPhone({
-        to: To,
-        callerId: deps.twilio.phoneNumber,
-        statusPath: `${BASE}/status?${query}`,
-        record: user.recordCalls,
-        recordingPath: `${BASE}/recording?${query}`,
-        announcePath: `${BASE}/announce`,
-      }));
+    if (params.data.From.startsWith("client:")) {
+      return xml(await dialOut(deps, activeUser, params.data));
     }
     return xml(twiml.askForCareflowNumber({ gatherPath: `${BASE}/gather?attempt=1`, attempt: 1 }));
   });
@@ -165,4 +123,60 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Hono<TwilioWebhook
   app.route("/", twilioRecordingRoutes(deps));
   app.post("/announce", () => xml(twiml.announceRecording()));
   return app;
+}
+
+/** Who is who: active users by CareFlow ID, and the colleague behind a personal phone. */
+function directory(deps: TwilioWebhookDeps) {
+  const activeUser = async (care4wId: string) => {
+    const user = await deps.store.findUserByCare4wId(care4wId);
+    return user?.isActive ? user : null;
+  };
+  /** The active user whose personal phone `e164` is, if any (callers shown by name). */
+  const phoneOwner = async (e164: string) => {
+    const owner = e164 ? await deps.store.findUserByPersonalPhone(e164) : null;
+    return owner?.isActive ? owner : null;
+  };
+  /** How a caller is shown to the browsers: a colleague by name and ID, the number masked. */
+  const callerOf = async (phone: string) => {
+    const owner = await phoneOwner(phone);
+    if (owner) {
+      return { name: owner.displayName, id: owner.care4wId, from: deps.twilio.phoneNumber };
+    }
+    return phone ? { name: phone, id: phone } : { name: "Withheld number", id: "" };
+  };
+  return { activeUser, phoneOwner, callerOf };
+}
+
+/** A browser user's call through the TwiML app: dialled from the organisation's number. */
+async function dialOut(
+  deps: TwilioWebhookDeps,
+  activeUser: (care4wId: string) => Promise<User | null>,
+  { From, To, ApplicationSid, Caller }: z.output<typeof VoiceParams>,
+): Promise<string> {
+  // A browser call comes through our TwiML app, and Twilio names the caller twice.
+  if (ApplicationSid !== deps.twilio.twimlAppSid || (Caller !== undefined && Caller !== From)) {
+    return twiml.sayAndHangUp("This call cannot be connected.");
+  }
+  const identity = From.slice("client:".length);
+  const user = care4wIdSchema.safeParse(identity).success ? await activeUser(identity) : null;
+  if (!user) return twiml.sayAndHangUp("Your account cannot make calls.");
+  if (!e164Schema.safeParse(To).success) {
+    return twiml.sayAndHangUp("That is not a phone number in international format.");
+  }
+  if (!isAllowedDestination(To, deps.twilio.allowedPrefixes)) {
+    deps.logger.warn("twilio call out to a destination not allowed", {
+      user: user.care4wId,
+      country: countryCodeOf(To),
+    });
+    return twiml.sayAndHangUp("Calls to that country are not allowed from CareFlow.");
+  }
+  const query = new URLSearchParams({ direction: "outbound", user: user.care4wId, phone: To });
+  return twiml.dialPhone({
+    to: To,
+    callerId: deps.twilio.phoneNumber,
+    statusPath: `${BASE}/status?${query}`,
+    record: user.recordCalls,
+    recordingPath: `${BASE}/recording?${query}`,
+    announcePath: `${BASE}/announce`,
+  });
 }
