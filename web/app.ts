@@ -29,6 +29,9 @@ import { twilioToken } from "./twilio/token.ts";
 import type { TwilioMedia } from "./twilio/media.ts";
 import { settingsRoutes } from "./routes/api/settings.ts";
 import { requestLog } from "./middleware/request-log.ts";
+import { setResponseHeaders } from "./http/headers.ts";
+import { httpMetrics, metricsEndpoint } from "./metrics/http.ts";
+import type { WebMetrics } from "./metrics/mod.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { originGuard } from "./middleware/origin-guard.ts";
 import { loadSession } from "./middleware/session.ts";
@@ -65,6 +68,7 @@ export interface AppServices {
   storage: RecordingStorage;
   /** Twilio's recordings, with Twilio configured (tests: pointed at a stand-in for Twilio). */
   twilioMedia?: TwilioMedia;
+  metrics: WebMetrics;
   now: () => Date;
 }
 
@@ -77,12 +81,14 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   const { config, logger, store, sip } = services;
   const app = new Hono<AppEnv>();
 
+  app.use("*", httpMetrics(services.metrics));
   app.use("*", requestLog(logger));
+  app.get("/metrics", metricsEndpoint(services.metrics, config.metricsToken));
   app.use("*", securityHeaders({ connectSources: sip ? [new URL(sip.config.wsUrl).origin] : [] }));
   app.use("*", originGuard(config.publicUrl));
   app.use("/static/build/*", async (c, next) => {
     await next();
-    if (c.res.ok) c.header("cache-control", "public, max-age=31536000, immutable");
+    if (c.res.ok) setResponseHeaders(c, [["cache-control", "public, max-age=31536000, immutable"]]);
   });
   app.use("/static/*", serveStatic({ root: new URL("./", import.meta.url).pathname }));
   app.use("/api/*", limitBody(64 * 1024, { except: STREAMED_API }));
@@ -163,7 +169,14 @@ export function createApp(services: AppServices): Hono<AppEnv> {
     }),
   );
   app.route("/api/calls", callRoutes({ calls: store }));
-  app.route("/api/signal", signalRoutes({ calls: services.calls, logger }));
+  app.route(
+    "/api/signal",
+    signalRoutes({
+      calls: services.calls,
+      logger,
+      sockets: { opened: services.metrics.socketOpened, closed: services.metrics.socketClosed },
+    }),
+  );
   app.all("/api/*", (c) => {
     throw problem(404, `There is no API endpoint ${c.req.method} ${c.req.path}.`);
   });

@@ -25,6 +25,8 @@ import { openStore, type Store } from "./store/mod.ts";
 import { createRecordingService } from "./recordings/mod.ts";
 import { openRecordingStorage } from "./recordings/storage/mod.ts";
 import { createTwilioMedia } from "./twilio/media.ts";
+import { createWebMetrics } from "./metrics/mod.ts";
+import { countingCalls, countingFailures } from "./metrics/counted-store.ts";
 import type { RecordingStorage } from "./recordings/storage/types.ts";
 
 /** How often retention and stalled-recording work runs. */
@@ -67,9 +69,11 @@ export function composeWeb(
   resources: { store: Store; hub: Hub; storage: RecordingStorage },
   overrides: Overrides = {},
 ): ComposedWeb {
-  const { store, hub, storage } = resources;
+  const { hub, storage } = resources;
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const now = overrides.now ?? (() => new Date());
+  const metrics = createWebMetrics();
+  const store = countingCalls(resources.store, metrics, now);
   const calls = overrides.calls ?? callService(config, store, hub, logger);
   const agent = overrides.agent ?? (config.sip
     ? createAgentClient({
@@ -83,6 +87,7 @@ export function composeWeb(
     config,
     logger,
     store,
+    metrics,
     now,
     calls,
     manifest: overrides.manifest ?? manifestSource({ watch: config.dev }),
@@ -92,7 +97,7 @@ export function composeWeb(
         ? createFirebaseVerifier(config.firebase.projectId, config.firebase.jwksUrl)
         : undefined),
     sessions: createSessionService(store, config.sessionTtlMinutes, now),
-    throttle: createLoginThrottle(store, config.login, now),
+    throttle: countingFailures(createLoginThrottle(store, config.login, now), metrics),
     signUp: createSignUp(store, config.adminEmails),
     sip: config.sip && agent ? createSipEdge(config.sip, { store, agent, now }) : undefined,
     storage,

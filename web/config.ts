@@ -38,6 +38,8 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   DATA_DIR: z.string().trim().min(1).default("./data"),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Bearer token a Prometheus scraper sends for `/metrics`; unset, there is no `/metrics`. */
+  METRICS_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
   CALL_MODE: z.enum(CALL_MODES).default("webrtc"),
   STUN_URLS: commaList.pipe(z.array(z.string().regex(/^stuns?:/, "must start with stun:")))
     .default([]),
@@ -133,6 +135,7 @@ export interface Config {
   port: number;
   dataDir: string;
   publicUrl: string | undefined;
+  metricsToken: string | undefined;
   callMode: CallMode;
   stunUrls: string[];
   mongodbUri: string | undefined;
@@ -171,6 +174,7 @@ export function loadConfig(
     port: e.PORT,
     dataDir: e.DATA_DIR,
     publicUrl: e.PUBLIC_URL,
+    metricsToken: e.METRICS_TOKEN,
     callMode: e.CALL_MODE,
     stunUrls: e.STUN_URLS,
     mongodbUri: e.MONGODB_URI,

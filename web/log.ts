@@ -15,10 +15,44 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 /** Field names whose values are never written, whoever passes them. */
 const SECRET_FIELD = /pass|secret|token|cookie|authorization|signature|ha1|key/i;
 
-/** A logger writing JSON lines through `write` (stdout by default). */
+/**
+ * Lines to stdout, written together once the current burst of work yields: one write for many
+ * requests instead of one each (a write per request line halved the throughput under load,
+ * measured with `deno task bench:web`). Warnings and errors are written at once, with what came
+ * before them, so nothing that explains a crash waits for a timer.
+ */
+export function batchedStdout(): (line: string, at: LogLevel) => void {
+  const encoder = new TextEncoder();
+  let pending: string[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const bytes = encoder.encode(pending.join("\n") + "\n");
+    pending = [];
+    for (let written = 0; written < bytes.length;) {
+      written += Deno.stdout.writeSync(bytes.subarray(written));
+    }
+  };
+  globalThis.addEventListener("unload", flush);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return (line, at) => {
+    pending.push(line);
+    // A long burst still writes in bounded pieces.
+    if (ORDER[at] >= ORDER.warn || pending.length >= 512) {
+      clearTimeout(timer);
+      timer = undefined;
+      return flush();
+    }
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      flush();
+    }, 0);
+  };
+}
+
+/** A logger writing JSON lines through `write` (batched to stdout by default). */
 export function createLogger(
   level: LogLevel,
-  write: (line: string) => void = (line) => console.log(line),
+  write: (line: string, at: LogLevel) => void = batchedStdout(),
 ): Logger {
   const emit = (at: LogLevel, msg: string, fields: LogFields = {}) => {
     if (ORDER[at] < ORDER[level]) return;
@@ -26,7 +60,7 @@ export function createLogger(
     for (const [name, value] of Object.entries(fields)) {
       if (value !== undefined) safe[name] = SECRET_FIELD.test(name) ? "[redacted]" : value;
     }
-    write(JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...safe }));
+    write(JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...safe }), at);
   };
   return {
     debug: (msg, fields) => emit("debug", msg, fields),

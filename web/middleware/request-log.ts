@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../http/env.ts";
+import { setResponseHeaders } from "../http/headers.ts";
 import type { Logger } from "../log.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -21,7 +22,7 @@ export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
     try {
       await next();
     } finally {
-      c.header("x-request-id", requestId);
+      setResponseHeaders(c, [["x-request-id", requestId]]);
       logger.info("request", {
         method: c.req.method,
         path: c.req.path,

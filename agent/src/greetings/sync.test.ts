@@ -78,9 +78,11 @@ test(
 
     expect(await web.greeting(ann, null)).toBe(204);
     await eventually("the greeting removed", () => !existsSync(wav));
-    expect(await (await agent.app.request("/metrics")).text()).toContain(
-      'careflow_agent_greeting_syncs_total{result="removed"} 1',
-    );
+    // Counted once the removal is done, a moment after the file is gone.
+    await eventually("the removal counted", async () =>
+      (await (await agent.app.request("/metrics")).text()).includes(
+        'careflow_agent_greeting_syncs_total{result="removed"} 1',
+      ));
   },
   60_000,
 );

@@ -12,7 +12,9 @@ const TAB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * guard has already refused foreign origins); every frame goes to the call service, which
  * validates it and decides what to relay.
  */
-export function signalRoutes(deps: { calls: CallService; logger: Logger }): Hono<AppEnv> {
+export function signalRoutes(
+  deps: { calls: CallService; logger: Logger; sockets?: { opened(): void; closed(): void } },
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // Connection ids live on this instance only; a reused tab id (a duplicated browser tab copies
   // sessionStorage) gets a fresh one instead of stealing the other tab's calls.
@@ -34,6 +36,7 @@ export function signalRoutes(deps: { calls: CallService; logger: Logger }): Hono
       return {
         onOpen(_event, socket) {
           live.add(connectionId);
+          deps.sockets?.opened();
           const send = (frame: unknown) => {
             if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
           };
@@ -48,6 +51,7 @@ export function signalRoutes(deps: { calls: CallService; logger: Logger }): Hono
         },
         onClose() {
           live.delete(connectionId);
+          deps.sockets?.closed();
           void deps.calls.disconnect(connectionId);
         },
       };

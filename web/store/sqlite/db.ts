@@ -20,7 +20,16 @@ export interface Shape {
  * 0/1, so rows convert mechanically. `*_lower` columns exist only for lookups and are dropped.
  */
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const camel = (column: string) => column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+/** Column names are few and fixed: each is converted once (rows are decoded on every request). */
+const camelCache = new Map<string, string>();
+const camel = (column: string) => {
+  let key = camelCache.get(column);
+  if (key === undefined) {
+    key = column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    camelCache.set(column, key);
+  }
+  return key;
+};
 
 /** A record as named statement parameters. */
 export function encode(record: object): Record<string, SQLInputValue> {
@@ -36,17 +45,41 @@ export function encode(record: object): Record<string, SQLInputValue> {
   return params;
 }
 
-/** A row as a record of `shape`. */
+/** How to turn one row layout into records: each column's field name and kind, worked out once. */
+type Plan = { column: string; key: string; kind: "date" | "boolean" | "plain" }[];
+const plans = new WeakMap<Shape, Map<string, Plan>>();
+
+function planFor(row: Row, shape: Shape): Plan {
+  let byLayout = plans.get(shape);
+  if (!byLayout) plans.set(shape, byLayout = new Map());
+  const columns = Object.keys(row);
+  const layout = columns.join(",");
+  let plan = byLayout.get(layout);
+  if (!plan) {
+    plan = columns.filter((column) => !column.endsWith("_lower")).map((column) => {
+      const key = camel(column);
+      const kind = shape.dates.includes(key)
+        ? "date" as const
+        : shape.booleans?.includes(key)
+        ? "boolean" as const
+        : "plain" as const;
+      return { column, key, kind };
+    });
+    byLayout.set(layout, plan);
+  }
+  return plan;
+}
+
+/** A row as a record of `shape` (rows are decoded on every request: the plan is cached). */
 export function decode<T>(row: Row, shape: Shape): T {
   const record: Record<string, unknown> = {};
-  for (const [column, value] of Object.entries(row)) {
-    if (column.endsWith("_lower")) continue;
-    const key = camel(column);
+  for (const { column, key, kind } of planFor(row, shape)) {
+    const value = row[column];
     record[key] = value === null
       ? null
-      : shape.dates.includes(key)
+      : kind === "date"
       ? new Date(value as number)
-      : shape.booleans?.includes(key)
+      : kind === "boolean"
       ? value === 1
       : value;
   }

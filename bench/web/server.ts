@@ -1,0 +1,32 @@
+/**
+ * The two servers the web throughput benchmark loads, in one process on one runtime: the real web
+ * app on its embedded defaults (a user signed up, their session cookie printed), and a bare Hono
+ * route beside it. Prints one JSON line with both URLs and the cookie, then serves until killed.
+ */
+import { Hono } from "hono";
+import { loadConfig } from "../../web/config.ts";
+import { openBenchWeb } from "../web.ts";
+
+const dataDir = await Deno.makeTempDir({ prefix: "careflow-bench-web-" });
+const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "info" });
+const web = await openBenchWeb(config);
+const app = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, web.app.fetch);
+const bare = new Hono().get("/hello", (c) => c.json({ exists: true, displayName: "Ann" }));
+const plain = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, bare.fetch);
+
+const url = `http://127.0.0.1:${app.addr.port}`;
+const signup = await fetch(`${url}/api/auth/signup`, {
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({
+    email: "ann@example.org",
+    password: "correct horse battery",
+    displayName: "Ann",
+  }),
+});
+if (signup.status !== 201) throw new Error(`signup: ${signup.status}`);
+const cookie = signup.headers.get("set-cookie")!.split(";")[0];
+await signup.body?.cancel();
+console.log(JSON.stringify({ url, bare: `http://127.0.0.1:${plain.addr.port}`, cookie }));
+// A clean exit on SIGTERM, so `--cpu-prof` writes its profile.
+Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
