@@ -91,7 +91,7 @@ export function composeWeb(
     now,
     calls,
     manifest: overrides.manifest ?? manifestSource({ watch: config.dev }),
-    passwords: overrides.passwords ?? argon2Hasher(),
+    passwords: overrides.passwords ?? argon2Hasher({}, config.passwordHasher),
     firebase: overrides.firebase ??
       (config.firebase
         ? createFirebaseVerifier(config.firebase.projectId, config.firebase.jwksUrl)

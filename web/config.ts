@@ -38,6 +38,11 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   DATA_DIR: z.string().trim().min(1).default("./data"),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * argon2id in a native addon (`native`, default) or in WebAssembly (`wasm`: edge hosts that
+   * load no addons). Both read each other's hashes.
+   */
+  PASSWORD_HASHER: z.enum(["native", "wasm"]).default("native"),
   /** Bearer token a Prometheus scraper sends for `/metrics`; unset, there is no `/metrics`. */
   METRICS_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
   CALL_MODE: z.enum(CALL_MODES).default("webrtc"),
@@ -136,6 +141,7 @@ export interface Config {
   dataDir: string;
   publicUrl: string | undefined;
   metricsToken: string | undefined;
+  passwordHasher: "native" | "wasm";
   callMode: CallMode;
   stunUrls: string[];
   mongodbUri: string | undefined;
@@ -175,6 +181,7 @@ export function loadConfig(
     dataDir: e.DATA_DIR,
     publicUrl: e.PUBLIC_URL,
     metricsToken: e.METRICS_TOKEN,
+    passwordHasher: e.PASSWORD_HASHER,
     callMode: e.CALL_MODE,
     stunUrls: e.STUN_URLS,
     mongodbUri: e.MONGODB_URI,
