@@ -110,6 +110,7 @@ await check("types", deno, [
   "bench/users.ts",
   "bench/outbox/web-server.ts",
   "bench/twilio",
+  "bench/web",
 ]);
 await check("agent types", "bun", ["x", "tsc", "-p", "agent/tsconfig.json"]);
 await denoTests("web, shared, testing and tools tests", ["web", "shared", "testing", "tools"]);
