@@ -56,7 +56,7 @@ test("Redis down at start-up is warned about once, not fatal; no URL is logged",
     const health = await fetch(`${address.url}/healthz`);
     expect(health.status).toBe(503);
     expect(health.headers.get("content-type")).toBe("application/problem+json");
-    expect(agent.metrics.redisErrors.get()).toBe(1);
+    expect(await agent.metrics.redisErrors.value()).toBe(1);
   } finally {
     await agent.stop();
   }

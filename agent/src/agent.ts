@@ -10,6 +10,7 @@ import { problem, problemHandler } from "../../shared/http/problem.ts";
 import type { ReplayGuard } from "../../shared/http/replay-guard.ts";
 import type { AgentConfig } from "./config.ts";
 import { createMediaSide, type MediaSide } from "./media.ts";
+import { registerKamailioStats } from "./kamailio/stats.ts";
 import { createKamailioInvalidator, type KamailioInvalidator } from "./kamailio/rpc.ts";
 import type { WarnLogger } from "./log.ts";
 import { type AgentMetrics, createAgentMetrics } from "./metrics/agent-metrics.ts";
@@ -82,6 +83,10 @@ export function createAgent(config: AgentConfig, overrides: AgentOverrides = {})
   const ownsRedis = !overrides.redis;
   const redis = overrides.redis ?? createRedisClient(config.redisUrl, warn);
   const metrics = overrides.metrics ?? createAgentMetrics();
+  // Kamailio's own figures ride along on the agent's /metrics (an agent per Kamailio node).
+  if (config.kamailioRpcUrl && !overrides.metrics) {
+    registerKamailioStats(metrics.registry, config.kamailioRpcUrl);
+  }
   const web = overrides.web !== undefined
     ? overrides.web
     : config.webUrl

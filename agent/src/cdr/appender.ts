@@ -7,12 +7,12 @@ import type { WarnLogger } from "../log.ts";
 import type { EventSink } from "../outbox/sink.ts";
 import { BoundedSet } from "./bounded-set.ts";
 import type { CdrEvent } from "./cdr-event.ts";
-import type { CdrMetrics } from "./metrics.ts";
+import { type CdrMetrics, countBuilt } from "./metrics.ts";
 
 /** What the appender needs. */
 export interface CdrAppenderOptions {
   sink: Pick<EventSink, "append">;
-  metrics: Pick<CdrMetrics, "built" | "appendFailures">;
+  metrics: Pick<CdrMetrics, "built" | "appendFailures" | "callSeconds">;
   warn: WarnLogger;
   /** Retries of a failed append (default 5). */
   retries?: number;
@@ -44,7 +44,7 @@ export function createCdrAppender(options: CdrAppenderOptions): CdrAppender {
       try {
         await options.sink.append(event);
         appendedIds.add(event.id);
-        options.metrics.built.inc({ source: "esl" });
+        countBuilt(options.metrics, "esl", event.call);
         return;
       } catch (error) {
         options.metrics.appendFailures.inc();

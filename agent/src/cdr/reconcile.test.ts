@@ -73,7 +73,7 @@ describe("reconciling the fixture folder", () => {
     expect(report.waiting).toBe(0);
     expect(files(dir)).toEqual([]);
     expect(files(dir, "done")).toEqual([...FIXTURES].sort());
-    expect(metrics.built.get({ source: "cdr_dir" })).toBe(6);
+    expect(await metrics.built.value({ source: "cdr_dir" })).toBe(6);
     // A second run finds nothing to do.
     const again = run(dir);
     expect((await again.result).appended).toEqual([]);
@@ -116,7 +116,7 @@ describe("reconciling the fixture folder", () => {
     expect((await result).unrepresentable.length).toBe(6);
     expect(appended).toEqual([]);
     expect(files(dir, "unrepresentable").length).toBe(11);
-    expect(metrics.skipped.get({ reason: "unrepresentable-party" })).toBe(6);
+    expect(await metrics.skipped.value({ reason: "unrepresentable-party" })).toBe(6);
   });
 });
 

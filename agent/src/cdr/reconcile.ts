@@ -18,7 +18,7 @@ import { toCdrEvent } from "./cdr-event.ts";
 import { legFromJsonCdrText } from "./from-json-cdr.ts";
 import { groupLegs } from "./group.ts";
 import type { LegSummary } from "./leg.ts";
-import type { CdrMetrics } from "./metrics.ts";
+import { type CdrMetrics, countBuilt } from "./metrics.ts";
 
 /** What a reconciliation needs. */
 export interface ReconcileOptions {
@@ -135,7 +135,7 @@ export async function reconcileCdrFolder(options: ReconcileOptions): Promise<Rec
         report.waiting++;
         continue;
       }
-      options.metrics.built.inc({ source: "cdr_dir" });
+      countBuilt(options.metrics, "cdr_dir", outcome.event.call);
       if (!(await handOver(options, outcome.event.call, group.legs))) {
         // Appended: the next run finds it known and only hands it over again.
         report.waiting++;

@@ -83,7 +83,7 @@ describe("calls over the real client", () => {
     });
     await eventually("the last replay", () => h.server.connections > files.length);
     expect(h.appended.map((event) => event.id).sort()).toEqual(ids);
-    expect(h.metrics.built.get({ source: "esl" })).toBe(ids.length);
+    expect(await h.metrics.built.value({ source: "esl" })).toBe(ids.length);
     expect(h.cdr.tracker.openCalls).toBe(0);
   }, 90_000);
 
@@ -114,7 +114,7 @@ describe("calls whose end the socket did not bring", () => {
     writeBridgeFiles(dir);
     await eventually("the call from the folder", () => h.appended.length === 1);
     expect(h.appended[0].id).toBe(BRIDGE_ID);
-    expect(h.metrics.built.get({ source: "cdr_dir" })).toBe(1);
+    expect(await h.metrics.built.value({ source: "cdr_dir" })).toBe(1);
     await eventually("the tracker let go of it", () => h.cdr.tracker.openCalls === 0);
     expect(readdirSync(join(dir, "done")).length).toBe(2);
   });

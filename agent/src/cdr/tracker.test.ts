@@ -106,8 +106,8 @@ describe("appending", () => {
     await tracker.flush();
     expect(appended.map((e) => e.id)).toEqual(["cdr-b26322a0-5a04-4f23-b79e-bd331226a0ad"]);
     expect(tracker.appended("cdr-b26322a0-5a04-4f23-b79e-bd331226a0ad")).toBe(true);
-    expect(metrics.built.get({ source: "esl" })).toBe(1);
-    expect(metrics.skipped.get({ reason: "unrepresentable-party" })).toBe(1);
+    expect(await metrics.built.value({ source: "esl" })).toBe(1);
+    expect(await metrics.skipped.value({ reason: "unrepresentable-party" })).toBe(1);
   });
 
   test("the same events again (a replay after reconnecting) append nothing more", async () => {
@@ -136,7 +136,7 @@ describe("appending", () => {
     }
     await tracker.flush();
     expect(appended.map((e) => e.id)).toEqual(["cdr-e495c2ef-777a-4af6-a155-9edde87c2aa1"]);
-    expect(metrics.appendFailures.get()).toBe(2);
+    expect(await metrics.appendFailures.value()).toBe(2);
   }, 10_000);
 
   test("out of retries, the call is left to the CDR folder, said once", async () => {
@@ -178,7 +178,7 @@ describe("calls that do not end cleanly", () => {
     expect(outcomes[0]?.record).toEqual(EXPECTED["bridge-two-legs"]);
   });
 
-  test("a call idle past idleMs is given up; at most maxCalls are followed", () => {
+  test("a call idle past idleMs is given up; at most maxCalls are followed", async () => {
     let now = 0;
     const { tracker, outcomes, metrics, warnings } = setup({
       idleMs: 1000,
@@ -192,11 +192,11 @@ describe("calls that do not end cleanly", () => {
     now = 1200;
     tracker.sweep();
     expect(tracker.openCalls).toBe(1);
-    expect(metrics.expired.get({ reason: "idle" })).toBe(1);
+    expect(await metrics.expired.value({ reason: "idle" })).toBe(1);
     for (const event of firstEvents("esl-plain-loopback-bridge.txt")) tracker.handle(event);
     for (const event of firstEvents("esl-plain-kamailio-pstn-call.txt")) tracker.handle(event);
     expect(tracker.openCalls).toBe(2);
-    expect(metrics.expired.get({ reason: "overflow" })).toBe(1);
+    expect(await metrics.expired.value({ reason: "overflow" })).toBe(1);
     expect(warnings.length).toBe(1);
     expect(outcomes).toEqual([]);
   });

@@ -73,9 +73,9 @@ function sequences(events: EslEvent[]): string[] {
   return events.map((e) => `${e.headers["Core-UUID"]}/${e.headers["Event-Sequence"]}`);
 }
 
-function noSecret(h: Harness): void {
+async function noSecret(h: Harness): Promise<void> {
   for (const line of h.warnings) expect(line).not.toContain(PASSWORD);
-  expect(h.registry.render()).not.toContain(PASSWORD);
+  expect(await h.registry.render()).not.toContain(PASSWORD);
 }
 
 const CALL_CAPTURES = [
@@ -106,11 +106,11 @@ describe("replaying the captures byte for byte", () => {
       expect(h.server.commands[0][0]).toBe("auth ***");
       expect(h.server.commands[0][1]).toStartWith("event json CHANNEL_CREATE");
       expect(h.server.commands[0][1]).toEndWith("CUSTOM vm::maintenance");
-      expect(h.metrics.events.get({ name: "CHANNEL_HANGUP_COMPLETE" })).toBe(
+      expect(await h.metrics.events.value({ name: "CHANNEL_HANGUP_COMPLETE" })).toBe(
         expected(name).filter((e) => e.name === "CHANNEL_HANGUP_COMPLETE").length,
       );
       expect(h.warnings.some((w) => w.includes("said goodbye"))).toBe(true);
-      noSecret(h);
+      await noSecret(h);
     });
   }
 
@@ -142,8 +142,8 @@ describe("when the connection goes wrong", () => {
     expect(h.server.connections).toBe(2);
     expect(h.connects).toEqual([0]);
     expect(h.warnings[0]).toContain("refused the password");
-    expect(h.metrics.connections.get({ result: "auth_refused" })).toBeGreaterThanOrEqual(1);
-    noSecret(h);
+    expect(await h.metrics.connections.value({ result: "auth_refused" })).toBeGreaterThanOrEqual(1);
+    await noSecret(h);
   });
 
   test("a wrong password: the server refuses, the client backs off and keeps trying", async () => {
@@ -151,7 +151,7 @@ describe("when the connection goes wrong", () => {
     await eventually("three attempts", () => h.server.connections >= 3);
     expect(h.connects).toEqual([]);
     expect(h.metrics.connected.get()).toBe(0);
-    noSecret(h);
+    await noSecret(h);
   });
 
   test("FreeSWITCH shutting down: its notice is logged, the client reconnects", async () => {
@@ -178,7 +178,7 @@ describe("when the connection goes wrong", () => {
       ...expected("esl-json-bridge-two-legs.txt"),
     ]);
     expect(h.connects.length).toBeGreaterThanOrEqual(2);
-    expect(h.metrics.connections.get({ result: "lost" })).toBeGreaterThanOrEqual(1);
+    expect(await h.metrics.connections.value({ result: "lost" })).toBeGreaterThanOrEqual(1);
   });
 
   test("cut mid-frame: the partial event is never delivered, the next connection starts clean", async () => {
@@ -223,8 +223,8 @@ describe("when the connection goes wrong", () => {
     const jose = h.events.find((e) => e.headers["Caller-Caller-ID-Name"] === "José");
     expect(jose).toBeDefined();
     expect(h.events.filter((e) => e !== jose)).toEqual(expected("esl-plain-call-record.txt"));
-    expect(h.metrics.malformed.get({ problem: "bad-content-length" })).toBe(1);
-    expect(h.metrics.malformed.get({ problem: "undecodable-event" })).toBe(1);
+    expect(await h.metrics.malformed.value({ problem: "bad-content-length" })).toBe(1);
+    expect(await h.metrics.malformed.value({ problem: "undecodable-event" })).toBe(1);
   });
 
   test("a consumer that throws does not stop the others", async () => {
@@ -253,7 +253,7 @@ describe("metrics", () => {
   test("connected and lag render as gauges, lag as a histogram too", async () => {
     const h = await harness([{ capture: readCapture("esl-json-bgapi.txt"), holdOpen: true }]);
     await eventually("subscribed", () => h.client.connected && h.events.length === 2);
-    const text = h.registry.render();
+    const text = await h.registry.render();
     expect(text).toContain(
       "# TYPE careflow_agent_esl_connected gauge\ncareflow_agent_esl_connected 1",
     );

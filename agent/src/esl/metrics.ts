@@ -53,14 +53,17 @@ export function createEslMetrics(registry: Registry): EslMetrics {
     events: registry.counter(
       "careflow_agent_esl_events_total",
       "FreeSWITCH events decoded, by event name.",
+      ["name"],
     ),
     connections: registry.counter(
       "careflow_agent_esl_connections_total",
       "FreeSWITCH event socket connection outcomes, by result.",
+      ["result"],
     ),
     malformed: registry.counter(
       "careflow_agent_esl_malformed_total",
       "Event socket frames or events dropped as malformed, by problem.",
+      ["problem"],
     ),
   };
   metrics.connected.set(0);
@@ -71,18 +74,10 @@ export function createEslMetrics(registry: Registry): EslMetrics {
   return metrics;
 }
 
-/**
- * A gauge in a registry that so far has only counters and histograms: it takes a counter's slot
- * (so it renders in registration order) and renders as `TYPE gauge`. When `Registry` gets a
- * `gauge()`, this becomes a call to it.
- */
+/** A gauge whose last value is also kept here, so the code that sets it can read it back. */
 export function registerGauge(registry: Registry, name: string, help: string): Gauge {
-  const slot = registry.counter(name, help);
   let value = 0;
-  slot.render = () => {
-    const text = Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(12)));
-    return `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${text}`;
-  };
+  registry.gauge(name, help, () => value);
   return {
     set(next) {
       value = next;

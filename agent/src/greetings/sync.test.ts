@@ -79,10 +79,13 @@ test(
     expect(await web.greeting(ann, null)).toBe(204);
     await eventually("the greeting removed", () => !existsSync(wav));
     // Counted once the removal is done, a moment after the file is gone.
-    await eventually("the removal counted", async () =>
-      (await (await agent.app.request("/metrics")).text()).includes(
-        'careflow_agent_greeting_syncs_total{result="removed"} 1',
-      ));
+    await eventually(
+      "the removal counted",
+      async () =>
+        (await (await agent.app.request("/metrics")).text()).includes(
+          'careflow_agent_greeting_syncs_total{result="removed"} 1',
+        ),
+    );
   },
   60_000,
 );

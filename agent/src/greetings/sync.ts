@@ -94,6 +94,7 @@ export function createGreetingSync(o: GreetingSyncOptions): GreetingSync {
   const syncs: Counter = o.registry.counter(
     "careflow_agent_greeting_syncs_total",
     "Voicemail greetings brought to FreeSWITCH's folder, by result (copied, removed, failed).",
+    ["result"],
   );
   for (const result of ["copied", "removed", "failed"]) syncs.declare({ result });
   const files = greetingFiles(o.dir);

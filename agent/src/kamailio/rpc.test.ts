@@ -26,7 +26,7 @@ test("a key or AOR Kamailio does not hold is already gone: not a failure", async
     "htable.delete",
     "ul.rm",
   ]);
-  expect(metrics.kamailioRpcFailures.get({ method: "htable.delete" })).toBe(0);
+  expect(await metrics.kamailioRpcFailures.value({ method: "htable.delete" })).toBe(0);
   expect(warnings).toEqual([]);
 });
 
@@ -40,7 +40,7 @@ test("a real RPC error is counted and logged without secrets", async () => {
     warnings.push(line);
   });
   await invalidate("care4w-1000002", { dropCachedHa1: true, removeRegistrations: false });
-  expect(metrics.kamailioRpcFailures.get({ method: "htable.delete" })).toBe(1);
+  expect(await metrics.kamailioRpcFailures.value({ method: "htable.delete" })).toBe(1);
   expect(warnings.length).toBe(1);
   expect(warnings[0]).toContain("rpc error 500");
 });

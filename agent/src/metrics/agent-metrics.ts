@@ -31,6 +31,7 @@ export function createAgentMetrics(): AgentMetrics {
     authLookups: registry.counter(
       "careflow_agent_auth_lookups_total",
       "Kamailio auth lookups by result.",
+      ["result"],
     ),
     authLatency: registry.histogram(
       "careflow_agent_auth_duration_seconds",
@@ -40,19 +41,23 @@ export function createAgentMetrics(): AgentMetrics {
     routeLookups: registry.counter(
       "careflow_agent_route_lookups_total",
       "Kamailio route lookups by result.",
+      ["result"],
     ),
     provisioning: registry.counter(
       "careflow_agent_provisioning_requests_total",
       "Signed subscriber provisioning calls from web by operation and result.",
+      ["op", "result"],
     ),
     redisErrors: registry.counter("careflow_agent_redis_errors_total", "Failed Redis commands."),
     kamailioRpcFailures: registry.counter(
       "careflow_agent_kamailio_rpc_failures_total",
       "Kamailio JSON-RPC invalidation calls that failed, by method.",
+      ["method"],
     ),
     webFetches: registry.counter(
       "careflow_agent_web_fetches_total",
       "Subscriber fetches from web on a cache miss, by result.",
+      ["result"],
     ),
   };
   for (const result of ["ok", "not_found", "invalid", "error"]) {

@@ -73,7 +73,7 @@ test("delivers signed batches of batchSize and forgets each event only once web 
   );
   expect(await redis.client.get(outbox.keys.done(ids[0]))).toBe("ok");
   expect(await redis.client.ttl(outbox.keys.done(ids[0]))).toBeGreaterThan(3600);
-  expect(outbox.metrics.delivered.get({ result: "new" })).toBe(250);
+  expect(await outbox.metrics.delivered.value({ result: "new" })).toBe(250);
   await outbox.sample();
   expect(outbox.metrics.depth.get()).toBe(0);
   expect(outbox.metrics.oldestAge.get()).toBe(0);
@@ -98,17 +98,17 @@ test("while web fails nothing is acknowledged; retries back off, then every even
   await Bun.sleep(1200);
   expect(web.applied.size).toBe(0);
   expect(await backlog(outbox)).toEqual({ depth: 120, pending: 120 });
-  const failures = outbox.metrics.deliveryFailures.get({ reason: "status" });
+  const failures = await outbox.metrics.deliveryFailures.value({ reason: "status" });
   // Two lanes, retrying at most every 400 ms (jittered below it): a few per lane, not hundreds.
   expect(failures).toBeGreaterThanOrEqual(3);
   expect(failures).toBeLessThan(60);
   await outbox.sample();
   expect(outbox.metrics.depth.get()).toBe(120);
   expect(outbox.metrics.oldestAge.get()).toBeGreaterThanOrEqual(1);
-  expect(outbox.registry.render()).toContain(
+  expect(await outbox.registry.render()).toContain(
     "# TYPE careflow_agent_outbox_depth gauge\ncareflow_agent_outbox_depth 120",
   );
-  expect(outbox.registry.render()).not.toContain("careflow_agent_outbox_depth counter");
+  expect(await outbox.registry.render()).not.toContain("careflow_agent_outbox_depth counter");
   expect(outbox.warnings.filter((w) => w.includes("delivery failed")).length).toBe(1);
 
   web.failWith(null);
@@ -125,8 +125,8 @@ test("duplicate answers count as confirmed: acknowledged, not retried", async ()
   for (const id of ids.slice(0, 4)) web.applied.set(id, 1); // web applied them in an earlier life
   await outbox.deliverer.start();
   await Promise.all(ids.map((id) => outbox.sink.delivered(id, 5000)));
-  expect(outbox.metrics.delivered.get({ result: "duplicate" })).toBe(4);
-  expect(outbox.metrics.delivered.get({ result: "new" })).toBe(6);
+  expect(await outbox.metrics.delivered.value({ result: "duplicate" })).toBe(4);
+  expect(await outbox.metrics.delivered.value({ result: "new" })).toBe(6);
   expect(web.received.length).toBe(10);
 });
 
@@ -148,8 +148,8 @@ test("a refused event is retried maxRefusals times, then dead-lettered; it block
     EventDeadLetteredError,
   );
   expect(web.received.filter((id) => id === "refuse-000002").length).toBe(3);
-  expect(outbox.metrics.refusals.get()).toBe(3);
-  expect(outbox.metrics.deadLettered.get()).toBe(1);
+  expect(await outbox.metrics.refusals.value()).toBe(3);
+  expect(await outbox.metrics.deadLettered.value()).toBe(1);
   const dead = await redis.client.xrange(outbox.keys.deadLetters, "-", "+");
   expect(dead.length).toBe(1);
   const fields = Object.fromEntries(
@@ -168,8 +168,8 @@ test("'send it again' is retried with backoff until applied, never dead-lettered
   await appendAll(outbox, eventIds("again", 3));
   await outbox.deliverer.start();
   await outbox.sink.delivered("again-000001", 8000);
-  expect(outbox.metrics.deadLettered.get()).toBe(0);
-  expect(outbox.metrics.deliveryFailures.get({ reason: "transient" })).toBe(6);
+  expect(await outbox.metrics.deadLettered.value()).toBe(0);
+  expect(await outbox.metrics.deliveryFailures.value({ reason: "transient" })).toBe(6);
   expect(web.applied.get("again-000001")).toBe(1);
 });
 
@@ -189,7 +189,7 @@ test("an answer that does not match the batch acknowledges nothing", async () =>
     await appendAll(outbox, ["liar-00000001"]);
     await outbox.deliverer.start();
     await outbox.sink.delivered("liar-00000001", 5000);
-    expect(outbox.metrics.deliveryFailures.get({ reason: "answer" })).toBe(3);
+    expect(await outbox.metrics.deliveryFailures.value({ reason: "answer" })).toBe(3);
     expect(web.received.length).toBe(4);
   } finally {
     globalThis.fetch = real;
@@ -224,7 +224,7 @@ test("a restarted deliverer takes back at once what its previous run read and ne
   await Promise.all(ids.map((id) => outbox.sink.delivered(id, 5000)));
   // Far sooner than claimIdleMs (60 s): its own pending list, not a claim after idling.
   expect(Date.now() - before).toBeLessThan(3000);
-  expect(outbox.metrics.reclaimed.get()).toBe(30);
+  expect(await outbox.metrics.reclaimed.value()).toBe(30);
   expect(web.applied.size).toBe(30);
 });
 
@@ -238,7 +238,7 @@ test("entries held by a consumer that never comes back are claimed once idle (XA
   await eventually("unheld ones", () => expect(web.applied.size).toBe(5));
   expect(web.applied.has(ids[0])).toBe(false);
   await Promise.all(ids.map((id) => outbox.sink.delivered(id, 5000)));
-  expect(outbox.metrics.reclaimed.get()).toBe(15);
+  expect(await outbox.metrics.reclaimed.value()).toBe(15);
   const consumers = await redis.client.xinfo(
     "CONSUMERS",
     outbox.keys.stream,
@@ -259,7 +259,8 @@ test("stop returns promptly while web is down; the held batch stays pending for 
   await outbox.deliverer.start();
   await eventually(
     "a failure",
-    () => expect(outbox.metrics.deliveryFailures.get({ reason: "status" })).toBeGreaterThan(0),
+    async () =>
+      expect(await outbox.metrics.deliveryFailures.value({ reason: "status" })).toBeGreaterThan(0),
   );
   const before = Date.now();
   await outbox.deliverer.stop();

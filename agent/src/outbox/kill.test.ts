@@ -94,7 +94,7 @@ test("(a) web SIGKILLed mid-burst of 10,000 and restarted: 0 lost, 0 duplicated"
   const appliedAtKill = web.stored().applied - before.applied;
   const producedAtKill = producing.resolved.length;
   await sleep(700);
-  const failedWhileDown = outbox.metrics.deliveryFailures.get({ reason: "unreachable" });
+  const failedWhileDown = await outbox.metrics.deliveryFailures.value({ reason: "unreachable" });
   await web.restart();
   await producing.done;
   await drained(outbox);
@@ -110,8 +110,8 @@ test("(a) web SIGKILLed mid-burst of 10,000 and restarted: 0 lost, 0 duplicated"
   expect(lost).toBe(0);
   expect(rows).toBe(BURST);
   expect(calls).toBe(BURST);
-  expect(outbox.metrics.deadLettered.get()).toBe(0);
-  const duplicates = outbox.metrics.delivered.get({ result: "duplicate" });
+  expect(await outbox.metrics.deadLettered.value()).toBe(0);
+  const duplicates = await outbox.metrics.delivered.value({ result: "duplicate" });
   console.log(
     `(a) web killed at ${appliedAtKill} applied, ${producedAtKill} appended; ${BURST} events ` +
       `in ${seconds.toFixed(1)} s; ${duplicates} redelivered (answered duplicate); lost ${lost}, ` +

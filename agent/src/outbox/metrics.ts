@@ -3,41 +3,10 @@
  * Redis by the deliverer (every second, and after each batch), so they stay true while web is
  * down and nothing else moves.
  */
+import { type Gauge, registerGauge } from "../esl/metrics.ts";
 import type { Counter, Histogram, Registry } from "../metrics/registry.ts";
 
-/** A value that goes up and down, rendered as a Prometheus gauge. */
-export class Gauge {
-  #value = 0;
-
-  constructor(readonly name: string, readonly help: string) {}
-
-  set(value: number): void {
-    this.#value = value;
-  }
-
-  get(): number {
-    return this.#value;
-  }
-
-  render(): string {
-    const value = Number.isInteger(this.#value)
-      ? String(this.#value)
-      : String(Number(this.#value.toPrecision(12)));
-    return `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} gauge\n${this.name} ${value}`;
-  }
-}
-
-/**
- * Registers a gauge. The registry only makes counters and histograms, so a counter is registered
- * to hold the gauge's place in the exposition and renders the gauge instead. Replace with a
- * `Registry.gauge()` once the registry has one.
- */
-function registerGauge(registry: Registry, name: string, help: string): Gauge {
-  const gauge = new Gauge(name, help);
-  const slot = registry.counter(name, help);
-  slot.render = () => gauge.render();
-  return gauge;
-}
+export type { Gauge } from "../esl/metrics.ts";
 
 /** Every outbox series. */
 export interface OutboxMetrics {
@@ -83,10 +52,12 @@ export function createOutboxMetrics(registry: Registry): OutboxMetrics {
     delivered: registry.counter(
       `${p}_delivered_total`,
       "Events web confirmed, by result (new, duplicate).",
+      ["result"],
     ),
     deliveryFailures: registry.counter(
       `${p}_delivery_failures_total`,
       "Failed deliveries of a batch to web, by reason.",
+      ["reason"],
     ),
     refusals: registry.counter(`${p}_refusals_total`, "Events web answered with an error."),
     deadLettered: registry.counter(

@@ -26,7 +26,7 @@ test("append stores the validated event as JSON in the stream before it resolves
   const [, fields] = entries[0];
   expect(fields[0]).toBe("event");
   expect(JSON.parse(fields[1])).toEqual(event);
-  expect(outbox.metrics.appended.get()).toBe(1);
+  expect(await outbox.metrics.appended.value()).toBe(1);
 });
 
 test("a producer bug never reaches the stream: append rejects and counts it", async () => {
@@ -41,8 +41,8 @@ test("a producer bug never reaches the stream: append rejects and counts it", as
     await expect(outbox.sink.append(event as never)).rejects.toBeInstanceOf(InvalidEventError);
   }
   expect(await redis.client.exists(outbox.keys.stream)).toBe(0);
-  expect(outbox.metrics.appendRejected.get()).toBe(bad.length);
-  expect(outbox.metrics.appended.get()).toBe(0);
+  expect(await outbox.metrics.appendRejected.value()).toBe(bad.length);
+  expect(await outbox.metrics.appended.value()).toBe(0);
 });
 
 test("append rejects while Redis is unreachable (the producer learns it is not stored)", async () => {
@@ -56,7 +56,7 @@ test("append rejects while Redis is unreachable (the producer learns it is not s
   try {
     const outbox = testOutbox(down, null);
     await expect(outbox.sink.append(cdrEvent("sink-down-0001"))).rejects.toThrow();
-    expect(outbox.metrics.appended.get()).toBe(0);
+    expect(await outbox.metrics.appended.value()).toBe(0);
   } finally {
     down.disconnect();
   }

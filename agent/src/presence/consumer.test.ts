@@ -155,8 +155,8 @@ test("events in order; a lost connection reconnects and resyncs what it missed",
   await sink.waitFor((e) => e.id === `pres-${ANN}-off-r1`);
   await service.idle();
   expect(evapi.connections).toBe(2);
-  expect(metrics.changes.get({ transport: "udp", change: "unregistered" })).toBe(1);
-  expect(metrics.connections.get({ result: "lost" })).toBe(1);
+  expect(await metrics.changes.value({ transport: "udp", change: "unregistered" })).toBe(1);
+  expect(await metrics.connections.value({ result: "lost" })).toBe(1);
   await service.stop();
   await evapi.close();
   rpc.stop();
@@ -168,12 +168,12 @@ test("garbage on the socket drops the connection, counted; the next one works", 
   await until("the connection", () => evapi.clients === 1);
   evapi.send("x:nonsense,");
   await until("a new connection", () => evapi.connections === 2 && evapi.clients === 1);
-  expect(metrics.connections.get({ result: "malformed" })).toBe(1);
+  expect(await metrics.connections.value({ result: "malformed" })).toBe(1);
   evapi.send(evapi.frame({ event: "hello" }));
   evapi.send(evapi.frame(register(at(), ["r2"])));
   await sink.waitFor((e) => e.id === "reg-r2-on");
   await service.idle();
-  expect(metrics.dropped.get({ reason: "unknown" })).toBe(1);
+  expect(await metrics.dropped.value({ reason: "unknown" })).toBe(1);
   await service.stop();
   await evapi.close();
   rpc.stop();
@@ -224,22 +224,22 @@ test("Kamailio not there yet: refused, retried until it is", async () => {
   running.push(service);
   await service.start();
   await sink.waitFor(() => false, 200).catch(() => {});
-  expect(metrics.connections.get({ result: "refused" })).toBeGreaterThan(1);
+  expect(await metrics.connections.value({ result: "refused" })).toBeGreaterThan(1);
   expect(metrics.connected()).toBe(false);
   const again = fakeEvapi();
   again.server.listen(port, "127.0.0.1");
   await until("the connection", () => metrics.connected());
-  expect(new Registry().render()).toBe("\n");
+  expect(await new Registry().render()).toBe("\n");
   await service.stop();
   await again.close();
 });
 
-test("the metrics render as Prometheus series", () => {
+test("the metrics render as Prometheus series", async () => {
   const registry = new Registry();
   const metrics = createPresenceMetrics(registry);
   metrics.setRegistrations({ udp: 2, tcp: 0, tls: 0, ws: 1, wss: 0, other: 0 });
   metrics.setConnected(true);
-  const text = registry.render();
+  const text = await registry.render();
   expect(text).toContain("# TYPE careflow_agent_registrations gauge");
   expect(text).toContain('careflow_agent_registrations{transport="udp"} 2');
   expect(text).toContain('careflow_agent_registrations{transport="ws"} 1');

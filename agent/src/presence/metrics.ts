@@ -25,20 +25,20 @@ export interface PresenceMetrics {
 }
 
 /**
- * A gauge in a registry that has only counters and histograms so far (as agent/src/esl does):
- * it takes a counter's slot, so it renders in registration order, and renders as `TYPE gauge`
- * with one series per label value. When `Registry` gets a gauge, this becomes a call to it.
+ * A gauge with one series per value of `label` (none when `label` is empty), whose values are
+ * also kept here so the consumer can read them back.
  */
 function labelledGauge(registry: Registry, name: string, help: string, label: string) {
-  const slot = registry.counter(name, help);
   const values = new Map<string, number>();
-  slot.render = () =>
-    [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`]
-      .concat(
-        [...values].map(([key, value]) => `${name}${key ? `{${label}="${key}"}` : ""} ${value}`),
-      )
-      .join("\n");
-  return values;
+  const gauge = registry.gauge(name, help, undefined, label ? [label] : []);
+  return {
+    set(key: string, value: number) {
+      values.set(key, value);
+      if (label) gauge.set({ [label]: key }, value);
+      else gauge.set(value);
+    },
+    get: (key: string) => values.get(key),
+  };
 }
 
 /** Registers the presence series in `registry` (once per registry: names must be unique). */
@@ -67,18 +67,22 @@ export function createPresenceMetrics(registry: Registry): PresenceMetrics {
     changes: registry.counter(
       "careflow_agent_registration_changes_total",
       "SIP contacts that registered or went (unregistered, expired), by transport and change.",
+      ["transport", "change"],
     ),
     connections: registry.counter(
       "careflow_agent_evapi_connections_total",
       "Connections to Kamailio's evapi socket, by result.",
+      ["result"],
     ),
     resyncs: registry.counter(
       "careflow_agent_registration_resyncs_total",
       "Full reads of Kamailio's location table (ul.dump), by result.",
+      ["result"],
     ),
     dropped: registry.counter(
       "careflow_agent_registration_messages_dropped_total",
       "Registration messages from Kamailio dropped, by reason.",
+      ["reason"],
     ),
   };
   metrics.setRegistrations(Object.fromEntries(TRANSPORTS.map((t) => [t, 0])) as never);

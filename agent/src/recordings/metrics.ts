@@ -19,23 +19,12 @@ export interface RecordingMetrics {
   jobs: Counter;
   /** Recordings events and hand-ins turned away, by reason (path checks, missing parties). */
   refused: Counter;
+  /** Bytes of recordings stored (object store or web), by format: the storage they take. */
+  storedBytes: Counter;
 }
 
 // Seconds: a short voicemail takes tens of milliseconds, an hour-long stereo call tens of seconds.
 const TRANSCODE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
-
-/**
- * A gauge read when `/metrics` is rendered. The registry has counters and histograms only, so
- * this takes a counter's slot and renders itself as a gauge (until the registry has gauges).
- */
-function gauge(registry: Registry, name: string, help: string, read: () => number): void {
-  const slot = registry.counter(name, help);
-  slot.render = () => {
-    const value = read();
-    const text = Number.isInteger(value) ? String(value) : value.toFixed(3);
-    return `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${text}`;
-  };
-}
 
 /** What the gauges read, from the running service. */
 export interface QueueGauges {
@@ -64,6 +53,7 @@ export function createRecordingMetrics(registry: Registry, gauges: QueueGauges):
     uploadFailures: registry.counter(
       "careflow_agent_recording_upload_failures_total",
       "Recording uploads that failed, by target (each is retried).",
+      ["target"],
     ),
     deliveryFailures: registry.counter(
       "careflow_agent_recording_delivery_failures_total",
@@ -72,32 +62,35 @@ export function createRecordingMetrics(registry: Registry, gauges: QueueGauges):
     jobs: registry.counter(
       "careflow_agent_recording_jobs_total",
       "Recording jobs finished, by result.",
+      ["result"],
     ),
     refused: registry.counter(
       "careflow_agent_recording_refused_total",
       "Recording notices refused, by reason.",
+      ["reason"],
+    ),
+    storedBytes: registry.counter(
+      "careflow_agent_recording_stored_bytes_total",
+      "Bytes of recordings stored in the object store or handed to web, by format.",
+      ["format"],
     ),
   };
-  gauge(
-    registry,
+  registry.gauge(
     "careflow_agent_recording_jobs_pending",
     "Recording jobs not finished yet.",
     gauges.pending,
   );
-  gauge(
-    registry,
+  registry.gauge(
     "careflow_agent_recording_oldest_pending_seconds",
     "Age of the oldest unfinished recording job.",
     gauges.oldestPendingSeconds,
   );
-  gauge(
-    registry,
+  registry.gauge(
     "careflow_agent_recording_jobs_parked",
     "Recording jobs that cannot finish as they are and wait for a person.",
     gauges.parked,
   );
-  gauge(
-    registry,
+  registry.gauge(
     "careflow_agent_recording_orphan_wavs",
     "WAVs in the spool that no recording job names.",
     gauges.orphans,

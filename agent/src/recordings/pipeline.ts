@@ -209,6 +209,7 @@ async function deliverCopy(
   });
   const id = recordingEventId(job.id, owner);
   const { target } = deps;
+  const stored = (format: string, bytes: number) => deps.metrics.storedBytes.inc({ format }, bytes);
   const failedUpload = (error: unknown) => {
     if (!signal.aborted) deps.metrics.uploadFailures.inc({ target: target.kind });
     if ((error as { permanent?: boolean }).permanent) throw new PermanentError(String(error));
@@ -218,9 +219,11 @@ async function deliverCopy(
     // The object first: web refuses an event whose object it cannot find.
     const key = objectKeyFor(owner, id, "ogg");
     await target.uploader.put(key, fileOf(made.ogg, "ogg"), signal).catch(failedUpload);
+    stored("ogg", made.ogg.bytes);
     if (made.mp3) {
       const mp3 = objectKeyFor(owner, id, "mp3");
       await target.uploader.put(mp3, fileOf(made.mp3, "mp3"), signal).catch(failedUpload);
+      stored("mp3", made.mp3.bytes);
     }
     await announce(deps, eventFor(deps, job, owner, key), signal);
     return;
@@ -228,6 +231,7 @@ async function deliverCopy(
   // Web needs the recording record before it takes its audio.
   await announce(deps, eventFor(deps, job, owner), signal);
   await target.uploader.put(id, fileOf(made.ogg, "ogg"), signal).catch(failedUpload);
+  stored("ogg", made.ogg.bytes);
 }
 
 /** `promise`, or a rejection as soon as `signal` aborts (a stopping service waits for no one). */

@@ -67,7 +67,9 @@ async function killAndResume(hold: (method: string, path: string) => boolean) {
   try {
     expect(t.service.pending()).toBe(1);
     await t.service.idle();
-    expect(metricValue(t.registry, "careflow_agent_recording_transcode_seconds_count")).toBe(0);
+    expect(await metricValue(t.registry, "careflow_agent_recording_transcode_seconds_count")).toBe(
+      0,
+    );
     const id = recordingEventId(jobId, ann.care4wId);
     await eventually("web has settled", async () => {
       const mine = (await web.recordings(ann)).filter((r) => r.id === id);

@@ -47,11 +47,15 @@ test("an upload failing three times is retried with backoff until web has it", a
     expect(failing.failed()).toBe(3);
     const puts = proxy.seen.filter((r) => uploads(id)(r.method, r.path));
     expect(puts.map((r) => r.status)).toEqual([503, 503, 503, 204]);
-    expect(metricValue(t.registry, 'careflow_agent_recording_upload_failures_total{target="web"}'))
+    expect(
+      await metricValue(t.registry, 'careflow_agent_recording_upload_failures_total{target="web"}'),
+    )
       .toBe(3);
     expect(t.warnings.filter((line) => line.includes("retrying")).length).toBe(3);
     // One transcode: retries upload again, they do not transcode again.
-    expect(metricValue(t.registry, "careflow_agent_recording_transcode_seconds_count")).toBe(1);
+    expect(await metricValue(t.registry, "careflow_agent_recording_transcode_seconds_count")).toBe(
+      1,
+    );
     const played = await play(web, ann, id);
     expect(played).toMatchObject({ status: 200, codec: "opus", channels: 2 });
     expect((await web.recordings(ann)).filter((r) => r.id === id).length).toBe(1);
@@ -77,7 +81,9 @@ test("a transcode failing twice is retried, counted, and ends in one recording",
   await t.service.start();
   try {
     await handOver(t, callRecordStop(path, ben.care4wId, ann.care4wId, ben.care4wId));
-    expect(metricValue(t.registry, "careflow_agent_recording_transcode_failures_total")).toBe(2);
+    expect(await metricValue(t.registry, "careflow_agent_recording_transcode_failures_total")).toBe(
+      2,
+    );
     expect(t.warnings.filter((line) => line.includes("injected failure")).length).toBe(2);
     const id = recordingEventId(jobIdFor("flaky-ffmpeg.wav"), ben.care4wId);
     expect(await play(web, ben, id)).toMatchObject({ status: 200, codec: "opus", channels: 1 });

@@ -103,7 +103,9 @@ test("each owner's copy lands in the shared store, encrypted, and plays through 
 
     expect(existsSync(path)).toBe(false);
     expect(readdirSync(`${spool.dir}/.careflow/work`)).toEqual([]);
-    expect(metricValue(t.registry, 'careflow_agent_recording_upload_failures_total{target="s3"}'))
+    expect(
+      await metricValue(t.registry, 'careflow_agent_recording_upload_failures_total{target="s3"}'),
+    )
       .toBe(0);
   } finally {
     await t.stop();
@@ -130,9 +132,12 @@ test(
     const path = spool.add(WAVS.mono, "s3-down.wav");
     try {
       t.esl.emit(callRecordStop(path, ann.care4wId, ann.care4wId, ben.care4wId));
-      await eventually("upload failures are counted", () => {
+      await eventually("upload failures are counted", async () => {
         expect(
-          metricValue(t.registry, 'careflow_agent_recording_upload_failures_total{target="s3"}'),
+          await metricValue(
+            t.registry,
+            'careflow_agent_recording_upload_failures_total{target="s3"}',
+          ),
         )
           .toBeGreaterThanOrEqual(2);
       });

@@ -81,9 +81,12 @@ describe("recordings streamed to web", () => {
     expect(jobsLeft()).toEqual([]);
     expect(workLeft()).toEqual([]);
     expect(t.sink.appended.map((e) => e.id)).toEqual([id(ann), id(ben)]);
-    expect(metricValue(t.registry, 'careflow_agent_recording_jobs_total{result="done"}')).toBe(1);
-    expect(metricValue(t.registry, "careflow_agent_recording_transcode_seconds_count")).toBe(1);
-    expect(metricValue(t.registry, "careflow_agent_recording_jobs_pending")).toBe(0);
+    expect(await metricValue(t.registry, 'careflow_agent_recording_jobs_total{result="done"}'))
+      .toBe(1);
+    expect(await metricValue(t.registry, "careflow_agent_recording_transcode_seconds_count")).toBe(
+      1,
+    );
+    expect(await metricValue(t.registry, "careflow_agent_recording_jobs_pending")).toBe(0);
   }, 60_000);
 
   test(
@@ -120,11 +123,13 @@ describe("recordings streamed to web", () => {
     const path = spool.add(WAVS.mono, "nobody.wav");
     // Recorded for care4w-9999999: nobody in web has this ID.
     t.esl.emit(callRecordStop(path, "care4w-9999999", ann.care4wId, ben.care4wId));
-    await eventually("the job is parked", () => {
-      expect(metricValue(t.registry, "careflow_agent_recording_jobs_parked")).toBe(1);
+    await eventually("the job is parked", async () => {
+      expect(await metricValue(t.registry, "careflow_agent_recording_jobs_parked")).toBe(1);
     });
-    expect(metricValue(t.registry, "careflow_agent_recording_delivery_failures_total")).toBe(1);
-    expect(metricValue(t.registry, 'careflow_agent_recording_jobs_total{result="parked"}'))
+    expect(await metricValue(t.registry, "careflow_agent_recording_delivery_failures_total")).toBe(
+      1,
+    );
+    expect(await metricValue(t.registry, 'careflow_agent_recording_jobs_total{result="parked"}'))
       .toBe(1);
     expect(t.service.pending()).toBe(0);
     expect(existsSync(path)).toBe(true);
@@ -172,17 +177,26 @@ describe("input from ESL that must not be trusted", () => {
     t.esl.emit(
       callRecordStop(`${spool.dir}/../../etc/passwd.wav`, ann.care4wId, ann.care4wId, ben.care4wId),
     );
-    await eventually("the ESL refusal is counted", () => {
+    await eventually("the ESL refusal is counted", async () => {
       expect(
-        metricValue(t.registry, 'careflow_agent_recording_refused_total{reason="not_normalized"}'),
+        await metricValue(
+          t.registry,
+          'careflow_agent_recording_refused_total{reason="not_normalized"}',
+        ),
       )
         .toBe(2);
     });
     const refused = (reason: string) =>
       metricValue(t.registry, `careflow_agent_recording_refused_total{reason="${reason}"}`);
-    expect([refused("outside_spool"), refused("not_regular_file"), refused("not_wav")])
+    expect(
+      await Promise.all([
+        refused("outside_spool"),
+        refused("not_regular_file"),
+        refused("not_wav"),
+      ]),
+    )
       .toEqual([1, 1, 1]);
-    expect(refused("hidden")).toBe(1);
+    expect(await refused("hidden")).toBe(1);
     expect(t.service.pending()).toBe(refusedBefore);
     expect(t.sink.appended.length).toBe(before);
     expect(existsSync(`${outside}/secret.wav`)).toBe(true);

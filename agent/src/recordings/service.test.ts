@@ -49,22 +49,23 @@ test("at start: jobs on disk are taken up, WAVs no job names are counted; stop l
   await t.service.start();
   try {
     expect(t.service.pending()).toBe(1);
-    expect(metricValue(t.registry, "careflow_agent_recording_jobs_pending")).toBe(1);
-    expect(metricValue(t.registry, "careflow_agent_recording_oldest_pending_seconds"))
+    expect(await metricValue(t.registry, "careflow_agent_recording_jobs_pending")).toBe(1);
+    expect(await metricValue(t.registry, "careflow_agent_recording_oldest_pending_seconds"))
       .toBeGreaterThanOrEqual(90);
-    expect(metricValue(t.registry, "careflow_agent_recording_orphan_wavs")).toBe(1);
+    expect(await metricValue(t.registry, "careflow_agent_recording_orphan_wavs")).toBe(1);
     expect(t.warnings.some((line) => line.includes("unreadable recording job file"))).toBe(true);
     expect(t.esl.listeners()).toBe(1);
     spool.add(WAVS.voicemail, "missed-while-away.wav");
     t.esl.connected(); // a reconnection: what was missed meanwhile shows up
     await Bun.sleep(200);
-    expect(metricValue(t.registry, "careflow_agent_recording_orphan_wavs")).toBe(2);
-    const text = t.registry.render();
+    expect(await metricValue(t.registry, "careflow_agent_recording_orphan_wavs")).toBe(2);
+    const text = await t.registry.render();
     expect(text).toContain("# TYPE careflow_agent_recording_jobs_pending gauge");
     expect(text).toContain("# TYPE careflow_agent_recording_transcode_seconds histogram");
     // The job goes on to wait for web, which never answers; stopping does not wait for it.
-    await eventually("the job waits for web", () => {
-      expect(metricValue(t.registry, "careflow_agent_recording_transcode_seconds_count")).toBe(1);
+    await eventually("the job waits for web", async () => {
+      expect(await metricValue(t.registry, "careflow_agent_recording_transcode_seconds_count"))
+        .toBe(1);
       expect(t.sink.appended.length).toBe(1);
     });
   } finally {

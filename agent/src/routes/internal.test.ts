@@ -60,7 +60,7 @@ describe("signed provisioning", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ care4wId: id, active: true });
     expect(await redis.client.hgetall(subscriberKey(id))).toEqual({ ha1: ha1A, active: "1" });
-    expect(metrics.provisioning.get({ op: "upsert", result: "ok" })).toBe(1);
+    expect(await metrics.provisioning.value({ op: "upsert", result: "ok" })).toBe(1);
     const auth = await app.request(`/kamailio/auth?user=${id}&realm=${TEST_REALM}`);
     expect(await auth.json()).toEqual({ ha1: ha1A });
   });
@@ -89,8 +89,8 @@ describe("signed provisioning", () => {
     const unsigned = await app.request(path, { method: "DELETE" });
     expect(unsigned.status).toBe(401);
     expect(unsigned.headers.get("content-type")).toBe("application/problem+json");
-    expect(metrics.provisioning.get({ op: "upsert", result: "unauthorized" })).toBe(4);
-    expect(metrics.provisioning.get({ op: "delete", result: "unauthorized" })).toBe(1);
+    expect(await metrics.provisioning.value({ op: "upsert", result: "unauthorized" })).toBe(4);
+    expect(await metrics.provisioning.value({ op: "delete", result: "unauthorized" })).toBe(1);
     expect(await redis.client.hget(subscriberKey(id), "active")).toBe("1");
   });
 
@@ -116,14 +116,14 @@ describe("signed provisioning", () => {
       expect(res.headers.get("content-type")).toBe("application/problem+json");
     }
     expect(await redis.client.exists(subscriberKey(id))).toBe(0);
-    expect(metrics.provisioning.get({ op: "upsert", result: "invalid" })).toBe(bad.length);
+    expect(await metrics.provisioning.value({ op: "upsert", result: "invalid" })).toBe(bad.length);
   });
 
   test("an oversized body gets 413", async () => {
     const { app, metrics } = makeApp();
     const body = { ha1: ha1A, active: true, displayName: "x".repeat(20_000) };
     expect((await app.request(path, signedInit("PUT", path, body))).status).toBe(413);
-    expect(metrics.provisioning.get({ op: "upsert", result: "invalid" })).toBe(1);
+    expect(await metrics.provisioning.value({ op: "upsert", result: "invalid" })).toBe(1);
   });
 
   test("Redis down (replay guard or write): 503, counted, nothing stored", async () => {
@@ -131,8 +131,8 @@ describe("signed provisioning", () => {
     const refused = await guardDown.app.request(path, signedInit("DELETE", path));
     expect(refused.status).toBe(503);
     expect(refused.headers.get("content-type")).toBe("application/problem+json");
-    expect(guardDown.metrics.provisioning.get({ op: "delete", result: "error" })).toBe(1);
-    expect(guardDown.metrics.redisErrors.get()).toBe(1);
+    expect(await guardDown.metrics.provisioning.value({ op: "delete", result: "error" })).toBe(1);
+    expect(await guardDown.metrics.redisErrors.value()).toBe(1);
 
     const writeDown = makeApp(null, {
       set: () => Promise.resolve("OK"),
@@ -144,8 +144,8 @@ describe("signed provisioning", () => {
     );
     expect(failed.status).toBe(503);
     expect(((await failed.json()) as { detail: string }).detail).toBe("redis unavailable");
-    expect(writeDown.metrics.provisioning.get({ op: "upsert", result: "error" })).toBe(1);
-    expect(writeDown.metrics.redisErrors.get()).toBe(1);
+    expect(await writeDown.metrics.provisioning.value({ op: "upsert", result: "error" })).toBe(1);
+    expect(await writeDown.metrics.redisErrors.value()).toBe(1);
     expect(await redis.client.exists(subscriberKey(id))).toBe(0);
   });
 });
@@ -182,7 +182,7 @@ describe("Kamailio invalidation", () => {
     expect(await redis.client.hgetall(subscriberKey(id))).toEqual({ ha1: "", active: "0" });
     expect((await app.request(`/kamailio/auth?user=${id}&realm=${TEST_REALM}`)).status).toBe(404);
     expect((await app.request(`/kamailio/route?to=${id}`)).status).toBe(404);
-    expect(metrics.provisioning.get({ op: "delete", result: "ok" })).toBe(1);
+    expect(await metrics.provisioning.value({ op: "delete", result: "ok" })).toBe(1);
   });
 
   test("PUT with active=false also removes registrations", async () => {
@@ -195,8 +195,8 @@ describe("Kamailio invalidation", () => {
   test("Kamailio down or failing: warned, counted, provisioning still succeeds", async () => {
     const down = makeApp(downRpcUrl);
     expect((await down.app.request(path, signedInit("DELETE", path))).status).toBe(204);
-    expect(down.metrics.kamailioRpcFailures.get({ method: "htable.delete" })).toBe(1);
-    expect(down.metrics.kamailioRpcFailures.get({ method: "ul.rm" })).toBe(1);
+    expect(await down.metrics.kamailioRpcFailures.value({ method: "htable.delete" })).toBe(1);
+    expect(await down.metrics.kamailioRpcFailures.value({ method: "ul.rm" })).toBe(1);
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toContain("kamailio htable.delete for care4w-1000001 failed");
 
@@ -205,7 +205,7 @@ describe("Kamailio invalidation", () => {
     );
     const failing = makeApp();
     expect((await failing.app.request(path, signedInit("DELETE", path))).status).toBe(204);
-    expect(failing.metrics.kamailioRpcFailures.get({ method: "htable.delete" })).toBe(1);
+    expect(await failing.metrics.kamailioRpcFailures.value({ method: "htable.delete" })).toBe(1);
   });
 
   test("no secret, HA1 or signature appears in warnings", async () => {

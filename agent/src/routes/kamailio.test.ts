@@ -44,8 +44,8 @@ describe("GET /kamailio/auth", () => {
     const res = await app.request(auth(alice));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ha1: aliceHa1 });
-    expect(metrics.authLookups.get({ result: "ok" })).toBe(1);
-    expect(metrics.authLatency.count).toBe(1);
+    expect(await metrics.authLookups.value({ result: "ok" })).toBe(1);
+    expect(await metrics.authLatency.observations()).toBe(1);
   });
 
   test("unknown, inactive and password-less users get 404", async () => {
@@ -57,7 +57,7 @@ describe("GET /kamailio/auth", () => {
       expect(res.status).toBe(404);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
     }
-    expect(metrics.authLookups.get({ result: "not_found" })).toBe(5);
+    expect(await metrics.authLookups.value({ result: "not_found" })).toBe(5);
   });
 
   test("another realm gets 404 even for a known user", async () => {
@@ -113,7 +113,7 @@ describe("GET /kamailio/auth", () => {
       expect(body.type).toBe(`${PROBLEM_TYPE_BASE}validation`);
       expect(body.errors.length).toBeGreaterThan(0);
     }
-    expect(metrics.authLookups.get({ result: "invalid" })).toBe(bad.length);
+    expect(await metrics.authLookups.value({ result: "invalid" })).toBe(bad.length);
   });
 
   test("Redis down answers 503, never 200, and counts the error", async () => {
@@ -126,8 +126,8 @@ describe("GET /kamailio/auth", () => {
       warn: () => {},
     });
     expect((await broken.app.request(auth(alice))).status).toBe(503);
-    expect(metrics.authLookups.get({ result: "error" })).toBe(1);
-    expect(metrics.redisErrors.get()).toBe(1);
+    expect(await metrics.authLookups.value({ result: "error" })).toBe(1);
+    expect(await metrics.redisErrors.value()).toBe(1);
     expect((await app.request(auth(alice))).status).toBe(200);
   });
 });
@@ -154,8 +154,8 @@ describe("GET /kamailio/route", () => {
       expect((await app.request(`/kamailio/route?to=${encodeURIComponent(to)}`)).status).toBe(404);
     }
     expect((await app.request("/kamailio/route")).status).toBe(400);
-    expect(metrics.routeLookups.get({ result: "not_found" })).toBe(4);
-    expect(metrics.routeLookups.get({ result: "invalid" })).toBe(1);
+    expect(await metrics.routeLookups.value({ result: "not_found" })).toBe(4);
+    expect(await metrics.routeLookups.value({ result: "invalid" })).toBe(1);
   });
 });
 
@@ -226,7 +226,7 @@ describe("GET /kamailio/call", () => {
       expect((await app.request(call(from, bob))).status).toBe(403);
     }
     expect((await app.request("/kamailio/call?from=x")).status).toBe(400);
-    expect(metrics.routeLookups.get({ result: "not_found" })).toBe(4);
+    expect(await metrics.routeLookups.value({ result: "not_found" })).toBe(4);
   });
 
   test("display names are made safe for a SIP quoted-string", async () => {

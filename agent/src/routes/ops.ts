@@ -21,7 +21,10 @@ export function opsRoutes(deps: { redis: Redis; metrics: AgentMetrics }): Hono {
 
   app.get(
     "/metrics",
-    (c) => c.body(deps.metrics.registry.render(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE }),
+    async (c) =>
+      c.body(await deps.metrics.registry.render(), 200, {
+        "content-type": PROMETHEUS_CONTENT_TYPE,
+      }),
   );
 
   return app;

@@ -85,7 +85,7 @@ describe("cache miss: heals from web", () => {
     expect((await app.request(auth(alice))).status).toBe(200);
     expect((await app.request(`/kamailio/route?to=1000001`)).status).toBe(200);
     expect(web.requests).toHaveLength(1);
-    expect(metrics.webFetches.get({ result: "found" })).toBe(1);
+    expect(await metrics.webFetches.value({ result: "found" })).toBe(1);
   });
 
   test("the call profile heals too: name and recording setting from web", async () => {
@@ -127,7 +127,7 @@ describe("cache miss: unknown and inactive users", () => {
     const ttl = await redis.client.ttl(subscriberKey("care4w-1000009"));
     expect(ttl).toBeGreaterThan(25);
     expect(ttl).toBeLessThanOrEqual(30);
-    expect(metrics.webFetches.get({ result: "not_found" })).toBe(1);
+    expect(await metrics.webFetches.value({ result: "not_found" })).toBe(1);
   });
 
   test("provisioning replaces a negative entry and clears its TTL", async () => {
@@ -170,8 +170,8 @@ describe("cache miss: one fetch at a time, and web unavailable", () => {
     expect(res.status).toBe(503);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     expect((await down.app.request(`/kamailio/route?to=${alice}`)).status).toBe(503);
-    expect(down.metrics.webFetches.get({ result: "error" })).toBe(2);
-    expect(down.metrics.authLookups.get({ result: "error" })).toBe(1);
+    expect(await down.metrics.webFetches.value({ result: "error" })).toBe(2);
+    expect(await down.metrics.authLookups.value({ result: "error" })).toBe(1);
 
     const { app } = makeApp();
     web.respond(() => new Response("oops", { status: 500 }));

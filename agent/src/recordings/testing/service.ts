@@ -97,8 +97,8 @@ export async function handOver(t: ServiceUnderTest, ...events: EslEvent[]): Prom
 }
 
 /** One series' value from the registry's exposition (0 when absent). */
-export function metricValue(registry: Registry, series: string): number {
-  for (const line of registry.render().split("\n")) {
+export async function metricValue(registry: Registry, series: string): Promise<number> {
+  for (const line of (await registry.render()).split("\n")) {
     if (line.startsWith(`${series} `)) return Number(line.slice(series.length + 1));
   }
   return 0;
