@@ -75,7 +75,7 @@ Deno.test("kamailio.cfg passes `kamailio -c` with every switch and overridden po
     // Never bound by `-c`, but free ones all the same: no test names a fixed port.
     const port = await freePorts("sip", "tls", "wss", "ws", "rpc", "trunk");
     const { code, text } = await syntaxCheck([
-      ...["WITH_TLS", "WITH_TRUNK", "WITH_FREESWITCH", "WITH_DEBUG"],
+      ...["WITH_TLS", "WITH_TRUNK", "WITH_FREESWITCH", "WITH_REDIS_USRLOC", "WITH_DEBUG"],
       ...[`SIP_PORT=${port.sip}`, `TLS_PORT=${port.tls}`, `WSS_PORT=${port.wss}`],
       ...[`WS_PORT=${port.ws}`, `RPC_PORT=${port.rpc}`, `TLS_CONFIG="${tls.config}"`],
       `TRUNK_URI="sip:127.0.0.1:${port.trunk}"`,

@@ -8,6 +8,8 @@ import type { StackPorts } from "./stack.ts";
 export function kamailioArgs(opts: {
   root: string;
   host: string;
+  /** Where the agent and RTPEngine listen (default: `host`), e.g. one pair for several nodes. */
+  servicesHost?: string;
   ports: Pick<StackPorts, "sip" | "ws" | "rpc" | "agent" | "rtpengineNg" | "evapi">;
   sipDomain: string;
   children?: number;
@@ -15,6 +17,7 @@ export function kamailioArgs(opts: {
   config?: string;
 }): string[] {
   const { host, ports } = opts;
+  const services = opts.servicesHost ?? host;
   const defines = [
     `SIP_IP=${host}`,
     `SIP_PORT=${ports.sip}`,
@@ -22,8 +25,8 @@ export function kamailioArgs(opts: {
     `RPC_IP=${host}`,
     `RPC_PORT=${ports.rpc}`,
     `SIP_DOMAIN="${opts.sipDomain}"`,
-    `AGENT_HTTPCON="agent=>http://${host}:${ports.agent}/kamailio;timeout=2"`,
-    `RTPENGINE_SOCK="udp:${host}:${ports.rtpengineNg}"`,
+    `AGENT_HTTPCON="agent=>http://${services}:${ports.agent}/kamailio;timeout=2"`,
+    `RTPENGINE_SOCK="udp:${services}:${ports.rtpengineNg}"`,
     `CHILDREN=${opts.children ?? 2}`,
     ...(ports.evapi ? [`EVAPI_BIND="${host}:${ports.evapi}"`] : []),
     ...(opts.defines ?? []),
@@ -51,10 +54,22 @@ export async function freeswitchDefines(dir: string, nodes: string[]): Promise<s
   return ["WITH_FREESWITCH", `FREESWITCH_LIST="${file}"`];
 }
 
+/**
+ * The defines that keep registrations in Redis, shared by every node started with them:
+ * `redisUrl` is `redis://host:port`, the registrations go to database `db` there (1 by default, so
+ * they sit apart from the agent's keys in database 0); `serverId` tells the nodes apart (unique,
+ * not 0).
+ */
+export function redisUsrlocDefines(redisUrl: string, serverId: number, db = 1): string[] {
+  return ["WITH_REDIS_USRLOC", `REDIS_USRLOC_URL="${redisUrl}/${db}"`, `SERVER_ID=${serverId}`];
+}
+
 /** Starts Kamailio alone and waits until its JSON-RPC answers. */
 export async function startKamailio(opts: {
   root?: string;
   host?: string;
+  /** Where the agent and RTPEngine listen (default: `host`). */
+  servicesHost?: string;
   ports: Pick<StackPorts, "sip" | "ws" | "rpc" | "agent" | "rtpengineNg" | "evapi">;
   sipDomain: string;
   children?: number;

@@ -17,7 +17,7 @@ import { httpOk, kamailioRpc, rtpenginePing } from "./probes.ts";
 import { freeswitchDefines, kamailioArgs } from "./kamailio.ts";
 
 export { kamailioRpc, rtpengineCalls, rtpenginePing } from "./probes.ts";
-export { freeswitchDefines, kamailioArgs, startKamailio } from "./kamailio.ts";
+export { freeswitchDefines, kamailioArgs, redisUsrlocDefines, startKamailio } from "./kamailio.ts";
 export { freeStackPorts } from "./ports.ts";
 
 /** Ports of every component; all are bound on `host`. */
