@@ -93,7 +93,7 @@ export function createAgent(config: AgentConfig, overrides: AgentOverrides = {})
     ? createWebLookup(config.webUrl, config.internalApiSecret)
     : null;
   const kamailio = overrides.kamailio ??
-    createKamailioInvalidator(config.kamailioRpcUrl, metrics, warn);
+    createKamailioInvalidator(config.kamailioRpcUrl, metrics, warn, config.kamailioPeerRpcUrls);
 
   const store = createSubscriberStore(redis);
   const directory = createSubscriberDirectory({

@@ -27,6 +27,7 @@ test("defaults fill everything but the secrets", () => {
     internalApiSecret: secrets.INTERNAL_API_SECRET,
     webUrl: null,
     kamailioRpcUrl: null,
+    kamailioPeerRpcUrls: [],
     kamailioEvapi: null,
     freeswitch: null,
     recordings: { spoolDir: null, mp3: false, ffmpegPath: "ffmpeg", greetingsDir: null },
@@ -131,4 +132,17 @@ test("every bad variable is reported at once, one per line", () => {
   expect(lines.slice(1)).toEqual(error.issues.map((issue) => `  - ${issue}`));
   expect(error.message).not.toContain("short-secret");
   expect(error.message).not.toContain("not a url");
+});
+
+test("other Kamailio nodes are http URLs, comma-separated", () => {
+  expect(
+    loadConfig({
+      ...secrets,
+      KAMAILIO_PEER_RPC_URLS: "http://10.0.0.2:5071/RPC, http://10.0.0.3:5071/RPC",
+    }).kamailioPeerRpcUrls,
+  )
+    .toEqual(["http://10.0.0.2:5071/RPC", "http://10.0.0.3:5071/RPC"]);
+  expect(configErrorOf({ ...secrets, KAMAILIO_PEER_RPC_URLS: "ftp://x" }).message).toContain(
+    "KAMAILIO_PEER_RPC_URLS",
+  );
 });

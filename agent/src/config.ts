@@ -33,6 +33,19 @@ const envSchema = z.object({
   INTERNAL_API_SECRET: z.string().min(16, "must be at least 16 characters"),
   WEB_URL: httpUrl.optional(),
   KAMAILIO_RPC_URL: httpUrl.optional(),
+  /**
+   * The other Kamailio nodes of the domain (WITH_REDIS_USRLOC), comma-separated JSON-RPC URLs:
+   * each caches HA1s itself, so a deactivation or a new password must reach every one.
+   */
+  KAMAILIO_PEER_RPC_URLS: z.string().optional().transform((value, ctx) => {
+    const urls = (value ?? "").split(",").map((url) => url.trim()).filter(Boolean);
+    for (const url of urls) {
+      if (!httpUrl.safeParse(url).success) {
+        ctx.addIssue({ code: "custom", message: `${url} is not an http(s) URL` });
+      }
+    }
+    return urls;
+  }),
   /** Kamailio's evapi socket, `host:port`: registrations and expiries arrive there. */
   KAMAILIO_EVAPI: hostAndPort.optional(),
   /** FreeSWITCH's event socket, `host:port`; unset: no media side (no ESL consumer). */
@@ -67,6 +80,8 @@ export interface AgentConfig {
   webUrl: string | null;
   /** Kamailio JSON-RPC endpoint; without it no cache invalidation is sent. */
   kamailioRpcUrl: string | null;
+  /** The other nodes' JSON-RPC URLs: cached HA1s are dropped on every node. */
+  kamailioPeerRpcUrls: string[];
   /** Kamailio's evapi socket; without it no presence events are made. */
   kamailioEvapi: { host: string; port: number } | null;
   /** The media side; null without `FREESWITCH_ESL`. */
@@ -129,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     internalApiSecret: e.INTERNAL_API_SECRET,
     webUrl: e.WEB_URL ? e.WEB_URL.replace(/\/+$/, "") : null,
     kamailioRpcUrl: e.KAMAILIO_RPC_URL ?? null,
+    kamailioPeerRpcUrls: e.KAMAILIO_PEER_RPC_URLS,
     kamailioEvapi: evapi,
     freeswitch: esl
       ? {

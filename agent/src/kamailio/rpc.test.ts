@@ -44,3 +44,27 @@ test("a real RPC error is counted and logged without secrets", async () => {
   expect(warnings.length).toBe(1);
   expect(warnings[0]).toContain("rpc error 500");
 });
+
+test("with several nodes, every node drops its cached HA1; registrations are removed once", async () => {
+  const peer = startHttpStub();
+  try {
+    for (const node of [kamailio, peer]) {
+      node.requests.length = 0;
+      node.respond(() => Response.json({ jsonrpc: "2.0", result: null }));
+    }
+    const invalidate = createKamailioInvalidator(
+      `${kamailio.url}/RPC`,
+      createAgentMetrics(),
+      () => {},
+      [
+        `${peer.url}/RPC`,
+      ],
+    );
+    await invalidate("care4w-1000003", { dropCachedHa1: true, removeRegistrations: true });
+    const methods = (stub: HttpStub) => stub.requests.map((r) => JSON.parse(r.body).method);
+    expect(methods(kamailio)).toEqual(["htable.delete", "ul.rm"]);
+    expect(methods(peer)).toEqual(["htable.delete"]);
+  } finally {
+    peer.stop();
+  }
+});

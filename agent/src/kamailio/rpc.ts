@@ -66,14 +66,20 @@ export function createKamailioInvalidator(
   url: string | null,
   metrics: AgentMetrics,
   warn: WarnLogger = console.warn,
+  peers: string[] = [],
 ): KamailioInvalidator {
   return async (care4wId, what) => {
     if (!url) return;
-    const calls: Array<[string, string[], number]> = [];
-    if (what.dropCachedHa1) calls.push(["htable.delete", ["authcache", care4wId], 1]);
-    if (what.removeRegistrations) calls.push(["ul.rm", ["location", care4wId], 2]);
-    for (const [method, params, id] of calls) {
-      const failure = await call(url, method, params, id);
+    const calls: Array<[string, string, string[], number]> = [];
+    // Each node caches HA1s of its own; registrations are one table (in Redis) for every node.
+    if (what.dropCachedHa1) {
+      for (const node of [url, ...peers]) {
+        calls.push([node, "htable.delete", ["authcache", care4wId], 1]);
+      }
+    }
+    if (what.removeRegistrations) calls.push([url, "ul.rm", ["location", care4wId], 2]);
+    for (const [node, method, params, id] of calls) {
+      const failure = await call(node, method, params, id);
       if (failure) {
         metrics.kamailioRpcFailures.inc({ method });
         warn(`careflow-agent: warning: kamailio ${method} for ${care4wId} failed: ${failure}`);

@@ -18,6 +18,7 @@ export function testConfig(redisUrl: string, overrides: Partial<AgentConfig> = {
     internalApiSecret: TEST_API_SECRET,
     webUrl: null,
     kamailioRpcUrl: null,
+    kamailioPeerRpcUrls: [],
     kamailioEvapi: null,
     freeswitch: null,
     recordings: { spoolDir: null, mp3: false, ffmpegPath: "ffmpeg", greetingsDir: null },
