@@ -18,8 +18,11 @@ export const DEBIAN_PACKAGES = [
   "rtpengine-daemon",
   "ffmpeg",
   "baresip-core",
+  "prometheus",
   // Throw-away certificates for the TLS/WSS test.
   "openssl",
+  // `docker-compose config` validates docker-compose.yml (tools/compose.test.ts); no engine needed.
+  "docker-compose",
 ];
 
 async function run(command: string, args: string[], env: Record<string, string> = {}) {
