@@ -271,3 +271,26 @@ test("stop returns promptly while web is down; the held batch stays pending for 
   await outbox.deliverer.start();
   await Promise.all(eventIds("stop", 5).map((id) => outbox.sink.delivered(id, 3000)));
 });
+
+test("two agents share one outbox through its consumer group: each event lands once", async () => {
+  web = startReceiver(OUTBOX_TEST_SECRET);
+  const prefix = `t${Math.random().toString(36).slice(2, 8)}`;
+  const [a, b] = ["agent-a", "agent-b"].map((consumer) => {
+    const outbox = testOutbox(redis.client, web.url, { prefix, consumer, batchSize: 10 });
+    running.push(outbox);
+    return outbox;
+  });
+  await Promise.all([a.deliverer.start(), b.deliverer.start()]);
+  const ids = eventIds("shared", 300);
+  // Both produce: half the events are appended by each agent's process.
+  await Promise.all([appendAll(a, ids.slice(0, 150)), appendAll(b, ids.slice(150))]);
+  await eventually("every event applied", () => expect(web.applied.size).toBe(300), {
+    timeoutMs: 20_000,
+  });
+  expect([...web.applied.values()].every((times) => times === 1)).toBe(true);
+  const delivered = async (o: TestOutbox) => await o.metrics.delivered.value({ result: "new" });
+  expect((await delivered(a)) + (await delivered(b))).toBe(300);
+  expect(await delivered(a)).toBeGreaterThan(0);
+  expect(await delivered(b)).toBeGreaterThan(0);
+  expect(await backlog(a)).toEqual({ depth: 0, pending: 0 });
+});
