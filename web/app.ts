@@ -34,6 +34,7 @@ import { httpMetrics, metricsEndpoint } from "./metrics/http.ts";
 import type { WebMetrics } from "./metrics/mod.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { originGuard } from "./middleware/origin-guard.ts";
+import { validHost } from "./middleware/valid-host.ts";
 import { loadSession } from "./middleware/session.ts";
 import { authRoutes } from "./routes/api/auth.ts";
 import { accountRoutes } from "./routes/api/account.ts";
@@ -83,8 +84,15 @@ export function createApp(services: AppServices): Hono<AppEnv> {
 
   app.use("*", httpMetrics(services.metrics));
   app.use("*", requestLog(logger));
+  app.use("*", validHost);
   app.get("/metrics", metricsEndpoint(services.metrics, config.metricsToken));
-  app.use("*", securityHeaders({ connectSources: sip ? [new URL(sip.config.wsUrl).origin] : [] }));
+  app.use(
+    "*",
+    securityHeaders({
+      connectSources: sip ? [new URL(sip.config.wsUrl).origin] : [],
+      hsts: config.publicUrl?.startsWith("https:") ?? false,
+    }),
+  );
   app.use("*", originGuard(config.publicUrl));
   app.use("/static/build/*", async (c, next) => {
     await next();

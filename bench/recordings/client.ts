@@ -68,7 +68,7 @@ export async function uploadWav(webUrl: string, cookie: string, bytes: number): 
   );
   const response = await fetch(`${webUrl}/api/recordings/upload`, {
     method: "POST",
-    headers: { cookie, "content-type": contentType },
+    headers: { cookie, "content-type": contentType, origin: new URL(webUrl).origin },
     body,
   });
   const json = await response.json();

@@ -22,7 +22,9 @@ export async function openBenchTab(
   url: string,
   headers: Record<string, string> = {},
 ): Promise<BenchTab> {
-  const socket = await connectTextSocket(url, headers);
+  // A signed-in socket proves it comes from our pages, as a browser's does (Origin).
+  const origin = new URL(url.replace(/^ws/, "http")).origin;
+  const socket = await connectTextSocket(url, { origin, ...headers });
   // One pending wait per call: a cycle waits for one frame at a time.
   const waiters = new Map<string, Waiter>();
   return await new Promise((resolve, reject) => {

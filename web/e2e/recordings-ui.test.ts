@@ -48,6 +48,7 @@ Deno.test("a recording is listed, played and seeked, noted, archived and deleted
     const errors = watchErrors(page);
     await signUp(context, server.url, "ann@example.org", "Ann Carer");
     const uploaded = await context.request.post(`${server.url}/api/recordings/upload`, {
+      headers: { origin: server.url },
       multipart: { type: "call", duration: "3", file: wavFile("a.wav", 3) },
     });
     assert.equal(uploaded.status(), 201, await uploaded.text());
@@ -151,6 +152,7 @@ Deno.test("a voicemail arrives unread, playing it marks it read; greeting and se
     const { callId, ended } = await unansweredCall(ann, bobId);
     assert.deepEqual(ended, { type: "ended", callId, reason: "unavailable" });
     const left = await annContext.request.post(`${server.url}/api/voicemail`, {
+      headers: { origin: server.url },
       multipart: { callId, duration: "2", file: wavFile("message.wav", 2) },
     });
     assert.equal(left.status(), 201, await left.text());

@@ -7,6 +7,8 @@ import { setResponseHeaders } from "../http/headers.ts";
 /** Extra origins a page may connect to (e.g. the SIP WebSocket in `sip` mode). */
 export interface SecurityHeaderOptions {
   connectSources?: string[];
+  /** Served over https (PUBLIC_URL): browsers are told to use nothing else for a year. */
+  hsts?: boolean;
 }
 
 /**
@@ -35,7 +37,8 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): Middleware
     ["referrer-policy", "strict-origin-when-cross-origin"],
     ["permissions-policy", "microphone=(self), camera=(), geolocation=()"],
     ["cross-origin-opener-policy", "same-origin"],
-  ] as const;
+    ...(options.hsts ? [["strict-transport-security", "max-age=31536000; includeSubDomains"]] : []),
+  ] as [string, string][];
   return createMiddleware<AppEnv>(async (c, next) => {
     const nonce = encodeBase64(crypto.getRandomValues(new Uint8Array(16)));
     c.set("nonce", nonce);

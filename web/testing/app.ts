@@ -20,7 +20,13 @@ export const TEST_MANIFEST: Manifest = {
 };
 
 export interface TestApp {
+  /**
+   * The app, requested as a browser on our own pages would: a request carrying a cookie gets
+   * `Sec-Fetch-Site: same-origin` unless it says otherwise (the same-origin proof of the guard).
+   */
   app: ReturnType<typeof createApp>;
+  /** The app exactly as requested, for tests of what a script without browser headers sends. */
+  raw: ReturnType<typeof createApp>;
   services: AppServices;
   /** Undelivered agent changes of an earlier run taken up again (see `composeWeb`). */
   resumed: Promise<number>;
@@ -57,7 +63,8 @@ export function createTestApp(
     ...rest,
   });
   return {
-    app,
+    app: asBrowser(app),
+    raw: app,
     services,
     resumed,
     logs,
@@ -112,3 +119,17 @@ export const SIP_TEST_ENV: Record<string, string> = {
   AGENT_URL: "http://127.0.0.1:9",
   SIP_PASSWORD_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
 };
+
+/** `app` whose `request()` adds what a browser adds to a same-origin request with a cookie. */
+function asBrowser(app: ReturnType<typeof createApp>): ReturnType<typeof createApp> {
+  const browser = Object.create(app) as ReturnType<typeof createApp>;
+  browser.request = (input, init, ...rest) => {
+    const request = input instanceof Request ? input : undefined;
+    const headers = new Headers(init?.headers ?? request?.headers);
+    if (headers.has("cookie") && !headers.has("origin") && !headers.has("sec-fetch-site")) {
+      headers.set("sec-fetch-site", "same-origin");
+    }
+    return app.request(input, { ...init, headers }, ...rest);
+  };
+  return browser;
+}
