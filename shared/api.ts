@@ -16,12 +16,20 @@ import {
   recordPartySchema,
 } from "./schemas.ts";
 
-/** Shown names: 1-80 visible characters, no control characters. */
+/**
+ * Shown names: 1-80 characters, no control characters, no lone surrogate halves, and none of the
+ * bidirectional embedding, override or isolate marks that make a name display as another.
+ */
 export const DisplayName = z.string().trim().min(1, "is required").max(
   80,
   "is at most 80 characters",
 )
-  .regex(/^[^\p{Cc}]*$/u, "must not contain control characters");
+  .regex(/^[^\p{Cc}]*$/u, "must not contain control characters")
+  .refine((name) => name.isWellFormed(), "must not contain broken characters")
+  .refine(
+    (name) => !/[\u202A-\u202E\u2066-\u2069]/.test(name),
+    "must not contain text-direction override characters",
+  );
 
 export const Email = z.string().trim().max(254).pipe(z.email("must be an email address"));
 
@@ -89,13 +97,20 @@ export const TokenResponse = z.object({
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
 
+/** Whether `YYYY-MM-DD` names a day the calendar has (Date would roll 02-30 into March). */
+function isCalendarDay(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split("-").map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day;
+}
+
 const dateBound = z.string().trim().regex(
-  /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/,
+  /^\d{4}-\d{2}-\d{2}(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?)?$/,
   "must be a date like 2026-11-21 or an ISO date-time",
-).transform((text) => new Date(text.length === 10 ? `${text}T00:00:00Z` : text)).refine(
-  (date) => !Number.isNaN(date.getTime()),
-  "is not a real date",
-);
+).refine(isCalendarDay, "is not a real date").transform((text) =>
+  new Date(text.length === 10 ? `${text}T00:00:00Z` : text)
+).refine((date) => !Number.isNaN(date.getTime()), "is not a real date");
 
 /** `GET /api/calls/history` query: paging, filters, newest first. */
 export const HistoryQuery = z.object({

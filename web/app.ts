@@ -100,6 +100,8 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   });
   app.use("/static/*", serveStatic({ root: new URL("./", import.meta.url).pathname }));
   app.use("/api/*", limitBody(64 * 1024, { except: STREAMED_API }));
+  // Pages take no bodies worth more than a form: the same limit as the API, everywhere else.
+  app.use("*", limitBody(64 * 1024, { except: /^\/(api|internal)\// }));
   // A batch of the agent's events is at most a few hundred small JSON objects.
   app.use("/internal/*", limitBody(1024 * 1024, { except: STREAMED_INTERNAL }));
   // Before the session middleware: the agent's API never looks at cookies.

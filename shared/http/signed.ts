@@ -46,8 +46,9 @@ export function requireSignature(options: SignedOptions) {
     const url = new URL(c.req.url);
     const refuse = (outcome: SignatureRefusal["outcome"], reason: string) => {
       options.onRefused?.({ outcome, reason, method: c.req.method, path: url.pathname });
+      // Which check failed is logged (onRefused), never told: the answer helps no forger.
       return outcome === "unauthorized"
-        ? problem(401, reason, {
+        ? problem(401, "The request signature was refused.", {
           type: `${PROBLEM_TYPE_BASE}signature`,
           title: "Request signature refused",
         })
