@@ -75,7 +75,9 @@ describe("signed provisioning", () => {
     const staleRes = await app.request(path, stale);
     expect(staleRes.status).toBe(401);
     // Which check failed is logged, not told.
-    expect(((await staleRes.json()) as { detail: string }).detail).toBe("The request signature was refused.");
+    expect(((await staleRes.json()) as { detail: string }).detail).toBe(
+      "The request signature was refused.",
+    );
 
     const tampered = signedInit("PUT", path, body);
     tampered.body = JSON.stringify({ ha1: ha1A, active: false });
@@ -85,7 +87,9 @@ describe("signed provisioning", () => {
     expect((await app.request(path, once)).status).toBe(200);
     const replay = await app.request(path, once);
     expect(replay.status).toBe(401);
-    expect(((await replay.json()) as { detail: string }).detail).toBe("The request signature was refused.");
+    expect(((await replay.json()) as { detail: string }).detail).toBe(
+      "The request signature was refused.",
+    );
 
     const unsigned = await app.request(path, { method: "DELETE" });
     expect(unsigned.status).toBe(401);
