@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createTestApp, jsonPost, sessionCookie } from "../../testing/app.ts";
+import { argon2Hasher } from "../../auth/passwords.ts";
 
 Deno.test("signup creates the user, answers 201 with the user and a safe session cookie", async () => {
   const t = createTestApp();
@@ -194,4 +195,41 @@ Deno.test("passwords, cookies and session tokens never reach the log", async () 
   assert.equal(line.status, 200);
   assert.ok(line.requestId && line.userId && typeof line.durationMs === "number");
   await t.close();
+});
+
+Deno.test("200 guesses at once: only the allowed 10 wrong passwords are ever checked", async () => {
+  const hasher = argon2Hasher({ memoryCost: 1024 });
+  let checked = 0;
+  const counting = {
+    ...hasher,
+    verify: (stored: string, password: string) => {
+      checked++;
+      return hasher.verify(stored, password);
+    },
+  };
+  const t = createTestApp({}, { passwords: counting });
+  try {
+    await t.signup("ann@example.org");
+    const guesses = Array.from({ length: 200 }, (_, n) =>
+      t.app.request(
+        "/api/auth/login",
+        jsonPost({ email: "ann@example.org", password: `wrong guess ${n}` }),
+      ));
+    // The right password among them, sent at the same moment, is no way in once the limit is hit.
+    guesses.splice(
+      150,
+      0,
+      t.app.request(
+        "/api/auth/login",
+        jsonPost({ email: "ANN@example.org", password: "correct horse battery" }),
+      ),
+    );
+    const statuses = await Promise.all(guesses.map(async (r) => (await r).status));
+    assert.equal(checked, 10, "password checks");
+    assert.equal(statuses.filter((s) => s === 401).length, 10);
+    assert.equal(statuses.filter((s) => s === 429).length, 191);
+    assert.ok(!statuses.includes(200), "the late right guess waits like the rest");
+  } finally {
+    await t.close();
+  }
 });

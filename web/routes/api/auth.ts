@@ -66,7 +66,8 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
 
   app.post("/login", jsonBody(LoginBody), async (c) => {
     const body = c.req.valid("json");
-    const wait = await deps.throttle.retryAfter(body.email);
+    // Reserved before the (slow) password check: concurrent guesses cannot all pass the limit.
+    const wait = await deps.throttle.reserve(body.email);
     if (wait > 0) {
       throw problem(
         429,
