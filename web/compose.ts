@@ -177,6 +177,7 @@ function callService(config: Config, store: Store, hub: Hub, logger: Logger): Ca
   return createCallService({
     hub,
     recordCall: (record) => store.insertCall(record),
+    callIdUsed: (callId) => store.hasCall(callId),
     async lookupUser(care4wId) {
       const user = await store.findUserByCare4wId(care4wId);
       return user?.isActive

@@ -21,7 +21,12 @@ export async function invite(
   const { callId } = message;
   const now = rt.clock.now();
   const fail = (code: SignalErrorCode, text: string) => rt.errorTo(sender, code, text, callId);
-  if (rt.calls.has(callId) || await hub.isOnline(callAddress(callId))) {
+  // A call id is the history record's id: one already used (live here or elsewhere, or finished)
+  // would make the new call's record a silent duplicate, so it is refused.
+  if (
+    rt.calls.has(callId) || await hub.isOnline(callAddress(callId)) ||
+    await rt.options.callIdUsed?.(callId)
+  ) {
     return fail("duplicate_call", "this call id is in use");
   }
   if (!rt.attempts.admit(sender.userId, now.getTime())) {

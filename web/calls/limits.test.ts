@@ -156,3 +156,23 @@ Deno.test("an open connection id cannot be taken over", async () => {
   await openTab(service, ann, "tab-1");
   await assert.rejects(openTab(service, cat, "tab-1"), /already open/);
 });
+
+Deno.test("a finished call's id cannot start a new call: every call that rang is recorded once", async () => {
+  const { service, a, b1, callId, records } = await answered();
+  await a.send({ type: "hangup", callId });
+  assert.equal(records.length, 1);
+  a.take();
+  b1.take();
+  // The same browser-chosen id again, from the caller and from someone else.
+  await a.send({ type: "invite", callId, to: bob.care4wId });
+  const c = await openTab(service, cat, "cat-1");
+  await c.send({ type: "invite", callId, to: bob.care4wId });
+  assert.deepEqual(codes(a.take()), ["duplicate_call"]);
+  assert.deepEqual(codes(c.take()), ["duplicate_call"]);
+  assert.deepEqual(b1.take(), [], "nothing rang");
+  assert.equal(records.length, 1);
+  // A fresh id rings and is recorded once more.
+  const fresh = newCallId();
+  await a.send({ type: "invite", callId: fresh, to: bob.care4wId });
+  assert.equal(b1.take()[0]?.type, "invite");
+});

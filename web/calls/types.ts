@@ -10,6 +10,8 @@ export interface CallServiceOptions {
   hub: Hub;
   /** Persists a finished call (wire to `store.insertCall`, which ignores a repeated id). */
   recordCall(record: CallRecord): Promise<unknown> | unknown;
+  /** Whether a finished call already has this id (then a new call may not take it). */
+  callIdUsed?(callId: string): Promise<boolean> | boolean;
   /** Finds an active user by CareFlow ID; null when there is none. */
   lookupUser(care4wId: string): Promise<CallUser | null> | CallUser | null;
   clock?: Clock;

@@ -28,6 +28,8 @@ export interface CallStore {
   listCallsForUser(userId: string, query: CallQuery): Promise<CallPage>;
   /** The call, only when `userId` took part in it. */
   getCallForUser(callId: string, userId: string): Promise<CallRecord | null>;
+  /** Whether any call has this id (a new call must not reuse one: its record would be lost). */
+  hasCall(callId: string): Promise<boolean>;
   /**
    * Notes what one side of a browser call measured: false (nothing changed) unless it is a
    * `webrtc` call `userId` took part in. When both sides report, the worse (lower MOS) stays.

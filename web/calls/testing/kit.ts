@@ -67,6 +67,8 @@ export function setup(overrides: Partial<CallServiceOptions> = {}) {
   const service = createCallService({
     hub: createMemoryHub(),
     recordCall,
+    // As the store answers: an id is used once its call is in the history.
+    callIdUsed: (callId) => records.some((record) => record.id === callId),
     lookupUser,
     clock,
     ringTimeoutMs: 1000,

@@ -92,6 +92,8 @@ export async function mongoCalls(db: Db): Promise<CallStore> {
       ]);
       return { calls: docs.map(toCall), total };
     },
+    hasCall: async (callId) =>
+      (await calls.findOne({ _id: callId }, { projection: { _id: 1 } })) !== null,
     async getCallForUser(callId, userId) {
       const doc = await calls.findOne({
         _id: callId,

@@ -85,6 +85,7 @@ export function sqliteCalls(db: Db): Sync<CallStore> {
       const { total } = db.sql(`SELECT COUNT(*) AS total FROM (${union})`).get(params) as Row;
       return { calls: rows.map(callFromRow), total: total as number };
     },
+    hasCall: (callId) => db.sql("SELECT 1 FROM calls WHERE id = ?").get(callId) !== undefined,
     getCallForUser(callId, userId) {
       const row = db.sql(
         "SELECT * FROM calls WHERE id = ? AND (caller_user_id = ? OR callee_user_id = ?)",

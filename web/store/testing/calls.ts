@@ -74,6 +74,8 @@ export const callStoreContract = defineContract<CallStore>("call store", {
     );
     assert.deepEqual(await store.getCallForUser("c1", ALICE[0]), first);
     assert.equal((await store.listCallsForUser(ALICE[0], { page: 1, limit: 10 })).total, 1);
+    assert.equal(await store.hasCall("c1"), true);
+    assert.equal(await store.hasCall("c2"), false);
   },
   "call history is newest first, paginated, with the total": async (store) => {
     await seedCalls(store);
