@@ -72,9 +72,10 @@ export async function throughOutbox(
   })();
   let downSeconds: number | undefined;
   if (kill) {
-    const confirmed = () =>
-      metrics.delivered.get({ result: "new" }) + metrics.delivered.get({ result: "duplicate" });
-    await eventually("40% delivered", () => confirmed() >= o.events * 0.4, {
+    const confirmed = async () =>
+      (await metrics.delivered.value({ result: "new" })) +
+      (await metrics.delivered.value({ result: "duplicate" }));
+    await eventually("40% delivered", async () => (await confirmed()) >= o.events * 0.4, {
       intervalMs: 5,
       timeoutMs: 120_000,
     });
@@ -91,16 +92,16 @@ export async function throughOutbox(
   }, { intervalMs: 10, timeoutMs: 300_000 });
   const seconds = (performance.now() - started) / 1000;
   await outbox.deliverer.stop();
-  const failures = ["unreachable", "status", "answer"].reduce(
-    (sum, reason) => sum + metrics.deliveryFailures.get({ reason }),
-    0,
-  );
+  let failures = 0;
+  for (const reason of ["unreachable", "status", "answer"]) {
+    failures += await metrics.deliveryFailures.value({ reason });
+  }
   return {
     seconds,
     perSecond: o.events / seconds,
     downSeconds,
     failures,
-    duplicates: metrics.delivered.get({ result: "duplicate" }),
+    duplicates: await metrics.delivered.value({ result: "duplicate" }),
     ids,
   };
 }
