@@ -185,6 +185,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
       calls: services.calls,
       logger,
       sockets: { opened: services.metrics.socketOpened, closed: services.metrics.socketClosed },
+      sessionValid: (key) => services.sessions.stillValid(key),
     }),
   );
   app.all("/api/*", (c) => {

@@ -14,6 +14,11 @@ export interface SessionService {
   resolve(token: string): Promise<{ user: User; key: string } | null>;
   /** Ends a session server-side. */
   end(key: string): Promise<void>;
+  /**
+   * Whether the session behind `key` still stands (not ended, not expired, its user active):
+   * what a long-lived connection asks to learn it must close. Does not slide the expiry.
+   */
+  stillValid(key: string): Promise<boolean>;
   ttlSeconds: number;
 }
 
@@ -62,5 +67,10 @@ export function createSessionService(
       return { user, key };
     },
     end: (key) => store.deleteSession(key),
+    async stillValid(key) {
+      const session = await store.getSession(key);
+      if (!session || session.expiresAt <= now()) return false;
+      return (await store.findUserById(session.userId))?.isActive === true;
+    },
   };
 }

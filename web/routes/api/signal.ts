@@ -13,7 +13,18 @@ const TAB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * validates it and decides what to relay.
  */
 export function signalRoutes(
-  deps: { calls: CallService; logger: Logger; sockets?: { opened(): void; closed(): void } },
+  deps: {
+    calls: CallService;
+    logger: Logger;
+    sockets?: { opened(): void; closed(): void };
+    /**
+     * Whether the socket's session still stands, asked every `recheckMs`: a logout, a password
+     * change, "sign out everywhere" or a deactivation closes the socket within that time, on
+     * whichever instance holds it.
+     */
+    sessionValid: (key: string) => Promise<boolean>;
+    recheckMs?: number;
+  },
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // Connection ids live on this instance only; a reused tab id (a duplicated browser tab copies
@@ -33,10 +44,18 @@ export function signalRoutes(
         ? wanted
         : `${user.id}.${crypto.randomUUID()}`;
       const callUser = { userId: user.id, care4wId: user.care4wId, displayName: user.displayName };
+      const sessionKey = c.get("sessionKey")!;
+      let recheck: ReturnType<typeof setInterval> | undefined;
       return {
         onOpen(_event, socket) {
           live.add(connectionId);
           deps.sockets?.opened();
+          recheck = setInterval(() => {
+            deps.sessionValid(sessionKey).then((valid) => {
+              // 4401: the app's "signed out" close code (4000-4999 are the application's).
+              if (!valid) socket.close(4401, "signed out");
+            }, () => {});
+          }, deps.recheckMs ?? 1000);
           const send = (frame: unknown) => {
             if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
           };
@@ -50,6 +69,7 @@ export function signalRoutes(
           void deps.calls.receive(connectionId, data);
         },
         onClose() {
+          clearInterval(recheck);
           live.delete(connectionId);
           deps.sockets?.closed();
           void deps.calls.disconnect(connectionId);

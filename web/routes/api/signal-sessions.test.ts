@@ -1,0 +1,67 @@
+/**
+ * A signed-out session loses its signaling socket within a second or so (issue 13, item 3):
+ * logout and an admin's deactivation close the open WebSocket (code 4401) on the real server,
+ * so it can no longer place or answer calls; a session that stands keeps its socket.
+ */
+import assert from "node:assert/strict";
+import { startServer } from "../../testing/server.ts";
+
+async function signUp(base: string, email: string, name: string) {
+  const response = await fetch(`${base}/api/auth/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: "correct horse battery", displayName: name }),
+  });
+  assert.equal(response.status, 201);
+  const { user } = await response.json();
+  return { cookie: response.headers.get("set-cookie")!.split(";")[0], care4wId: user.care4wId };
+}
+
+/** Opens a tab's socket; resolves with it once open, and a promise of its close code. */
+async function openSocket(base: string, cookie: string) {
+  const socket = new WebSocket(`${base.replace(/^http/, "ws")}/api/signal`, {
+    headers: { cookie, origin: base },
+  } as unknown as string[]);
+  const closed = new Promise<number>((resolve) => (socket.onclose = (e) => resolve(e.code)));
+  await new Promise<void>((resolve, reject) => {
+    socket.onopen = () => resolve();
+    socket.onerror = () => reject(new Error("the socket did not open"));
+  });
+  return { socket, closed };
+}
+
+const within = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise, new Promise<"still open">((r) => setTimeout(() => r("still open"), ms))]);
+
+Deno.test("logout and deactivation close the user's signaling socket; others stay", async () => {
+  const server = await startServer({ ADMIN_EMAILS: "boss@example.org" });
+  try {
+    const base = server.url;
+    const boss = await signUp(base, "boss@example.org", "Boss");
+    const ann = await signUp(base, "ann@example.org", "Ann Carer");
+    const bob = await signUp(base, "bob@example.org", "Bob Nurse");
+    const annTab = await openSocket(base, ann.cookie);
+    const bobTab = await openSocket(base, bob.cookie);
+    const bossTab = await openSocket(base, boss.cookie);
+
+    const out = await fetch(`${base}/api/auth/logout`, {
+      method: "POST",
+      headers: { cookie: ann.cookie, origin: base },
+    });
+    assert.equal(out.status, 204);
+    assert.equal(await within(annTab.closed, 2500), 4401, "Ann's socket after logout");
+
+    const off = await fetch(`${base}/api/admin/users/${bob.care4wId}/deactivate`, {
+      method: "POST",
+      headers: { cookie: boss.cookie, origin: base },
+    });
+    assert.equal(off.status, 200, await off.text());
+    assert.equal(await within(bobTab.closed, 2500), 4401, "Bob's socket after deactivation");
+
+    assert.equal(await within(bossTab.closed, 1500), "still open", "a standing session stays");
+    bossTab.socket.close();
+    await bossTab.closed;
+  } finally {
+    await server.close();
+  }
+});
