@@ -98,7 +98,7 @@ export function composeWeb(
         : undefined),
     sessions: createSessionService(store, config.sessionTtlMinutes, now),
     throttle: countingFailures(createLoginThrottle(store, config.login, now), metrics),
-    signUp: createSignUp(store, config.adminEmails),
+    signUp: createSignUp(store),
     sip: config.sip && agent ? createSipEdge(config.sip, { store, agent, now }) : undefined,
     storage,
     twilioMedia: overrides.twilioMedia ??

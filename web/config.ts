@@ -80,7 +80,10 @@ const EnvSchema = z.object({
     .optional(),
   SIP_PASSWORD_KEY: aesKey.optional(),
   SIP_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
-  ADMIN_EMAILS: commaList.pipe(z.array(z.email("must be a list of email addresses"))).default([]),
+  /** Gone: signing up with a listed address made anyone who got there first an admin. */
+  ADMIN_EMAILS: z.undefined({
+    error: "is no longer read: make the first admin with `deno task admin promote <email>`",
+  }).optional(),
   /** Set by `deno task dev`: the island manifest is re-read after every rebuild. */
   CAREFLOW_DEV: z.enum(["0", "1"]).default("0"),
   ...recordingsEnv,
@@ -158,8 +161,6 @@ export interface Config {
     maxAttemptsPerMinute: number;
   };
   sip: SipConfig | undefined;
-  /** Lower-cased; a sign-up with one of these emails gets the admin role. */
-  adminEmails: string[];
   /** Development: follow island rebuilds. */
   dev: boolean;
   recordings: RecordingsConfig;
@@ -214,7 +215,6 @@ export function loadConfig(
         tokenTtlSeconds: e.SIP_TOKEN_TTL_SECONDS,
       }
       : undefined,
-    adminEmails: e.ADMIN_EMAILS.map((email) => email.toLowerCase()),
     dev: e.CAREFLOW_DEV === "1",
     recordings: recordingsConfig(e),
     twilio: twilioConfig(e),

@@ -49,7 +49,7 @@ export interface StackOptions {
   host?: string;
   /** SIP domain and digest realm (default `careflow.local`). */
   sipDomain?: string;
-  /** Extra environment for the web app (e.g. ADMIN_EMAILS). */
+  /** Extra environment for the web app (e.g. RING_TIMEOUT_SECONDS). */
   webEnv?: Record<string, string>;
   /** Base64 of the 32-byte key that encrypts SIP phone passwords in web; random when absent. */
   sipPasswordKey?: string;

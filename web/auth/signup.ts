@@ -1,21 +1,15 @@
 /**
  * Sign-up, the one way an account comes to exist (local password or Firebase): the account is
- * created with its CareFlow ID, and an email listed in `ADMIN_EMAILS` gets the admin role.
+ * created with its CareFlow ID, always as a user. Nobody becomes an admin by signing up with an
+ * address (addresses are not verified): the first admin is made by the operator
+ * (`deno task admin promote <email>`), and admins promote others (`/api/admin`).
  */
 import type { NewUser, User, UserStore } from "../store/mod.ts";
 
 /** Creates an account; rejects with `StoreConflictError` when the email or uid is taken. */
 export type SignUp = (input: Omit<NewUser, "role">) => Promise<User>;
 
-/** The sign-up step over the user store; `adminEmails` are compared without case. */
-export function createSignUp(
-  users: Pick<UserStore, "createUser">,
-  adminEmails: readonly string[],
-): SignUp {
-  const admins = new Set(adminEmails.map((email) => email.trim().toLowerCase()));
-  return (input) =>
-    users.createUser({
-      ...input,
-      role: admins.has(input.email.trim().toLowerCase()) ? "admin" : "user",
-    });
+/** The sign-up step over the user store. */
+export function createSignUp(users: Pick<UserStore, "createUser">): SignUp {
+  return (input) => users.createUser({ ...input, role: "user" });
 }

@@ -33,9 +33,10 @@ Deno.test("rotation and deactivation through web's API reach a real agent", asyn
     await redis.stop();
     throw error;
   });
-  const t = createTestApp({ ...SIP_TEST_ENV, AGENT_URL: agent.url, ADMIN_EMAILS: "boss@x.org" });
+  const t = createTestApp({ ...SIP_TEST_ENV, AGENT_URL: agent.url });
   try {
     const boss = await t.signup("boss@x.org", "Boss");
+    await t.promote("boss@x.org");
     const cookie = await t.signup("ann@example.org", "Ann");
     const ann = "care4w-1000002";
     assert.equal(await agentHa1(agent.url, ann, DOMAIN), 404, "unknown before provisioning");
@@ -165,7 +166,6 @@ Deno.test("a deactivation left undelivered when web stops reaches the agent afte
   const env = {
     ...SIP_TEST_ENV,
     AGENT_URL: `http://127.0.0.1:${port}`,
-    ADMIN_EMAILS: "boss@x.org",
   };
   const quickRetries = (logs: string[]) =>
     createAgentClient({
@@ -184,6 +184,7 @@ Deno.test("a deactivation left undelivered when web stops reaches the agent afte
   const ann = "care4w-1000002";
   try {
     const boss = await t.signup("boss@x.org", "Boss");
+    await t.promote("boss@x.org");
     const cookie = await t.signup("ann@example.org", "Ann");
     const rotated = await t.app.request("/api/sip/credentials", {
       method: "POST",

@@ -49,6 +49,7 @@ export interface NewUser {
 /** Fields `updateUser` may change; absent ones are left alone (null clears the greeting). */
 export interface UserPatch {
   displayName?: string;
+  role?: Role;
   isActive?: boolean;
   lastLoginAt?: Date;
   recordCalls?: boolean;

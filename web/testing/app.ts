@@ -34,6 +34,8 @@ export interface TestApp {
   logs: string[];
   /** Signs up through the API and returns the session cookie header value. */
   signup(email: string, displayName?: string, password?: string): Promise<string>;
+  /** Gives the account the admin role, as the operator's `deno task admin promote` does. */
+  promote(email: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,11 @@ export function createTestApp(
     services,
     resumed,
     logs,
+    async promote(email) {
+      const user = await store.findUserByEmail(email);
+      if (!user) throw new Error(`no account ${email}`);
+      await store.updateUser(user.id, { role: "admin" });
+    },
     async signup(email, displayName = "Test User", password = "correct horse battery") {
       const response = await app.request(
         "/api/auth/signup",

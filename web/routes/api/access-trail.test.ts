@@ -11,11 +11,12 @@ import { createTestApp } from "../../testing/app.ts";
 Deno.test("the trail shows each play and delete, and an edited entry is found by the check", async () => {
   const dir = await Deno.makeTempDir({ prefix: "careflow-trail-" });
   const t = createTestApp(
-    { ADMIN_EMAILS: "boss@example.org" },
+    {},
     { store: openSqliteStore(`${dir}/careflow.sqlite`) },
   );
   try {
     const boss = await t.signup("boss@example.org", "The Auditor");
+    await t.promote("boss@example.org");
     const ann = await t.signup("ann@example.org", "Ann Carer");
     const { recording } = await (await t.app.request(
       "/api/recordings/upload",

@@ -4,8 +4,9 @@ import { createRecordingAgent } from "../../testing/recording-agent.ts";
 
 async function setup(env: Record<string, string> = SIP_TEST_ENV) {
   const agent = createRecordingAgent();
-  const t = createTestApp({ ...env, ADMIN_EMAILS: "Boss@Example.org" }, { agent });
+  const t = createTestApp(env, { agent });
   const boss = await t.signup("boss@example.org", "Boss");
+  await t.promote("boss@example.org");
   const ann = await t.signup("ann@example.org", "Ann");
   const request = (id: string, cookie?: string) => {
     const headers: Record<string, string> = cookie ? { cookie } : {};
@@ -14,11 +15,24 @@ async function setup(env: Record<string, string> = SIP_TEST_ENV) {
   return { t, agent, boss, ann, request };
 }
 
-Deno.test("ADMIN_EMAILS sign-ups are admins, others are users", async () => {
+Deno.test("every sign-up is a user; an admin promotes and demotes others, not themselves", async () => {
   const { t, boss, ann } = await setup();
   const me = async (cookie: string) =>
     (await (await t.app.request("/api/me", { headers: { cookie } })).json()).user.role;
-  assert.equal(await me(boss), "admin");
+  assert.equal(await me(boss), "admin", "made by the operator");
+  assert.equal(await me(ann), "user");
+  const role = (id: string, body: unknown, cookie: string) =>
+    t.app.request(`/api/admin/users/${id}/role`, {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { cookie, "content-type": "application/json" },
+    });
+  assert.equal((await role("care4w-1000001", { role: "admin" }, ann)).status, 403, "users may not");
+  assert.equal((await role("care4w-1000002", { role: "root" }, boss)).status, 400);
+  assert.equal((await role("care4w-1000001", { role: "user" }, boss)).status, 409, "not oneself");
+  assert.equal((await role("care4w-1000002", { role: "admin" }, boss)).status, 200);
+  assert.equal(await me(ann), "admin");
+  assert.equal((await role("care4w-1000002", { role: "user" }, boss)).status, 200);
   assert.equal(await me(ann), "user");
   await t.close();
 });

@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { problem, validationProblem } from "../../../shared/http/problem.ts";
+import { jsonBody } from "../../../shared/http/validate.ts";
 import { care4wIdSchema } from "../../../shared/schemas.ts";
+import { z } from "zod";
 import type { AppEnv } from "../../http/env.ts";
 import type { Logger } from "../../log.ts";
 import { requireUser } from "../../middleware/session.ts";
@@ -17,6 +19,8 @@ export interface AdminDeps {
   logger: Logger;
   recordings: Pick<RecordingService, "verifyTrail">;
 }
+
+const RoleBody = z.object({ role: z.enum(["user", "admin"]) }).strict();
 
 /** 403 problem+json unless the signed-in user is an admin. */
 const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
@@ -52,6 +56,23 @@ export function adminRoutes(deps: AdminDeps): Hono<AppEnv> {
       agentUpdated: delivered,
     });
     return c.json({ care4wId: target.care4wId, active: false });
+  });
+
+  // Admins make admins (the first one is the operator's: `deno task admin promote <email>`).
+  app.post("/users/:care4wId/role", jsonBody(RoleBody), async (c) => {
+    const parsed = care4wIdSchema.safeParse(c.req.param("care4wId"));
+    if (!parsed.success) throw validationProblem(parsed.error, "path");
+    const target = await deps.users.findUserByCare4wId(parsed.data);
+    if (!target) throw problem(404, "Nobody has this CareFlow ID.");
+    if (target.id === c.get("user")!.id) throw problem(409, "You cannot change your own role.");
+    const { role } = c.req.valid("json");
+    await deps.users.updateUser(target.id, { role });
+    deps.logger.info("role changed", {
+      care4wId: target.care4wId,
+      role,
+      by: c.get("user")!.care4wId,
+    });
+    return c.json({ care4wId: target.care4wId, role });
   });
 
   // The auditor's check: walks the whole access trail and names the first entry that was altered.

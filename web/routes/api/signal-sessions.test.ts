@@ -4,6 +4,7 @@
  * so it can no longer place or answer calls; a session that stands keeps its socket.
  */
 import assert from "node:assert/strict";
+import { runAdmin } from "../../../tools/admin.ts";
 import { startServer } from "../../testing/server.ts";
 
 async function signUp(base: string, email: string, name: string) {
@@ -34,10 +35,11 @@ const within = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<"still open">((r) => setTimeout(() => r("still open"), ms))]);
 
 Deno.test("logout and deactivation close the user's signaling socket; others stay", async () => {
-  const server = await startServer({ ADMIN_EMAILS: "boss@example.org" });
+  const server = await startServer();
   try {
     const base = server.url;
     const boss = await signUp(base, "boss@example.org", "Boss");
+    assert.equal(await runAdmin(["promote", "boss@example.org"], { DATA_DIR: server.dataDir }), 0);
     const ann = await signUp(base, "ann@example.org", "Ann Carer");
     const bob = await signUp(base, "bob@example.org", "Bob Nurse");
     const annTab = await openSocket(base, ann.cookie);

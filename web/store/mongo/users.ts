@@ -34,6 +34,7 @@ function toUser({ _id, emailLower: _, ...rest }: UserDoc): User {
 /** Every field of `UserPatch`: only these reach `$set`, whatever else a caller passes. */
 const PATCHABLE: readonly (keyof UserPatch)[] = [
   "displayName",
+  "role",
   "isActive",
   "lastLoginAt",
   "recordCalls",

@@ -18,6 +18,7 @@ const USER: Shape = {
 /** Every field of `UserPatch`, plus the timestamp each update sets. */
 const PATCHABLE: readonly (keyof UserPatch | "updatedAt")[] = [
   "displayName",
+  "role",
   "isActive",
   "lastLoginAt",
   "recordCalls",
