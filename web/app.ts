@@ -82,28 +82,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   const { config, logger, store, sip } = services;
   const app = new Hono<AppEnv>();
 
-  app.use("*", httpMetrics(services.metrics));
-  app.use("*", requestLog(logger));
-  app.use("*", validHost);
-  app.get("/metrics", metricsEndpoint(services.metrics, config.metricsToken));
-  app.use(
-    "*",
-    securityHeaders({
-      connectSources: sip ? [new URL(sip.config.wsUrl).origin] : [],
-      hsts: config.publicUrl?.startsWith("https:") ?? false,
-    }),
-  );
-  app.use("*", originGuard(config.publicUrl));
-  app.use("/static/build/*", async (c, next) => {
-    await next();
-    if (c.res.ok) setResponseHeaders(c, [["cache-control", "public, max-age=31536000, immutable"]]);
-  });
-  app.use("/static/*", serveStatic({ root: new URL("./", import.meta.url).pathname }));
-  app.use("/api/*", limitBody(64 * 1024, { except: STREAMED_API }));
-  // Pages take no bodies worth more than a form: the same limit as the API, everywhere else.
-  app.use("*", limitBody(64 * 1024, { except: /^\/(api|internal)\// }));
-  // A batch of the agent's events is at most a few hundred small JSON objects.
-  app.use("/internal/*", limitBody(1024 * 1024, { except: STREAMED_INTERNAL }));
+  guardEveryRequest(app, services);
   // Before the session middleware: the agent's API never looks at cookies.
   app.route(
     "/internal",
@@ -202,6 +181,36 @@ export function createApp(services: AppServices): Hono<AppEnv> {
 
   handleErrors(app, services);
   return app;
+}
+
+/**
+ * What runs before any route: metrics and the request log, the Host check, `/metrics`, security
+ * headers, the origin guard, static files, and the body limits.
+ */
+function guardEveryRequest(app: Hono<AppEnv>, services: AppServices) {
+  const { config, logger, sip } = services;
+  app.use("*", httpMetrics(services.metrics));
+  app.use("*", requestLog(logger));
+  app.use("*", validHost);
+  app.get("/metrics", metricsEndpoint(services.metrics, config.metricsToken));
+  app.use(
+    "*",
+    securityHeaders({
+      connectSources: sip ? [new URL(sip.config.wsUrl).origin] : [],
+      hsts: config.publicUrl?.startsWith("https:") ?? false,
+    }),
+  );
+  app.use("*", originGuard(config.publicUrl));
+  app.use("/static/build/*", async (c, next) => {
+    await next();
+    if (c.res.ok) setResponseHeaders(c, [["cache-control", "public, max-age=31536000, immutable"]]);
+  });
+  app.use("/static/*", serveStatic({ root: new URL("./", import.meta.url).pathname }));
+  app.use("/api/*", limitBody(64 * 1024, { except: STREAMED_API }));
+  // Pages take no bodies worth more than a form: the same limit as the API, everywhere else.
+  app.use("*", limitBody(64 * 1024, { except: /^\/(api|internal)\// }));
+  // A batch of the agent's events is at most a few hundred small JSON objects.
+  app.use("/internal/*", limitBody(1024 * 1024, { except: STREAMED_INTERNAL }));
 }
 
 /** A page for unknown paths; problem+json for errors, logged without their secrets. */

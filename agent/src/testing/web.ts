@@ -178,7 +178,8 @@ export async function startKillableWeb(
       const response = await fetch(`${url}/api/voicemail/greeting`, {
         method: audio ? "PUT" : "DELETE",
         body: audio,
-        headers: { cookie: person.cookie, "content-type": "audio/wav" },
+        // As the browser on web's own page sends it (web wants a same-origin proof).
+        headers: { cookie: person.cookie, "content-type": "audio/wav", origin: url },
       });
       await response.body?.cancel();
       return response.status;
