@@ -35,6 +35,7 @@ import type { WebMetrics } from "./metrics/mod.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { originGuard } from "./middleware/origin-guard.ts";
 import { validHost } from "./middleware/valid-host.ts";
+import { clientAddress, rateLimit } from "./middleware/rate-limit.ts";
 import { loadSession } from "./middleware/session.ts";
 import { authRoutes } from "./routes/api/auth.ts";
 import { accountRoutes } from "./routes/api/account.ts";
@@ -108,6 +109,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
     );
   }
   app.use("*", loadSession(services.sessions));
+  limitAbuse(app, config);
 
   app.route(
     "/api/auth",
@@ -211,6 +213,29 @@ function guardEveryRequest(app: Hono<AppEnv>, services: AppServices) {
   app.use("*", limitBody(64 * 1024, { except: /^\/(api|internal)\// }));
   // A batch of the agent's events is at most a few hundred small JSON objects.
   app.use("/internal/*", limitBody(1024 * 1024, { except: STREAMED_INTERNAL }));
+}
+
+/** Per-user and per-address limits of what is cheap to ask and costly to answer in bulk. */
+function limitAbuse(app: Hono<AppEnv>, config: Config) {
+  const { lookupsPerMinute, signupsPerHour, trustedProxies } = config.limits;
+  app.use(
+    "/api/users/lookup",
+    rateLimit({
+      limit: lookupsPerMinute,
+      windowSeconds: 60,
+      key: (c) => c.get("user")?.id ?? clientAddress(c, trustedProxies),
+      message: `At most ${lookupsPerMinute} lookups a minute. Try again in a minute.`,
+    }),
+  );
+  app.use(
+    "/api/auth/signup",
+    rateLimit({
+      limit: signupsPerHour,
+      windowSeconds: 3600,
+      key: (c) => clientAddress(c, trustedProxies),
+      message: "Too many sign-ups from this address. Try again later.",
+    }),
+  );
 }
 
 /** A page for unknown paths; problem+json for errors, logged without their secrets. */

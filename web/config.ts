@@ -66,6 +66,14 @@ const EnvSchema = z.object({
   CALL_GRACE_SECONDS: z.coerce.number().min(0.5).max(300).default(10),
   MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   CALL_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Directory lookups per user per minute (the dialer looks a typed ID up once). */
+  LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(120),
+  /** Sign-ups per client address per hour. */
+  SIGNUPS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(50),
+  /** Calls one user may be rung with per minute, from everyone (an offline user too). */
+  RINGS_PER_CALLEE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Reverse proxies whose `X-Forwarded-For` names the client (their addresses, comma-separated). */
+  TRUSTED_PROXIES: commaList.default([]),
   SIP_DOMAIN: z.string().trim().regex(/^[A-Za-z0-9.-]{1,253}$/, "must be a domain name")
     .optional(),
   SIP_WS_URL: z.url({ protocol: /^wss?$/, error: "must be a ws:// or wss:// URL" }).optional(),
@@ -144,6 +152,7 @@ export interface Config {
   dataDir: string;
   publicUrl: string | undefined;
   metricsToken: string | undefined;
+  limits: { lookupsPerMinute: number; signupsPerHour: number; trustedProxies: string[] };
   passwordHasher: "native" | "wasm";
   callMode: CallMode;
   stunUrls: string[];
@@ -159,6 +168,7 @@ export interface Config {
     graceMs: number;
     maxConcurrentCalls: number;
     maxAttemptsPerMinute: number;
+    ringsPerCalleePerMinute: number;
   };
   sip: SipConfig | undefined;
   /** Development: follow island rebuilds. */
@@ -182,6 +192,11 @@ export function loadConfig(
     dataDir: e.DATA_DIR,
     publicUrl: e.PUBLIC_URL,
     metricsToken: e.METRICS_TOKEN,
+    limits: {
+      lookupsPerMinute: e.LOOKUPS_PER_MINUTE,
+      signupsPerHour: e.SIGNUPS_PER_HOUR,
+      trustedProxies: e.TRUSTED_PROXIES,
+    },
     passwordHasher: e.PASSWORD_HASHER,
     callMode: e.CALL_MODE,
     stunUrls: e.STUN_URLS,
@@ -201,6 +216,7 @@ export function loadConfig(
       graceMs: Math.round(e.CALL_GRACE_SECONDS * 1000),
       maxConcurrentCalls: e.MAX_CONCURRENT_CALLS,
       maxAttemptsPerMinute: e.CALL_ATTEMPTS_PER_MINUTE,
+      ringsPerCalleePerMinute: e.RINGS_PER_CALLEE_PER_MINUTE,
     },
     sip: e.SIP_DOMAIN && e.SIP_WS_URL && e.SIP_PROXY && e.SIP_CREDENTIAL_SECRET &&
         e.INTERNAL_API_SECRET && e.AGENT_URL && e.SIP_PASSWORD_KEY

@@ -28,6 +28,9 @@ const config = loadConfig({
   ...SIP_TEST_ENV,
   DATA_DIR: dataDir,
   LOG_LEVEL: "error",
+  // Many bench users sign up from one address, and ring each other all the time.
+  SIGNUPS_PER_HOUR: "1000000",
+  RINGS_PER_CALLEE_PER_MINUTE: "10000",
   RECORDING_QUOTA_MB: "100000",
 });
 const web = await openBenchWeb(config);

@@ -29,6 +29,9 @@ export async function startBenchCluster(hubs: Hub[], users: number): Promise<Ben
     DATA_DIR: dir,
     LOG_LEVEL: "error",
     CALL_ATTEMPTS_PER_MINUTE: "10000",
+    // Many bench users sign up from one address, and ring each other all the time.
+    SIGNUPS_PER_HOUR: "1000000",
+    RINGS_PER_CALLEE_PER_MINUTE: "10000",
     MAX_CONCURRENT_CALLS: "100000",
   });
   const logger = createLogger(config.logLevel);

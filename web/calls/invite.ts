@@ -38,6 +38,9 @@ export async function invite(
   const callee = await rt.options.lookupUser(message.to);
   if (!callee) return fail("unknown_user", `no user ${message.to}`);
   if (callee.userId === sender.userId) return fail("self_call", "you cannot call yourself");
+  if (!rt.rings.admit(callee.userId, now.getTime())) {
+    return fail("rate_limited", "this person is being called too often, try again in a minute");
+  }
   if (await hub.isOnline(busyAddress(sender.userId))) return fail("in_call", "already on a call");
 
   const input: RecordInput = { callId, caller: tab.user, callee, startedAt: now, answeredAt: null };

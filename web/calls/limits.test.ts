@@ -99,7 +99,8 @@ Deno.test("a tab that reconnects with its id within the grace period keeps its c
 });
 
 Deno.test("at most 100 call attempts per user per minute", async () => {
-  const { service, advance, records } = setup();
+  // The callee's own limit is lifted here: this is about the caller's.
+  const { service, advance, records } = setup({ ringsPerCalleePerMinute: 1000 });
   const a = await openTab(service, ann, "ann-1");
   for (let i = 0; i < 100; i++) {
     await a.send({ type: "invite", callId: newCallId(), to: bob.care4wId });
@@ -175,4 +176,25 @@ Deno.test("a finished call's id cannot start a new call: every call that rang is
   const fresh = newCallId();
   await a.send({ type: "invite", callId: fresh, to: bob.care4wId });
   assert.equal(b1.take()[0]?.type, "invite");
+});
+
+Deno.test("a callee is rung at most 30 times a minute, whoever calls: no flood of entries", async () => {
+  const { service, advance, records } = setup();
+  const callers = [await openTab(service, ann, "ann-1"), await openTab(service, cat, "cat-1")];
+  for (let i = 0; i < 30; i++) {
+    await callers[i % 2].send({ type: "invite", callId: newCallId(), to: bob.care4wId });
+  }
+  for (const tab of callers) tab.take();
+  assert.equal(records.length, 30, "Bob is offline: each ring is an unavailable entry");
+  for (const tab of callers) {
+    await tab.send({ type: "invite", callId: newCallId(), to: bob.care4wId });
+    assert.deepEqual(codes(tab.take()), ["rate_limited"]);
+  }
+  assert.equal(records.length, 30, "refused rings leave nothing in anyone's history");
+  // Others are still reachable, and Bob again after the minute.
+  await callers[0].send({ type: "invite", callId: newCallId(), to: dan.care4wId });
+  assert.deepEqual(codes(callers[0].take()), ["ended"]);
+  await advance(60_000);
+  await callers[1].send({ type: "invite", callId: newCallId(), to: bob.care4wId });
+  assert.deepEqual(codes(callers[1].take()), ["ended"]);
 });

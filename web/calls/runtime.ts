@@ -38,6 +38,8 @@ export interface Runtime {
   departed: Map<string, Departed>;
   serial: ReturnType<typeof createSerial>;
   attempts: ReturnType<typeof createAttemptLimiter>;
+  /** Rings per callee, whoever calls: nobody's phone (or history) is flooded. */
+  rings: ReturnType<typeof createAttemptLimiter>;
   /** Remembers that `tab` took part in `callId` (the most recent few only). */
   track(tab: Tab, callId: string): void;
   /** Hands a frame to a local tab; a broken socket is reported, never thrown. */
@@ -72,6 +74,7 @@ export function createRuntime(options: CallServiceOptions): Runtime {
     departed: new Map(),
     serial: createSerial(),
     attempts: createAttemptLimiter(maxAttempts, 60_000),
+    rings: createAttemptLimiter(options.ringsPerCalleePerMinute ?? 30, 60_000),
     track(tab, callId) {
       tab.calls.delete(callId);
       tab.calls.add(callId);

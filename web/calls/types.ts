@@ -23,6 +23,8 @@ export interface CallServiceOptions {
   maxConcurrentCalls?: number;
   /** Call attempts per user per minute (default 100). */
   maxAttemptsPerMinute?: number;
+  /** Calls one callee may be rung with per minute, from all callers (default 30). */
+  ringsPerCalleePerMinute?: number;
   /** Reports failures that have no caller to return to (hub or store errors in timers). */
   onError?(error: unknown): void;
 }

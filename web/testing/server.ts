@@ -23,6 +23,8 @@ export async function startServer(
     PORT: "0",
     LOG_LEVEL: Deno.env.get("CF_TEST_LOG") ?? "warn",
     RECORDINGS_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
+    SIGNUPS_PER_HOUR: "1000000",
+    LOOKUPS_PER_MINUTE: "1000000",
     ...env,
   });
   const web = await openWeb(config, { passwords: argon2Hasher({ memoryCost: 4096 }), ...overrides })

@@ -67,3 +67,46 @@ Deno.test("logout and deactivation close the user's signaling socket; others sta
     await server.close();
   }
 });
+
+/** Tries to open a socket; "open" or "refused". */
+async function tryOpen(
+  base: string,
+  cookie: string,
+): Promise<{ state: string; socket?: WebSocket }> {
+  try {
+    const { socket } = await openSocket(base, cookie);
+    return { state: "open", socket };
+  } catch {
+    return { state: "refused" };
+  }
+}
+
+Deno.test("one account holds at most 10 sockets, even asked 30 at once; others are unaffected", async () => {
+  const server = await startServer();
+  const sockets: WebSocket[] = [];
+  try {
+    const ann = await signUp(server.url, "ann@example.org", "Ann Carer");
+    const bob = await signUp(server.url, "bob@example.org", "Bob Nurse");
+    const tries = await Promise.all(
+      Array.from({ length: 30 }, () => tryOpen(server.url, ann.cookie)),
+    );
+    for (const t of tries) if (t.socket) sockets.push(t.socket);
+    assert.equal(tries.filter((t) => t.state === "open").length, 10);
+    const bobs = await tryOpen(server.url, bob.cookie);
+    assert.equal(bobs.state, "open", "another account is not limited by Ann's");
+    sockets.push(bobs.socket!);
+    // A closed tab gives its place back.
+    const closing = sockets.shift()!;
+    const gone = new Promise((resolve) => closing.addEventListener("close", resolve));
+    closing.close();
+    await gone;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const again = await tryOpen(server.url, ann.cookie);
+    assert.equal(again.state, "open");
+    sockets.push(again.socket!);
+  } finally {
+    for (const socket of sockets) socket.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await server.close();
+  }
+});

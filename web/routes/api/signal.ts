@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { upgradeWebSocket } from "hono/deno";
 import type { AppEnv } from "../../http/env.ts";
 import { requireUser } from "../../middleware/session.ts";
+import { problem } from "../../../shared/http/problem.ts";
 import type { CallService } from "../../calls/service.ts";
 import type { Logger } from "../../log.ts";
 
@@ -24,16 +25,41 @@ export function signalRoutes(
      */
     sessionValid: (key: string) => Promise<boolean>;
     recheckMs?: number;
+    /** Sockets one user may hold on this instance (tabs and devices; default 10). */
+    maxPerUser?: number;
   },
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // Connection ids live on this instance only; a reused tab id (a duplicated browser tab copies
   // sessionStorage) gets a fresh one instead of stealing the other tab's calls.
   const live = new Set<string>();
+  const perUser = new Map<string, number>();
+  const release = (userId: string) => {
+    const left = (perUser.get(userId) ?? 1) - 1;
+    if (left > 0) perUser.set(userId, left);
+    else perUser.delete(userId);
+  };
 
   app.get(
     "/",
     requireUser,
+    // Counted before the upgrade: one account cannot hold a thousand sockets (the probe's).
+    // The slot is taken before the upgrade (so concurrent upgrades cannot all pass the count)
+    // and given back when the socket closes, or at once when no socket came of it.
+    async (c, next) => {
+      const userId = c.get("user")!.id;
+      if ((perUser.get(userId) ?? 0) >= (deps.maxPerUser ?? 10)) {
+        throw problem(429, "Too many CareFlow tabs are open for this account. Close one.");
+      }
+      perUser.set(userId, (perUser.get(userId) ?? 0) + 1);
+      let upgraded = false;
+      try {
+        await next();
+        upgraded = c.res.status === 101;
+      } finally {
+        if (!upgraded) release(userId);
+      }
+    },
     upgradeWebSocket((c) => {
       const user = c.get("user")!;
       const requested = c.req.query("tab") ?? "";
@@ -71,6 +97,7 @@ export function signalRoutes(
         onClose() {
           clearInterval(recheck);
           live.delete(connectionId);
+          release(user.id);
           deps.sockets?.closed();
           void deps.calls.disconnect(connectionId);
         },
