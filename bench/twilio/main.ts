@@ -9,6 +9,7 @@
  * Twilio waits at most 15 s for an answer; the target is p99 < 50 ms.
  */
 import { loadConfig } from "../../web/config.ts";
+import { signUpBenchUsers } from "../users.ts";
 import { openBenchWeb } from "../web.ts";
 import { browserCall, phoneCall, signedPost, TWILIO_ENV } from "../../web/testing/twilio.ts";
 
@@ -19,17 +20,8 @@ const config = loadConfig({ ...TWILIO_ENV, DATA_DIR: dataDir, LOG_LEVEL: "error"
 const web = await openBenchWeb(config);
 const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, web.app.fetch);
 const url = `http://127.0.0.1:${server.addr.port}`;
-const signup = await fetch(`${url}/api/auth/signup`, {
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify({
-    email: "ann@example.org",
-    password: "correct horse battery",
-    displayName: "Ann",
-  }),
-});
-if (signup.status !== 201) throw new Error(`signup: ${signup.status}`);
-await signup.body?.cancel();
+// care4w-1000001, whom the webhooks below name.
+await signUpBenchUsers(web.app, 1);
 
 const sid = (n: number) => `CA${n.toString(16).padStart(32, "0")}`;
 const outbound =

@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import { loadConfig } from "../../web/config.ts";
+import { signUpBenchUsers } from "../users.ts";
 import { openBenchWeb } from "../web.ts";
 
 const dataDir = await Deno.makeTempDir({ prefix: "careflow-bench-web-" });
@@ -20,18 +21,8 @@ const bare = new Hono().get("/hello", (c) => c.json({ exists: true, displayName:
 const plain = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, bare.fetch);
 
 const url = `http://127.0.0.1:${app.addr.port}`;
-const signup = await fetch(`${url}/api/auth/signup`, {
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify({
-    email: "ann@example.org",
-    password: "correct horse battery",
-    displayName: "Ann",
-  }),
-});
-if (signup.status !== 201) throw new Error(`signup: ${signup.status}`);
-const cookie = signup.headers.get("set-cookie")!.split(";")[0];
-await signup.body?.cancel();
+// care4w-1000001, the one the benchmark looks up (and looks up with).
+const [{ cookie }] = await signUpBenchUsers(web.app, 1);
 console.log(JSON.stringify({ url, bare: `http://127.0.0.1:${plain.addr.port}`, cookie }));
 // A clean exit on SIGTERM, so `--cpu-prof` writes its profile.
 Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
