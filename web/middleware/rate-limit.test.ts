@@ -59,3 +59,16 @@ Deno.test("behind a trusted proxy, sign-ups are counted per forwarded client", a
     await server.close();
   }
 });
+
+Deno.test("the window counter slides: the previous minute weighs as much as it still overlaps", async () => {
+  const { createWindowCounter } = await import("./rate-limit.ts");
+  const counter = createWindowCounter(10, 60_000);
+  const admitted = (at: number, times: number) =>
+    Array.from({ length: times }, () => counter.admit("u", at)).filter(Boolean).length;
+  assert.equal(admitted(0, 15), 10, "a full minute at the start");
+  // Half-way through the next minute, the last one still counts half: 5 of 10 remain.
+  assert.equal(admitted(90_000, 10), 5);
+  // Two minutes on, nothing of it is left.
+  assert.equal(admitted(240_000, 12), 10);
+  assert.equal(counter.admit("other", 240_000), true, "keys are apart");
+});

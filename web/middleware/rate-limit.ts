@@ -2,7 +2,6 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/deno";
 import { createMiddleware } from "hono/factory";
 import { problem } from "../../shared/http/problem.ts";
-import { createAttemptLimiter } from "../calls/limiter.ts";
 import type { AppEnv } from "../http/env.ts";
 
 /**
@@ -21,6 +20,40 @@ export function clientAddress(c: Context, trustedProxies: readonly string[]): st
 }
 
 /**
+ * A sliding-window counter per key, in constant time and memory whatever the limit: the count of
+ * the current fixed window plus the previous window's, weighted by how much of it still overlaps
+ * the sliding window. (A list of timestamps costs as much as the limit per request.)
+ */
+export function createWindowCounter(limit: number, windowMs: number) {
+  const counts = new Map<string, { start: number; current: number; previous: number }>();
+  return {
+    /** Counts a request by `key` at `nowMs`; false (and not counted) when over the limit. */
+    admit(key: string, nowMs: number): boolean {
+      const start = nowMs - (nowMs % windowMs);
+      let entry = counts.get(key);
+      if (!entry || entry.start <= start - 2 * windowMs) {
+        entry = { start, current: 0, previous: 0 };
+      } else if (entry.start < start) {
+        entry = {
+          start,
+          current: 0,
+          previous: entry.start === start - windowMs ? entry.current : 0,
+        };
+      }
+      counts.set(key, entry);
+      const overlap = 1 - (nowMs - start) / windowMs;
+      if (entry.previous * overlap + entry.current >= limit) return false;
+      entry.current++;
+      // Now and then forget keys not seen for two windows, so the map holds recent clients.
+      if (counts.size > 50_000) {
+        for (const [k, e] of counts) if (e.start <= start - 2 * windowMs) counts.delete(k);
+      }
+      return true;
+    },
+  };
+}
+
+/**
  * At most `limit` requests per `windowSeconds` per key (a user, a client address); the rest get
  * 429 problem+json with `Retry-After` and reach no handler.
  */
@@ -30,7 +63,7 @@ export function rateLimit(o: {
   key: (c: Context<AppEnv>) => string;
   message: string;
 }): MiddlewareHandler<AppEnv> {
-  const limiter = createAttemptLimiter(o.limit, o.windowSeconds * 1000);
+  const limiter = createWindowCounter(o.limit, o.windowSeconds * 1000);
   return createMiddleware<AppEnv>(async (c, next) => {
     if (!limiter.admit(o.key(c), Date.now())) {
       throw problem(429, o.message, {}, { "retry-after": String(o.windowSeconds) });

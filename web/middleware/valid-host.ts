@@ -7,9 +7,7 @@ import type { AppEnv } from "../http/env.ts";
  * runtime hands such a URL through as text, and whatever parses it later would fail with a 500.
  */
 export const validHost = createMiddleware<AppEnv>(async (c, next) => {
-  try {
-    new URL(c.req.url);
-  } catch {
+  if (!URL.canParse(c.req.url)) {
     throw problem(400, "The Host header is not a valid host name and port.");
   }
   await next();
