@@ -22,6 +22,8 @@ export interface AgentOptions {
   kamailioRpcUrl?: string;
   /** Kamailio's evapi socket (`host:port`): registrations reach the agent's presence consumer. */
   kamailioEvapi?: string;
+  /** Kamailio's credential for `/kamailio/*` (unset: unchecked). */
+  kamailioApiSecret?: string;
   /** Append its output here (else kept in memory). */
   logFile?: string;
   /** The agent's entry file (default: this repository's). */
@@ -45,6 +47,7 @@ export async function startAgent(o: AgentOptions): Promise<AgentProcess> {
     WEB_URL: o.webUrl ?? "",
     KAMAILIO_RPC_URL: o.kamailioRpcUrl ?? "",
     KAMAILIO_EVAPI: o.kamailioEvapi ?? "",
+    ...(o.kamailioApiSecret ? { KAMAILIO_API_SECRET: o.kamailioApiSecret } : {}),
   };
   const url = `http://${host}:${port}`;
   const proc = startProcess("agent", "bun", ["run", o.entry ?? ENTRY], { env, logFile: o.logFile });

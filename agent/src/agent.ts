@@ -204,6 +204,7 @@ function createHttpApp(parts: {
       metrics,
       sipDomain: config.sipDomain,
       sipCredentialSecret: config.sipCredentialSecret,
+      apiSecret: config.kamailioApiSecret,
       nowSeconds,
     }),
   );

@@ -28,6 +28,7 @@ test("defaults fill everything but the secrets", () => {
     webUrl: null,
     kamailioRpcUrl: null,
     kamailioPeerRpcUrls: [],
+    kamailioApiSecret: null,
     kamailioEvapi: null,
     freeswitch: null,
     recordings: { spoolDir: null, mp3: false, ffmpegPath: "ffmpeg", greetingsDir: null },

@@ -33,6 +33,13 @@ const envSchema = z.object({
   INTERNAL_API_SECRET: z.string().min(16, "must be at least 16 characters"),
   WEB_URL: httpUrl.optional(),
   KAMAILIO_RPC_URL: httpUrl.optional(),
+  /** What Kamailio sends as HTTP Basic `kamailio:<secret>` to ask for HA1s and routes. */
+  KAMAILIO_API_SECRET: z.string().min(16, "must be at least 16 characters")
+    .regex(
+      /^[A-Za-z0-9_-]+$/,
+      "must be URL-safe (A-Z a-z 0-9 _ -): it goes into Kamailio's httpcon URL",
+    )
+    .optional(),
   /**
    * The other Kamailio nodes of the domain (WITH_REDIS_USRLOC), comma-separated JSON-RPC URLs:
    * each caches HA1s itself, so a deactivation or a new password must reach every one.
@@ -80,6 +87,8 @@ export interface AgentConfig {
   webUrl: string | null;
   /** Kamailio JSON-RPC endpoint; without it no cache invalidation is sent. */
   kamailioRpcUrl: string | null;
+  /** Kamailio's credential for `/kamailio/*`; null: unchecked. */
+  kamailioApiSecret: string | null;
   /** The other nodes' JSON-RPC URLs: cached HA1s are dropped on every node. */
   kamailioPeerRpcUrls: string[];
   /** Kamailio's evapi socket; without it no presence events are made. */
@@ -144,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     internalApiSecret: e.INTERNAL_API_SECRET,
     webUrl: e.WEB_URL ? e.WEB_URL.replace(/\/+$/, "") : null,
     kamailioRpcUrl: e.KAMAILIO_RPC_URL ?? null,
+    kamailioApiSecret: e.KAMAILIO_API_SECRET ?? null,
     kamailioPeerRpcUrls: e.KAMAILIO_PEER_RPC_URLS,
     kamailioEvapi: evapi,
     freeswitch: esl

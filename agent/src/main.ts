@@ -30,6 +30,12 @@ if (!config.webUrl) {
 if (!config.kamailioRpcUrl) {
   console.warn("careflow-agent: warning: KAMAILIO_RPC_URL unset; no cache invalidation is sent");
 }
+if (!config.kamailioApiSecret) {
+  console.warn(
+    "careflow-agent: warning: KAMAILIO_API_SECRET unset; any local process can read HA1s from " +
+      "/kamailio/auth",
+  );
+}
 console.log(`careflow-agent: listening on ${address.url}`);
 
 let stopping = false;

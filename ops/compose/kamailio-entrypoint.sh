@@ -73,6 +73,9 @@ pkg=${KAMAILIO_PKG_MB:-16}
 match KAMAILIO_PKG_MB "$pkg" "[1-9][0-9]{0,4}" "megabytes"
 caller=${ORG_CALLER_NUMBER:-}
 match ORG_CALLER_NUMBER "$caller" "(\+[1-9][0-9]{7,14})?" "an E.164 number like +442071234567"
+# The agent answers HA1s only to Kamailio's credential (HTTP Basic kamailio:<secret>).
+agent_secret=${KAMAILIO_API_SECRET:-}
+match KAMAILIO_API_SECRET "$agent_secret" "[A-Za-z0-9_-]{16,}" "16 or more of A-Z a-z 0-9 _ -"
 cfg=${KAMAILIO_CFG:-/etc/kamailio/careflow/kamailio.cfg}
 run_dir=${KAMAILIO_RUN_DIR:-/run/kamailio}
 
@@ -84,7 +87,7 @@ set -- -f "$cfg" -m "$shm" -M "$pkg" \
   -A "RPC_PORT=5071" \
   -A "EVAPI_BIND=\"127.0.0.1:5072\"" \
   -A "SIP_DOMAIN=\"$domain\"" \
-  -A "AGENT_HTTPCON=\"agent=>http://127.0.0.1:$agent_port/kamailio;timeout=2\"" \
+  -A "AGENT_HTTPCON=\"agent=>http://kamailio:$agent_secret@127.0.0.1:$agent_port/kamailio;timeout=2\"" \
   -A "RTPENGINE_SOCK=\"udp:$ng\"" \
   -A "RING_TIMEOUT=$ring_ms" \
   -A "CHILDREN=$children" \

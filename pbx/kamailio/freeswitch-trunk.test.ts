@@ -36,6 +36,7 @@ Deno.test({
     const ports = await kamailioPorts(stack);
     // One SIP worker: both calls below are handled by the same process.
     const kamailio = await startKamailio({
+      agentSecret: stack.kamailioApiSecret,
       ports,
       sipDomain: DOMAIN,
       children: 1,

@@ -168,6 +168,7 @@ async function failoverStep(t: Deno.TestContext, stack: Stack) {
       const [deadPort, alivePort] = [await freePort(), await freePort()];
       const ports = await kamailioPorts(stack);
       const kamailio = await startKamailio({
+        agentSecret: stack.kamailioApiSecret,
         ports,
         sipDomain: DOMAIN,
         defines: [
@@ -234,6 +235,7 @@ async function directSteps(t: Deno.TestContext, stack: Stack) {
   const trunkPort = await freePort();
   const ports = await kamailioPorts(stack);
   const kamailio = await startKamailio({
+    agentSecret: stack.kamailioApiSecret,
     ports,
     sipDomain: DOMAIN,
     defines: [

@@ -230,6 +230,7 @@ async function trunkStep(t: Deno.TestContext, { stack }: Edge) {
       const { agent, rtpengineNg } = stack.ports;
       const ports = { ...await freeStackPorts(), agent, rtpengineNg };
       const trunkKamailio = await startKamailio({
+        agentSecret: stack.kamailioApiSecret,
         ports,
         sipDomain: DOMAIN,
         // A PSTN call needs a calling number: Bob has no own E.164, so the organisation's.

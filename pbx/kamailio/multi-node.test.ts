@@ -183,6 +183,7 @@ Deno.test({
     try {
       const own = await freePorts("sip", "ws", "rpc", "evapi");
       const nodeB = await startKamailio({
+        agentSecret: stack.kamailioApiSecret,
         host: HOST_B,
         // The same agent and RTPEngine as node A.
         servicesHost: HOST_A,

@@ -39,6 +39,12 @@ Deno.test({
         expires: 3600,
       });
       assert.equal(r.code, 0, describe(r));
+      // Kamailio got the HA1 with its credential; any other local process gets none.
+      const probe = await fetch(
+        `${stack.urls.agent}/kamailio/auth?user=${ANN}&realm=${DOMAIN}`,
+      );
+      assert.equal(probe.status, 401);
+      assert.doesNotMatch(await probe.text(), /[0-9a-f]{32}/);
       const after = await registry.render();
       assert.equal(sample(after, "careflow_kamailio_registered_users"), 1);
       assert.ok(

@@ -15,6 +15,8 @@ export function kamailioArgs(opts: {
   children?: number;
   defines?: string[];
   config?: string;
+  /** The agent's KAMAILIO_API_SECRET: Kamailio sends it as HTTP Basic `kamailio:<secret>`. */
+  agentSecret?: string;
 }): string[] {
   const { host, ports } = opts;
   const services = opts.servicesHost ?? host;
@@ -25,7 +27,9 @@ export function kamailioArgs(opts: {
     `RPC_IP=${host}`,
     `RPC_PORT=${ports.rpc}`,
     `SIP_DOMAIN="${opts.sipDomain}"`,
-    `AGENT_HTTPCON="agent=>http://${services}:${ports.agent}/kamailio;timeout=2"`,
+    `AGENT_HTTPCON="agent=>http://${
+      opts.agentSecret ? `kamailio:${opts.agentSecret}@` : ""
+    }${services}:${ports.agent}/kamailio;timeout=2"`,
     `RTPENGINE_SOCK="udp:${services}:${ports.rtpengineNg}"`,
     `CHILDREN=${opts.children ?? 2}`,
     ...(ports.evapi ? [`EVAPI_BIND="${host}:${ports.evapi}"`] : []),
@@ -78,6 +82,8 @@ export async function startKamailio(opts: {
   name?: string;
   /** Config file (default: the repository's kamailio.cfg). */
   config?: string;
+  /** The agent's KAMAILIO_API_SECRET (a stack's: `stack.kamailioApiSecret`). */
+  agentSecret?: string;
 }): Promise<{ pid: number; logFile: string; rpcUrl: string; stop(): Promise<void> }> {
   const host = opts.host ?? "127.0.0.1";
   const root = opts.root ?? DEFAULT_ROOT;

@@ -108,6 +108,8 @@ export interface Stack {
   sipDomain: string;
   sipCredentialSecret: string;
   internalApiSecret: string;
+  /** What the stack's Kamailio proves itself with to the agent (other nodes need it too). */
+  kamailioApiSecret: string;
   urls: {
     sip: string;
     ws: string;
@@ -134,6 +136,7 @@ interface Context {
   sipDomain: string;
   sipCredentialSecret: string;
   internalApiSecret: string;
+  kamailioApiSecret: string;
   urls: Stack["urls"];
   workDir: string;
   running: TrackedProcess[];
@@ -155,6 +158,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     sipDomain: options.sipDomain ?? "careflow.local",
     sipCredentialSecret: options.sipCredentialSecret ?? randomBytes(24).toString("base64url"),
     internalApiSecret: options.internalApiSecret ?? randomBytes(24).toString("base64url"),
+    kamailioApiSecret: randomBytes(24).toString("base64url"),
     urls: {
       sip: `sip:${host}:${ports.sip}`,
       ws: `ws://${host}:${ports.ws}`,
@@ -183,13 +187,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw error;
   }
-  const { sipDomain, sipCredentialSecret, internalApiSecret, urls, running } = context;
+  const { sipDomain, sipCredentialSecret, internalApiSecret, kamailioApiSecret, urls, running } =
+    context;
   return {
     host,
     ports,
     sipDomain,
     sipCredentialSecret,
     internalApiSecret,
+    kamailioApiSecret,
     urls,
     workDir,
     processes: running.map((r) => ({ name: r.name, pid: r.pid, logFile: r.logFile! })),
@@ -246,6 +252,7 @@ async function startAgentOf(c: Context) {
     sipDomain: c.sipDomain,
     sipCredentialSecret: c.sipCredentialSecret,
     internalApiSecret: c.internalApiSecret,
+    kamailioApiSecret: c.kamailioApiSecret,
     kamailioRpcUrl: c.urls.rpc,
     kamailioEvapi: c.ports.evapi ? `${c.host}:${c.ports.evapi}` : undefined,
     webUrl: c.urls.web ?? undefined,
@@ -262,6 +269,7 @@ async function startKamailioOf(c: Context) {
     host: c.host,
     ports: c.ports,
     sipDomain: c.sipDomain,
+    agentSecret: c.kamailioApiSecret,
     children: c.options.kamailioChildren,
     defines: [
       ...(c.options.ringTimeoutSeconds

@@ -281,3 +281,37 @@ describe("operational endpoints", () => {
     expect(res.headers.get("content-type")).toBe("application/problem+json");
   });
 });
+
+describe("with KAMAILIO_API_SECRET", () => {
+  const SECRET = "kamailio-secret-0123456789";
+  const basic = (user: string, secret: string) => `Basic ${btoa(`${user}:${secret}`)}`;
+
+  test("only Kamailio's credential reads an HA1; anyone else on the host gets 401", async () => {
+    await redis.client.flushall();
+    await store.write(alice, { ha1: aliceHa1, active: true });
+    const agent = createAgent({ ...testConfig(redis.url), kamailioApiSecret: SECRET }, {
+      redis: redis.client,
+      web: null,
+      kamailio: async () => {},
+      nowSeconds: () => now,
+      warn: () => {},
+    });
+    const ask = (authorization?: string, path = auth(alice)) =>
+      agent.app.request(path, { headers: authorization ? { authorization } : {} });
+    for (
+      const refused of [
+        undefined,
+        basic("kamailio", "wrong-secret-000000000"),
+        basic("other", SECRET),
+      ]
+    ) {
+      const response = await ask(refused);
+      expect(response.status).toBe(401);
+      expect(await response.text()).not.toContain(aliceHa1);
+    }
+    expect((await ask(undefined, `/kamailio/route?to=${alice}`)).status).toBe(401);
+    const ok = await ask(basic("kamailio", SECRET));
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain(aliceHa1);
+  });
+});

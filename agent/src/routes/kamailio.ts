@@ -3,6 +3,7 @@
  * Redis round trip, no logging, and counters only. 404 means "no such credentials / no such user";
  * 503 means "cannot tell right now" and Kamailio must never treat it as success.
  */
+import { timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { isCare4wId, normalizeCare4wId } from "../../../shared/care4w-id.ts";
@@ -28,6 +29,19 @@ export interface KamailioRouteDeps {
   sipCredentialSecret: string;
   /** Clock in unix seconds (tests move it). */
   nowSeconds: () => number;
+  /**
+   * Kamailio proves itself with HTTP Basic `kamailio:<secret>` (set in its httpcon): these routes
+   * answer password-equivalents (HA1s), which no other local process may read. Null: unchecked
+   * (the agent warns at start).
+   */
+  apiSecret: string | null;
+}
+
+/** `Authorization` is Basic `kamailio:<secret>`, compared in constant time. */
+function isKamailio(authorization: string | undefined, secret: string): boolean {
+  const expected = new TextEncoder().encode(`Basic ${btoa(`kamailio:${secret}`)}`);
+  const given = new TextEncoder().encode(authorization ?? "");
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /** The `result` label of a lookup answer; a thrown error has become a 5xx by then. */
@@ -58,6 +72,16 @@ function countLookups(counter: Counter, latency?: Histogram) {
 export function kamailioRoutes(deps: KamailioRouteDeps): Hono {
   const { metrics } = deps;
   const app = new Hono();
+  if (deps.apiSecret) {
+    const secret = deps.apiSecret;
+    app.use("*", async (c, next) => {
+      if (!isKamailio(c.req.header("authorization"), secret)) {
+        c.header("www-authenticate", 'Basic realm="careflow-agent"');
+        throw problem(401, "Only Kamailio may ask.");
+      }
+      await next();
+    });
+  }
 
   /** The directory's answer; "cannot tell" becomes a 503 naming what is down. */
   async function lookup(care4wId: string): Promise<Subscriber | null> {

@@ -19,6 +19,7 @@ export function testConfig(redisUrl: string, overrides: Partial<AgentConfig> = {
     webUrl: null,
     kamailioRpcUrl: null,
     kamailioPeerRpcUrls: [],
+    kamailioApiSecret: null,
     kamailioEvapi: null,
     freeswitch: null,
     recordings: { spoolDir: null, mp3: false, ffmpegPath: "ffmpeg", greetingsDir: null },
