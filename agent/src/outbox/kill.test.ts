@@ -165,10 +165,17 @@ test(
     let agent = await startAgent("kill-b", "agent-before", "killagent", 0);
     try {
       await applying(before);
-      // Killed while it holds entries read and not acknowledged (a batch at web).
-      await eventually("a batch in flight", async () => (await backlog(outbox)).pending > 0, {
-        intervalMs: 1,
-      });
+      // Killed while it holds entries read and not acknowledged (a batch at web). Frozen first
+      // (SIGSTOP) and looked at again, so the batch seen in flight cannot be acknowledged between
+      // the look and the kill.
+      for (;;) {
+        await eventually("a batch in flight", async () => (await backlog(outbox)).pending > 0, {
+          intervalMs: 1,
+        });
+        process.kill(agent.pid, "SIGSTOP");
+        if ((await backlog(outbox)).pending > 0) break;
+        process.kill(agent.pid, "SIGCONT");
+      }
       process.kill(agent.pid, "SIGKILL");
       await agent.exit;
       const producedAtKill = appendedThrough(agent);
