@@ -5,7 +5,10 @@
  *
  * Flags (all optional): --no-web, --domain=careflow.local, --sip=5060, --ws=8080, --rpc=5071,
  * --redis=6390, --agent=7070, --ng=2223, --evapi=5072, --rtp=30000-30199, --web-port=8000,
- * --dir=<log dir>.
+ * --dir=<log dir>, --keep-logs (keep the temp log dir after stopping).
+ * RTPEngine takes four ports per relayed call (two per side, RTP and RTCP), so the default range
+ * of 200 carries about 50 calls at once; give it `--rtp=30000-33999` for the seed's 1,000.
+ * DATA_DIR, when set, is web's data directory (its SQLite file and recordings), kept across runs.
  * Secrets come from SIP_CREDENTIAL_SECRET / INTERNAL_API_SECRET / SIP_PASSWORD_KEY, random ones
  * otherwise; RING_TIMEOUT_SECONDS sets how long calls ring, in Kamailio and web alike.
  */
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     rtp: { type: "string", default: "30000-30199" },
     "web-port": { type: "string", default: "8000" },
     dir: { type: "string" },
+    "keep-logs": { type: "boolean", default: false },
   },
 });
 
@@ -47,6 +51,8 @@ const stack = await startStack({
   web: values.web,
   sipDomain: values.domain,
   workDir: values.dir,
+  keepLogs: values["keep-logs"],
+  webDataDir: Deno.env.get("DATA_DIR") || undefined,
   sipCredentialSecret: Deno.env.get("SIP_CREDENTIAL_SECRET") || undefined,
   internalApiSecret: Deno.env.get("INTERNAL_API_SECRET") || undefined,
   sipPasswordKey: Deno.env.get("SIP_PASSWORD_KEY") || undefined,

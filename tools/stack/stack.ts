@@ -86,6 +86,10 @@ export interface StackOptions {
    * `stop()`, unless CAREFLOW_KEEP_LOGS=1 is set (to read the logs after a failure).
    */
   workDir?: string;
+  /** Keep a fresh temp `workDir` after `stop()` (its logs), as CAREFLOW_KEEP_LOGS=1 does. */
+  keepLogs?: boolean;
+  /** web's DATA_DIR (its SQLite file and recordings); default `<workDir>/web-data`. */
+  webDataDir?: string;
   /** Agent entry file (default `<root>/agent/src/main.ts`). */
   agentEntry?: string;
   /** Repository root (default: two levels above this file). */
@@ -147,7 +151,8 @@ interface Context {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const host = options.host ?? "127.0.0.1";
   const ports = options.ports ?? await freeStackPorts({ web: options.web });
-  const ownDir = !options.workDir && Deno.env.get("CAREFLOW_KEEP_LOGS") !== "1";
+  const ownDir = !options.workDir && !options.keepLogs &&
+    Deno.env.get("CAREFLOW_KEEP_LOGS") !== "1";
   const workDir = options.workDir ?? await Deno.makeTempDir({ prefix: "careflow-stack-" });
   await Deno.mkdir(workDir, { recursive: true });
   const context: Context = {
@@ -296,7 +301,7 @@ async function startKamailioOf(c: Context) {
 async function startWeb(c: Context) {
   const { host, ports, urls } = c;
   if (!ports.web) throw new Error("ports.web is required when web is started");
-  const dataDir = `${c.workDir}/web-data`;
+  const dataDir = c.options.webDataDir ?? `${c.workDir}/web-data`;
   await Deno.mkdir(dataDir, { recursive: true });
   const web = spawn("web", Deno.execPath(), ["run", "-A", `${c.root}/web/main.ts`], c.workDir, {
     CALL_MODE: "sip",
