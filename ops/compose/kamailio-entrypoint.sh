@@ -78,6 +78,14 @@ agent_secret=${KAMAILIO_API_SECRET:-}
 match KAMAILIO_API_SECRET "$agent_secret" "[A-Za-z0-9_-]{16,}" "16 or more of A-Z a-z 0-9 _ -"
 cfg=${KAMAILIO_CFG:-/etc/kamailio/careflow/kamailio.cfg}
 run_dir=${KAMAILIO_RUN_DIR:-/run/kamailio}
+# The credential goes in a file only Kamailio's user reads, not on its command line (which every
+# local process can read): http_client's config file, [agent].
+agent_http="$run_dir/agent-http.cfg"
+(
+  umask 077
+  printf '[agent]\nurl = http://127.0.0.1:%s/kamailio\nusername = kamailio\npassword = %s\nauthmethod = 1\ntimeout = 2\n' \
+    "$agent_port" "$agent_secret" >"$agent_http"
+)
 
 set -- -f "$cfg" -m "$shm" -M "$pkg" \
   -A "SIP_IP=$sip_ip" \
@@ -87,7 +95,7 @@ set -- -f "$cfg" -m "$shm" -M "$pkg" \
   -A "RPC_PORT=5071" \
   -A "EVAPI_BIND=\"127.0.0.1:5072\"" \
   -A "SIP_DOMAIN=\"$domain\"" \
-  -A "AGENT_HTTPCON=\"agent=>http://kamailio:$agent_secret@127.0.0.1:$agent_port/kamailio;timeout=2\"" \
+  -A "AGENT_HTTP_CONFIG=\"$agent_http\"" \
   -A "RTPENGINE_SOCK=\"udp:$ng\"" \
   -A "RING_TIMEOUT=$ring_ms" \
   -A "CHILDREN=$children" \

@@ -45,6 +45,11 @@ Deno.test({
       );
       assert.equal(probe.status, 401);
       assert.doesNotMatch(await probe.text(), /[0-9a-f]{32}/);
+      // Nor does the credential show on Kamailio's command line, which every local user can read.
+      const kamailio = stack.processes.find((p) => p.name === "kamailio")!;
+      const cmdline = await Deno.readTextFile(`/proc/${kamailio.pid}/cmdline`);
+      assert.ok(cmdline.includes("AGENT_HTTP_CONFIG"));
+      assert.ok(!cmdline.includes(stack.kamailioApiSecret), "no secret in the process list");
       const after = await registry.render();
       assert.equal(sample(after, "careflow_kamailio_registered_users"), 1);
       assert.ok(

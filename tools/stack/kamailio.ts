@@ -4,6 +4,24 @@ import { DEFAULT_ROOT, spawn } from "./process.ts";
 import { kamailioRpc } from "./probes.ts";
 import type { StackPorts } from "./stack.ts";
 
+/**
+ * Writes the http_client config file that names the agent (`[agent]`) with Kamailio's credential,
+ * readable by its owner only; returns its path. The secret stays off Kamailio's command line.
+ */
+export function writeAgentHttpConfig(path: string, agentUrl: string, secret: string): string {
+  const text = [
+    "[agent]",
+    `url = ${agentUrl}/kamailio`,
+    "username = kamailio",
+    `password = ${secret}`,
+    "authmethod = 1",
+    "timeout = 2",
+    "",
+  ].join("\n");
+  Deno.writeTextFileSync(path, text, { mode: 0o600 });
+  return path;
+}
+
 /** Builds Kamailio's command line for the stack's ports (exported for benchmarks and tests). */
 export function kamailioArgs(opts: {
   root: string;
@@ -15,8 +33,8 @@ export function kamailioArgs(opts: {
   children?: number;
   defines?: string[];
   config?: string;
-  /** The agent's KAMAILIO_API_SECRET: Kamailio sends it as HTTP Basic `kamailio:<secret>`. */
-  agentSecret?: string;
+  /** An http_client config file naming the agent with its credential (`writeAgentHttpConfig`). */
+  agentHttpConfig?: string;
 }): string[] {
   const { host, ports } = opts;
   const services = opts.servicesHost ?? host;
@@ -27,9 +45,9 @@ export function kamailioArgs(opts: {
     `RPC_IP=${host}`,
     `RPC_PORT=${ports.rpc}`,
     `SIP_DOMAIN="${opts.sipDomain}"`,
-    `AGENT_HTTPCON="agent=>http://${
-      opts.agentSecret ? `kamailio:${opts.agentSecret}@` : ""
-    }${services}:${ports.agent}/kamailio;timeout=2"`,
+    opts.agentHttpConfig
+      ? `AGENT_HTTP_CONFIG="${opts.agentHttpConfig}"`
+      : `AGENT_HTTPCON="agent=>http://${services}:${ports.agent}/kamailio;timeout=2"`,
     `RTPENGINE_SOCK="udp:${services}:${ports.rtpengineNg}"`,
     `CHILDREN=${opts.children ?? 2}`,
     ...(ports.evapi ? [`EVAPI_BIND="${host}:${ports.evapi}"`] : []),
@@ -91,7 +109,18 @@ export async function startKamailio(opts: {
   const proc = spawn(
     name,
     findProgram("kamailio"),
-    kamailioArgs({ ...opts, root, host }),
+    kamailioArgs({
+      ...opts,
+      root,
+      host,
+      agentHttpConfig: opts.agentSecret
+        ? writeAgentHttpConfig(
+          `${opts.workDir}/${name}-agent-http.cfg`,
+          `http://${opts.servicesHost ?? host}:${opts.ports.agent}`,
+          opts.agentSecret,
+        )
+        : undefined,
+    }),
     opts.workDir,
   );
   const rpcUrl = `http://${host}:${opts.ports.rpc}/RPC`;

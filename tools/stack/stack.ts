@@ -14,7 +14,7 @@ import { startRedis } from "../../testing/redis.ts";
 import { DEFAULT_ROOT, spawn } from "./process.ts";
 import { freeStackPorts } from "./ports.ts";
 import { httpOk, kamailioRpc, rtpenginePing } from "./probes.ts";
-import { freeswitchDefines, kamailioArgs } from "./kamailio.ts";
+import { freeswitchDefines, kamailioArgs, writeAgentHttpConfig } from "./kamailio.ts";
 
 export { kamailioRpc, rtpengineCalls, rtpenginePing } from "./probes.ts";
 export { freeswitchDefines, kamailioArgs, redisUsrlocDefines, startKamailio } from "./kamailio.ts";
@@ -274,7 +274,11 @@ async function startKamailioOf(c: Context) {
     host: c.host,
     ports: c.ports,
     sipDomain: c.sipDomain,
-    agentSecret: c.kamailioApiSecret,
+    agentHttpConfig: writeAgentHttpConfig(
+      `${c.workDir}/kamailio-agent-http.cfg`,
+      c.urls.agent,
+      c.kamailioApiSecret,
+    ),
     children: c.options.kamailioChildren,
     defines: [
       ...(c.options.ringTimeoutSeconds
