@@ -93,12 +93,12 @@ function withPrefixesInlined(text: string): string {
 
 /**
  * The agent's metric names: the first argument of every registration (`registry.counter(...)`,
- * `histogram`, and the gauge helpers that take a counter's slot). Histograms add their series.
+ * `histogram`, `gauge`, `settable`, and presence's labelled gauge). Histograms add their series.
  */
 async function agentMetrics(): Promise<Set<string>> {
   const names = new Set<string>();
   const registration =
-    /\b(counter|histogram|registerGauge|gauge|labelledGauge)\(\s*(?:\w+,\s*)?["'`](careflow_[a-z0-9_]+)["'`]/g;
+    /\b(counter|histogram|settable|gauge|labelledGauge)\(\s*(?:\w+,\s*)?["'`](careflow_[a-z0-9_]+)["'`]/g;
   for (const file of await sourceFiles("agent/src")) {
     const text = withPrefixesInlined(await Deno.readTextFile(file));
     for (const [, kind, name] of text.matchAll(registration)) {

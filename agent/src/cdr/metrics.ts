@@ -1,6 +1,5 @@
 /** The CDR side's series on the agent's `/metrics`: CDRs built, calls open, what was dropped. */
-import { type Gauge, registerGauge } from "../esl/metrics.ts";
-import type { Counter, Histogram, Registry } from "../metrics/registry.ts";
+import type { Counter, Histogram, Registry, SettableGauge } from "../metrics/registry.ts";
 
 /** The CDR builder's, tracker's and folder reconciliation's metrics. */
 export interface CdrMetrics {
@@ -9,7 +8,7 @@ export interface CdrMetrics {
   /** Finished calls that gave no event, by `reason`: unrepresentable-party, invalid. */
   skipped: Counter;
   /** Calls being followed over ESL. */
-  openCalls: Gauge;
+  openCalls: SettableGauge;
   /** Calls given up before they ended, by `reason`: idle, overflow. */
   expired: Counter;
   /** Appends to the outbox that failed (retried; the CDR folder is the backstop). */
@@ -48,8 +47,7 @@ export function createCdrMetrics(registry: Registry): CdrMetrics {
       "Finished calls that gave no CDR event, by reason.",
       ["reason"],
     ),
-    openCalls: registerGauge(
-      registry,
+    openCalls: registry.settable(
       "careflow_agent_calls_open",
       "Calls followed over ESL that have not ended yet.",
     ),

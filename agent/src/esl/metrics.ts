@@ -3,20 +3,14 @@
  * FreeSWITCH are the events it hands on, how many of each, and what went wrong with the
  * connection or the bytes.
  */
-import type { Counter, Histogram, Registry } from "../metrics/registry.ts";
-
-/** A value that goes up and down. */
-export interface Gauge {
-  set(value: number): void;
-  get(): number;
-}
+import type { Counter, Histogram, Registry, SettableGauge } from "../metrics/registry.ts";
 
 /** The ESL client's metrics. */
 export interface EslMetrics {
   /** 1 while subscribed to FreeSWITCH's events, else 0. */
-  connected: Gauge;
+  connected: SettableGauge;
   /** Seconds between FreeSWITCH creating the latest event and the agent decoding it. */
-  lag: Gauge;
+  lag: SettableGauge;
   /** The same, per event, as a histogram. */
   lagSeconds: Histogram;
   /** Events decoded, by `name` (`Event-Name`). */
@@ -35,13 +29,11 @@ const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
  */
 export function createEslMetrics(registry: Registry): EslMetrics {
   const metrics: EslMetrics = {
-    connected: registerGauge(
-      registry,
+    connected: registry.settable(
       "careflow_agent_esl_connected",
       "1 while the FreeSWITCH event socket is connected and subscribed, else 0.",
     ),
-    lag: registerGauge(
-      registry,
+    lag: registry.settable(
       "careflow_agent_esl_lag_seconds",
       "Age of the latest FreeSWITCH event when it was decoded (now minus Event-Date-Timestamp).",
     ),
@@ -72,16 +64,4 @@ export function createEslMetrics(registry: Registry): EslMetrics {
   }
   metrics.malformed.declare({ problem: "bad-content-length" });
   return metrics;
-}
-
-/** A gauge whose last value is also kept here, so the code that sets it can read it back. */
-export function registerGauge(registry: Registry, name: string, help: string): Gauge {
-  let value = 0;
-  registry.gauge(name, help, () => value);
-  return {
-    set(next) {
-      value = next;
-    },
-    get: () => value,
-  };
 }

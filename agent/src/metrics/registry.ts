@@ -40,6 +40,12 @@ export class Histogram extends client.Histogram<string> {
 /** A value that goes up and down. */
 export class Gauge extends client.Gauge<string> {}
 
+/** A gauge the code sets and can read back (prom-client's own `get` is asynchronous). */
+export interface SettableGauge {
+  set(value: number): void;
+  get(): number;
+}
+
 /** Holds the agent's metrics and renders them together. */
 export class Registry {
   readonly prom = new client.Registry();
@@ -69,6 +75,18 @@ export class Registry {
         }
         : {}),
     });
+  }
+
+  /** Registers a gauge whose last set value is kept here too, so its setter can read it back. */
+  settable(name: string, help: string): SettableGauge {
+    let value = 0;
+    this.gauge(name, help, () => value);
+    return {
+      set(next) {
+        value = next;
+      },
+      get: () => value,
+    };
   }
 
   /** A counter whose value is read from elsewhere at each scrape (another process's count). */

@@ -3,10 +3,7 @@
  * Redis by the deliverer (every second, and after each batch), so they stay true while web is
  * down and nothing else moves.
  */
-import { type Gauge, registerGauge } from "../esl/metrics.ts";
-import type { Counter, Histogram, Registry } from "../metrics/registry.ts";
-
-export type { Gauge } from "../esl/metrics.ts";
+import type { Counter, Histogram, Registry, SettableGauge } from "../metrics/registry.ts";
 
 /** Every outbox series. */
 export interface OutboxMetrics {
@@ -31,11 +28,11 @@ export interface OutboxMetrics {
   /** Time of one signed POST to web, in seconds. */
   postDuration: Histogram;
   /** Events in the outbox not yet confirmed by web. */
-  depth: Gauge;
+  depth: SettableGauge;
   /** Age of the oldest event not yet confirmed by web, in seconds (0 when none). */
-  oldestAge: Gauge;
+  oldestAge: SettableGauge;
   /** Events in the dead-letter stream. */
-  deadLetterDepth: Gauge;
+  deadLetterDepth: SettableGauge;
 }
 
 const POST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
@@ -73,14 +70,12 @@ export function createOutboxMetrics(registry: Registry): OutboxMetrics {
       "Time of one signed event batch POST to web.",
       POST_BUCKETS,
     ),
-    depth: registerGauge(registry, `${p}_depth`, "Events not yet confirmed by web."),
-    oldestAge: registerGauge(
-      registry,
+    depth: registry.settable(`${p}_depth`, "Events not yet confirmed by web."),
+    oldestAge: registry.settable(
       `${p}_oldest_age_seconds`,
       "Age of the oldest event not yet confirmed by web.",
     ),
-    deadLetterDepth: registerGauge(
-      registry,
+    deadLetterDepth: registry.settable(
       `${p}_dead_letter_depth`,
       "Events in the dead-letter stream.",
     ),
