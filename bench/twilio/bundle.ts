@@ -3,13 +3,18 @@
  * (raw and gzipped, level 9) beside the Voice SDK's own minified bundle, built in memory in one
  * run with the production options, and what the dashboard loads up front.
  */
-import { gzipSync } from "node:zlib";
-import { analyzeBundle, loadedUpFront, outputsWith } from "../../web/build/bundle.ts";
+import {
+  analyzeBundle,
+  gzippedSize,
+  loadedUpFront,
+  outputsWith,
+  SDK_BUNDLE,
+} from "../../web/build/bundle.ts";
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const outputs = await analyzeBundle();
-const sdk = await Deno.readFile("node_modules/@twilio/voice-sdk/dist/twilio.min.js");
-const sdkGzip = gzipSync(sdk, { level: 9 }).length;
+const sdk = await Deno.readFile(SDK_BUNDLE);
+const sdkGzip = gzippedSize(sdk);
 const [twilioChunk] = outputsWith(outputs, "@twilio/voice-sdk");
 const [sipChunk] = outputsWith(outputs, "sip.js");
 const dialer = [...outputs.keys()].find((file) => file.includes("island-Dialer-"))!;
