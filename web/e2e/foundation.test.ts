@@ -69,8 +69,9 @@ Deno.test("the landing page ships no script; the dialer island hydrates and a cl
     await page.getByLabel(/^Password/).fill("a long enough password");
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(`${server.url}/dashboard`);
-    await page.locator("cf-island[data-hydrated]").first().waitFor();
     const input = page.getByLabel("Number or CareFlow ID");
+    // The dialer's own island (the dashboard has several; the first hydrated may be another).
+    await page.locator("cf-island[data-hydrated]", { has: input }).waitFor();
     for (const key of ["1", "0", "0", "0", "0", "0", "1"]) {
       await page.getByRole("button", { name: key, exact: true }).click();
     }
