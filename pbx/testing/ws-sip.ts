@@ -61,7 +61,14 @@ const token = () => randomBytes(6).toString("hex");
 /** Builds the Authorization value answering a digest challenge. */
 export function digestAnswer(
   challenge: string,
-  opts: { username: string; password: string; method: string; uri: string },
+  opts: {
+    username: string;
+    password: string;
+    method: string;
+    uri: string;
+    /** The nonce count (qop=auth), 1 for a nonce's first use; a client caching a nonce counts up. */
+    nc?: number;
+  },
 ): string {
   const param = (name: string) => new RegExp(`${name}="?([^",]+)"?`).exec(challenge)?.[1] ?? "";
   const realm = param("realm");
@@ -70,7 +77,7 @@ export function digestAnswer(
   const ha1 = digestHa1(opts.username, realm, opts.password);
   const ha2 = md5(`${opts.method}:${opts.uri}`);
   const cnonce = token();
-  const nc = "00000001";
+  const nc = (opts.nc ?? 1).toString(16).padStart(8, "0");
   const response = qop
     ? md5(`${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`)
     : md5(`${ha1}:${nonce}:${ha2}`);
