@@ -41,15 +41,17 @@ export function percentile(sorted: number[], p: number): number {
 /** Agent lookup latency under concurrent keep-alive load, client-observed and agent-side. */
 export async function lookupLatency(
   agentUrl: string,
-  o: { ids: string[]; domain: string; lookups: number; concurrency: number },
+  o: { ids: string[]; domain: string; lookups: number; concurrency: number; secret: string },
 ) {
+  // As Kamailio asks: with its credential (the agent refuses anyone else).
+  const headers = { authorization: `Basic ${btoa(`kamailio:${o.secret}`)}` };
   const latencies: number[] = [];
   let next = 0;
   const worker = async () => {
     while (next < o.lookups) {
       const id = o.ids[next++ % o.ids.length];
       const t0 = performance.now();
-      const r = await fetch(`${agentUrl}/kamailio/auth?user=${id}&realm=${o.domain}`);
+      const r = await fetch(`${agentUrl}/kamailio/auth?user=${id}&realm=${o.domain}`, { headers });
       await r.arrayBuffer();
       latencies.push(performance.now() - t0);
       if (r.status !== 200) throw new Error(`auth lookup answered ${r.status}`);

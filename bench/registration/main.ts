@@ -213,6 +213,7 @@ async function withKamailio<T>(
     workDir,
     name,
     defines: ["WITHOUT_PIKE", ...defines],
+    agentSecret: bench.stack.kamailioApiSecret,
   });
   try {
     return await body(kamailio);
@@ -329,6 +330,7 @@ async function main() {
       domain: DOMAIN,
       lookups: LOOKUPS,
       concurrency: CONCURRENCY,
+      secret: stack.kamailioApiSecret,
     });
     report(runs, lookups);
   } finally {

@@ -20,7 +20,8 @@
 #   KAMAILIO_TRUNK_URI    empty     sip:host:port of a SIP trunk: turns on WITH_TRUNK
 #   ORG_CALLER_NUMBER     empty     E.164 calling number when a caller has none of their own
 #   KAMAILIO_CHILDREN     4         worker processes per listener
-#   KAMAILIO_SHM_MB 256, KAMAILIO_PKG_MB 16: shared and per-process memory
+#   KAMAILIO_SHM_MB 512, KAMAILIO_PKG_MB 16: shared and per-process memory (each authenticated
+#                         request is a transaction kept 5 s: a 10,000-phone storm takes ~200 MB)
 #   KAMAILIO_CFG          /etc/kamailio/careflow/kamailio.cfg
 #   KAMAILIO_RUN_DIR      /run/kamailio (the dispatcher list is written here)
 # JSON-RPC (127.0.0.1:5071) and evapi (127.0.0.1:5072) stay on loopback: the agent, also on the
@@ -67,7 +68,7 @@ match RING_TIMEOUT_SECONDS "$ring" "[0-9]{1,3}(\.[0-9]+)?" "seconds, like 45"
 ring_ms=$(awk -v s="$ring" 'BEGIN { printf "%d", s * 1000 + 0.5 }')
 children=${KAMAILIO_CHILDREN:-4}
 match KAMAILIO_CHILDREN "$children" "[1-9][0-9]{0,2}" "a number of processes (1-999)"
-shm=${KAMAILIO_SHM_MB:-256}
+shm=${KAMAILIO_SHM_MB:-512}
 match KAMAILIO_SHM_MB "$shm" "[1-9][0-9]{0,5}" "megabytes"
 pkg=${KAMAILIO_PKG_MB:-16}
 match KAMAILIO_PKG_MB "$pkg" "[1-9][0-9]{0,4}" "megabytes"

@@ -58,8 +58,11 @@ export function kamailioArgs(opts: {
     "-E",
     "-f",
     opts.config ?? `${opts.root}/pbx/kamailio/kamailio.cfg`,
+    // Shared memory: every authenticated request is a transaction kept 5 s for its
+    // retransmissions (replay protection, auth.cfg), so a re-registration storm of 10,000 phones
+    // holds about 200 MB; pages are only taken as they are used.
     "-m",
-    "128",
+    "512",
     "-M",
     "16",
     ...defines.flatMap((d) => ["-A", d]),
