@@ -85,7 +85,10 @@ export function createAgent(config: AgentConfig, overrides: AgentOverrides = {})
   const metrics = overrides.metrics ?? createAgentMetrics();
   // Kamailio's own figures ride along on the agent's /metrics (an agent per Kamailio node).
   if (config.kamailioRpcUrl && !overrides.metrics) {
-    registerKamailioStats(metrics.registry, config.kamailioRpcUrl);
+    registerKamailioStats(metrics.registry, {
+      url: config.kamailioRpcUrl,
+      secret: config.kamailioApiSecret,
+    });
   }
   const web = overrides.web !== undefined
     ? overrides.web
@@ -93,7 +96,13 @@ export function createAgent(config: AgentConfig, overrides: AgentOverrides = {})
     ? createWebLookup(config.webUrl, config.internalApiSecret)
     : null;
   const kamailio = overrides.kamailio ??
-    createKamailioInvalidator(config.kamailioRpcUrl, metrics, warn, config.kamailioPeerRpcUrls);
+    createKamailioInvalidator(
+      config.kamailioRpcUrl,
+      metrics,
+      warn,
+      config.kamailioPeerRpcUrls,
+      config.kamailioApiSecret,
+    );
 
   const store = createSubscriberStore(redis);
   const directory = createSubscriberDirectory({

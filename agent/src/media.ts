@@ -120,6 +120,7 @@ export function createMediaSide(config: AgentConfig, deps: MediaDeps): MediaSide
     ? createPresenceService({
       evapi: config.kamailioEvapi,
       rpcUrl: config.kamailioRpcUrl,
+      rpcSecret: config.kamailioApiSecret,
       sink: outbox.sink,
       store: createRedisPresenceStore(redis),
       metrics: createPresenceMetrics(registry),

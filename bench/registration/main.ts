@@ -27,6 +27,7 @@ import { startProcess } from "../../testing/process.ts";
 import {
   freeStackPorts,
   kamailioRpc,
+  type KamailioRpcTarget,
   type Stack,
   type StackPorts,
   startKamailio,
@@ -78,8 +79,8 @@ const ids = Array.from({ length: USERS }, (_, i) => `care4w-${2_000_001 + i}`);
 const password = (id: string) => `pw-${id}`;
 
 /** Kamailio's count of accepted REGISTERs (registrar:accepted_regs). */
-async function acceptedRegs(rpcUrl: string): Promise<number> {
-  const result = await kamailioRpc(rpcUrl, "stats.get_statistics", ["accepted_regs"]) as string[];
+async function acceptedRegs(rpc: KamailioRpcTarget): Promise<number> {
+  const result = await kamailioRpc(rpc, "stats.get_statistics", ["accepted_regs"]) as string[];
   return Number(/= (\d+)/.exec(result[0] ?? "")?.[1] ?? NaN);
 }
 
@@ -116,10 +117,10 @@ async function startSipp(bench: Bench, label: string, csv: string) {
 async function registerRun(
   bench: Bench,
   label: string,
-  rpcUrl: string,
+  rpc: KamailioRpcTarget,
   cpuRoots: Record<string, number>,
 ): Promise<RunResult> {
-  const base = await acceptedRegs(rpcUrl);
+  const base = await acceptedRegs(rpc);
   const csv = `${bench.workDir}/users-${label}.csv`;
   const lines = ids.map((id) => `${id};[authentication username=${id} password=${password(id)}]`);
   await Deno.writeTextFile(csv, ["SEQUENTIAL", ...lines].join("\n") + "\n");
@@ -133,7 +134,7 @@ async function registerRun(
     await eventually(`${label}: ${USERS} registrations (or SIPp's end)`, async () => {
       // Checked once more after SIPp exits: a fast run can finish between two polls.
       const wasExited = sipp.exited;
-      if (await acceptedRegs(rpcUrl) - base >= USERS) {
+      if (await acceptedRegs(rpc) - base >= USERS) {
         seconds = (performance.now() - started) / 1000;
         // SIPp is normally still alive here (it shuts down afterwards): its time is read too.
         cpuAfter = treeCpuSeconds({ ...cpuRoots, sipp: sipp.pid });
@@ -202,7 +203,7 @@ async function withKamailio<T>(
   bench: Bench,
   name: string,
   defines: string[],
-  body: (kamailio: { pid: number; rpcUrl: string }) => Promise<T>,
+  body: (kamailio: { pid: number; rpc: KamailioRpcTarget }) => Promise<T>,
 ): Promise<T> {
   const { workDir, ports } = bench;
   const kamailio = await startKamailio({
@@ -233,7 +234,7 @@ async function runRound(
   const native = await withKamailio(bench, `kamailio-native-${round}`, [
     "WITH_SQLITE_AUTH",
     `SQLITE_DB="sqlite://${dbPath}"`,
-  ], (k) => registerRun(bench, `native-${round}`, k.rpcUrl, { kamailio: k.pid }));
+  ], (k) => registerRun(bench, `native-${round}`, k.rpc, { kamailio: k.pid }));
   runs.native.push(native);
 
   // (b) and (c): the agent path, first with an empty htable, then with every HA1 cached.
@@ -241,9 +242,9 @@ async function runRound(
   await withKamailio(bench, `kamailio-agent-${round}`, ["AUTHCACHE_TTL=600"], async (k) => {
     const roots = { kamailio: k.pid, agent: pidOf("agent"), redis: pidOf("redis") };
     const before = await authLookups(urls.agent);
-    runs.cold.push(await registerRun(bench, `cold-${round}`, k.rpcUrl, roots));
+    runs.cold.push(await registerRun(bench, `cold-${round}`, k.rpc, roots));
     const afterCold = await authLookups(urls.agent);
-    runs.warm.push(await registerRun(bench, `warm-${round}`, k.rpcUrl, roots));
+    runs.warm.push(await registerRun(bench, `warm-${round}`, k.rpc, roots));
     const afterWarm = await authLookups(urls.agent);
     // Proof that cold asked the agent for every user and warm for nobody.
     if (afterCold - before < USERS || afterWarm !== afterCold) {

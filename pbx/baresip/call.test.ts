@@ -47,7 +47,7 @@ Deno.test({
       phones.push(callee);
       await eventually(
         "the callee's registration",
-        async () => (await registeredAors(stack.urls.rpc)).includes(CALLEE),
+        async () => (await registeredAors(stack.rpc)).includes(CALLEE),
       );
 
       const caller = await startBaresip({

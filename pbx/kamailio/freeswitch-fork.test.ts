@@ -17,7 +17,7 @@ import { createSipPassword, openPhone, waitForStatus } from "../../web/testing/p
 import { startSipWeb } from "../../web/testing/sip-web.ts";
 import { eventually } from "../../testing/eventually.ts";
 import { freePort } from "../../testing/ports.ts";
-import { kamailioRpc } from "../../tools/stack/stack.ts";
+import { kamailioRpc, type KamailioRpcTarget } from "../../tools/stack/stack.ts";
 import { writeTone } from "../testing/audio.ts";
 import { type Baresip, startBaresip } from "../testing/baresip.ts";
 import { identityStandIn } from "../testing/freeswitch-kit.ts";
@@ -27,8 +27,8 @@ import { headerValues, receivedRequests } from "../testing/sip-trace.ts";
 const DOMAIN = "careflow.media";
 
 /** How many contacts an AOR has in Kamailio's location table. */
-async function contacts(rpcUrl: string, aor: string): Promise<number> {
-  const entry = await kamailioRpc(rpcUrl, "ul.lookup", ["location", aor]).catch(() => null);
+async function contacts(rpc: KamailioRpcTarget, aor: string): Promise<number> {
+  const entry = await kamailioRpc(rpc, "ul.lookup", ["location", aor]).catch(() => null);
   return (entry as { Contacts?: unknown[] } | null)?.Contacts?.length ?? 0;
 }
 
@@ -104,7 +104,7 @@ Deno.test({
       cleanups.unshift(() => phone.stop());
       await eventually(
         "Bob's browser and phone to be registered",
-        async () => (await contacts(stack.urls.rpc, bob.care4wId)) === 2,
+        async () => (await contacts(stack.rpc, bob.care4wId)) === 2,
       );
       const ann = await signUpAnn(browser, server.url);
 

@@ -137,7 +137,7 @@ async function bridgeBackStep(t: Deno.TestContext, stack: Stack, fsPort: number)
       assert.match(headerValues(invite, "From")[0], new RegExp(`^"Alice Example" <sip:${ALICE}@`));
       assert.doesNotMatch(invite.text, /^X-CareFlow-/m, invite.text);
       // Unregistered again, so the later steps see Carol as before.
-      await kamailioRpc(stack.urls.rpc, "ul.rm", ["location", CAROL]);
+      await kamailioRpc(stack.rpc, "ul.rm", ["location", CAROL]);
     },
   );
 }
@@ -156,7 +156,7 @@ async function nodeDownSteps(t: Deno.TestContext, stack: Stack, fsPort: number) 
     assert.ok(a < 2000, `first 503 after ${a} ms`);
     assert.ok(b < 200, `a node known to be down still cost ${b} ms`);
     // Brought back by hand here (its probes are off in this stack).
-    await kamailioRpc(stack.urls.rpc, "dispatcher.set_state", ["a", 1, `sip:127.0.0.1:${fsPort}`]);
+    await kamailioRpc(stack.rpc, "dispatcher.set_state", ["a", 1, `sip:127.0.0.1:${fsPort}`]);
   });
 }
 
@@ -203,7 +203,7 @@ async function failoverStep(t: Deno.TestContext, stack: Stack) {
           `two nodes, one down: 2 calls answered by the live node in ${Math.round(total)} ms`,
         );
         const state = async () =>
-          JSON.stringify(await kamailioRpc(kamailio.rpcUrl, "dispatcher.list"));
+          JSON.stringify(await kamailioRpc(kamailio.rpc, "dispatcher.list"));
         assert.match(
           await state(),
           new RegExp(`"URI":"sip:127\\.0\\.0\\.1:${deadPort}","FLAGS":"IP"`),

@@ -120,7 +120,7 @@ async function routingAndRotationSteps(t: Deno.TestContext, { stack, run }: Edge
 
   await t.step("after rotation the old password fails at once, the new one works", async () => {
     // Alice's HA1 is in Kamailio's cache now (she registered above).
-    const cached = await kamailioRpc(stack.urls.rpc, "htable.get", ["authcache", ALICE]);
+    const cached = await kamailioRpc(stack.rpc, "htable.get", ["authcache", ALICE]);
     assert.ok(JSON.stringify(cached).includes(digestHa1(ALICE, DOMAIN, "alice-pw-1")));
     assert.equal(await putSubscriber(stack, ALICE, "alice-pw-2"), 200);
     const old = await run("register-401.xml", [
@@ -165,7 +165,7 @@ async function deactivationStep(t: Deno.TestContext, { stack, run, registered }:
 
 /** True when Kamailio's `ipban` table holds `ip`; the table's dump otherwise. */
 async function banned(stack: Stack, ip: string): Promise<[boolean, string]> {
-  const entry = JSON.stringify(await kamailioRpc(stack.urls.rpc, "htable.get", ["ipban", ip]));
+  const entry = JSON.stringify(await kamailioRpc(stack.rpc, "htable.get", ["ipban", ip]));
   return [entry.includes(ip), entry];
 }
 
@@ -283,7 +283,7 @@ Deno.test({
     const edge: Edge = {
       stack,
       run: sippRunner(stack),
-      registered: async (aor) => (await registeredAors(stack.urls.rpc)).includes(aor),
+      registered: async (aor) => (await registeredAors(stack.rpc)).includes(aor),
     };
     try {
       assert.equal(await putSubscriber(stack, ALICE, "alice-pw-1"), 200);

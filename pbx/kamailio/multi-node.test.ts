@@ -18,6 +18,7 @@ import { missingPackages } from "../../tools/system-packages.ts";
 import {
   freeStackPorts,
   kamailioRpc,
+  type KamailioRpcTarget,
   redisUsrlocDefines,
   type Stack,
   startKamailio,
@@ -54,7 +55,7 @@ interface Nodes {
   /** SIP `host:port` of each node. */
   a: string;
   b: string;
-  rpcB: string;
+  rpcB: KamailioRpcTarget;
   redis: Redis;
   /** Each phone's fixed SIP port on PHONES. */
   phonePort: Record<string, number>;
@@ -203,7 +204,7 @@ Deno.test({
           stack,
           a: `${HOST_A}:${ports.sip}`,
           b: `${HOST_B}:${own.sip}`,
-          rpcB: nodeB.rpcUrl,
+          rpcB: nodeB.rpc,
           redis,
           phonePort,
         };

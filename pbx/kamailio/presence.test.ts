@@ -42,6 +42,7 @@ function startConsumer(stack: Stack, store = createMemoryPresenceStore()): Agent
   const service = createPresenceService({
     evapi: { host: "127.0.0.1", port: stack.ports.evapi! },
     rpcUrl: stack.urls.rpc,
+    rpcSecret: stack.kamailioApiSecret,
     sink,
     store,
     metrics,

@@ -57,7 +57,7 @@ Deno.test({
       await t.step("the caller registers", async () => {
         const r = await run("register-200.xml", [caller("")]);
         assert.equal(r.code, 0, describe(r));
-        assert.ok((await registeredAors(stack.urls.rpc)).includes(CALLER));
+        assert.ok((await registeredAors(stack.rpc)).includes(CALLER));
       });
 
       await t.step("without credentials an E.164 INVITE is challenged, not relayed", async () => {

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { startStack } from "../../tools/stack/stack.ts";
 import { putSubscriber } from "../testing/kit.ts";
-import { UdpSipClient, type UdpRequest } from "../testing/udp-sip.ts";
+import { type UdpRequest, UdpSipClient } from "../testing/udp-sip.ts";
 import { digestAnswer, header, type SipMessage } from "../testing/ws-sip.ts";
 
 const DOMAIN = "careflow.test";
@@ -117,28 +117,31 @@ Deno.test({
         }
       });
 
-      await t.step("INVITE: a digest computed for one Request-URI does not call another", async () => {
-        const toCarol: UdpRequest = {
-          method: "INVITE",
-          uri: `sip:${CAROL}@${DOMAIN}`,
-          from: `<sip:${ALICE}@${DOMAIN}>;tag=${tag()}`,
-          to: `<sip:${CAROL}@${DOMAIN}>`,
-          callId: crypto.randomUUID(),
-          cseq: 1,
-        };
-        const refused = await client.ask(toCarol);
-        client.ackFailure(toCarol, refused!);
-        const forBob = digestAnswer(challengeOf(refused), {
-          username: ALICE,
-          password: PASSWORD,
-          method: "INVITE",
-          uri: `sip:${BOB}@${DOMAIN}`,
-        });
-        const retargeted = { ...toCarol, cseq: 2, extra: [`Proxy-Authorization: ${forBob}`] };
-        const reply = await client.ask(retargeted);
-        assert.ok(reply && [403, 407].includes(reply.status), `refused: ${status(reply)}`);
-        client.ackFailure(retargeted, reply!);
-      });
+      await t.step(
+        "INVITE: a digest computed for one Request-URI does not call another",
+        async () => {
+          const toCarol: UdpRequest = {
+            method: "INVITE",
+            uri: `sip:${CAROL}@${DOMAIN}`,
+            from: `<sip:${ALICE}@${DOMAIN}>;tag=${tag()}`,
+            to: `<sip:${CAROL}@${DOMAIN}>`,
+            callId: crypto.randomUUID(),
+            cseq: 1,
+          };
+          const refused = await client.ask(toCarol);
+          client.ackFailure(toCarol, refused!);
+          const forBob = digestAnswer(challengeOf(refused), {
+            username: ALICE,
+            password: PASSWORD,
+            method: "INVITE",
+            uri: `sip:${BOB}@${DOMAIN}`,
+          });
+          const retargeted = { ...toCarol, cseq: 2, extra: [`Proxy-Authorization: ${forBob}`] };
+          const reply = await client.ask(retargeted);
+          assert.ok(reply && [403, 407].includes(reply.status), `refused: ${status(reply)}`);
+          client.ackFailure(retargeted, reply!);
+        },
+      );
     } finally {
       client.close();
       await stack.stop();

@@ -23,7 +23,7 @@ Deno.test({
   async fn() {
     const stack = await startStack({ sipDomain: DOMAIN });
     const registry = new Registry();
-    registerKamailioStats(registry, stack.urls.rpc);
+    registerKamailioStats(registry, stack.rpc);
     let stopped = false;
     try {
       const before = await registry.render();

@@ -104,7 +104,7 @@ async function tlsRegisterStep(t: Deno.TestContext, edge: TlsEdge) {
     const wrong = await sip.register(PHONE, wrongCall, answer(first, "not-the-password"));
     assert.notEqual(wrong.status, 200, wrong.raw);
     assert.equal(wrong.status, 401, wrong.raw);
-    assert.ok(!(await registeredAors(stack.urls.rpc)).includes(PHONE));
+    assert.ok(!(await registeredAors(stack.rpc)).includes(PHONE));
 
     const rightCall = crypto.randomUUID();
     const challenge = await sip.register(PHONE, rightCall);
@@ -118,7 +118,7 @@ async function tlsRegisterStep(t: Deno.TestContext, edge: TlsEdge) {
 
 /** The user's location entry names the TLS listener on `port`. */
 async function assertBoundTo(stack: Stack, aor: string, port: number) {
-  const contact = JSON.stringify(await kamailioRpc(stack.urls.rpc, "ul.lookup", ["location", aor]));
+  const contact = JSON.stringify(await kamailioRpc(stack.rpc, "ul.lookup", ["location", aor]));
   assert.match(contact, new RegExp(`tls:127\\.0\\.0\\.1:${port}\\b`), contact);
 }
 

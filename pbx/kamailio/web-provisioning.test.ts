@@ -69,7 +69,7 @@ Deno.test("a SIP phone password from the web API registers; rotation and deactiv
       "the first password to register",
       async () => (await register("register-200.xml", phone(first.json.password))).code === 0,
     );
-    assert.ok((await registeredAors(stack.urls.rpc)).includes(id));
+    assert.ok((await registeredAors(stack.rpc)).includes(id));
 
     const rotated = await web("POST", "/api/sip/credentials");
     assert.notEqual(rotated.json.password, first.json.password);
@@ -84,7 +84,7 @@ Deno.test("a SIP phone password from the web API registers; rotation and deactiv
     assert.ok(deactivated.status < 300, JSON.stringify(deactivated.json));
     await eventually(
       "the deactivated user's registration to go",
-      async () => !(await registeredAors(stack.urls.rpc)).includes(id),
+      async () => !(await registeredAors(stack.rpc)).includes(id),
     );
     const refused = await register("register-401.xml", phone(rotated.json.password));
     assert.equal(refused.code, 0, describe(refused));

@@ -148,7 +148,7 @@ Deno.test({
         assert.equal(reply.status, 200, reply.raw);
         // The registrar remembers the WebSocket connection, not the .invalid Contact.
         const dump = JSON.stringify(
-          await kamailioRpc(stack.urls.rpc, "ul.lookup", ["location", BROWSER]),
+          await kamailioRpc(stack.rpc, "ul.lookup", ["location", BROWSER]),
         );
         assert.match(dump, /transport=ws/, dump);
       });
@@ -161,7 +161,7 @@ Deno.test({
       await t.step("the WebSocket user calls the SIP phone: the phone gets plain RTP", async () => {
         await eventually(
           "the phone's registration",
-          async () => (await registeredAors(stack.urls.rpc)).includes(PHONE),
+          async () => (await registeredAors(stack.rpc)).includes(PHONE),
         );
         await callThePhone(ws, phone!);
       });

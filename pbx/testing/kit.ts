@@ -9,7 +9,7 @@ import { signRequest } from "../../shared/signing.ts";
 import { findProgram } from "../../testing/daemons.ts";
 import { freePort, freePortRange } from "../../testing/ports.ts";
 import { startProcess } from "../../testing/process.ts";
-import { kamailioRpc } from "../../tools/stack/stack.ts";
+import { kamailioRpc, type KamailioRpcTarget } from "../../tools/stack/stack.ts";
 import { runToEnd } from "./run.ts";
 
 /** Directory of the SIPp scenarios. */
@@ -267,8 +267,8 @@ export function describe(result: SippResult): string {
 }
 
 /** AORs currently registered in Kamailio's `location` table. */
-export async function registeredAors(rpcUrl: string): Promise<string[]> {
-  const dump = await kamailioRpc(rpcUrl, "ul.dump", ["brief"]) as {
+export async function registeredAors(rpc: KamailioRpcTarget): Promise<string[]> {
+  const dump = await kamailioRpc(rpc, "ul.dump", ["brief"]) as {
     Domains: { Domain: { Domain: string; AoRs: { AoR: string }[] } }[];
   };
   return dump.Domains.flatMap((d) =>

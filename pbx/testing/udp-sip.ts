@@ -4,7 +4,7 @@
  * test can tell what Kamailio answered to each.
  */
 import dgram from "node:dgram";
-import { header, parseSip, type SipMessage } from "./ws-sip.ts";
+import { digestAnswer, header, headers, parseSip, type SipMessage } from "./ws-sip.ts";
 
 /** The parts of a request a test varies. */
 export interface UdpRequest {
@@ -18,16 +18,59 @@ export interface UdpRequest {
   body?: string;
 }
 
+/**
+ * A request inside the dialog the 2xx `answer` to `request` set up (RFC 3261 12.2.1.1): to the
+ * callee's Contact along the reversed Record-Route set, with the callee's tag.
+ */
+function inDialog(request: UdpRequest, answer: SipMessage, method: string, cseq: number) {
+  const contact = /<([^>]+)>/.exec(header(answer, "Contact") ?? "")?.[1] ?? request.uri;
+  const routes = headers(answer, "Record-Route").flatMap((v) => v.split(/,\s*(?=<)/)).reverse();
+  return {
+    ...request,
+    method,
+    uri: contact,
+    to: header(answer, "To")!,
+    cseq,
+    extra: routes.map((r) => `Route: ${r}`),
+    body: "",
+  };
+}
+
+/** A to-tag for the dialog `request` starts, the same for its retransmissions. */
+function tagOf(request: SipMessage): string {
+  return (header(request, "Call-ID") ?? "").replace(/[^A-Za-z0-9]/g, "").slice(0, 10) || "t";
+}
+
+/** A plain phone's SDP offer or answer (PCMU on `port`, no ICE, no encryption). */
+export function plainSdp(port: number): string {
+  return [
+    "v=0",
+    `o=- ${Date.now()} 1 IN IP4 127.0.0.1`,
+    "s=-",
+    "c=IN IP4 127.0.0.1",
+    "t=0 0",
+    `m=audio ${port} RTP/AVP 0`,
+    "a=rtpmap:0 PCMU/8000",
+    "",
+  ].join("\r\n");
+}
+
 /** A UDP socket on 127.0.0.1 talking to one SIP server. */
 export class UdpSipClient {
   #socket: dgram.Socket;
   #replies: SipMessage[] = [];
+  #requests: SipMessage[] = [];
   #waiters: (() => void)[] = [];
+  #answering = false;
+  /** Requests this phone answered itself (`answerCalls`), in order. */
+  readonly answered: SipMessage[] = [];
 
   private constructor(socket: dgram.Socket, readonly server: number) {
     this.#socket = socket;
     socket.on("message", (data) => {
-      this.#replies.push(parseSip(data.toString()));
+      const message = parseSip(data.toString());
+      if (!message.status && this.#answering) this.#answer(message);
+      else (message.status ? this.#replies : this.#requests).push(message);
       for (const wake of this.#waiters.splice(0)) wake();
     });
   }
@@ -64,6 +107,23 @@ export class UdpSipClient {
     ].join("\r\n");
   }
 
+  /**
+   * Acts as a phone from now on: every INVITE is answered 200 with a plain SDP, every BYE 200,
+   * ACKs are taken; each is kept in `answered`.
+   */
+  answerCalls(): void {
+    this.#answering = true;
+  }
+
+  #answer(request: SipMessage): void {
+    this.answered.push(request);
+    if (request.method === "INVITE") {
+      this.respond(request, 200, "OK", { toTag: tagOf(request), body: plainSdp(this.port + 1) });
+    } else if (request.method !== "ACK") {
+      this.respond(request, 200, "OK");
+    }
+  }
+
   /** Sends raw text. */
   send(text: string): void {
     this.#socket.send(text, this.server, "127.0.0.1");
@@ -83,14 +143,98 @@ export class UdpSipClient {
       if (i >= 0) return this.#replies.splice(i, 1)[0];
       const left = deadline - Date.now();
       if (left <= 0) return null;
-      await new Promise<void>((wake) => {
-        const timer = setTimeout(wake, left);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          wake();
-        });
-      });
+      await this.#wait(left);
     }
+  }
+
+  /** The next request of `method` that came in (oldest first), or null after `waitMs`. */
+  async request(method: string, waitMs = 5_000): Promise<SipMessage | null> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const i = this.#requests.findIndex((m) => m.method === method);
+      if (i >= 0) return this.#requests.splice(i, 1)[0];
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      await this.#wait(left);
+    }
+  }
+
+  /** Answers a request that came in; a 2xx to an INVITE carries `body` (SDP) and a Contact. */
+  respond(request: SipMessage, status: number, reason: string, opts: {
+    toTag?: string;
+    body?: string;
+  } = {}): void {
+    const to = header(request, "To")!;
+    const body = opts.body ?? "";
+    this.send([
+      `SIP/2.0 ${status} ${reason}`,
+      ...headers(request, "Via").map((v) => `Via: ${v}`),
+      ...headers(request, "Record-Route").map((v) => `Record-Route: ${v}`),
+      `From: ${header(request, "From")}`,
+      `To: ${opts.toTag && !/;tag=/.test(to) ? `${to};tag=${opts.toTag}` : to}`,
+      `Call-ID: ${header(request, "Call-ID")}`,
+      `CSeq: ${header(request, "CSeq")}`,
+      ...(status < 300 ? [`Contact: <sip:probe@127.0.0.1:${this.port}>`] : []),
+      ...(body ? ["Content-Type: application/sdp"] : []),
+      `Content-Length: ${new TextEncoder().encode(body).length}`,
+      "",
+      body,
+    ].join("\r\n"));
+  }
+
+  /**
+   * ACKs a 2xx to an INVITE: a new transaction to the callee's Contact along the Record-Route
+   * set, through the proxy this socket talks to.
+   */
+  ackAnswer(request: UdpRequest, answer: SipMessage): void {
+    this.send(this.build(inDialog(request, answer, "ACK", request.cseq)));
+  }
+
+  /** Hangs up the call `answer` set up: BYE, and its final reply. */
+  bye(request: UdpRequest, answer: SipMessage): Promise<SipMessage | null> {
+    return this.ask(inDialog(request, answer, "BYE", request.cseq + 1));
+  }
+
+  /**
+   * Sends `request`; a 401/407 is acknowledged (INVITE) and answered once with `credentials`,
+   * CSeq + 1. Returns the final reply and the request it answers (for its ACK).
+   */
+  async authed(
+    request: UdpRequest,
+    credentials: { username: string; password: string },
+    waitMs?: number,
+  ): Promise<{ reply: SipMessage | null; sent: UdpRequest }> {
+    const first = await this.ask(request, waitMs);
+    if (!first || (first.status !== 401 && first.status !== 407)) {
+      return { reply: first, sent: request };
+    }
+    if (request.method === "INVITE") this.ackFailure(request, first);
+    const challenge = header(
+      first,
+      first.status === 401 ? "WWW-Authenticate" : "Proxy-Authenticate",
+    )!;
+    const name = first.status === 401 ? "Authorization" : "Proxy-Authorization";
+    const answer = digestAnswer(challenge, {
+      ...credentials,
+      method: request.method,
+      uri: request.uri,
+    });
+    const sent = {
+      ...request,
+      cseq: request.cseq + 1,
+      extra: [...(request.extra ?? []), `${name}: ${answer}`],
+    };
+    return { reply: await this.ask(sent, waitMs), sent };
+  }
+
+  #wait(ms: number): Promise<void> {
+    return new Promise<void>((wake) => {
+      const timer = setTimeout(wake, ms);
+      this.#waiters.push(() => {
+        clearTimeout(timer);
+        wake();
+      });
+    });
   }
 
   /** Sends `request` and waits for its final reply. */

@@ -1,7 +1,8 @@
 /** Kamailio's command line for the stack's ports, and starting Kamailio alone. */
 import { findProgram } from "../../testing/daemons.ts";
 import { DEFAULT_ROOT, spawn } from "./process.ts";
-import { kamailioRpc } from "./probes.ts";
+import { randomBytes } from "node:crypto";
+import { kamailioRpc, type KamailioRpcTarget } from "./probes.ts";
 import type { StackPorts } from "./stack.ts";
 
 /**
@@ -103,10 +104,21 @@ export async function startKamailio(opts: {
   name?: string;
   /** Config file (default: the repository's kamailio.cfg). */
   config?: string;
-  /** The agent's KAMAILIO_API_SECRET (a stack's: `stack.kamailioApiSecret`). */
+  /**
+   * The agent's KAMAILIO_API_SECRET (a stack's: `stack.kamailioApiSecret`): Kamailio proves itself
+   * with it to the agent and asks it of RPC callers. Without it Kamailio does not call the agent
+   * with a credential, and its RPC takes a random one (in `rpc`).
+   */
   agentSecret?: string;
-}): Promise<{ pid: number; logFile: string; rpcUrl: string; stop(): Promise<void> }> {
+}): Promise<{
+  pid: number;
+  logFile: string;
+  rpcUrl: string;
+  rpc: KamailioRpcTarget;
+  stop(): Promise<void>;
+}> {
   const host = opts.host ?? "127.0.0.1";
+  const secret = opts.agentSecret ?? randomBytes(24).toString("base64url");
   const root = opts.root ?? DEFAULT_ROOT;
   const name = opts.name ?? "kamailio";
   const proc = spawn(
@@ -125,16 +137,18 @@ export async function startKamailio(opts: {
         : undefined,
     }),
     opts.workDir,
+    { KAMAILIO_API_SECRET: secret },
   );
   const rpcUrl = `http://${host}:${opts.ports.rpc}/RPC`;
+  const rpc = { url: rpcUrl, secret };
   try {
     await proc.waitFor("JSON-RPC", async () => {
-      await kamailioRpc(rpcUrl, "core.version");
+      await kamailioRpc(rpc, "core.version");
       return true;
     });
   } catch (error) {
     await proc.stop();
     throw error;
   }
-  return { pid: proc.pid, logFile: proc.logFile!, rpcUrl, stop: () => proc.stop() };
+  return { pid: proc.pid, logFile: proc.logFile!, rpcUrl, rpc, stop: () => proc.stop() };
 }

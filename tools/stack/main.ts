@@ -4,10 +4,11 @@
  * the Debian packages as root), as the test command does. Stops everything on Ctrl-C or SIGTERM.
  *
  * Flags (all optional): --no-web, --domain=careflow.local, --sip=5060, --ws=8080, --rpc=5071,
- * --redis=6390, --agent=7070, --ng=2223, --evapi=5072, --rtp=30000-30199, --web-port=8000,
+ * --redis=6390, --agent=7070, --ng=2223, --evapi=5072, --rtp=30000-33999, --web-port=8000,
  * --dir=<log dir>, --keep-logs (keep the temp log dir after stopping).
  * RTPEngine takes four ports per relayed call (two per side, RTP and RTCP), so the default range
- * of 200 carries about 50 calls at once; give it `--rtp=30000-33999` for the seed's 1,000.
+ * of 4,000 carries the seed's 1,000 calls at once (Kamailio's MAX_CALLS); a call RTPEngine has no
+ * ports for is refused with 503.
  * DATA_DIR, when set, is web's data directory (its SQLite file and recordings), kept across runs.
  * Secrets come from SIP_CREDENTIAL_SECRET / INTERNAL_API_SECRET / SIP_PASSWORD_KEY, random ones
  * otherwise; RING_TIMEOUT_SECONDS sets how long calls ring, in Kamailio and web alike.
@@ -30,7 +31,7 @@ const { values } = parseArgs({
     agent: { type: "string", default: "7070" },
     ng: { type: "string", default: "2223" },
     evapi: { type: "string", default: "5072" },
-    rtp: { type: "string", default: "30000-30199" },
+    rtp: { type: "string", default: "30000-33999" },
     "web-port": { type: "string", default: "8000" },
     dir: { type: "string" },
     "keep-logs": { type: "boolean", default: false },

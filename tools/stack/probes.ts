@@ -51,15 +51,27 @@ export async function httpOk(url: string): Promise<boolean> {
   return response.status < 500;
 }
 
+/**
+ * One Kamailio node's JSON-RPC: its URL and the secret it asks of callers (KAMAILIO_API_SECRET,
+ * sent as HTTP Basic `agent:<secret>`; see the agent's kamailio/json-rpc.ts).
+ */
+export interface KamailioRpcTarget {
+  url: string;
+  secret: string;
+}
+
 /** Calls Kamailio's JSON-RPC and returns `result` (throws on an RPC error). */
 export async function kamailioRpc(
-  rpcUrl: string,
+  target: KamailioRpcTarget,
   method: string,
   params: unknown[] = [],
 ): Promise<unknown> {
-  const response = await fetch(rpcUrl, {
+  const response = await fetch(target.url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: {
+      "content-type": "application/json",
+      authorization: `Basic ${btoa(`agent:${target.secret}`)}`,
+    },
     body: JSON.stringify({ jsonrpc: "2.0", method, params, id: 1 }),
     signal: AbortSignal.timeout(2000),
   });

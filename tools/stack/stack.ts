@@ -16,7 +16,7 @@ import { freeStackPorts } from "./ports.ts";
 import { httpOk, kamailioRpc, rtpenginePing } from "./probes.ts";
 import { freeswitchDefines, kamailioArgs, writeAgentHttpConfig } from "./kamailio.ts";
 
-export { kamailioRpc, rtpengineCalls, rtpenginePing } from "./probes.ts";
+export { kamailioRpc, type KamailioRpcTarget, rtpengineCalls, rtpenginePing } from "./probes.ts";
 export { freeswitchDefines, kamailioArgs, redisUsrlocDefines, startKamailio } from "./kamailio.ts";
 export { freeStackPorts } from "./ports.ts";
 
@@ -112,8 +112,13 @@ export interface Stack {
   sipDomain: string;
   sipCredentialSecret: string;
   internalApiSecret: string;
-  /** What the stack's Kamailio proves itself with to the agent (other nodes need it too). */
+  /**
+   * What the stack's Kamailio and agent prove themselves with to each other (other nodes need it
+   * too): Kamailio's http_client to the agent, the agent (and tests) to Kamailio's JSON-RPC.
+   */
   kamailioApiSecret: string;
+  /** The stack's Kamailio JSON-RPC, with its credential (`kamailioRpc(stack.rpc, ...)`). */
+  rpc: { url: string; secret: string };
   urls: {
     sip: string;
     ws: string;
@@ -201,6 +206,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     sipCredentialSecret,
     internalApiSecret,
     kamailioApiSecret,
+    rpc: { url: urls.rpc, secret: kamailioApiSecret },
     urls,
     workDir,
     processes: running.map((r) => ({ name: r.name, pid: r.pid, logFile: r.logFile! })),
@@ -291,10 +297,14 @@ async function startKamailioOf(c: Context) {
     ],
     config: c.options.kamailioConfig,
   });
-  const kamailio = spawn("kamailio", findProgram("kamailio"), args, c.workDir);
+  // The RPC secret goes in the environment, which only Kamailio's user can read (a define
+  // would put it on the command line, which every local process sees).
+  const kamailio = spawn("kamailio", findProgram("kamailio"), args, c.workDir, {
+    KAMAILIO_API_SECRET: c.kamailioApiSecret,
+  });
   c.running.push(kamailio);
   await kamailio.waitFor("JSON-RPC", async () => {
-    await kamailioRpc(c.urls.rpc, "core.version");
+    await kamailioRpc({ url: c.urls.rpc, secret: c.kamailioApiSecret }, "core.version");
     return true;
   });
   c.log(

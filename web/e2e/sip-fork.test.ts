@@ -14,7 +14,7 @@
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { eventually, sleep } from "../../testing/eventually.ts";
-import { kamailioRpc, rtpengineCalls } from "../../tools/stack/stack.ts";
+import { kamailioRpc, type KamailioRpcTarget, rtpengineCalls } from "../../tools/stack/stack.ts";
 import { type SipWeb, startSipWeb } from "../testing/sip-web.ts";
 import { assertHears, writeTone } from "../../pbx/testing/audio.ts";
 import { type Baresip, type BaresipOptions, startBaresip } from "../../pbx/testing/baresip.ts";
@@ -38,8 +38,8 @@ async function callState(phone: Baresip, peer: string): Promise<string | null> {
 }
 
 /** How many contacts an AOR has in Kamailio's location table. */
-async function contacts(rpcUrl: string, aor: string): Promise<number> {
-  const entry = await kamailioRpc(rpcUrl, "ul.lookup", ["location", aor]);
+async function contacts(rpc: KamailioRpcTarget, aor: string): Promise<number> {
+  const entry = await kamailioRpc(rpc, "ul.lookup", ["location", aor]);
   return (entry as { Contacts: unknown[] }).Contacts.length;
 }
 
@@ -108,7 +108,7 @@ async function registerEveryone(scene: Scene): Promise<Parties> {
   });
   await eventually(
     "Bob's browser and phone to be registered",
-    async () => (await contacts(stack.urls.rpc, bob.care4wId)) === 2,
+    async () => (await contacts(stack.rpc, bob.care4wId)) === 2,
   );
 
   // Ann is a SIP phone only: an account through the API (no dashboard) and its SIP password.
@@ -126,7 +126,7 @@ async function registerEveryone(scene: Scene): Promise<Parties> {
     user: annId,
     password: await createSipPassword({ context: annContext }, server.url),
   });
-  await eventually("Ann's registration", async () => (await contacts(stack.urls.rpc, annId)) === 1);
+  await eventually("Ann's registration", async () => (await contacts(stack.rpc, annId)) === 1);
   return { bob, bobPhone, annId, annPhone };
 }
 

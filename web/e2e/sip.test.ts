@@ -105,7 +105,7 @@ async function browserCallsPhone(scene: Scene): Promise<PhoneUser> {
   const phone = await startPhone(scene, bob, 600, { autoAnswer: true });
   await eventually(
     "baresip's registration",
-    async () => (await registeredAors(stack.urls.rpc)).includes(bob.care4wId),
+    async () => (await registeredAors(stack.rpc)).includes(bob.care4wId),
   );
 
   const browser = scene.browser = await launchChromium({ media: true });
@@ -113,7 +113,7 @@ async function browserCallsPhone(scene: Scene): Promise<PhoneUser> {
   const ann = await openPhone(browser, server.url, "Ann");
   await eventually(
     "the browser's registration",
-    async () => (await registeredAors(stack.urls.rpc)).includes(ann.care4wId),
+    async () => (await registeredAors(stack.rpc)).includes(ann.care4wId),
   );
 
   await ann.page.getByLabel("Number or CareFlow ID").fill(bob.care4wId);

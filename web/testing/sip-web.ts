@@ -64,6 +64,7 @@ export async function startSipWeb(o: {
       internalApiSecret: stack.internalApiSecret,
       webUrl: server.url,
       kamailioRpcUrl: stack.urls.rpc,
+      kamailioApiSecret: stack.kamailioApiSecret,
     });
     cleanups.unshift(() => agent.stop());
     return { stack, server, agent, stop };

@@ -68,3 +68,36 @@ test("with several nodes, every node drops its cached HA1; registrations are rem
     peer.stop();
   }
 });
+
+test("ending a user's calls lists their dialogs as caller and callee and ends each", async () => {
+  kamailio.requests.length = 0;
+  kamailio.respond((request) => {
+    const { method, params } = JSON.parse(request.body);
+    if (method === "dlg.profile_list" && params[0] === "caller") {
+      return Response.json({ jsonrpc: "2.0", result: [{ h_entry: 7, h_id: 11 }] });
+    }
+    if (method === "dlg.profile_list") return Response.json({ jsonrpc: "2.0", result: [] });
+    return Response.json({ jsonrpc: "2.0", result: null });
+  });
+  const invalidate = createKamailioInvalidator(
+    `${kamailio.url}/RPC`,
+    createAgentMetrics(),
+    () => {},
+    [],
+    "a-secret-of-sixteen-chars",
+  );
+  await invalidate("care4w-1000004", {
+    dropCachedHa1: false,
+    removeRegistrations: false,
+    endCalls: true,
+  });
+  const calls = kamailio.requests.map((r) => JSON.parse(r.body));
+  expect(calls.map((c) => [c.method, c.params])).toEqual([
+    ["dlg.profile_list", ["caller", "care4w-1000004"]],
+    ["dlg.end_dlg", [7, 11]],
+    ["dlg.profile_list", ["callee", "care4w-1000004"]],
+  ]);
+  // Kamailio's RPC takes only the agent's credential.
+  const expected = `Basic ${btoa("agent:a-secret-of-sixteen-chars")}`;
+  expect(kamailio.requests.every((r) => r.headers.get("authorization") === expected)).toBe(true);
+});

@@ -1,12 +1,14 @@
 /**
- * Kamailio JSON-RPC (jsonrpcs over HTTP, loopback only) used to make provisioning changes take
- * effect at once: drop a cached HA1 from htable `authcache` (keyed by the auth username, which for
- * long-lived credentials is the CareFlow ID) and remove registrations from usrloc table `location`
- * (use_domain=0, so the AOR is the plain ID). Failures are logged and counted, never thrown:
- * provisioning must still succeed when Kamailio is down (it then has an empty cache anyway).
+ * Kamailio JSON-RPC used to make provisioning changes take effect at once: drop a cached HA1 from
+ * htable `authcache` (keyed by the auth username, which for long-lived credentials is the
+ * CareFlow ID), remove registrations from usrloc table `location` (use_domain=0, so the AOR is
+ * the plain ID), and end the calls a user is on (dialog profiles `caller` and `callee`,
+ * pbx/kamailio/limits.cfg). Failures are logged and counted, never thrown: provisioning must
+ * still succeed when Kamailio is down (it then has an empty cache and no calls anyway).
  */
 import type { WarnLogger } from "../log.ts";
 import type { AgentMetrics } from "../metrics/agent-metrics.ts";
+import { rpcCall, RpcError, type RpcTarget } from "./json-rpc.ts";
 
 /** What to invalidate for one subscriber. */
 export interface Invalidation {
@@ -14,72 +16,88 @@ export interface Invalidation {
   dropCachedHa1: boolean;
   /** Remove every registration of the user. */
   removeRegistrations: boolean;
+  /** End every call the user is on, as caller or callee (a deactivation). */
+  endCalls?: boolean;
 }
 
 /** Sends invalidations; resolves when Kamailio answered or the attempt failed. */
 export type KamailioInvalidator = (care4wId: string, what: Invalidation) => Promise<void>;
 
-const RPC_TIMEOUT_MS = 1000;
-
-/** One JSON-RPC call; null on success, else a short reason (never a secret). */
-async function callOnce(
-  url: string,
-  method: string,
-  params: string[],
-  id: number,
-): Promise<string | null> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", method, params, id }),
-    signal: AbortSignal.timeout(RPC_TIMEOUT_MS),
-  });
-  const text = await response.text();
-  let reply: { error?: { code?: number; message?: string } } = {};
-  try {
-    reply = JSON.parse(text);
-  } catch {
-    return `HTTP ${response.status}`;
-  }
-  // Kamailio answers 404 when the key or AOR is not there: what we wanted gone already is.
-  if (reply.error?.code === 404) return null;
-  if (reply.error) return `rpc error ${reply.error.code ?? "?"} ${reply.error.message ?? ""}`;
-  return response.ok ? null : `HTTP ${response.status}`;
-}
+/** One dialog as `dlg.profile_list` lists it: its handle in Kamailio's dialog table. */
+type DialogHandle = { h_entry: number; h_id: number };
 
 /** A call with one retry on a network error (a keep-alive socket Kamailio closed meanwhile). */
-async function call(url: string, method: string, params: string[], id: number) {
-  for (let attempt = 0;; attempt++) {
-    try {
-      return await callOnce(url, method, params, id);
-    } catch (error) {
-      if (attempt >= 1 || (error as Error).name === "TimeoutError") return (error as Error).name;
-    }
+async function withRetry<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof RpcError || (error as Error).name === "TimeoutError") throw error;
+    return await work();
+  }
+}
+
+/** Null when done (Kamailio answers 404 when the key or AOR is not there: already gone). */
+async function attempt(work: () => Promise<unknown>): Promise<string | null> {
+  try {
+    await withRetry(work);
+    return null;
+  } catch (error) {
+    if (error instanceof RpcError && error.code === 404) return null;
+    return error instanceof RpcError
+      ? error.message
+      : (error as Error).message || (error as Error).name;
+  }
+}
+
+/** Ends every dialog of `profile` = `care4wId` on one node (BYE to both sides). */
+async function endDialogs(node: RpcTarget, profile: string, care4wId: string) {
+  const listed = await withRetry(() => rpcCall(node, "dlg.profile_list", [profile, care4wId]));
+  const dialogs = Array.isArray(listed) ? listed as DialogHandle[] : [];
+  for (const dialog of dialogs) {
+    if (!Number.isInteger(dialog?.h_entry) || !Number.isInteger(dialog?.h_id)) continue;
+    await rpcCall(node, "dlg.end_dlg", [dialog.h_entry, dialog.h_id]).catch((error) => {
+      // A dialog that ended meanwhile is what we wanted.
+      if (!(error instanceof RpcError)) throw error;
+    });
   }
 }
 
 /**
- * Creates the invalidator. With no URL it does nothing (Kamailio not configured), so callers need
- * no special case.
+ * Creates the invalidator over Kamailio's RPC at `url` (the node whose registrations are the
+ * domain's) and `peers` (other nodes, each with a cache and calls of its own). With no URL it does
+ * nothing (Kamailio not configured), so callers need no special case.
  */
 export function createKamailioInvalidator(
   url: string | null,
   metrics: AgentMetrics,
   warn: WarnLogger = console.warn,
   peers: string[] = [],
+  secret: string | null = null,
 ): KamailioInvalidator {
   return async (care4wId, what) => {
     if (!url) return;
-    const calls: Array<[string, string, string[], number]> = [];
-    // Each node caches HA1s of its own; registrations are one table (in Redis) for every node.
+    const nodes = [url, ...peers].map((node) => ({ url: node, secret }));
+    const steps: Array<[string, () => Promise<unknown>]> = [];
     if (what.dropCachedHa1) {
-      for (const node of [url, ...peers]) {
-        calls.push([node, "htable.delete", ["authcache", care4wId], 1]);
+      for (const node of nodes) {
+        steps.push([
+          "htable.delete",
+          () => rpcCall(node, "htable.delete", ["authcache", care4wId]),
+        ]);
       }
     }
-    if (what.removeRegistrations) calls.push([url, "ul.rm", ["location", care4wId], 2]);
-    for (const [node, method, params, id] of calls) {
-      const failure = await call(node, method, params, id);
+    if (what.removeRegistrations) {
+      steps.push(["ul.rm", () => rpcCall(nodes[0], "ul.rm", ["location", care4wId])]);
+    }
+    if (what.endCalls) {
+      for (const node of nodes) {
+        for (const profile of ["caller", "callee"]) {
+          steps.push(["dlg.end_dlg", () => endDialogs(node, profile, care4wId)]);
+        }
+      }
+    }
+    for (const [method, work] of steps) {
+      const failure = await attempt(work);
       if (failure) {
         metrics.kamailioRpcFailures.inc({ method });
         warn(`careflow-agent: warning: kamailio ${method} for ${care4wId} failed: ${failure}`);

@@ -7,6 +7,7 @@
  * counters; a reading that fails shows them at 0 (as a Kamailio restart does) with
  * `careflow_kamailio_up` 0, never the last figures as if they were current.
  */
+import { rpcCall, type RpcTarget } from "./json-rpc.ts";
 import type { Registry } from "../metrics/registry.ts";
 
 /** Kamailio's statistic → our series (counters unless marked as a gauge). */
@@ -55,19 +56,8 @@ const SERIES: Record<string, { name: string; help: string; gauge?: boolean }> = 
 };
 
 /** Reads `stats.get_statistics all`: `group:name = value` strings. */
-export async function readKamailioStats(url: string): Promise<Map<string, number>> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      method: "stats.get_statistics",
-      params: ["all"],
-      id: 1,
-    }),
-    signal: AbortSignal.timeout(1000),
-  });
-  const reply = await response.json() as { result?: unknown };
+export async function readKamailioStats(rpc: RpcTarget): Promise<Map<string, number>> {
+  const reply = { result: await rpcCall(rpc, "stats.get_statistics", ["all"]) };
   if (!Array.isArray(reply.result)) throw new Error("no statistics in Kamailio's answer");
   const stats = new Map<string, number>();
   for (const line of reply.result) {
@@ -77,12 +67,12 @@ export async function readKamailioStats(url: string): Promise<Map<string, number
   return stats;
 }
 
-/** Registers Kamailio's series in `registry`, read from `url` at each scrape. */
-export function registerKamailioStats(registry: Registry, url: string): void {
+/** Registers Kamailio's series in `registry`, read from `rpc` at each scrape. */
+export function registerKamailioStats(registry: Registry, rpc: RpcTarget): void {
   let latest: Promise<Map<string, number> | null> | null = null;
   // One read per scrape, shared by every series: the first collector starts it.
   const read = () => {
-    latest ??= readKamailioStats(url).catch(() => null).finally(() => {
+    latest ??= readKamailioStats(rpc).catch(() => null).finally(() => {
       setTimeout(() => (latest = null), 0);
     });
     return latest;

@@ -10,6 +10,7 @@
  * the agent was away. An event is appended before its state is kept: a crash in between appends
  * the same event (same id) again on the next run, and web keeps one.
  */
+import { rpcCall, type RpcTarget } from "../kamailio/json-rpc.ts";
 import net from "node:net";
 import type { WarnLogger } from "../log.ts";
 import type { EventSink } from "../outbox/sink.ts";
@@ -25,6 +26,8 @@ export interface PresenceOptions {
   evapi: { host: string; port: number };
   /** Kamailio's JSON-RPC URL for `ul.dump`; null: no resync (events only). */
   rpcUrl: string | null;
+  /** KAMAILIO_API_SECRET, which Kamailio's RPC asks of the agent. */
+  rpcSecret?: string | null;
   sink: EventSink;
   store: PresenceStateStore;
   metrics: PresenceMetrics;
@@ -67,15 +70,8 @@ function backoffDelay(backoff: Backoff, attempt: number): number {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Kamailio's location table (`ul.dump` over JSON-RPC); throws when it cannot be read. */
-async function fetchLocationDump(rpcUrl: string): Promise<Map<string, Contact[]>> {
-  const response = await fetch(rpcUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", method: "ul.dump", id: 1 }),
-    signal: AbortSignal.timeout(RPC_TIMEOUT_MS),
-  });
-  const reply = await response.json() as { result?: unknown };
-  return parseLocationDump(reply.result);
+async function fetchLocationDump(rpc: RpcTarget): Promise<Map<string, Contact[]>> {
+  return parseLocationDump(await rpcCall(rpc, "ul.dump", [], RPC_TIMEOUT_MS));
 }
 
 /** What the change writer needs from the running service. */
@@ -256,7 +252,7 @@ export function createPresenceService(options: PresenceOptions): PresenceService
     const startedMicros = now() * 1000;
     let dump;
     try {
-      dump = await fetchLocationDump(options.rpcUrl);
+      dump = await fetchLocationDump({ url: options.rpcUrl, secret: options.rpcSecret ?? null });
     } catch (error) {
       metrics.resyncs.inc({ result: "error" });
       warn(`careflow-agent: warning: kamailio ul.dump failed: ${(error as Error).name}`);

@@ -5,11 +5,12 @@ const a = "0123456789abcdef0123456789abcdef";
 const b = "fedcba9876543210fedcba9876543210";
 const entry = (ha1: string | null, active = true, negative = false) => ({ ha1, active, negative });
 const both = { dropCachedHa1: true, removeRegistrations: true };
+const everything = { ...both, endCalls: true };
 
-test("deactivation always drops the cache and registrations", () => {
-  expect(invalidationFor(entry(a), { ha1: a, active: false })).toEqual(both);
-  expect(invalidationFor(entry(a, false), { ha1: a, active: false })).toEqual(both);
-  expect(invalidationFor(null, { ha1: null, active: false })).toEqual(both);
+test("deactivation always drops the cache and registrations, and ends the user's calls", () => {
+  expect(invalidationFor(entry(a), { ha1: a, active: false })).toEqual(everything);
+  expect(invalidationFor(entry(a, false), { ha1: a, active: false })).toEqual(everything);
+  expect(invalidationFor(null, { ha1: null, active: false })).toEqual(everything);
 });
 
 test("an unknown previous state assumes the worst", () => {

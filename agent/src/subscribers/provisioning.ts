@@ -12,12 +12,13 @@ import type { StoredEntry, SubscriberStore } from "./store.ts";
  * - A changed or removed HA1, or a deactivation, drops Kamailio's cached HA1.
  * - A deactivation or a password rotation removes registrations: devices that registered with the
  *   old password must not keep receiving calls.
+ * - A deactivation ends the calls the user is on. A rotation does not: the person is the same.
  */
 export function invalidationFor(
   previous: StoredEntry | null,
   next: { ha1: string | null; active: boolean },
 ): Invalidation {
-  if (!next.active) return { dropCachedHa1: true, removeRegistrations: true };
+  if (!next.active) return { dropCachedHa1: true, removeRegistrations: true, endCalls: true };
   if (!previous) return { dropCachedHa1: true, removeRegistrations: true };
   // A cached "unknown user" had no credentials Kamailio could have accepted.
   if (previous.negative) return { dropCachedHa1: true, removeRegistrations: false };
@@ -66,7 +67,11 @@ export function createProvisioning(
       await store.write(care4wId, { ha1: null, active: false });
       // Always told, even when already inactive: a repeated delete may be web retrying after a
       // Kamailio outage, and both RPCs are idempotent.
-      await invalidate(care4wId, { dropCachedHa1: true, removeRegistrations: true });
+      await invalidate(care4wId, {
+        dropCachedHa1: true,
+        removeRegistrations: true,
+        endCalls: true,
+      });
       await onProfile?.(care4wId, null);
     },
   };
