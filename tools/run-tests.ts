@@ -111,6 +111,7 @@ await check("types", deno, [
   "bench/outbox/web-server.ts",
   "bench/twilio",
   "bench/web",
+  "bench/login-flood.ts",
 ]);
 await check("agent types", "bun", ["x", "tsc", "-p", "agent/tsconfig.json"]);
 await denoTests("web, shared, testing and tools tests", ["web", "shared", "testing", "tools"]);

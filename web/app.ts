@@ -14,6 +14,8 @@ import type { Store } from "./store/mod.ts";
 import type { PasswordHasher } from "./auth/passwords.ts";
 import type { SessionService } from "./auth/sessions.ts";
 import type { LoginThrottle } from "./auth/login-throttle.ts";
+import type { HashQueue } from "./auth/hash-queue.ts";
+import type { KnownDevices } from "./auth/known-devices.ts";
 import type { FirebaseVerifier } from "./auth/firebase.ts";
 import type { SignUp } from "./auth/signup.ts";
 import type { CallService } from "./calls/service.ts";
@@ -56,6 +58,10 @@ export interface AppServices {
   store: Store;
   manifest: ManifestSource;
   passwords: PasswordHasher;
+  /** Every password hash of a request waits here for one of a bounded number of slots. */
+  hashQueue: HashQueue;
+  /** Known-device cookies: their sign-ins are throttled per device, apart from the account. */
+  devices: KnownDevices;
   sessions: SessionService;
   throttle: LoginThrottle;
   signUp: SignUp;
@@ -117,8 +123,14 @@ export function createApp(services: AppServices): Hono<AppEnv> {
       users: store,
       signUp: services.signUp,
       passwords: services.passwords,
+      hashQueue: services.hashQueue,
+      devices: services.devices,
       sessions: services.sessions,
       throttle: services.throttle,
+      loginLimit: {
+        perSourcePerMinute: config.limits.loginsPerSourcePerMinute,
+        trustedProxies: config.limits.trustedProxies,
+      },
       firebase: services.firebase,
       secureCookies: config.publicUrl?.startsWith("https:") ?? false,
     }),

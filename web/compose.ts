@@ -12,6 +12,8 @@ import { manifestSource } from "./build/manifest.ts";
 import { argon2Hasher } from "./auth/passwords.ts";
 import { createFirebaseVerifier } from "./auth/firebase.ts";
 import { createLoginThrottle } from "./auth/login-throttle.ts";
+import { createHashQueue } from "./auth/hash-queue.ts";
+import { createKnownDevices } from "./auth/known-devices.ts";
 import { createSessionService } from "./auth/sessions.ts";
 import { createSignUp } from "./auth/signup.ts";
 import { type CallService, createCallService } from "./calls/service.ts";
@@ -92,6 +94,8 @@ export function composeWeb(
     calls,
     manifest: overrides.manifest ?? manifestSource({ watch: config.dev }),
     passwords: overrides.passwords ?? argon2Hasher({}, config.passwordHasher),
+    hashQueue: createHashQueue(config.passwordHashing),
+    devices: createKnownDevices(config.knownDevices, now),
     firebase: overrides.firebase ??
       (config.firebase
         ? createFirebaseVerifier(config.firebase.projectId, config.firebase.jwksUrl)

@@ -167,3 +167,53 @@ Deno.test("the server refuses to start with such a mode, saying why", async () =
   assert.equal(code, 1);
   assert.match(output, /invalid configuration: CALL_MODE: twilio is not a browser engine/);
 });
+
+Deno.test("sign-in defences: backoff, per-address limit, known devices and the hash queue", () => {
+  const defaults = loadConfig({});
+  assert.deepEqual(defaults.login, {
+    maxFailures: 10,
+    windowMinutes: 15,
+    backoffSeconds: 60,
+    maxBackoffSeconds: 300,
+  });
+  assert.equal(defaults.limits.loginsPerSourcePerMinute, 30);
+  assert.deepEqual(defaults.knownDevices, { secret: undefined, days: 90 });
+  assert.equal(
+    defaults.passwordHashing.concurrency,
+    Math.max(1, navigator.hardwareConcurrency - 1),
+    "a core is left to the event loop",
+  );
+  assert.equal(defaults.passwordHashing.maxWaiting, 128);
+  const set = loadConfig({
+    LOGIN_BACKOFF_SECONDS: "5",
+    LOGIN_BACKOFF_MAX_SECONDS: "40",
+    LOGINS_PER_SOURCE_PER_MINUTE: "100",
+    LOGIN_DEVICE_SECRET: "x".repeat(32),
+    LOGIN_DEVICE_DAYS: "7",
+    PASSWORD_HASH_CONCURRENCY: "3",
+    PASSWORD_HASH_QUEUE: "0",
+  });
+  assert.equal(set.login.backoffSeconds, 5);
+  assert.equal(set.login.maxBackoffSeconds, 40);
+  assert.equal(set.limits.loginsPerSourcePerMinute, 100);
+  assert.deepEqual(set.knownDevices, { secret: "x".repeat(32), days: 7 });
+  assert.deepEqual(set.passwordHashing, { concurrency: 3, maxWaiting: 0 });
+  assert.throws(
+    () =>
+      loadConfig({
+        LOGIN_BACKOFF_SECONDS: "600",
+        LOGIN_DEVICE_SECRET: "too short, and never echoed",
+        PASSWORD_HASH_CONCURRENCY: "0",
+        LOGINS_PER_SOURCE_PER_MINUTE: "lots",
+      }),
+    (error) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /LOGIN_BACKOFF_SECONDS: must not be more than LOGIN_BACKOFF_MAX/);
+      assert.match(error.message, /LOGIN_DEVICE_SECRET: must be at least 32 characters/);
+      assert.match(error.message, /PASSWORD_HASH_CONCURRENCY:/);
+      assert.match(error.message, /LOGINS_PER_SOURCE_PER_MINUTE:/);
+      assert.doesNotMatch(error.message, /never echoed/);
+      return true;
+    },
+  );
+});

@@ -43,6 +43,13 @@ const EnvSchema = z.object({
    * load no addons). Both read each other's hashes.
    */
   PASSWORD_HASHER: z.enum(["native", "wasm"]).default("native"),
+  /**
+   * Password hashes computed at once (each ~19 MiB); unset: one per CPU core but one, which is
+   * left to the event loop that serves every request (measured: `deno task bench:login`).
+   */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  /** Password checks that may wait for a free hash slot; beyond that, sign-ins get 503. */
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(100_000).default(128),
   /** Bearer token a Prometheus scraper sends for `/metrics`; unset, there is no `/metrics`. */
   METRICS_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
   CALL_MODE: z.enum(CALL_MODES).default("webrtc"),
@@ -54,8 +61,19 @@ const EnvSchema = z.object({
   FIREBASE_JWKS_URL: z.url().default(GOOGLE_SECURETOKEN_JWKS),
   SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 30).default(60 * 24 * 7),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Failed sign-ins per account (or known device) inside the window before backoff begins. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** The first backoff wait; it doubles with each further failure. */
+  LOGIN_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** The longest backoff wait. */
+  LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Sign-in attempts per client address per minute, refused before any password is hashed. */
+  LOGINS_PER_SOURCE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(30),
+  /** Signs known-device cookies; unset: a random secret per process (set it for several instances). */
+  LOGIN_DEVICE_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** How long a device stays known after its last sign-in. */
+  LOGIN_DEVICE_DAYS: z.coerce.number().int().min(1).max(730).default(90),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
   TURN_URLS: commaList.pipe(
     z.array(z.string().regex(/^turns?:/, "must start with turn: or turns:")),
@@ -113,6 +131,9 @@ function relatedIssues(env: Record<string, string>): string[] {
     issues.push("TURN_SECRET: is required when TURN_URLS is set");
   }
   issues.push(...recordingsIssues(env));
+  if (Number(env.LOGIN_BACKOFF_SECONDS ?? 60) > Number(env.LOGIN_BACKOFF_MAX_SECONDS ?? 300)) {
+    issues.push("LOGIN_BACKOFF_SECONDS: must not be more than LOGIN_BACKOFF_MAX_SECONDS");
+  }
   const sipMode = env.CALL_MODE === "sip";
   if (sipMode || SIP_REQUIRED.some((name) => env[name] !== undefined)) {
     for (const name of SIP_REQUIRED.filter((name) => env[name] === undefined)) {
@@ -152,15 +173,29 @@ export interface Config {
   dataDir: string;
   publicUrl: string | undefined;
   metricsToken: string | undefined;
-  limits: { lookupsPerMinute: number; signupsPerHour: number; trustedProxies: string[] };
+  limits: {
+    lookupsPerMinute: number;
+    signupsPerHour: number;
+    loginsPerSourcePerMinute: number;
+    trustedProxies: string[];
+  };
   passwordHasher: "native" | "wasm";
+  /** Bounds of the argon2 queue (hash-queue.ts). */
+  passwordHashing: { concurrency: number; maxWaiting: number };
   callMode: CallMode;
   stunUrls: string[];
   mongodbUri: string | undefined;
   firebase: { projectId: string; jwksUrl: string } | undefined;
   sessionTtlMinutes: number;
   logLevel: "debug" | "info" | "warn" | "error";
-  login: { maxFailures: number; windowMinutes: number };
+  login: {
+    maxFailures: number;
+    windowMinutes: number;
+    backoffSeconds: number;
+    maxBackoffSeconds: number;
+  };
+  /** Known-device cookies (known-devices.ts); no secret: a random one per process. */
+  knownDevices: { secret: string | undefined; days: number };
   redisUrl: string | undefined;
   turn: { urls: string[]; secret: string; ttlSeconds: number } | undefined;
   calls: {
@@ -195,9 +230,15 @@ export function loadConfig(
     limits: {
       lookupsPerMinute: e.LOOKUPS_PER_MINUTE,
       signupsPerHour: e.SIGNUPS_PER_HOUR,
+      loginsPerSourcePerMinute: e.LOGINS_PER_SOURCE_PER_MINUTE,
       trustedProxies: e.TRUSTED_PROXIES,
     },
     passwordHasher: e.PASSWORD_HASHER,
+    passwordHashing: {
+      concurrency: e.PASSWORD_HASH_CONCURRENCY ??
+        Math.max(1, (navigator.hardwareConcurrency ?? 1) - 1),
+      maxWaiting: e.PASSWORD_HASH_QUEUE,
+    },
     callMode: e.CALL_MODE,
     stunUrls: e.STUN_URLS,
     mongodbUri: e.MONGODB_URI,
@@ -206,7 +247,13 @@ export function loadConfig(
       : undefined,
     sessionTtlMinutes: e.SESSION_TTL_MINUTES,
     logLevel: e.LOG_LEVEL,
-    login: { maxFailures: e.LOGIN_MAX_FAILURES, windowMinutes: e.LOGIN_WINDOW_MINUTES },
+    login: {
+      maxFailures: e.LOGIN_MAX_FAILURES,
+      windowMinutes: e.LOGIN_WINDOW_MINUTES,
+      backoffSeconds: e.LOGIN_BACKOFF_SECONDS,
+      maxBackoffSeconds: e.LOGIN_BACKOFF_MAX_SECONDS,
+    },
+    knownDevices: { secret: e.LOGIN_DEVICE_SECRET, days: e.LOGIN_DEVICE_DAYS },
     redisUrl: e.REDIS_URL,
     turn: e.TURN_URLS.length > 0 && e.TURN_SECRET
       ? { urls: e.TURN_URLS, secret: e.TURN_SECRET, ttlSeconds: e.TURN_TTL_SECONDS }

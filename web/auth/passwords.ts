@@ -13,6 +13,10 @@ const ARGON2ID: Options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 /** Minimum password length for local accounts. */
 export const MIN_PASSWORD_LENGTH = 10;
 
+/**
+ * Hashes and checks passwords. Unbounded: a request's hash goes through the app's `HashQueue`
+ * (hash-queue.ts), which keeps a flood from running hundreds of them at once.
+ */
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;

@@ -26,13 +26,13 @@ export function countingCalls(store: Store, metrics: WebMetrics, now: () => Date
   return counted;
 }
 
-/** The sign-in throttle, counting each failed sign-in it is told of. */
+/** The sign-in throttle, counting each failed sign-in it is told of (by account or device). */
 export function countingFailures(throttle: LoginThrottle, metrics: WebMetrics): LoginThrottle {
   return {
     ...throttle,
-    failed(email) {
+    failed(key) {
       metrics.loginFailed();
-      return throttle.failed(email);
+      return throttle.failed(key);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { deleteCookie, setCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { FirebaseLoginBody, LoginBody, SignupBody } from "../../../shared/api.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { problem } from "../../../shared/http/problem.ts";
@@ -8,6 +8,10 @@ import { jsonBody } from "../../../shared/http/validate.ts";
 import { FirebaseTokenError, type FirebaseVerifier } from "../../auth/firebase.ts";
 import type { LoginThrottle } from "../../auth/login-throttle.ts";
 import type { PasswordHasher } from "../../auth/passwords.ts";
+import { type HashQueue, HashQueueFull } from "../../auth/hash-queue.ts";
+import { DEVICE_COOKIE, type KnownDevices } from "../../auth/known-devices.ts";
+import { type LoginOutcome, passwordLogin } from "../../auth/password-login.ts";
+import { clientAddress, rateLimit } from "../../middleware/rate-limit.ts";
 import { SESSION_COOKIE, type SessionService } from "../../auth/sessions.ts";
 import type { SignUp } from "../../auth/signup.ts";
 import { StoreConflictError, type User, type UserStore } from "../../store/mod.ts";
@@ -17,8 +21,13 @@ export interface AuthDeps {
   users: Pick<UserStore, "findUserByEmail" | "findUserByFirebaseUid" | "updateUser">;
   signUp: SignUp;
   passwords: PasswordHasher;
+  /** Where every hash waits for a slot (bounded, prioritised). */
+  hashQueue: HashQueue;
+  devices: KnownDevices;
   sessions: SessionService;
   throttle: LoginThrottle;
+  /** Sign-in attempts per client address, counted before anything is hashed. */
+  loginLimit: { perSourcePerMinute: number; trustedProxies: readonly string[] };
   /** Present only in Firebase mode. */
   firebase?: FirebaseVerifier;
   /** Forces the Secure cookie flag (PUBLIC_URL is https). */
@@ -28,6 +37,9 @@ export interface AuthDeps {
 /** `/api/auth/*`: sign-up, login, logout and Firebase token exchange. */
 export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const secure = (c: Context<AppEnv>) =>
+    deps.secureCookies || new URL(c.req.url).protocol === "https:";
+  const login = passwordLogin(deps);
 
   const startSession = async (c: Context<AppEnv>, user: User) => {
     const token = await deps.sessions.start(user.id);
@@ -35,7 +47,7 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
       httpOnly: true,
       sameSite: "Lax",
       path: "/",
-      secure: deps.secureCookies || new URL(c.req.url).protocol === "https:",
+      secure: secure(c),
       maxAge: deps.sessions.ttlSeconds,
     });
     await deps.users.updateUser(user.id, { lastLoginAt: new Date() });
@@ -43,7 +55,10 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
 
   app.post("/signup", jsonBody(SignupBody), async (c) => {
     const body = c.req.valid("json");
-    const passwordHash = await deps.passwords.hash(body.password);
+    const hash = () => deps.passwords.hash(body.password);
+    const passwordHash = await deps.hashQueue.run("account", hash).catch((error) => {
+      throw error instanceof HashQueueFull ? busy() : error;
+    });
     let user: User;
     try {
       user = await deps.signUp({
@@ -64,31 +79,32 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
     return c.json({ user: userView(user) }, 201);
   });
 
-  app.post("/login", jsonBody(LoginBody), async (c) => {
+  const { perSourcePerMinute, trustedProxies } = deps.loginLimit;
+  // Per client address, before the body is even read: a flood from one place never hashes.
+  const perSource = rateLimit({
+    limit: perSourcePerMinute,
+    windowSeconds: 60,
+    key: (c) => clientAddress(c, trustedProxies),
+    message: "Too many sign-in attempts from this address. Try again in a minute.",
+  });
+  app.post("/login", perSource, jsonBody(LoginBody), async (c) => {
     const body = c.req.valid("json");
-    // Reserved before the (slow) password check: concurrent guesses cannot all pass the limit.
-    const wait = await deps.throttle.reserve(body.email);
-    if (wait > 0) {
-      throw problem(
-        429,
-        `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} min.`,
-        {},
-        {
-          "retry-after": String(wait),
-        },
-      );
-    }
-    const user = await deps.users.findUserByEmail(body.email);
-    const ok = user?.passwordHash && user.isActive
-      ? await deps.passwords.verify(user.passwordHash, body.password)
-      : (await deps.passwords.verifyNothing(body.password), false);
-    if (!ok || !user) {
-      await deps.throttle.failed(body.email);
-      throw problem(401, "The email or password is wrong.");
-    }
-    await deps.throttle.succeeded(body.email);
-    await startSession(c, user);
-    return c.json({ user: userView(user) });
+    const outcome = await login({
+      email: body.email,
+      password: body.password,
+      deviceCookie: getCookie(c, DEVICE_COOKIE),
+    });
+    if (outcome.kind !== "signed-in") throw refusal(outcome);
+    // The session's cookie first: scripts that read the first Set-Cookie get what they expect.
+    await startSession(c, outcome.user);
+    setCookie(c, DEVICE_COOKIE, outcome.deviceCookie, {
+      httpOnly: true,
+      sameSite: "Strict",
+      path: "/api/auth",
+      secure: secure(c),
+      maxAge: deps.devices.maxAgeSeconds,
+    });
+    return c.json({ user: userView(outcome.user) });
   });
 
   app.post("/logout", async (c) => {
@@ -98,12 +114,22 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
     return c.body(null, 204);
   });
 
+  firebaseRoute(app, deps, startSession);
+  return app;
+}
+
+/** `POST /firebase`: a Firebase ID token for our session (404 unless in Firebase mode). */
+function firebaseRoute(
+  app: Hono<AppEnv>,
+  deps: AuthDeps,
+  startSession: (c: Context<AppEnv>, user: User) => Promise<void>,
+) {
   const firebase = deps.firebase;
   if (!firebase) {
     app.post("/firebase", () => {
       throw problem(404, "Firebase sign-in is not enabled on this server.");
     });
-    return app;
+    return;
   }
   app.post(
     "/firebase",
@@ -141,6 +167,22 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
       return c.json({ user: userView(user) });
     },
   );
+}
 
-  return app;
+/** The problem for a sign-in that did not sign in. */
+function refusal(outcome: Exclude<LoginOutcome, { kind: "signed-in" }>) {
+  if (outcome.kind === "busy") return busy();
+  if (outcome.kind === "wrong") return problem(401, "The email or password is wrong.");
+  const wait = outcome.retryAfterSeconds;
+  const when = wait < 90 ? `${wait} s` : `${Math.ceil(wait / 60)} min`;
+  return problem(429, `Too many failed sign-ins. Try again in ${when}.`, {}, {
+    "retry-after": String(wait),
+  });
+}
+
+/** Every password-check slot is taken and the queue is full: come back in a moment. */
+function busy() {
+  return problem(503, "Sign-in is very busy right now. Try again in a few seconds.", {}, {
+    "retry-after": "5",
+  });
 }
