@@ -110,6 +110,10 @@ async function agentMetrics(): Promise<Set<string>> {
         for (const s of ["bucket", "sum", "count"]) names.add(`${name}_${s}`);
       }
     }
+    // Series declared in a table and registered in a loop (Kamailio's figures, kamailio/stats.ts).
+    for (const [, name] of text.matchAll(/\bname:\s*["'`](careflow_[a-z0-9_]+)["'`]/g)) {
+      names.add(name);
+    }
   }
   return names;
 }

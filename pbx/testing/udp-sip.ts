@@ -55,7 +55,7 @@ export function plainSdp(port: number): string {
   ].join("\r\n");
 }
 
-/** A UDP socket on 127.0.0.1 talking to one SIP server. */
+/** A UDP socket on a loopback address talking to one SIP server. */
 export class UdpSipClient {
   #socket: dgram.Socket;
   #replies: SipMessage[] = [];
@@ -75,11 +75,11 @@ export class UdpSipClient {
     });
   }
 
-  /** Binds a socket on a free loopback port. */
-  static open(serverPort: number): Promise<UdpSipClient> {
+  /** Binds a socket on a free port of `address` (a loopback address, default 127.0.0.1). */
+  static open(serverPort: number, address = "127.0.0.1"): Promise<UdpSipClient> {
     return new Promise((resolve) => {
       const socket = dgram.createSocket("udp4");
-      socket.bind(0, "127.0.0.1", () => resolve(new UdpSipClient(socket, serverPort)));
+      socket.bind(0, address, () => resolve(new UdpSipClient(socket, serverPort)));
     });
   }
 
@@ -87,18 +87,23 @@ export class UdpSipClient {
     return this.#socket.address().port;
   }
 
+  /** The address this socket sends from. */
+  get address(): string {
+    return this.#socket.address().address;
+  }
+
   /** The text of a request from this socket (a fresh Via branch unless `branch` is given). */
   build(request: UdpRequest, branch = `z9hG4bK${crypto.randomUUID().slice(0, 12)}`): string {
     const body = request.body ?? "";
     return [
       `${request.method} ${request.uri} SIP/2.0`,
-      `Via: SIP/2.0/UDP 127.0.0.1:${this.port};branch=${branch};rport`,
+      `Via: SIP/2.0/UDP ${this.address}:${this.port};branch=${branch};rport`,
       "Max-Forwards: 70",
       `From: ${request.from}`,
       `To: ${request.to}`,
       `Call-ID: ${request.callId}`,
       `CSeq: ${request.cseq} ${request.method}`,
-      `Contact: <sip:probe@127.0.0.1:${this.port}>`,
+      `Contact: <sip:probe@${this.address}:${this.port}>`,
       ...(request.extra ?? []),
       ...(body ? ["Content-Type: application/sdp"] : []),
       `Content-Length: ${new TextEncoder().encode(body).length}`,
@@ -174,7 +179,7 @@ export class UdpSipClient {
       `To: ${opts.toTag && !/;tag=/.test(to) ? `${to};tag=${opts.toTag}` : to}`,
       `Call-ID: ${header(request, "Call-ID")}`,
       `CSeq: ${header(request, "CSeq")}`,
-      ...(status < 300 ? [`Contact: <sip:probe@127.0.0.1:${this.port}>`] : []),
+      ...(status < 300 ? [`Contact: <sip:probe@${this.address}:${this.port}>`] : []),
       ...(body ? ["Content-Type: application/sdp"] : []),
       `Content-Length: ${new TextEncoder().encode(body).length}`,
       "",

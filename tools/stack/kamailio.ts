@@ -52,6 +52,11 @@ export function kamailioArgs(opts: {
     `RTPENGINE_SOCK="udp:${services}:${ports.rtpengineNg}"`,
     `CHILDREN=${opts.children ?? 2}`,
     ...(ports.evapi ? [`EVAPI_BIND="${host}:${ports.evapi}"`] : []),
+    // Tests and benchmarks load Kamailio from 127.0.0.1: exempt from floods and bans, unless a
+    // test names its own list. Other loopback addresses (127.0.0.2, ...) stay ordinary sources.
+    ...((opts.defines ?? []).some((d) => d.startsWith("TRUSTED_SOURCES="))
+      ? []
+      : [`TRUSTED_SOURCES="127.0.0.1/32"`]),
     ...(opts.defines ?? []),
   ];
   return [

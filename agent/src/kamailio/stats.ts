@@ -2,7 +2,8 @@
  * Kamailio's own figures on the agent's `/metrics`, read over its JSON-RPC (`stats.get_statistics
  * all`) when Prometheus scrapes: SIP requests received (all, and INVITEs: calls per second is their
  * rate), registrations accepted and rejected, digest challenges and refusals sent statelessly
- * (401, 403), 4xx and 5xx replies, registered users,
+ * (401, 403), 4xx and 5xx replies, registered users, failed authentications per source and per
+ * account with the bans and locks they caused, calls in progress,
  * and whether Kamailio answered at all. Kamailio's counters only grow, so they are exposed as
  * counters; a reading that fails shows them at 0 (as a Kamailio restart does) with
  * `careflow_kamailio_up` 0, never the last figures as if they were current.
@@ -47,6 +48,28 @@ const SERIES: Record<string, { name: string; help: string; gauge?: boolean }> = 
   "sl:5xx_replies": {
     name: "careflow_kamailio_replies_5xx_total",
     help: "5xx replies sent statelessly.",
+  },
+  // pbx/kamailio/auth.cfg's own counters (counters module, group "script").
+  "script:auth_failures_source": {
+    name: "careflow_kamailio_auth_failures_by_source_total",
+    help: "Failed digest authentications counted against the source address.",
+  },
+  "script:auth_failures_user": {
+    name: "careflow_kamailio_auth_failures_by_user_total",
+    help: "Failed digest authentications counted against the account they named.",
+  },
+  "script:bans_source": {
+    name: "careflow_kamailio_source_bans_total",
+    help: "Source addresses banned for failed authentications.",
+  },
+  "script:locks_user": {
+    name: "careflow_kamailio_account_locks_total",
+    help: "Accounts locked against unknown sources for failed authentications.",
+  },
+  "dialog:active_dialogs": {
+    name: "careflow_kamailio_active_calls",
+    help: "Calls (dialogs) Kamailio tracks now (limits.cfg).",
+    gauge: true,
   },
   "usrloc:registered_users": {
     name: "careflow_kamailio_registered_users",

@@ -51,7 +51,14 @@ const ha1A = digestHa1(id, TEST_REALM, "first");
 const ha1B = digestHa1(id, TEST_REALM, "second");
 const rpcCalls = () => kamailio.requests.map((r) => JSON.parse(r.body));
 const htableDelete = { jsonrpc: "2.0", method: "htable.delete", params: ["authcache", id], id: 1 };
-const ulRm = { jsonrpc: "2.0", method: "ul.rm", params: ["location", id], id: 2 };
+const ulRm = { jsonrpc: "2.0", method: "ul.rm", params: ["location", id], id: 1 };
+/** A deactivation also ends the user's calls: their dialogs as caller and callee are listed. */
+const endCalls = ["caller", "callee"].map((profile) => ({
+  jsonrpc: "2.0",
+  method: "dlg.profile_list",
+  params: [profile, id],
+  id: 1,
+}));
 
 describe("signed provisioning", () => {
   test("PUT stores the subscriber and answers 200", async () => {
@@ -183,18 +190,18 @@ describe("Kamailio invalidation", () => {
     await store.write(id, { ha1: ha1A, active: true });
     const res = await app.request(path, signedInit("DELETE", path));
     expect(res.status).toBe(204);
-    expect(rpcCalls()).toEqual([htableDelete, ulRm]);
+    expect(rpcCalls()).toEqual([htableDelete, ulRm, ...endCalls]);
     expect(await redis.client.hgetall(subscriberKey(id))).toEqual({ ha1: "", active: "0" });
     expect((await app.request(`/kamailio/auth?user=${id}&realm=${TEST_REALM}`)).status).toBe(404);
     expect((await app.request(`/kamailio/route?to=${id}`)).status).toBe(404);
     expect(await metrics.provisioning.value({ op: "delete", result: "ok" })).toBe(1);
   });
 
-  test("PUT with active=false also removes registrations", async () => {
+  test("PUT with active=false also removes registrations and ends calls", async () => {
     const { app } = makeApp();
     await store.write(id, { ha1: ha1A, active: true });
     await app.request(path, signedInit("PUT", path, { ha1: ha1A, active: false }));
-    expect(rpcCalls()).toEqual([htableDelete, ulRm]);
+    expect(rpcCalls()).toEqual([htableDelete, ulRm, ...endCalls]);
   });
 
   test("Kamailio down or failing: warned, counted, provisioning still succeeds", async () => {
@@ -202,7 +209,8 @@ describe("Kamailio invalidation", () => {
     expect((await down.app.request(path, signedInit("DELETE", path))).status).toBe(204);
     expect(await down.metrics.kamailioRpcFailures.value({ method: "htable.delete" })).toBe(1);
     expect(await down.metrics.kamailioRpcFailures.value({ method: "ul.rm" })).toBe(1);
-    expect(warnings).toHaveLength(2);
+    expect(await down.metrics.kamailioRpcFailures.value({ method: "dlg.end_dlg" })).toBe(2);
+    expect(warnings).toHaveLength(4);
     expect(warnings[0]).toContain("kamailio htable.delete for care4w-1000001 failed");
 
     kamailio.respond(() =>
