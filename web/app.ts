@@ -179,6 +179,9 @@ export function createApp(services: AppServices): Hono<AppEnv> {
       logger,
       sockets: { opened: services.metrics.socketOpened, closed: services.metrics.socketClosed },
       sessionValid: (key) => services.sessions.stillValid(key),
+      maxPerSource: config.limits.socketsPerSource,
+      idleSeconds: config.limits.signalIdleSeconds,
+      trustedProxies: config.limits.trustedProxies,
     }),
   );
   app.all("/api/*", (c) => {

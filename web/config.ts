@@ -92,6 +92,10 @@ const EnvSchema = z.object({
   RINGS_PER_CALLEE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
   /** Reverse proxies whose `X-Forwarded-For` names the client (their addresses, comma-separated). */
   TRUSTED_PROXIES: commaList.default([]),
+  /** Signaling WebSockets one client address may hold on an instance (a site's NAT: many tabs). */
+  SOCKETS_PER_SOURCE: z.coerce.number().int().min(1).max(1_000_000).default(50),
+  /** Seconds a signaling socket may leave the server's ping unanswered before it is closed. */
+  SIGNAL_IDLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SIP_DOMAIN: z.string().trim().regex(/^[A-Za-z0-9.-]{1,253}$/, "must be a domain name")
     .optional(),
   SIP_WS_URL: z.url({ protocol: /^wss?$/, error: "must be a ws:// or wss:// URL" }).optional(),
@@ -177,6 +181,8 @@ export interface Config {
     lookupsPerMinute: number;
     signupsPerHour: number;
     loginsPerSourcePerMinute: number;
+    socketsPerSource: number;
+    signalIdleSeconds: number;
     trustedProxies: string[];
   };
   passwordHasher: "native" | "wasm";
@@ -231,6 +237,8 @@ export function loadConfig(
       lookupsPerMinute: e.LOOKUPS_PER_MINUTE,
       signupsPerHour: e.SIGNUPS_PER_HOUR,
       loginsPerSourcePerMinute: e.LOGINS_PER_SOURCE_PER_MINUTE,
+      socketsPerSource: e.SOCKETS_PER_SOURCE,
+      signalIdleSeconds: e.SIGNAL_IDLE_SECONDS,
       trustedProxies: e.TRUSTED_PROXIES,
     },
     passwordHasher: e.PASSWORD_HASHER,

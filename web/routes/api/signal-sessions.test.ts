@@ -110,3 +110,99 @@ Deno.test("one account holds at most 10 sockets, even asked 30 at once; others a
     await server.close();
   }
 });
+
+/** Opens a socket as if from `address` (through a trusted proxy's X-Forwarded-For). */
+async function tryOpenFrom(base: string, cookie: string, address: string) {
+  try {
+    const socket = new WebSocket(`${base.replace(/^http/, "ws")}/api/signal`, {
+      headers: { cookie, origin: base, "x-forwarded-for": address },
+    } as unknown as string[]);
+    await new Promise<void>((resolve, reject) => {
+      socket.onopen = () => resolve();
+      socket.onerror = () => reject(new Error("refused"));
+    });
+    return { state: "open", socket };
+  } catch {
+    return { state: "refused" as const };
+  }
+}
+
+Deno.test("one address holds at most SOCKETS_PER_SOURCE sockets, whoever is signed in", async () => {
+  const server = await startServer({ SOCKETS_PER_SOURCE: "12", TRUSTED_PROXIES: "127.0.0.1" });
+  const sockets: WebSocket[] = [];
+  try {
+    const ann = await signUp(server.url, "ann@example.org", "Ann Carer");
+    const bob = await signUp(server.url, "bob@example.org", "Bob Nurse");
+    const from = (who: { cookie: string }, address: string) =>
+      tryOpenFrom(server.url, who.cookie, address).then((t) => {
+        if (t.socket) sockets.push(t.socket);
+        return t.state;
+      });
+    for (let i = 0; i < 10; i++) assert.equal(await from(ann, "198.51.100.7"), "open");
+    assert.equal(await from(bob, "198.51.100.7"), "open");
+    assert.equal(await from(bob, "198.51.100.7"), "open");
+    assert.equal(await from(bob, "198.51.100.7"), "refused", "the address holds 12");
+    assert.equal(await from(bob, "203.0.113.9"), "open", "another address is not limited");
+  } finally {
+    for (const socket of sockets) socket.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await server.close();
+  }
+});
+
+Deno.test("a socket that never answers the server's ping is closed after SIGNAL_IDLE_SECONDS", async () => {
+  const server = await startServer({ SIGNAL_IDLE_SECONDS: "2" });
+  try {
+    const ann = await signUp(server.url, "ann@example.org", "Ann Carer");
+    const url = new URL(server.url);
+    // A bare WebSocket handshake over TCP that then reads and never answers (no pong).
+    const conn = await Deno.connect({ hostname: url.hostname, port: Number(url.port) });
+    const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+    await conn.write(new TextEncoder().encode([
+      `GET /api/signal HTTP/1.1`,
+      `Host: ${url.host}`,
+      "Upgrade: websocket",
+      "Connection: Upgrade",
+      `Sec-WebSocket-Key: ${key}`,
+      "Sec-WebSocket-Version: 13",
+      `Origin: ${server.url}`,
+      `Cookie: ${ann.cookie}`,
+      "",
+      "",
+    ].join("\r\n")));
+    const started = Date.now();
+    const buffer = new Uint8Array(4096);
+    let head = "";
+    let closedAfter = -1;
+    while (Date.now() - started < 10_000) {
+      const n = await conn.read(buffer).catch(() => null);
+      if (n === null) {
+        closedAfter = Date.now() - started;
+        break;
+      }
+      if (!head) head = new TextDecoder().decode(buffer.subarray(0, n));
+    }
+    conn.close();
+    assert.match(head, /^HTTP\/1\.1 101/);
+    assert.ok(closedAfter > 0, "the server closed the silent socket");
+    assert.ok(closedAfter < 8_000, `closed after ${closedAfter} ms`);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a frame over 64 KB closes its socket (1009); the account's other tabs stay", async () => {
+  const server = await startServer();
+  try {
+    const ann = await signUp(server.url, "ann@example.org", "Ann Carer");
+    const big = await openSocket(server.url, ann.cookie);
+    const other = await openSocket(server.url, ann.cookie);
+    big.socket.send(JSON.stringify({ type: "offer", sdp: "x".repeat(200_000) }));
+    assert.equal(await within(big.closed, 2000), 1009);
+    assert.equal(await within(other.closed, 500), "still open");
+    other.socket.close();
+    await other.closed;
+  } finally {
+    await server.close();
+  }
+});

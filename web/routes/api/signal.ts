@@ -5,6 +5,10 @@ import { requireUser } from "../../middleware/session.ts";
 import { problem } from "../../../shared/http/problem.ts";
 import type { CallService } from "../../calls/service.ts";
 import type { Logger } from "../../log.ts";
+import { clientAddress } from "../../middleware/rate-limit.ts";
+
+/** The largest signaling frame: an SDP offer with its candidates is a few KB. */
+const MAX_FRAME_CHARS = 64 * 1024;
 
 const TAB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -27,40 +31,52 @@ export function signalRoutes(
     recheckMs?: number;
     /** Sockets one user may hold on this instance (tabs and devices; default 10). */
     maxPerUser?: number;
+    /** Sockets one client address may hold on this instance (default 50: a care home's NAT). */
+    maxPerSource?: number;
+    /** Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES). */
+    trustedProxies?: readonly string[];
+    /** Seconds a socket may leave a ping unanswered before it is closed (default 30). */
+    idleSeconds?: number;
   },
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // Connection ids live on this instance only; a reused tab id (a duplicated browser tab copies
   // sessionStorage) gets a fresh one instead of stealing the other tab's calls.
   const live = new Set<string>();
-  const perUser = new Map<string, number>();
-  const release = (userId: string) => {
-    const left = (perUser.get(userId) ?? 1) - 1;
-    if (left > 0) perUser.set(userId, left);
-    else perUser.delete(userId);
-  };
+  const perUser = createSlots(deps.maxPerUser ?? 10);
+  const perSource = createSlots(deps.maxPerSource ?? 50);
 
   app.get(
     "/",
     requireUser,
-    // Counted before the upgrade: one account cannot hold a thousand sockets (the probe's).
-    // The slot is taken before the upgrade (so concurrent upgrades cannot all pass the count)
-    // and given back when the socket closes, or at once when no socket came of it.
+    // Counted before the upgrade: one account (or one address, whoever is signed in there)
+    // cannot hold a thousand sockets (the probe's). A slot is taken before the upgrade (so
+    // concurrent upgrades cannot all pass the count) and given back when the socket closes, or
+    // at once when no socket came of it.
     async (c, next) => {
       const userId = c.get("user")!.id;
-      if ((perUser.get(userId) ?? 0) >= (deps.maxPerUser ?? 10)) {
+      const source = clientAddress(c, deps.trustedProxies ?? []);
+      if (!perUser.take(userId)) {
         throw problem(429, "Too many CareFlow tabs are open for this account. Close one.");
       }
-      perUser.set(userId, (perUser.get(userId) ?? 0) + 1);
+      if (!perSource.take(source)) {
+        perUser.release(userId);
+        throw problem(429, "Too many CareFlow connections come from this address.");
+      }
       let upgraded = false;
       try {
         await next();
         upgraded = c.res.status === 101;
       } finally {
-        if (!upgraded) release(userId);
+        if (!upgraded) {
+          perUser.release(userId);
+          perSource.release(source);
+        }
       }
     },
     upgradeWebSocket((c) => {
+      // The same address the slot was taken for (it comes from the same connection).
+      const source = clientAddress(c, deps.trustedProxies ?? []);
       const user = c.get("user")!;
       const requested = c.req.query("tab") ?? "";
       // Namespaced by user, so knowing another person's tab id never lets anyone take it over,
@@ -90,19 +106,44 @@ export function signalRoutes(
             socket.close(1011, "signaling unavailable");
           });
         },
-        onMessage(event) {
+        onMessage(event, socket) {
           const data = typeof event.data === "string" ? event.data : "";
+          // Deno offers no frame size limit (it takes frames up to 64 MiB whole): the most a
+          // peer gets to send is one such frame per socket, after which the socket is gone.
+          if (data.length > MAX_FRAME_CHARS || typeof event.data !== "string") {
+            socket.close(1009, "frame too large or not text");
+            return;
+          }
           void deps.calls.receive(connectionId, data);
         },
         onClose() {
           clearInterval(recheck);
           live.delete(connectionId);
-          release(user.id);
+          perUser.release(user.id);
+          perSource.release(source);
           deps.sockets?.closed();
           void deps.calls.disconnect(connectionId);
         },
       };
-    }),
+    }, { idleTimeout: deps.idleSeconds ?? 30 }),
   );
   return app;
+}
+
+/** Counted places per key: `take` is false once `limit` are held. */
+function createSlots(limit: number) {
+  const held = new Map<string, number>();
+  return {
+    take(key: string): boolean {
+      const count = held.get(key) ?? 0;
+      if (count >= limit) return false;
+      held.set(key, count + 1);
+      return true;
+    },
+    release(key: string): void {
+      const left = (held.get(key) ?? 1) - 1;
+      if (left > 0) held.set(key, left);
+      else held.delete(key);
+    },
+  };
 }
