@@ -16,6 +16,8 @@ export const DEBIAN_PACKAGES = [
   "kamailio-sqlite-modules",
   "sip-tester",
   "rtpengine-daemon",
+  // The TCP front: per-source connection limits before Kamailio (pbx/haproxy).
+  "haproxy",
   "ffmpeg",
   "baresip-core",
   "prometheus",

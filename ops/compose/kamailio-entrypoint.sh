@@ -18,6 +18,8 @@
 #   FREESWITCH_NODES      empty     comma-separated host:port of FreeSWITCH SIP profiles: turns on
 #                                   WITH_FREESWITCH with these nodes (set 1 of the dispatcher)
 #   KAMAILIO_TRUNK_URI    empty     sip:host:port of a SIP trunk: turns on WITH_TRUNK
+#   KAMAILIO_TCP_FRONT    no        yes: the sip-front service (HAProxy) holds the TCP/WS/TLS
+#                                   ports, Kamailio's sit behind it on 127.0.0.1 (WITH_TCP_FRONT)
 #   ORG_CALLER_NUMBER     empty     E.164 calling number when a caller has none of their own
 #   KAMAILIO_CHILDREN     4         worker processes per listener
 #   KAMAILIO_SHM_MB 512, KAMAILIO_PKG_MB 16: shared and per-process memory (each authenticated
@@ -118,6 +120,12 @@ if [ -n "$nodes" ]; then
   printf '%s\n' "$nodes" | tr ',' '\n' | awk 'NF { print "1 sip:" $1 " 0 0" }' >"$list"
   set -- "$@" -A WITH_FREESWITCH -A "FREESWITCH_LIST=\"$list\""
 fi
+
+case ${KAMAILIO_TCP_FRONT:-no} in
+yes | true | 1) set -- "$@" -A WITH_TCP_FRONT ;;
+no | false | 0 | "") ;;
+*) fail "KAMAILIO_TCP_FRONT must be yes or no" ;;
+esac
 
 trunk=${KAMAILIO_TRUNK_URI:-}
 if [ -n "$trunk" ]; then

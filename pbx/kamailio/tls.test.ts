@@ -37,10 +37,12 @@ interface TlsEdge {
   wssPort: number;
   /** Connections a step opened, closed at the end. */
   opened: { close(): void }[];
+  /** Behind the TCP front (HAProxy): Kamailio's own TLS listeners sit on other ports. */
+  fronted: boolean;
 }
 
 /** Makes the PKI in `pkiDir` and starts the stack WITH_TLS on free TLS and WSS ports. */
-async function startTlsEdge(pkiDir: string): Promise<TlsEdge> {
+async function startTlsEdge(pkiDir: string, fronted: boolean): Promise<TlsEdge> {
   const pki = await kamailioTlsConfig(pkiDir);
   const { tls: tlsPort, wss: wssPort } = await freePorts("tls", "wss");
   const stack = await startStack({
@@ -53,8 +55,9 @@ async function startTlsEdge(pkiDir: string): Promise<TlsEdge> {
       `TLS_PORT=${tlsPort}`,
       `WSS_PORT=${wssPort}`,
     ],
+    ...(fronted ? { tcpFront: { tls: { tlsPort, wssPort } } } : {}),
   });
-  return { stack, pki, tlsPort, wssPort, opened: [] };
+  return { stack, pki, tlsPort, wssPort, opened: [], fronted };
 }
 
 /** Not trusting the test CA fails on the certificate (not on a closed port); trusting it works. */
@@ -112,14 +115,15 @@ async function tlsRegisterStep(t: Deno.TestContext, edge: TlsEdge) {
     const ok = await sip.register(PHONE, rightCall, answer(challenge, "phone-pw-1"));
     assert.equal(ok.status, 200, ok.raw);
     // The binding points at the TLS connection the REGISTER came in on.
-    await assertBoundTo(stack, PHONE, tlsPort);
+    await assertBoundTo(edge, PHONE, tlsPort);
   });
 }
 
-/** The user's location entry names the TLS listener on `port`. */
-async function assertBoundTo(stack: Stack, aor: string, port: number) {
-  const contact = JSON.stringify(await kamailioRpc(stack.rpc, "ul.lookup", ["location", aor]));
-  assert.match(contact, new RegExp(`tls:127\\.0\\.0\\.1:${port}\\b`), contact);
+/** The user's location entry names the TLS listener on `port` (behind the front: its own). */
+async function assertBoundTo(edge: TlsEdge, aor: string, port: number) {
+  const contact = JSON.stringify(await kamailioRpc(edge.stack.rpc, "ul.lookup", ["location", aor]));
+  const listener = edge.fronted ? String.raw`\d+` : String(port);
+  assert.match(contact, new RegExp(`tls:127\\.0\\.0\\.1:${listener}\\b`), contact);
 }
 
 /** A browser-like client over WSS with ephemeral credentials. */
@@ -142,28 +146,31 @@ async function wssRegisterStep(t: Deno.TestContext, edge: TlsEdge) {
     edge.opened.push(ws);
     const reply = await ws.register("wss1");
     assert.equal(reply.status, 200, reply.raw);
-    await assertBoundTo(stack, BROWSER, wssPort);
+    await assertBoundTo(edge, BROWSER, wssPort);
   });
 }
 
-Deno.test({
-  name: "WITH_TLS: SIP over TLS and WSS register with digest auth against a verified certificate",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn(t) {
-    const pkiDir = await Deno.makeTempDir({ prefix: "careflow-tls-pki-" });
-    let edge: TlsEdge | undefined;
-    try {
-      edge = await startTlsEdge(pkiDir);
-      assert.equal(await putSubscriber(edge.stack, PHONE, "phone-pw-1"), 200);
-      assert.equal(await putSubscriber(edge.stack, BROWSER, null), 200);
-      await certificateStep(t, edge);
-      await tlsRegisterStep(t, edge);
-      await wssRegisterStep(t, edge);
-    } finally {
-      for (const c of edge?.opened ?? []) c.close();
-      await edge?.stack.stop();
-      await Deno.remove(pkiDir, { recursive: true });
-    }
-  },
-});
+for (const fronted of [false, true]) {
+  Deno.test({
+    name: `WITH_TLS${fronted ? " behind the TCP front" : ""}: SIP over TLS and WSS register with ` +
+      "digest auth against a verified certificate",
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn(t) {
+      const pkiDir = await Deno.makeTempDir({ prefix: "careflow-tls-pki-" });
+      let edge: TlsEdge | undefined;
+      try {
+        edge = await startTlsEdge(pkiDir, fronted);
+        assert.equal(await putSubscriber(edge.stack, PHONE, "phone-pw-1"), 200);
+        assert.equal(await putSubscriber(edge.stack, BROWSER, null), 200);
+        await certificateStep(t, edge);
+        await tlsRegisterStep(t, edge);
+        await wssRegisterStep(t, edge);
+      } finally {
+        for (const c of edge?.opened ?? []) c.close();
+        await edge?.stack.stop();
+        await Deno.remove(pkiDir, { recursive: true });
+      }
+    },
+  });
+}

@@ -1,6 +1,7 @@
 /**
  * `deno task stack`: the local SIP stack on loopback: redis, rtpengine, agent, kamailio and the
- * web app in `sip` mode (`--no-web` leaves web out). Installs what it needs first (Bun from npm,
+ * web app in `sip` mode (`--no-web` leaves web out), with HAProxy in front of Kamailio's TCP and
+ * WebSocket ports as in production. Installs what it needs first (Bun from npm,
  * the Debian packages as root), as the test command does. Stops everything on Ctrl-C or SIGTERM.
  *
  * Flags (all optional): --no-web, --domain=careflow.local, --sip=5060, --ws=8080, --rpc=5071,
@@ -57,6 +58,8 @@ const stack = await startStack({
   sipCredentialSecret: Deno.env.get("SIP_CREDENTIAL_SECRET") || undefined,
   internalApiSecret: Deno.env.get("INTERNAL_API_SECRET") || undefined,
   sipPasswordKey: Deno.env.get("SIP_PASSWORD_KEY") || undefined,
+  // As in production (docker-compose.yml's sip-front): HAProxy holds the TCP and WS ports.
+  tcpFront: true,
   // One value for Kamailio and web, which must agree on it.
   ringTimeoutSeconds: Number(Deno.env.get("RING_TIMEOUT_SECONDS")) || undefined,
   ports: {

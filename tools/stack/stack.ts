@@ -16,6 +16,7 @@ import { freeStackPorts } from "./ports.ts";
 import { httpOk, kamailioRpc, rtpenginePing } from "./probes.ts";
 import { freeswitchDefines, kamailioArgs, writeAgentHttpConfig } from "./kamailio.ts";
 
+import { freeFrontPorts, startTcpFront, tcpFrontDefines, type TcpFrontOptions } from "./haproxy.ts";
 export { kamailioRpc, type KamailioRpcTarget, rtpengineCalls, rtpenginePing } from "./probes.ts";
 export { freeswitchDefines, kamailioArgs, redisUsrlocDefines, startKamailio } from "./kamailio.ts";
 export { freeStackPorts } from "./ports.ts";
@@ -79,6 +80,11 @@ export interface StackOptions {
    * prove calls are released set 0, so "still listed" means "never deleted".
    */
   rtpengineDeleteDelay?: number;
+  /**
+   * HAProxy in front of Kamailio's TCP and WS ports (Kamailio WITH_TCP_FRONT), with these limits
+   * per source (the product's defaults for `true`).
+   */
+  tcpFront?: boolean | TcpFrontOptions;
   /** Skip components, e.g. `{ kamailio: false }` to run Kamailio yourself. */
   skip?: { rtpengine?: boolean; agent?: boolean; kamailio?: boolean };
   /**
@@ -275,6 +281,8 @@ async function startAgentOf(c: Context) {
 }
 
 async function startKamailioOf(c: Context) {
+  const tcpFront = c.options.tcpFront;
+  const front = tcpFront ? await freeFrontPorts() : null;
   const args = kamailioArgs({
     root: c.root,
     host: c.host,
@@ -293,6 +301,7 @@ async function startKamailioOf(c: Context) {
       ...(c.options.freeswitchNodes
         ? await freeswitchDefines(c.workDir, c.options.freeswitchNodes)
         : []),
+      ...(front ? tcpFrontDefines(c.host, front) : []),
       ...(c.options.kamailioDefines ?? []),
     ],
     config: c.options.kamailioConfig,
@@ -310,6 +319,20 @@ async function startKamailioOf(c: Context) {
   c.log(
     `kamailio    ${c.urls.sip} (udp+tcp), ${c.urls.ws} (ws), rpc ${c.urls.rpc}  (pid ${kamailio.pid})`,
   );
+  if (front) {
+    const haproxy = await startTcpFront({
+      root: c.root,
+      host: c.host,
+      ports: c.ports,
+      front,
+      workDir: c.workDir,
+      limits: typeof tcpFront === "object" ? tcpFront : undefined,
+    });
+    c.running.push(haproxy);
+    c.log(
+      `haproxy     tcp ${c.ports.sip}, ws ${c.ports.ws} in front of Kamailio  (pid ${haproxy.pid})`,
+    );
+  }
 }
 
 async function startWeb(c: Context) {
