@@ -25,6 +25,11 @@ export type KamailioAuthResponse = z.infer<typeof kamailioAuthResponseSchema>;
 export const kamailioRouteQuerySchema = z.object({ to: sipToken });
 export type KamailioRouteQuery = z.infer<typeof kamailioRouteQuerySchema>;
 
+/** `GET /kamailio/ha1s?page=N`: one page of the long-lived HA1s a starting Kamailio caches. */
+export const kamailioHa1PageQuerySchema = z.object({
+  page: z.coerce.number().int().min(0).max(100_000),
+});
+
 /** Body of a `200` from `GET /kamailio/route`: the SIP user to look up in the location table. */
 export const kamailioRouteResponseSchema = z.object({ user: care4wIdSchema });
 export type KamailioRouteResponse = z.infer<typeof kamailioRouteResponseSchema>;

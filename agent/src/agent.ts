@@ -11,6 +11,8 @@ import type { ReplayGuard } from "../../shared/http/replay-guard.ts";
 import type { AgentConfig } from "./config.ts";
 import { createMediaSide, type MediaSide } from "./media.ts";
 import { registerKamailioStats } from "./kamailio/stats.ts";
+import { createCacheRefill } from "./kamailio/cache-refill.ts";
+import { createHa1Pages, type Ha1Pages } from "./kamailio/ha1-pages.ts";
 import { createKamailioInvalidator, type KamailioInvalidator } from "./kamailio/rpc.ts";
 import type { WarnLogger } from "./log.ts";
 import { type AgentMetrics, createAgentMetrics } from "./metrics/agent-metrics.ts";
@@ -21,7 +23,7 @@ import { kamailioRoutes } from "./routes/kamailio.ts";
 import { opsRoutes } from "./routes/ops.ts";
 import { createSubscriberDirectory, type SubscriberDirectory } from "./subscribers/directory.ts";
 import { createProvisioning, type Provisioning } from "./subscribers/provisioning.ts";
-import { createSubscriberStore } from "./subscribers/store.ts";
+import { createSubscriberStore, type SubscriberStore } from "./subscribers/store.ts";
 import { createWebLookup, type WebLookup } from "./subscribers/web-client.ts";
 
 /** A background consumer that runs while the agent serves, needing Redis while it does. */
@@ -112,6 +114,7 @@ export function createAgent(config: AgentConfig, overrides: AgentOverrides = {})
     negativeTtlSeconds: overrides.negativeTtlSeconds,
   });
   const media = createMediaSide(config, { redis, registry: metrics.registry, warn });
+  const refill = config.kamailioRpcUrl ? cacheRefillFor(config, store, warn) : null;
   // Background consumers start once Redis is connected and stop before it goes.
   const services: AgentService[] = [...media.services, ...(overrides.services ?? [])];
 
@@ -128,6 +131,7 @@ export function createAgent(config: AgentConfig, overrides: AgentOverrides = {})
         : undefined,
     ),
     replays: createRedisReplayGuard(redis),
+    ha1Pages: createHa1Pages(store),
     nowSeconds,
     warn,
   });
@@ -162,6 +166,8 @@ export function createAgent(config: AgentConfig, overrides: AgentOverrides = {})
         running.push(service);
       }
       server = Bun.serve({ hostname: config.host, port: config.port, fetch: app.fetch });
+      // A Kamailio that started before the agent found nobody to read its cache from: fill it.
+      void refill?.refill();
     } catch (error) {
       await stop();
       throw error;
@@ -201,6 +207,7 @@ function createHttpApp(parts: {
   directory: SubscriberDirectory;
   provisioning: Provisioning;
   replays: ReplayGuard;
+  ha1Pages: Ha1Pages;
   nowSeconds: () => number;
   warn: WarnLogger;
 }): Hono {
@@ -214,6 +221,7 @@ function createHttpApp(parts: {
       sipDomain: config.sipDomain,
       sipCredentialSecret: config.sipCredentialSecret,
       apiSecret: config.kamailioApiSecret,
+      ha1Pages: parts.ha1Pages,
       nowSeconds,
     }),
   );
@@ -236,4 +244,11 @@ function createHttpApp(parts: {
   }));
 
   return app;
+}
+
+/** The HA1 cache refill over every Kamailio node the config names. */
+function cacheRefillFor(config: AgentConfig, store: SubscriberStore, warn: WarnLogger) {
+  const secret = config.kamailioApiSecret;
+  const urls = [config.kamailioRpcUrl!, ...config.kamailioPeerRpcUrls];
+  return createCacheRefill({ store, nodes: urls.map((url) => ({ url, secret })), warn });
 }

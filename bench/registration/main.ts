@@ -3,11 +3,14 @@
  * to back in one run, for
  *   (a) native: HA1 from Kamailio's own SQLite subscriber table (WITH_SQLITE_AUTH),
  *   (b) agent, cold: HA1 fetched from the agent over http_client (empty htable, one lookup each),
- *   (c) agent, warm: the same users again, HA1 from the htable cache,
+ *   (c) agent, warm: the same users again, HA1 from the htable cache (its hit rate printed),
+ *   (d) agent, restart storm: a fresh Kamailio, which asks the agent to refill its cache, and
+ *       every user registering at once as soon as it answers,
  * then the agent's `GET /kamailio/auth` latency (p50/p99) under concurrent load.
  *
- * The three variants run in ROUNDS alternating rounds (Kamailio restarted for each native and cold
- * run, so the htable really is empty) and the median of each is reported: this machine is shared,
+ * The four variants run in ROUNDS alternating rounds (a fresh Kamailio for native, cold and
+ * restart, so the htable really starts empty) and the median of each is reported: this machine is
+ * shared,
  * so single runs are noisy.
  *
  * Loopback only, bounded: USERS registrations per run (default 10000), each run capped at 60 s.
@@ -171,7 +174,7 @@ interface RunResult {
   udpDrops: number;
 }
 
-const VARIANTS = ["native", "cold", "warm"] as const;
+const VARIANTS = ["native", "cold", "warm", "restart"] as const;
 type Variant = typeof VARIANTS[number];
 
 /** Subscribers through the agent's signed API, and the same ones in a SQLite table. */
@@ -229,6 +232,7 @@ async function runRound(
   round: number,
   dbPath: string,
   runs: Record<Variant, RunResult[]>,
+  hitRates: number[],
 ) {
   const { urls, processes } = bench.stack;
   const native = await withKamailio(bench, `kamailio-native-${round}`, [
@@ -239,21 +243,26 @@ async function runRound(
 
   // (b) and (c): the agent path, first with an empty htable, then with every HA1 cached.
   const pidOf = (name: string) => processes.find((p) => p.name === name)!.pid;
-  await withKamailio(bench, `kamailio-agent-${round}`, ["AUTHCACHE_TTL=600"], async (k) => {
+  // The cold figure is information only: a starting Kamailio has its cache refilled (d).
+  await withKamailio(bench, `kamailio-agent-${round}`, ["WITHOUT_CACHE_REFILL"], async (k) => {
     const roots = { kamailio: k.pid, agent: pidOf("agent"), redis: pidOf("redis") };
     const before = await authLookups(urls.agent);
     runs.cold.push(await registerRun(bench, `cold-${round}`, k.rpc, roots));
     const afterCold = await authLookups(urls.agent);
     runs.warm.push(await registerRun(bench, `warm-${round}`, k.rpc, roots));
     const afterWarm = await authLookups(urls.agent);
-    // Proof that cold asked the agent for every user and warm for nobody.
-    if (afterCold - before < USERS || afterWarm !== afterCold) {
-      throw new Error(
-        `agent lookups: cold ${afterCold - before}, warm ${
-          afterWarm - afterCold
-        } (want ${USERS}, 0)`,
-      );
+    // Proof that cold asked the agent for every user; warm's re-registrations are a
+    // realistic round (the cache lifetime covers the registration interval): its hit rate.
+    if (afterCold - before < USERS) {
+      throw new Error(`agent lookups: cold ${afterCold - before} (want ${USERS})`);
     }
+    hitRates.push(1 - (afterWarm - afterCold) / USERS);
+  });
+  // (d) Kamailio restarts and every phone re-registers at once: the storm starts as soon as
+  // Kamailio answers, while the agent refills its cache.
+  await withKamailio(bench, `kamailio-restart-${round}`, [], async (k) => {
+    const roots = { kamailio: k.pid, agent: pidOf("agent"), redis: pidOf("redis") };
+    runs.restart.push(await registerRun(bench, `restart-${round}`, k.rpc, roots));
   });
   const line = VARIANTS.map((v) => {
     const run = runs[v].at(-1)!;
@@ -272,6 +281,7 @@ function cpuMedian(runs: RunResult[], name: string): string {
 function report(
   runs: Record<Variant, RunResult[]>,
   lookups: Awaited<ReturnType<typeof lookupLatency>>,
+  hitRates: number[],
 ) {
   const rate = (v: Variant) => median(runs[v].map((r) => r.rate));
   const fmt = (n: number) => n.toFixed(0).padStart(6);
@@ -285,6 +295,18 @@ function report(
   );
   console.log(
     `(c) agent, warm htable              ${fmt(rate("warm"))} REGISTER/s  ${ratio("warm")}x`,
+  );
+  console.log(
+    `(d) agent, storm after a restart    ${fmt(rate("restart"))} REGISTER/s  ${
+      ratio("restart")
+    }x: ${USERS} phones in ${(USERS / rate("restart")).toFixed(2)} s against native's ${
+      (USERS / rate("native")).toFixed(2)
+    } s (${(rate("native") / rate("restart")).toFixed(2)}x the time; target <= 1.5x)`,
+  );
+  console.log(
+    `re-registration round on a warm cache: ${
+      (Math.min(...hitRates) * 100).toFixed(2)
+    }% cache hits at worst (target >= 99%); the cold figure (b) is information only`,
   );
   console.log(
     `agent GET /kamailio/auth: ${LOOKUPS} lookups, ${CONCURRENCY} concurrent, ${
@@ -303,7 +325,7 @@ function report(
   for (const variant of VARIANTS) {
     const names = Object.keys(runs[variant][0].cpuMsPerThousand);
     const parts = names.map((name) => `${name} ${cpuMedian(runs[variant], name)}`);
-    console.log(`  ${variant.padEnd(6)} ${parts.join(", ")}`);
+    console.log(`  ${variant.padEnd(7)} ${parts.join(", ")}`);
   }
 }
 
@@ -324,8 +346,11 @@ async function main() {
   const bench: Bench = { workDir, ports, stack };
   try {
     const dbPath = await provisionAll(bench);
-    const runs: Record<Variant, RunResult[]> = { native: [], cold: [], warm: [] };
-    for (let round = 1; round <= ROUNDS; round++) await runRound(bench, round, dbPath, runs);
+    const runs: Record<Variant, RunResult[]> = { native: [], cold: [], warm: [], restart: [] };
+    const hitRates: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      await runRound(bench, round, dbPath, runs, hitRates);
+    }
     const lookups = await lookupLatency(stack.urls.agent, {
       ids,
       domain: DOMAIN,
@@ -333,7 +358,7 @@ async function main() {
       concurrency: CONCURRENCY,
       secret: stack.kamailioApiSecret,
     });
-    report(runs, lookups);
+    report(runs, lookups, hitRates);
   } finally {
     await stack.stop();
     if (!values.keep) await Deno.remove(workDir, { recursive: true }).catch(() => {});

@@ -10,6 +10,7 @@ import { isCare4wId, normalizeCare4wId } from "../../../shared/care4w-id.ts";
 import {
   kamailioAuthQuerySchema,
   kamailioCallQuerySchema,
+  kamailioHa1PageQuerySchema,
   kamailioRouteQuerySchema,
 } from "../../../shared/agent-contract.ts";
 import { problem } from "../../../shared/http/problem.ts";
@@ -20,6 +21,7 @@ import type { Counter, Histogram } from "../metrics/registry.ts";
 import { DirectoryUnavailableError, type SubscriberDirectory } from "../subscribers/directory.ts";
 import type { Subscriber } from "../subscribers/store.ts";
 import { callInfo } from "../subscribers/call-info.ts";
+import type { Ha1Pages } from "../kamailio/ha1-pages.ts";
 
 /** What the Kamailio routes need. */
 export interface KamailioRouteDeps {
@@ -35,6 +37,8 @@ export interface KamailioRouteDeps {
    * (the agent warns at start).
    */
   apiSecret: string | null;
+  /** Every long-lived HA1 in pages, for a starting Kamailio's cache (kamailio/ha1-pages.ts). */
+  ha1Pages?: Ha1Pages;
 }
 
 /** `Authorization` is Basic `kamailio:<secret>`, compared in constant time. */
@@ -68,7 +72,7 @@ function countLookups(counter: Counter, latency?: Histogram) {
   });
 }
 
-/** Builds `/kamailio/auth`, `/kamailio/route` and `/kamailio/call`. */
+/** Builds `/kamailio/auth`, `/kamailio/route`, `/kamailio/call` and `/kamailio/ha1s`. */
 export function kamailioRoutes(deps: KamailioRouteDeps): Hono {
   const { metrics } = deps;
   const app = new Hono();
@@ -154,6 +158,15 @@ export function kamailioRoutes(deps: KamailioRouteDeps): Hono {
       return c.json(answer);
     },
   );
+
+  // A starting Kamailio reads every long-lived HA1 into its cache, page by page (ha1-pages.ts).
+  app.get("/ha1s", queryOf(kamailioHa1PageQuerySchema), async (c) => {
+    if (!deps.ha1Pages) throw problem(404, "The HA1 pages are not served here.");
+    const body = await deps.ha1Pages.page(c.req.valid("query").page).catch(() => {
+      throw problem(503, "redis unavailable");
+    });
+    return c.text(body);
+  });
 
   return app;
 }

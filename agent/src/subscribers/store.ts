@@ -52,6 +52,11 @@ export interface SubscriberStore {
   readEntry(care4wId: string): Promise<StoredEntry | null>;
   /** Authoritative write from provisioning: replaces the entry and drops any TTL. */
   write(care4wId: string, value: Subscriber): Promise<void>;
+  /**
+   * Every active subscriber with a long-lived HA1, in batches (SCAN: Redis keeps serving
+   * meanwhile). What Kamailio's HA1 cache holds when it is full.
+   */
+  credentials(batch?: number): AsyncIterable<Array<{ care4wId: string; ha1: string }>>;
   /** Cache fill from web; false when an entry appeared meanwhile (that entry is newer). */
   fillIfAbsent(
     care4wId: string,
@@ -108,6 +113,25 @@ export function createSubscriberStore(redis: Redis): SubscriberStore {
       const results = await redis.multi().del(key).hset(key, ...fields).exec();
       const failed = results?.find(([error]) => error);
       if (!results || failed) throw failed?.[0] ?? new Error("redis transaction aborted");
+    },
+
+    async *credentials(batch = 500) {
+      let cursor = "0";
+      do {
+        const [next, keys] = await redis.scan(cursor, "MATCH", "sub:*", "COUNT", batch);
+        cursor = next;
+        if (keys.length === 0) continue;
+        const pipeline = redis.pipeline();
+        for (const key of keys) pipeline.hmget(key, "ha1", "active");
+        const answers = (await pipeline.exec()) ?? [];
+        const found: Array<{ care4wId: string; ha1: string }> = [];
+        answers.forEach(([error, fields], i) => {
+          if (error) throw error;
+          const [ha1, active] = fields as (string | null)[];
+          if (ha1 && active === "1") found.push({ care4wId: keys[i].slice(4), ha1 });
+        });
+        if (found.length > 0) yield found;
+      } while (cursor !== "0");
     },
 
     async fillIfAbsent(care4wId, value, negativeTtlSeconds) {
