@@ -28,6 +28,7 @@ test("defaults fill everything but the secrets", () => {
     webUrl: null,
     kamailioRpcUrl: null,
     kamailioPeerRpcUrls: [],
+    kamailioUsrlocRedisUrl: null,
     kamailioApiSecret: null,
     kamailioEvapi: null,
     freeswitch: null,

@@ -53,6 +53,11 @@ const envSchema = z.object({
     }
     return urls;
   }),
+  /**
+   * Where the Kamailio nodes keep registrations (their REDIS_USRLOC_URL, WITH_REDIS_USRLOC): the
+   * presence resync reads them there, as `ul.dump` has nothing in that mode.
+   */
+  KAMAILIO_USRLOC_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /** Kamailio's evapi socket, `host:port`: registrations and expiries arrive there. */
   KAMAILIO_EVAPI: hostAndPort.optional(),
   /** FreeSWITCH's event socket, `host:port`; unset: no media side (no ESL consumer). */
@@ -91,6 +96,7 @@ export interface AgentConfig {
   kamailioApiSecret: string | null;
   /** The other nodes' JSON-RPC URLs: cached HA1s are dropped on every node. */
   kamailioPeerRpcUrls: string[];
+  kamailioUsrlocRedisUrl: string | null;
   /** Kamailio's evapi socket; without it no presence events are made. */
   kamailioEvapi: { host: string; port: number } | null;
   /** The media side; null without `FREESWITCH_ESL`. */
@@ -155,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kamailioRpcUrl: e.KAMAILIO_RPC_URL ?? null,
     kamailioApiSecret: e.KAMAILIO_API_SECRET ?? null,
     kamailioPeerRpcUrls: e.KAMAILIO_PEER_RPC_URLS,
+    kamailioUsrlocRedisUrl: e.KAMAILIO_USRLOC_REDIS_URL ?? null,
     kamailioEvapi: evapi,
     freeswitch: esl
       ? {

@@ -4,7 +4,7 @@
  * consumer on Kamailio's evapi, and users' greetings copied for FreeSWITCH. `createAgent` calls this once; each part is built only when its
  * configuration is there, and nothing connects before the agent starts the services.
  */
-import type { Redis } from "ioredis";
+import { Redis } from "ioredis";
 import type { AgentService } from "./agent.ts";
 import type { AgentConfig } from "./config.ts";
 import { type CdrService, createCdrService } from "./cdr/service.ts";
@@ -20,6 +20,7 @@ import { createOutboxMetrics } from "./outbox/metrics.ts";
 import { createPresenceService, type PresenceService } from "./presence/consumer.ts";
 import { createPresenceMetrics } from "./presence/metrics.ts";
 import { createRedisPresenceStore } from "./presence/state-store.ts";
+import { readRedisLocations } from "./presence/redis-locations.ts";
 import { noticeFromCareflow } from "./recordings/intake.ts";
 import { createRecordingService, type RecordingService } from "./recordings/service.ts";
 
@@ -116,18 +117,27 @@ export function createMediaSide(config: AgentConfig, deps: MediaDeps): MediaSide
       onFolderCall: recordings ? (call) => admitFolderRecordings(recordings, call) : undefined,
     })
     : null;
+  // Registrations kept in Redis by the Kamailio nodes (WITH_REDIS_USRLOC): read there on resync.
+  const usrloc = config.kamailioUsrlocRedisUrl
+    ? new Redis(config.kamailioUsrlocRedisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
+    : null;
   const presence = config.kamailioEvapi
     ? createPresenceService({
       evapi: config.kamailioEvapi,
       rpcUrl: config.kamailioRpcUrl,
       rpcSecret: config.kamailioApiSecret,
+      readLocations: usrloc ? () => readRedisLocations(usrloc) : undefined,
       sink: outbox.sink,
       store: createRedisPresenceStore(redis),
       metrics: createPresenceMetrics(registry),
       warn,
     })
     : null;
-  const services = [outbox.deliverer, greetings, recordings, cdr, presence, esl]
+  const usrlocClient: AgentService | null = usrloc
+    ? { name: "usrloc redis", start: async () => {}, stop: async () => usrloc.disconnect() }
+    : null;
+  // Stopped last-started-first: the usrloc client goes after the presence service.
+  const services = [outbox.deliverer, greetings, recordings, cdr, usrlocClient, presence, esl]
     .filter((service): service is NonNullable<typeof service> => service !== null);
   return { outbox, esl, cdr, recordings, presence, greetings, services };
 }

@@ -25,6 +25,7 @@ import {
   startStack,
 } from "../../tools/stack/stack.ts";
 import { describe, putSubscriber, sipp, sippServer } from "../testing/kit.ts";
+import { readRedisLocations } from "../../agent/src/presence/redis-locations.ts";
 
 const DOMAIN = "careflow.test";
 const HOST_A = "127.0.0.2";
@@ -147,6 +148,20 @@ async function sharedRegistrationSteps(t: Deno.TestContext, nodes: Nodes) {
     assert.equal((await contactsInRedis(nodes.redis, BOB))[0]?.server_id, "2");
     await callReaches(nodes, nodes.a, BOB);
   });
+
+  await t.step(
+    "the agent's presence resync reads them from Redis, where ul.dump sees none",
+    async () => {
+      assert.doesNotMatch(await dumpThroughB(nodes), /care4w-/, "usrloc DB-only dumps nothing");
+      const locations = await readRedisLocations(nodes.redis);
+      assert.deepEqual([...locations.keys()].sort(), [ALICE, BOB]);
+      assert.deepEqual(locations.get(ALICE)!.map((c) => c.transport), ["udp"]);
+    },
+  );
+}
+
+async function dumpThroughB(nodes: Nodes): Promise<string> {
+  return JSON.stringify(await kamailioRpc(nodes.rpcB, "ul.dump", []));
 }
 
 async function nodeDownStep(t: Deno.TestContext, nodes: Nodes) {

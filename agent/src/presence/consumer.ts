@@ -4,7 +4,8 @@
  * appends them to the outbox (EventSink), in the order they happened.
  *
  * Kamailio drops evapi messages while nobody is connected, so on every (re)connect, and every
- * `resyncIntervalMs`, the consumer reads the whole location table (`ul.dump` over JSON-RPC) and
+ * `resyncIntervalMs`, the consumer reads the whole location table (`ul.dump` over JSON-RPC, or
+ * db_redis's keys when the nodes keep registrations in Redis: redis-locations.ts) and
  * reconciles: whatever changed meanwhile still reaches web. What was told to web is kept
  * (PresenceStateStore) after each change, so a restart also finds the devices that went while
  * the agent was away. An event is appended before its state is kept: a crash in between appends
@@ -28,6 +29,11 @@ export interface PresenceOptions {
   rpcUrl: string | null;
   /** KAMAILIO_API_SECRET, which Kamailio's RPC asks of the agent. */
   rpcSecret?: string | null;
+  /**
+   * Where the resync reads the location table instead of `ul.dump`: db_redis's keys when the
+   * nodes keep registrations in Redis (usrloc DB-only has no table in memory to dump).
+   */
+  readLocations?: () => Promise<Map<string, Contact[]>>;
   sink: EventSink;
   store: PresenceStateStore;
   metrics: PresenceMetrics;
@@ -247,15 +253,21 @@ export function createPresenceService(options: PresenceOptions): PresenceService
     delay,
   });
 
+  const rpcUrl = options.rpcUrl;
+  const readLocations = options.readLocations ??
+    (rpcUrl ? () => fetchLocationDump({ url: rpcUrl, secret: options.rpcSecret ?? null }) : null);
+
   async function resync() {
-    if (!options.rpcUrl) return;
+    if (!readLocations) return;
     const startedMicros = now() * 1000;
     let dump;
     try {
-      dump = await fetchLocationDump({ url: options.rpcUrl, secret: options.rpcSecret ?? null });
+      dump = await readLocations();
     } catch (error) {
       metrics.resyncs.inc({ result: "error" });
-      warn(`careflow-agent: warning: kamailio ul.dump failed: ${(error as Error).name}`);
+      warn(
+        `careflow-agent: warning: reading Kamailio's locations failed: ${(error as Error).name}`,
+      );
       return;
     }
     metrics.resyncs.inc({ result: "ok" });

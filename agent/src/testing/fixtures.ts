@@ -19,6 +19,7 @@ export function testConfig(redisUrl: string, overrides: Partial<AgentConfig> = {
     webUrl: null,
     kamailioRpcUrl: null,
     kamailioPeerRpcUrls: [],
+    kamailioUsrlocRedisUrl: null,
     kamailioApiSecret: null,
     kamailioEvapi: null,
     freeswitch: null,
