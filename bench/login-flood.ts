@@ -26,6 +26,7 @@ async function serve() {
   const dataDir = await Deno.makeTempDir({ prefix: "careflow-bench-login-" });
   const config = loadConfig({
     ...Deno.env.toObject(),
+    SIGNUP: "open",
     DATA_DIR: dataDir,
     PORT: "0",
     LOG_LEVEL: "warn",

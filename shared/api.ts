@@ -37,8 +37,18 @@ export const Email = z.string().trim().max(254).pipe(z.email("must be an email a
 export const Password = z.string().min(10, "must be at least 10 characters")
   .max(512, "is at most 512 characters");
 
-export const SignupBody = z.object({ email: Email, password: Password, displayName: DisplayName })
-  .strict();
+export const SignupBody = z.object({
+  email: Email,
+  password: Password,
+  displayName: DisplayName,
+  /**
+   * The code of an admin's invitation link (`/signup?invite=`: 32 random bytes, base64url),
+   * required when sign-up is by invitation (`SIGNUP=invite`). Any base64url string up to 128
+   * characters passes here, so a clipped link gets the same refusal as an unknown one.
+   */
+  invite: z.string().max(128, "is at most 128 characters")
+    .regex(/^[A-Za-z0-9_-]*$/, "must be the code from an invitation link").optional(),
+}).strict();
 export const LoginBody = z.object({
   email: Email,
   password: z.string().min(1, "is required").max(512),

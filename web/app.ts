@@ -18,6 +18,7 @@ import type { HashQueue } from "./auth/hash-queue.ts";
 import type { KnownDevices } from "./auth/known-devices.ts";
 import type { FirebaseVerifier } from "./auth/firebase.ts";
 import type { SignUp } from "./auth/signup.ts";
+import type { Invitations } from "./auth/invitations.ts";
 import type { CallService } from "./calls/service.ts";
 import { iceServersFor } from "./calls/ice-servers.ts";
 import type { SipEdge } from "./sip/mod.ts";
@@ -65,6 +66,8 @@ export interface AppServices {
   sessions: SessionService;
   throttle: LoginThrottle;
   signUp: SignUp;
+  /** Invitations to sign up: made by admins, required by sign-up when `SIGNUP=invite`. */
+  invitations: Invitations;
   /** Present only in Firebase mode. */
   firebase?: FirebaseVerifier;
   /** Browser-to-browser calls (webrtc mode): relays signaling, writes call records. */
@@ -122,6 +125,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
     authRoutes({
       users: store,
       signUp: services.signUp,
+      invitations: config.signup.mode === "invite" ? services.invitations : undefined,
       passwords: services.passwords,
       hashQueue: services.hashQueue,
       devices: services.devices,
@@ -169,6 +173,8 @@ export function createApp(services: AppServices): Hono<AppEnv> {
       agent: sip?.agent,
       logger,
       recordings: services.recordings,
+      invitations: services.invitations,
+      publicUrl: config.publicUrl,
     }),
   );
   app.route("/api/calls", callRoutes({ calls: store }));
@@ -192,6 +198,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
     pageRoutes({
       manifest: services.manifest,
       sessions: services.sessions,
+      signupMode: config.signup.mode,
       unlistenedVoicemail: (userId) => store.countUnlistenedVoicemail(userId),
     }),
   );

@@ -16,6 +16,7 @@ import { createHashQueue } from "./auth/hash-queue.ts";
 import { createKnownDevices } from "./auth/known-devices.ts";
 import { createSessionService } from "./auth/sessions.ts";
 import { createSignUp } from "./auth/signup.ts";
+import { createInvitations } from "./auth/invitations.ts";
 import { type CallService, createCallService } from "./calls/service.ts";
 import { type AgentClient, createAgentClient } from "./sip/agent-client.ts";
 import { storeOutbox } from "./sip/agent-outbox.ts";
@@ -85,6 +86,7 @@ export function composeWeb(
       outbox: storeOutbox(store, now),
     })
     : undefined);
+  const signUp = createSignUp(store);
   const services: AppServices = {
     config,
     logger,
@@ -102,7 +104,8 @@ export function composeWeb(
         : undefined),
     sessions: createSessionService(store, config.sessionTtlMinutes, now),
     throttle: countingFailures(createLoginThrottle(store, config.login, now), metrics),
-    signUp: createSignUp(store),
+    signUp,
+    invitations: createInvitations({ store, signUp, days: config.signup.inviteDays, now }),
     sip: config.sip && agent ? createSipEdge(config.sip, { store, agent, now }) : undefined,
     storage,
     twilioMedia: overrides.twilioMedia ??

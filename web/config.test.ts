@@ -41,6 +41,17 @@ Deno.test("Firebase mode switches on with a project id and keeps the default key
   assert.match(config.firebase!.jwksUrl, /securetoken@system\.gserviceaccount\.com$/);
 });
 
+Deno.test("sign-up is by invitation, for a week, unless SIGNUP=open; bad values are named", () => {
+  assert.deepEqual(loadConfig({}).signup, { mode: "invite", inviteDays: 7 });
+  assert.deepEqual(loadConfig({ SIGNUP: "open", INVITE_DAYS: "30" }).signup, {
+    mode: "open",
+    inviteDays: 30,
+  });
+  assert.throws(() => loadConfig({ SIGNUP: "anyone" }), /SIGNUP/);
+  assert.throws(() => loadConfig({ INVITE_DAYS: "0" }), /INVITE_DAYS/);
+  assert.throws(() => loadConfig({ INVITE_DAYS: "365" }), /INVITE_DAYS/);
+});
+
 /** Starts the real server with `env` and waits for it to give up; its exit code and output. */
 async function refusedStart(env: Record<string, string>) {
   const dataDir = await Deno.makeTempDir({ prefix: "careflow-config-" });

@@ -60,6 +60,13 @@ const EnvSchema = z.object({
     .optional(),
   FIREBASE_JWKS_URL: z.url().default(GOOGLE_SECURETOKEN_JWKS),
   SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 30).default(60 * 24 * 7),
+  /**
+   * Who may create a local account: `invite` (only with an admin's invitation link, the default)
+   * or `open` (anyone; its 409 for a taken email tells strangers who has an account: trials only).
+   */
+  SIGNUP: z.enum(["invite", "open"]).default("invite"),
+  /** How long an invitation link stays good. */
+  INVITE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Failed sign-ins per account (or known device) inside the window before backoff begins. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
@@ -193,6 +200,8 @@ export interface Config {
   mongodbUri: string | undefined;
   firebase: { projectId: string; jwksUrl: string } | undefined;
   sessionTtlMinutes: number;
+  /** Local sign-up: by invitation (`invite`) or for anyone (`open`); Firebase sign-in aside. */
+  signup: { mode: "invite" | "open"; inviteDays: number };
   logLevel: "debug" | "info" | "warn" | "error";
   login: {
     maxFailures: number;
@@ -254,6 +263,7 @@ export function loadConfig(
       ? { projectId: e.FIREBASE_PROJECT_ID, jwksUrl: e.FIREBASE_JWKS_URL }
       : undefined,
     sessionTtlMinutes: e.SESSION_TTL_MINUTES,
+    signup: { mode: e.SIGNUP, inviteDays: e.INVITE_DAYS },
     logLevel: e.LOG_LEVEL,
     login: {
       maxFailures: e.LOGIN_MAX_FAILURES,

@@ -134,7 +134,11 @@ export function createMediaSide(config: AgentConfig, deps: MediaDeps): MediaSide
     })
     : null;
   const usrlocClient: AgentService | null = usrloc
-    ? { name: "usrloc redis", start: async () => {}, stop: async () => usrloc.disconnect() }
+    ? {
+      name: "usrloc redis",
+      start: () => Promise.resolve(),
+      stop: () => Promise.resolve(usrloc.disconnect()),
+    }
     : null;
   // Stopped last-started-first: the usrloc client goes after the presence service.
   const services = [outbox.deliverer, greetings, recordings, cdr, usrlocClient, presence, esl]

@@ -24,6 +24,7 @@ if (!port || !dataDir) {
 }
 const config = loadConfig({
   ...SIP_TEST_ENV,
+  SIGNUP: "open",
   HOST: "127.0.0.1",
   // Many bench users sign up from one address, and ring each other all the time.
   SIGNUPS_PER_HOUR: "1000000",

@@ -26,6 +26,7 @@ const users = Number(Deno.args[0] ?? "10");
 const dataDir = await Deno.makeTempDir({ prefix: "careflow-bench-recordings-" });
 const config = loadConfig({
   ...SIP_TEST_ENV,
+  SIGNUP: "open",
   DATA_DIR: dataDir,
   LOG_LEVEL: "error",
   // Many bench users sign up from one address, and ring each other all the time.

@@ -26,6 +26,7 @@ export async function startBenchCluster(hubs: Hub[], users: number): Promise<Ben
   const dir = await Deno.makeTempDir({ prefix: "careflow-bench-" });
   const store = openSqliteStore(`${dir}/bench.sqlite`);
   const config = loadConfig({
+    SIGNUP: "open",
     DATA_DIR: dir,
     LOG_LEVEL: "error",
     CALL_ATTEMPTS_PER_MINUTE: "10000",

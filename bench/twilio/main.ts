@@ -16,7 +16,7 @@ import { browserCall, phoneCall, signedPost, TWILIO_ENV } from "../../web/testin
 const PER_KIND = Number(Deno.args[0] ?? "2000");
 const CONCURRENCY = 20;
 const dataDir = await Deno.makeTempDir({ prefix: "careflow-bench-twilio-" });
-const config = loadConfig({ ...TWILIO_ENV, DATA_DIR: dataDir, LOG_LEVEL: "error" });
+const config = loadConfig({ ...TWILIO_ENV, SIGNUP: "open", DATA_DIR: dataDir, LOG_LEVEL: "error" });
 const web = await openBenchWeb(config);
 const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, web.app.fetch);
 const url = `http://127.0.0.1:${server.addr.port}`;

@@ -11,6 +11,7 @@ import { openBenchWeb } from "../web.ts";
 const dataDir = await Deno.makeTempDir({ prefix: "careflow-bench-web-" });
 // The benchmark is one user looking up as fast as it can: the per-user limit is lifted for it.
 const config = loadConfig({
+  SIGNUP: "open",
   DATA_DIR: dataDir,
   LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "info",
   LOOKUPS_PER_MINUTE: "10000000",

@@ -355,6 +355,8 @@ async function startWeb(c: Context) {
     ...(c.options.ringTimeoutSeconds
       ? { RING_TIMEOUT_SECONDS: String(c.options.ringTimeoutSeconds) }
       : {}),
+    // Tests and the local stack sign users up freely; production invites (SIGNUP=invite).
+    SIGNUP: "open",
     ...c.options.webEnv,
   }, c.root);
   c.running.push(web);

@@ -6,6 +6,7 @@
  * socket and a signed webhook. MongoDB cannot be installed on these machines, so the store is the
  * embedded SQLite file in that one folder; with `MONGODB_URI` set nothing at all is written.
  */
+import { runAdmin } from "../../tools/admin.ts";
 import assert from "node:assert/strict";
 import { freePort } from "../../testing/ports.ts";
 import { startProcess } from "../../testing/process.ts";
@@ -25,6 +26,30 @@ Deno.test({
     const dataDir = await Deno.makeTempDir({ prefix: "careflow-edge-" });
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
+    const env = {
+      ...TWILIO_ENV,
+      PORT: String(port),
+      PUBLIC_URL: url,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+      PASSWORD_HASHER: "wasm",
+      REDIS_URL: redis.url,
+      RECORDINGS_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
+      S3_ENDPOINT: s3.endpoint,
+      S3_REGION: "us-east-1",
+      S3_BUCKET: s3.bucket,
+      S3_ACCESS_KEY_ID: s3.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      S3_FORCE_PATH_STYLE: "true",
+    };
+    // Production signs up by invitation: the operator's step, before web starts.
+    const printed: string[] = [];
+    assert.equal(
+      await runAdmin(["invite", "ann@example.org"], env, (line) => printed.push(line)),
+      0,
+    );
+    const invite = /[?&]invite=([A-Za-z0-9_-]+)/.exec(printed.join("\n"))?.[1];
+    assert.ok(invite, `an invitation link: ${printed.join("\n")}`);
     const web = startProcess("web (edge)", Deno.execPath(), [
       "run",
       "--allow-net",
@@ -37,22 +62,7 @@ Deno.test({
       `${ROOT}web/main.ts`,
     ], {
       cwd: ROOT,
-      env: {
-        ...TWILIO_ENV,
-        PORT: String(port),
-        PUBLIC_URL: url,
-        DATA_DIR: dataDir,
-        LOG_LEVEL: "warn",
-        PASSWORD_HASHER: "wasm",
-        REDIS_URL: redis.url,
-        RECORDINGS_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
-        S3_ENDPOINT: s3.endpoint,
-        S3_REGION: "us-east-1",
-        S3_BUCKET: s3.bucket,
-        S3_ACCESS_KEY_ID: s3.accessKeyId,
-        S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-        S3_FORCE_PATH_STYLE: "true",
-      },
+      env,
     });
     try {
       await web.waitFor("web to listen", async () => {
@@ -67,7 +77,7 @@ Deno.test({
       const signup = await fetch(`${url}/api/auth/signup`, {
         method: "POST",
         headers: json,
-        body: JSON.stringify({ ...account, displayName: "Ann Carer" }),
+        body: JSON.stringify({ ...account, displayName: "Ann Carer", invite }),
       });
       assert.equal(signup.status, 201, await signup.clone().text());
       await signup.body?.cancel();

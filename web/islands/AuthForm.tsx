@@ -23,8 +23,11 @@ const FIELDS = {
   ],
 } as const;
 
-/** Sign-up and sign-in form: errors appear next to their field, success opens the dashboard. */
-export default function AuthForm(props: { mode: "signup" | "login" }) {
+/**
+ * Sign-up and sign-in form: errors appear next to their field, success opens the dashboard.
+ * `invite` is the code of an invitation link, sent with the sign-up.
+ */
+export default function AuthForm(props: { mode: "signup" | "login"; invite?: string }) {
   const busy = useSignal(false);
   const message = useSignal<string | null>(null);
   const fieldErrors = useSignal<FieldError[]>([]);
@@ -78,6 +81,9 @@ export default function AuthForm(props: { mode: "signup" | "login" }) {
           </div>
         );
       })}
+      {props.mode === "signup" && props.invite && (
+        <input type="hidden" name="invite" value={props.invite} />
+      )}
       {message.value && <p class="form-error" role="alert">{message.value}</p>}
       <button type="submit" class="button" disabled={busy.value}>
         {busy.value ? "Please wait…" : props.mode === "signup" ? "Create account" : "Sign in"}

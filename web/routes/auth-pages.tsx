@@ -1,14 +1,44 @@
 import { PublicLayout } from "../components/PublicLayout.tsx";
 import { AuthForm } from "../islands/mod.ts";
+import { SignupBody } from "../../shared/api.ts";
+import { INVALID_INVITATION } from "../auth/invitations.ts";
 
-/** `/signup`. */
-export function SignupPage() {
+/**
+ * `/signup`. By invitation (`SIGNUP=invite`), the form appears only with a link's code
+ * (`?invite=`), which it sends along; whether the code is good is the sign-up's to say, with the
+ * same answer for every reason.
+ */
+export function SignupPage(props: { mode: "invite" | "open"; invite?: string }) {
+  const invite = props.mode === "invite" ? props.invite : undefined;
+  const wellFormed = invite ? SignupBody.shape.invite.safeParse(invite).success : false;
   return (
     <PublicLayout>
       <section class="narrow">
         <h1>Create your CareFlow account</h1>
-        <p>You get your own CareFlow ID straight away.</p>
-        <AuthForm mode="signup" />
+        {props.mode === "open"
+          ? (
+            <>
+              <p>You get your own CareFlow ID straight away.</p>
+              <AuthForm mode="signup" />
+            </>
+          )
+          : wellFormed
+          ? (
+            <>
+              <p>
+                You were invited to CareFlow: sign up with the email address you were invited with,
+                and you get your own CareFlow ID straight away.
+              </p>
+              <AuthForm mode="signup" invite={invite} />
+            </>
+          )
+          : (
+            <p class="card" role="status" data-testid="signup-closed">
+              {invite
+                ? INVALID_INVITATION
+                : "CareFlow accounts are by invitation. Ask your administrator for a link."}
+            </p>
+          )}
         <p>
           Already have an account? <a href="/login">Sign in</a>
         </p>

@@ -18,7 +18,12 @@ import { type BadgeSources, findSection } from "./sections.tsx";
  * (unread voicemail) are counted on each dashboard render; without them there are no badges.
  */
 export function pageRoutes(
-  deps: { manifest: ManifestSource; sessions: SessionService } & BadgeSources,
+  deps: {
+    manifest: ManifestSource;
+    sessions: SessionService;
+    /** `invite` (the default): /signup shows its form only with an invitation link's code. */
+    signupMode?: "invite" | "open";
+  } & BadgeSources,
 ) {
   const app = new Hono<AppEnv>();
   // deno-lint-ignore no-explicit-any -- any page component, whatever its props
@@ -28,10 +33,11 @@ export function pageRoutes(
   };
 
   app.get("/", (c) => page(c, "Calls for care teams", h(LandingPage, {})));
-  app.get(
-    "/signup",
-    (c) => c.get("user") ? c.redirect("/dashboard") : page(c, "Create account", h(SignupPage, {})),
-  );
+  app.get("/signup", (c) => {
+    if (c.get("user")) return c.redirect("/dashboard");
+    const props = { mode: deps.signupMode ?? "invite", invite: c.req.query("invite") };
+    return page(c, "Create account", h(SignupPage, props));
+  });
   app.get(
     "/login",
     (c) => c.get("user") ? c.redirect("/dashboard") : page(c, "Sign in", h(LoginPage, {})),

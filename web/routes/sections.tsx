@@ -7,6 +7,7 @@ import { EmptyState } from "../components/AppShell.tsx";
 import {
   CallHistory,
   Dialer,
+  Invitations,
   PersonalPhone,
   Recordings,
   RecordingSettings,
@@ -106,6 +107,15 @@ export const SECTIONS: readonly Section[] = [
         <p class="hint">
           Your voicemail greeting is on the <a href="/dashboard/voicemail">Voicemail</a> page.
         </p>
+        {user.role === "admin" && (
+          <>
+            <h2>Invite a colleague</h2>
+            <p class="hint">
+              CareFlow accounts are by invitation: invite an email and send its link yourself.
+            </p>
+            <Invitations />
+          </>
+        )}
       </section>
     ),
   },

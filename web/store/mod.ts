@@ -1,6 +1,7 @@
 /**
  * The store: one small interface per kind of data (`users.ts`, `sessions.ts`, `calls.ts`,
- * `sip-credentials.ts`, `agent-outbox.ts`, `recordings.ts`, `access-trail.ts`, `ingest.ts`, `phone-presence.ts`), each with its own contract suite (`testing/`), and two
+ * `sip-credentials.ts`, `agent-outbox.ts`, `recordings.ts`, `access-trail.ts`, `ingest.ts`,
+ * `phone-presence.ts`, `invitations.ts`), each with its own contract suite (`testing/`), and two
  * implementations of all of them: SQLite (`sqlite/`, the embedded default) and MongoDB (`mongo/`).
  * Services take only the interfaces they use; the app's `Store` is their composition.
  */
@@ -8,6 +9,7 @@ import type { AccessTrailStore } from "./access-trail.ts";
 import type { AgentOutboxStore } from "./agent-outbox.ts";
 import type { CallStore } from "./calls.ts";
 import type { IngestStore } from "./ingest.ts";
+import type { InvitationStore } from "./invitations.ts";
 import type { PhonePresenceStore } from "./phone-presence.ts";
 import type { RecordingStore } from "./recordings.ts";
 import type { LoginFailureStore, SessionStore } from "./sessions.ts";
@@ -19,6 +21,7 @@ export type { AccessTrailStore } from "./access-trail.ts";
 export type { AgentOutboxEntry, AgentOutboxStore } from "./agent-outbox.ts";
 export type { CallPage, CallQuery, CallStore } from "./calls.ts";
 export type { IngestStore } from "./ingest.ts";
+export type { Invitation, InvitationStore, NewInvitation } from "./invitations.ts";
 export type { PhonePresence, PhonePresenceStore } from "./phone-presence.ts";
 export type { RecordingPatch, RecordingQuery, RecordingStore } from "./recordings.ts";
 export type { LoginFailureStore, Session, SessionStore } from "./sessions.ts";
@@ -38,7 +41,8 @@ export interface Store
     RecordingStore,
     AccessTrailStore,
     IngestStore,
-    PhonePresenceStore {
+    PhonePresenceStore,
+    InvitationStore {
   close(): Promise<void>;
 }
 

@@ -49,8 +49,10 @@ export function createTestApp(
 ): TestApp {
   const logs: string[] = [];
   // Tests sign many people up from one "address" and look often: the limits have their own tests.
+  // Anyone may sign up (`open`); invitation-only sign-up has its own tests, which ask for it.
   const config = loadConfig({
     DATA_DIR: "/nonexistent",
+    SIGNUP: "open",
     SIGNUPS_PER_HOUR: "1000000",
     LOOKUPS_PER_MINUTE: "1000000",
     ...env,

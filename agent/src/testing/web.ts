@@ -67,6 +67,8 @@ function webEnv(port: number, dataDir: string, agentUrl: string, store?: SharedO
   return {
     HOST: "127.0.0.1",
     PORT: String(port),
+    // The tests sign their users up (production invites them).
+    SIGNUP: "open",
     DATA_DIR: dataDir,
     LOG_LEVEL: "warn",
     RECORDINGS_KEY: key,

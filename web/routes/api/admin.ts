@@ -10,6 +10,7 @@ import { requireUser } from "../../middleware/session.ts";
 import type { RecordingService } from "../../recordings/mod.ts";
 import type { AgentClient } from "../../sip/agent-client.ts";
 import type { SessionStore, UserStore } from "../../store/mod.ts";
+import { type InvitationRouteDeps, invitationRoutes } from "./invitations.ts";
 
 export interface AdminDeps {
   users: Pick<UserStore, "findUserByCare4wId" | "updateUser">;
@@ -18,6 +19,9 @@ export interface AdminDeps {
   agent: AgentClient | undefined;
   logger: Logger;
   recordings: Pick<RecordingService, "verifyTrail">;
+  /** Invitations to sign up (`/invitations`), and where their links point. */
+  invitations: InvitationRouteDeps["invitations"];
+  publicUrl: string | undefined;
 }
 
 const RoleBody = z.object({ role: z.enum(["user", "admin"]) }).strict();
@@ -32,10 +36,12 @@ const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
  * `/api/admin/*`. `POST /users/:care4wId/deactivate` turns the account off, ends its sessions
  * and tells the agent to forget the subscriber (so Kamailio drops its registrations). Idempotent:
  * deactivating again pushes again, which is how an operator can repair a missed push.
+ * `/invitations` (invitations.ts) lets admins invite colleagues to sign up.
  */
 export function adminRoutes(deps: AdminDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("*", requireUser, requireAdmin);
+  app.route("/invitations", invitationRoutes(deps));
 
   app.post("/users/:care4wId/deactivate", async (c) => {
     const parsed = care4wIdSchema.safeParse(c.req.param("care4wId"));

@@ -14,12 +14,18 @@ import { type LoginOutcome, passwordLogin } from "../../auth/password-login.ts";
 import { clientAddress, rateLimit } from "../../middleware/rate-limit.ts";
 import { SESSION_COOKIE, type SessionService } from "../../auth/sessions.ts";
 import type { SignUp } from "../../auth/signup.ts";
+import { INVALID_INVITATION, type Invitations } from "../../auth/invitations.ts";
 import { StoreConflictError, type User, type UserStore } from "../../store/mod.ts";
 import { userView } from "../../http/views.ts";
 
 export interface AuthDeps {
   users: Pick<UserStore, "findUserByEmail" | "findUserByFirebaseUid" | "updateUser">;
   signUp: SignUp;
+  /**
+   * Present when sign-up is by invitation only (`SIGNUP=invite`): a sign-up then needs a link's
+   * token, and a taken email is never named.
+   */
+  invitations?: Pick<Invitations, "admits" | "redeem">;
   passwords: PasswordHasher;
   /** Where every hash waits for a slot (bounded, prioritised). */
   hashQueue: HashQueue;
@@ -55,25 +61,29 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
 
   app.post("/signup", jsonBody(SignupBody), async (c) => {
     const body = c.req.valid("json");
+    const invitations = deps.invitations;
+    // Before any hashing and before any user is looked up: every refusal is this one answer,
+    // whether or not the email has an account.
+    if (invitations && !await invitations.admits(body.invite, body.email)) {
+      throw problem(403, INVALID_INVITATION);
+    }
     const hash = () => deps.passwords.hash(body.password);
     const passwordHash = await deps.hashQueue.run("account", hash).catch((error) => {
       throw error instanceof HashQueueFull ? busy() : error;
     });
+    const account = {
+      email: body.email,
+      displayName: body.displayName,
+      passwordHash,
+      firebaseUid: null,
+    };
     let user: User;
-    try {
-      user = await deps.signUp({
-        email: body.email,
-        displayName: body.displayName,
-        passwordHash,
-        firebaseUid: null,
-      });
-    } catch (error) {
-      if (error instanceof StoreConflictError) {
-        throw problem(409, "An account with this email already exists.", {
-          errors: [{ field: "email", message: "is already registered" }],
-        });
-      }
-      throw error;
+    if (invitations) {
+      const redeemed = await invitations.redeem(body.invite!, account);
+      if (!redeemed) throw problem(403, INVALID_INVITATION);
+      user = redeemed;
+    } else {
+      user = await openSignUp(deps.signUp, account);
     }
     await startSession(c, user);
     return c.json({ user: userView(user) }, 201);
@@ -167,6 +177,23 @@ function firebaseRoute(
       return c.json({ user: userView(user) });
     },
   );
+}
+
+/**
+ * `SIGNUP=open`: anyone may make an account, and a taken email is said so, which tells anyone
+ * who has an account (why invitations are the default).
+ */
+async function openSignUp(signUp: SignUp, account: Parameters<SignUp>[0]): Promise<User> {
+  try {
+    return await signUp(account);
+  } catch (error) {
+    if (error instanceof StoreConflictError) {
+      throw problem(409, "An account with this email already exists.", {
+        errors: [{ field: "email", message: "is already registered" }],
+      });
+    }
+    throw error;
+  }
 }
 
 /** The problem for a sign-in that did not sign in. */

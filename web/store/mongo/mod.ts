@@ -10,6 +10,7 @@ import { mongoRecordings } from "./recordings.ts";
 import { mongoAccessTrail } from "./access-trail.ts";
 import { mongoIngest } from "./ingest.ts";
 import { mongoPhonePresence } from "./phone-presence.ts";
+import { mongoInvitations } from "./invitations.ts";
 
 /** The database named in the URI's path, if any. */
 function databaseFromUri(uri: string): string | undefined {
@@ -26,7 +27,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
   await client.connect();
   const db = client.db(dbName ?? databaseFromUri(uri) ?? "careflow");
   try {
-    const [users, sessions, failures, calls, sip, outbox, recordings, trail, presence] =
+    const [users, sessions, failures, calls, sip, outbox, recordings, trail, presence, invites] =
       await Promise
         .all([
           mongoUsers(db),
@@ -38,6 +39,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
           mongoRecordings(db),
           mongoAccessTrail(db),
           mongoPhonePresence(db),
+          mongoInvitations(db),
         ]);
     const ingest = await mongoIngest(db, { calls, recordings, presence });
     // Spelled out (not Object.assign) so the compiler checks that every part of Store is here.
@@ -52,6 +54,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       ...trail,
       ...ingest,
       ...presence,
+      ...invites,
       close: () => client.close(),
     };
     return store;

@@ -160,4 +160,12 @@ export const MIGRATIONS: readonly string[] = [
   // A user's own phone, unique among users (SQLite lets many rows hold NULL).
   `ALTER TABLE users ADD COLUMN personal_phone TEXT;
   CREATE UNIQUE INDEX users_personal_phone ON users (personal_phone);`,
+  // Sign-up invitations: a token's hash finds one; an email has at most one unused at a time.
+  `CREATE TABLE invitations (
+    id TEXT PRIMARY KEY, token_hash TEXT NOT NULL, email TEXT NOT NULL,
+    invited_by TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+    used_at INTEGER, used_by TEXT
+  ) STRICT;
+  CREATE UNIQUE INDEX invitations_token_hash ON invitations (token_hash);
+  CREATE UNIQUE INDEX invitations_pending_email ON invitations (email) WHERE used_at IS NULL;`,
 ];

@@ -10,6 +10,7 @@ import { sqliteRecordings } from "./recordings.ts";
 import { sqliteAccessTrail } from "./access-trail.ts";
 import { sqliteIngest } from "./ingest.ts";
 import { sqlitePhonePresence } from "./phone-presence.ts";
+import { sqliteInvitations } from "./invitations.ts";
 
 /**
  * Opens (creating or migrating) a SQLite store. `path` may be `":memory:"` for tests; files get
@@ -31,6 +32,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteAccessTrail(db),
     ...presence,
     ...sqliteIngest(db, { calls, recordings, presence }),
+    ...sqliteInvitations(db),
     close() {
       if (db.raw.isOpen) db.raw.close();
     },

@@ -8,6 +8,7 @@ import { accessTrailStoreContract } from "./access-trail.ts";
 import { agentOutboxStoreContract } from "./agent-outbox.ts";
 import { callStoreContract } from "./calls.ts";
 import { ingestStoreContract } from "./ingest.ts";
+import { invitationStoreContract } from "./invitations.ts";
 import { phonePresenceStoreContract } from "./phone-presence.ts";
 import { recordingStoreContract } from "./recordings.ts";
 import { recordingUpkeepContract } from "./recordings-upkeep.ts";
@@ -28,4 +29,5 @@ export function storeContracts(implementation: Implementation<Store, undefined>)
   accessTrailStoreContract(implementation);
   ingestStoreContract(implementation);
   phonePresenceStoreContract(implementation);
+  invitationStoreContract(implementation);
 }
