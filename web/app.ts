@@ -3,6 +3,7 @@
  * constructed here, so every route's dependencies are visible in one place.
  */
 import { Hono } from "hono";
+import { compress } from "hono/compress";
 import { serveStatic } from "hono/deno";
 import { limitBody } from "../shared/http/body-limit.ts";
 import { problem, problemHandler } from "../shared/http/problem.ts";
@@ -225,6 +226,11 @@ function guardEveryRequest(app: Hono<AppEnv>, services: AppServices) {
     }),
   );
   app.use("*", originGuard(config.publicUrl));
+  // gzip for what is worth it: pages, scripts and styles, and the lists the API pages through.
+  // Not every small JSON answer (the lookup on each keystroke): compressing 200 bytes costs more
+  // than it saves.
+  const gzip = compress();
+  app.use("*", (c, next) => (COMPRESSED.test(c.req.path) ? gzip(c, next) : next()));
   app.use("/static/build/*", async (c, next) => {
     await next();
     if (c.res.ok) setResponseHeaders(c, [["cache-control", "public, max-age=31536000, immutable"]]);
@@ -236,6 +242,9 @@ function guardEveryRequest(app: Hono<AppEnv>, services: AppServices) {
   // A batch of the agent's events is at most a few hundred small JSON objects.
   app.use("/internal/*", limitBody(1024 * 1024, { except: STREAMED_INTERNAL }));
 }
+
+/** Pages, static files and the API's lists: whatever is not under /api, /internal or /metrics. */
+const COMPRESSED = /^\/(?!api\/|internal\/|metrics$)|^\/api\/(calls|recordings|voicemail)(\/?$|\?)/;
 
 /** Per-user and per-address limits of what is cheap to ask and costly to answer in bulk. */
 function limitAbuse(app: Hono<AppEnv>, config: Config) {

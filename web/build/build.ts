@@ -48,8 +48,19 @@ function manifestPlugin(): esbuild.Plugin {
       });
       build.onEnd((result) => {
         if (!result.metafile || result.errors.length > 0) return;
-        const manifest: Manifest = { boot: "", styles: "", islands: {} };
-        for (const [file, output] of Object.entries(result.metafile.outputs)) {
+        const manifest: Manifest = { boot: "", styles: "", islands: {}, imports: {} };
+        const outputs = result.metafile.outputs;
+        const urlOf = (file: string) => "/static/build/" + file.split("/").pop();
+        /** The static imports of `file`, transitively. */
+        const staticImports = (file: string, seen = new Set<string>()): string[] => {
+          for (const imported of outputs[file]?.imports ?? []) {
+            if (imported.kind !== "import-statement" || seen.has(imported.path)) continue;
+            seen.add(imported.path);
+            staticImports(imported.path, seen);
+          }
+          return [...seen].map(urlOf).sort();
+        };
+        for (const [file, output] of Object.entries(outputs)) {
           if (!output.entryPoint) continue;
           const url = "/static/build/" + file.split("/").pop();
           // Lazily imported modules (call engines) are entry points to esbuild too; only the
@@ -58,6 +69,8 @@ function manifestPlugin(): esbuild.Plugin {
           if (name === "boot") manifest.boot = url;
           else if (name === "styles") manifest.styles = url;
           else if (name.startsWith("island-")) manifest.islands[name.slice(7)] = url;
+          else continue;
+          if (name !== "styles") manifest.imports![url] = staticImports(file);
         }
         Deno.writeTextFileSync(MANIFEST_PATH, JSON.stringify(manifest, null, 2));
       });

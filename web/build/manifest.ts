@@ -7,6 +7,12 @@ export interface Manifest {
   boot: string;
   styles: string;
   islands: Record<string, string>;
+  /**
+   * Every chunk each entry (boot, an island) imports statically, directly or not: what a page
+   * preloads so the browser fetches them at once rather than one import after another. Lazily
+   * imported chunks (call engines) are not in it.
+   */
+  imports?: Record<string, string[]>;
 }
 
 /** Supplies the current manifest; in development it follows rebuilds. */

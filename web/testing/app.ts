@@ -17,6 +17,14 @@ export const TEST_MANIFEST: Manifest = {
   islands: Object.fromEntries(
     Object.keys(islands).map((name) => [name, `/static/build/island-${name}-TEST.js`]),
   ),
+  // Every island shares one chunk with the boot module, as esbuild's splitting makes it.
+  imports: Object.fromEntries([
+    ["/static/build/boot-TEST.js", ["/static/build/chunk-PREACT.js"]],
+    ...Object.keys(islands).map((name) => [
+      `/static/build/island-${name}-TEST.js`,
+      ["/static/build/chunk-PREACT.js"],
+    ]),
+  ]),
 };
 
 export interface TestApp {
