@@ -121,25 +121,23 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   app.use("*", loadSession(services.sessions));
   limitAbuse(app, config);
 
-  app.route(
-    "/api/auth",
-    authRoutes({
-      users: store,
-      signUp: services.signUp,
-      invitations: config.signup.mode === "invite" ? services.invitations : undefined,
-      passwords: services.passwords,
-      hashQueue: services.hashQueue,
-      devices: services.devices,
-      sessions: services.sessions,
-      throttle: services.throttle,
-      loginLimit: {
-        perSourcePerMinute: config.limits.loginsPerSourcePerMinute,
-        trustedProxies: config.limits.trustedProxies,
-      },
-      firebase: services.firebase,
-      secureCookies: config.publicUrl?.startsWith("https:") ?? false,
-    }),
-  );
+  const authApi = authRoutes({
+    users: store,
+    signUp: services.signUp,
+    invitations: config.signup.mode === "invite" ? services.invitations : undefined,
+    passwords: services.passwords,
+    hashQueue: services.hashQueue,
+    devices: services.devices,
+    sessions: services.sessions,
+    throttle: services.throttle,
+    loginLimit: {
+      perSourcePerMinute: config.limits.loginsPerSourcePerMinute,
+      trustedProxies: config.limits.trustedProxies,
+    },
+    firebase: services.firebase,
+    secureCookies: config.publicUrl?.startsWith("https:") ?? false,
+  });
+  app.route("/api/auth", authApi);
   app.route(
     "/api",
     accountRoutes({
@@ -200,6 +198,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
       manifest: services.manifest,
       sessions: services.sessions,
       signupMode: config.signup.mode,
+      authApi,
       unlistenedVoicemail: (userId) => store.countUnlistenedVoicemail(userId),
     }),
   );

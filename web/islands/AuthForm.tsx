@@ -25,12 +25,21 @@ const FIELDS = {
 
 /**
  * Sign-up and sign-in form: errors appear next to their field, success opens the dashboard.
- * `invite` is the code of an invitation link, sent with the sign-up.
+ * `invite` is the code of an invitation link, sent with the sign-up. A real form posting to
+ * `/login` or `/signup`: before this script runs (or without JavaScript) the browser submits it
+ * and the server answers with the dashboard or this page again, with `message`, `fieldErrors`
+ * and the typed `values` (never the password); once hydrated it signs in without a page load.
  */
-export default function AuthForm(props: { mode: "signup" | "login"; invite?: string }) {
+export default function AuthForm(props: {
+  mode: "signup" | "login";
+  invite?: string;
+  message?: string;
+  fieldErrors?: FieldError[];
+  values?: Record<string, string>;
+}) {
   const busy = useSignal(false);
-  const message = useSignal<string | null>(null);
-  const fieldErrors = useSignal<FieldError[]>([]);
+  const message = useSignal<string | null>(props.message ?? null);
+  const fieldErrors = useSignal<FieldError[]>(props.fieldErrors ?? []);
 
   const submit = async (event: TargetedEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -61,7 +70,7 @@ export default function AuthForm(props: { mode: "signup" | "login"; invite?: str
 
   const errorFor = (name: string) => fieldErrors.value.find((e) => e.field === name)?.message;
   return (
-    <form class="card form" onSubmit={submit} noValidate>
+    <form class="card form" method="post" action={`/${props.mode}`} onSubmit={submit} noValidate>
       {FIELDS[props.mode].map((field) => {
         const error = errorFor(field.name);
         return (
@@ -73,6 +82,7 @@ export default function AuthForm(props: { mode: "signup" | "login"; invite?: str
               // Preact 11 types <input> per `type`; the union of the three is fine at runtime.
               type={field.type as "text"}
               autocomplete={field.autocomplete}
+              value={field.type === "password" ? undefined : props.values?.[field.name]}
               required
               aria-invalid={error ? "true" : undefined}
               aria-describedby={error ? `e-${field.name}` : undefined}

@@ -9,6 +9,8 @@ import { renderPage } from "../render/page.ts";
 import { SESSION_COOKIE, type SessionService } from "../auth/sessions.ts";
 import { LandingPage } from "./index.tsx";
 import { LoginPage, SignupPage } from "./auth-pages.tsx";
+import { authFormRoutes } from "./auth-forms.ts";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { badgeCounts, DashboardPage } from "./dashboard.tsx";
 import { classifyDialTarget } from "../../shared/dial-target.ts";
 import { type BadgeSources, findSection } from "./sections.tsx";
@@ -23,6 +25,8 @@ export function pageRoutes(
     sessions: SessionService;
     /** `invite` (the default): /signup shows its form only with an invitation link's code. */
     signupMode?: "invite" | "open";
+    /** The `/api/auth` app: with it, the sign-in and sign-up forms also work as plain forms. */
+    authApi?: Hono<AppEnv>;
   } & BadgeSources,
 ) {
   const app = new Hono<AppEnv>();
@@ -40,8 +44,36 @@ export function pageRoutes(
   });
   app.get(
     "/login",
-    (c) => c.get("user") ? c.redirect("/dashboard") : page(c, "Sign in", h(LoginPage, {})),
+    (c) =>
+      c.get("user")
+        ? c.redirect("/dashboard")
+        : page(c, "Sign in", h(LoginPage, { form: undefined })),
   );
+  if (deps.authApi) {
+    app.route(
+      "/",
+      authFormRoutes({
+        api: deps.authApi,
+        render: (c, mode, outcome) => {
+          const form = {
+            message: outcome.message,
+            fieldErrors: outcome.fieldErrors,
+            values: outcome.values,
+          };
+          c.status(outcome.status as ContentfulStatusCode);
+          return mode === "login" ? page(c, "Sign in", h(LoginPage, { form })) : page(
+            c,
+            "Create account",
+            h(SignupPage, {
+              mode: deps.signupMode ?? "invite",
+              invite: outcome.values.invite,
+              form,
+            }),
+          );
+        },
+      }),
+    );
+  }
 
   app.get("/dashboard/:section{[a-z]+}?", async (c) => {
     const user = c.get("user");

@@ -110,7 +110,8 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
     setCookie(c, DEVICE_COOKIE, outcome.deviceCookie, {
       httpOnly: true,
       sameSite: "Strict",
-      path: "/api/auth",
+      // Sent to the API and to the plain forms (/login) alike.
+      path: "/",
       secure: secure(c),
       maxAge: deps.devices.maxAgeSeconds,
     });
