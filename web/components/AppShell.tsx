@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { CopyButton } from "../islands/mod.ts";
+import { CopyButton, Phone } from "../islands/mod.ts";
 
 /** One entry of the section navigation. */
 export interface NavEntry {
@@ -51,6 +51,10 @@ export function AppShell({ user, nav, children }: AppShellProps) {
           </a>
         ))}
       </nav>
+      {/* Outside <main>, which section navigation swaps: the call stays on every section. */}
+      <div class="phone-slot">
+        <Phone />
+      </div>
       <main class="content">{children}</main>
     </div>
   );

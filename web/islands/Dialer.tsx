@@ -4,24 +4,29 @@ import type { TargetedKeyboardEvent } from "preact";
 import { classifyDialTarget, type DialTarget } from "../../shared/dial-target.ts";
 import { Keypad } from "../components/Keypad.tsx";
 import { statusText } from "../components/phone/CallStatus.tsx";
-import { InCall, IncomingCall } from "../components/phone/InCall.tsx";
 import { LeaveVoicemail } from "../components/phone/LeaveVoicemail.tsx";
 import { type Lookup, useCalleeLookup } from "../client/use-callee-lookup.ts";
-import { useCallEngine } from "../client/use-call-engine.ts";
+import { usePhone } from "../client/phone.ts";
+import { useEffect } from "preact/hooks";
 
 const MAX_LENGTH = 32;
 /** Endings of an outgoing call after which a message can be left. */
 const UNANSWERED = new Set(["unavailable", "busy", "declined", "missed"]);
 
 /**
- * The phone: dial pad (keypad, typed or pasted input), what the input is and who it belongs to,
- * and, once a call exists, the ringing prompt or the call with its controls.
+ * The dial pad (keypad, typed or pasted input), what the input is and who it belongs to. The
+ * call itself, ringing or connected, is the Phone island's, on every section; while there is
+ * one the pad steps aside.
  */
 export default function Dialer(props: { initialValue?: string }) {
   const value = useSignal(props.initialValue ?? "");
   const target = useComputed(() => classifyDialTarget(value.value));
   const lookup = useCalleeLookup(target);
-  const { call, engine } = useCallEngine();
+  const { call, engine, dialerShown } = usePhone();
+  useEffect(() => {
+    dialerShown.value = true;
+    return () => (dialerShown.value = false);
+  }, []);
   const voicemail = useVoicemailOffer(call, engine);
 
   const snapshot = call.value;
@@ -63,21 +68,8 @@ export default function Dialer(props: { initialValue?: string }) {
     event.preventDefault();
   };
 
-  if (snapshot.phase === "incoming" && engine.current) {
-    return (
-      <div class="dialer card">
-        <IncomingCall call={snapshot} engine={engine.current} />
-      </div>
-    );
-  }
   const busy = snapshot.callId !== null && snapshot.phase !== "ended";
-  if (busy && engine.current) {
-    return (
-      <div class="dialer card">
-        <InCall call={snapshot} engine={engine.current} />
-      </div>
-    );
-  }
+  if ((snapshot.phase === "incoming" || busy) && engine.current) return null;
 
   return (
     <section class="dialer card" aria-labelledby="dialer-title" onKeyDown={onKeyDown}>

@@ -61,8 +61,11 @@ function bootScripts(collector: IslandCollector, nonce: string, manifest: Manife
     if (!url) throw new Error(`island ${island.name} is missing from the build manifest`);
     chunks[island.name] = url;
   }
-  const boot = `import{boot}from${jsonForScript(manifest.boot)};boot(${jsonForScript(chunks)});`;
+  // The chunks ride with the islands' props: section navigation (client/navigate.ts) reads both
+  // from a page it fetched.
+  const blob = { islands: collector.islands, chunks };
+  const boot = `import{boot}from${jsonForScript(manifest.boot)};boot();`;
   return `<script type="application/json" id="cf-islands">${
-    jsonForScript(collector.islands)
+    jsonForScript(blob)
   }</script><script type="module" nonce="${escapeHtml(nonce)}">${boot}</script>`;
 }
