@@ -55,6 +55,23 @@ export const LoginBody = z.object({
 }).strict();
 export const FirebaseLoginBody = z.object({ idToken: z.string().min(20).max(8192) }).strict();
 
+/** `PATCH /api/account`: the user's own shown name. */
+export const AccountPatch = z.object({ displayName: DisplayName }).strict();
+/** `POST /api/account/password`: the current password proves the owner is at the keyboard. */
+export const PasswordChangeBody = z.object({
+  currentPassword: z.string().min(1, "is required").max(512),
+  newPassword: Password,
+}).strict();
+/**
+ * `POST /api/auth/password-reset`: the code of an admin's reset link (`/reset-password?token=`:
+ * 32 random bytes, base64url) and the new password. Any string up to 256 characters passes as
+ * the token, so a clipped or made-up one gets the same refusal as a used one.
+ */
+export const PasswordResetBody = z.object({
+  token: z.string().max(256, "is at most 256 characters"),
+  newPassword: Password,
+}).strict();
+
 export const LookupQuery = z.object({ care4wId: care4wIdSchema });
 
 /** The public view of a user, as the API returns it. */

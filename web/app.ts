@@ -20,6 +20,8 @@ import type { KnownDevices } from "./auth/known-devices.ts";
 import type { FirebaseVerifier } from "./auth/firebase.ts";
 import type { SignUp } from "./auth/signup.ts";
 import type { Invitations } from "./auth/invitations.ts";
+import type { PasswordChange } from "./auth/password-change.ts";
+import type { PasswordResets } from "./auth/password-reset.ts";
 import type { CallService } from "./calls/service.ts";
 import { iceServersFor } from "./calls/ice-servers.ts";
 import type { SipEdge } from "./sip/mod.ts";
@@ -47,6 +49,8 @@ import { callRoutes } from "./routes/api/calls.ts";
 import { signalRoutes } from "./routes/api/signal.ts";
 import { sipRoutes } from "./routes/api/sip.ts";
 import { adminRoutes } from "./routes/api/admin.ts";
+import { passwordResetRoutes } from "./routes/api/password-reset.ts";
+import { resetPasswordRoutes } from "./routes/reset-password.tsx";
 import { internalRoutes } from "./routes/internal.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { NotFoundPage } from "./routes/not-found.tsx";
@@ -69,6 +73,10 @@ export interface AppServices {
   signUp: SignUp;
   /** Invitations to sign up: made by admins, required by sign-up when `SIGNUP=invite`. */
   invitations: Invitations;
+  /** A signed-in person's own password change, through the sign-in's throttle and hash queue. */
+  passwordChange: PasswordChange;
+  /** One-time password-reset links admins issue for local accounts (there is no mail). */
+  passwordResets: PasswordResets;
   /** Present only in Firebase mode. */
   firebase?: FirebaseVerifier;
   /** Browser-to-browser calls (webrtc mode): relays signaling, writes call records. */
@@ -121,23 +129,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   app.use("*", loadSession(services.sessions));
   limitAbuse(app, config);
 
-  const authApi = authRoutes({
-    users: store,
-    signUp: services.signUp,
-    invitations: config.signup.mode === "invite" ? services.invitations : undefined,
-    passwords: services.passwords,
-    hashQueue: services.hashQueue,
-    devices: services.devices,
-    sessions: services.sessions,
-    throttle: services.throttle,
-    loginLimit: {
-      perSourcePerMinute: config.limits.loginsPerSourcePerMinute,
-      trustedProxies: config.limits.trustedProxies,
-    },
-    firebase: services.firebase,
-    secureCookies: config.publicUrl?.startsWith("https:") ?? false,
-  });
-  app.route("/api/auth", authApi);
+  const { authApi, resetApi } = mountAuth(app, services);
   app.route(
     "/api",
     accountRoutes({
@@ -149,6 +141,10 @@ export function createApp(services: AppServices): Hono<AppEnv> {
       twilioToken: config.twilio
         ? (care4wId) => twilioToken(config.twilio!, care4wId, services.now())
         : undefined,
+      passwordChange: services.passwordChange,
+      sessions: store,
+      sip,
+      logger,
     }),
   );
   app.route(
@@ -173,6 +169,8 @@ export function createApp(services: AppServices): Hono<AppEnv> {
       logger,
       recordings: services.recordings,
       invitations: services.invitations,
+      passwordResets: services.passwordResets,
+      sip,
       publicUrl: config.publicUrl,
     }),
   );
@@ -194,6 +192,14 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   });
   app.route(
     "/",
+    resetPasswordRoutes({
+      api: resetApi,
+      manifest: services.manifest,
+      admits: (token) => services.passwordResets.admits(token),
+    }),
+  );
+  app.route(
+    "/",
     pageRoutes({
       manifest: services.manifest,
       sessions: services.sessions,
@@ -205,6 +211,41 @@ export function createApp(services: AppServices): Hono<AppEnv> {
 
   handleErrors(app, services);
   return app;
+}
+
+/**
+ * `/api/auth` (sign-up, sign-in, sign-out) and `/api/auth/password-reset`; both apps are handed
+ * back, for the plain forms that post to them.
+ */
+function mountAuth(app: Hono<AppEnv>, services: AppServices) {
+  const { config, logger, store } = services;
+  const authApi = authRoutes({
+    users: store,
+    signUp: services.signUp,
+    invitations: config.signup.mode === "invite" ? services.invitations : undefined,
+    passwords: services.passwords,
+    hashQueue: services.hashQueue,
+    devices: services.devices,
+    sessions: services.sessions,
+    throttle: services.throttle,
+    loginLimit: {
+      perSourcePerMinute: config.limits.loginsPerSourcePerMinute,
+      trustedProxies: config.limits.trustedProxies,
+    },
+    firebase: services.firebase,
+    secureCookies: config.publicUrl?.startsWith("https:") ?? false,
+  });
+  app.route("/api/auth", authApi);
+  const resetApi = passwordResetRoutes({
+    passwordResets: services.passwordResets,
+    logger,
+    limit: {
+      perSourcePerMinute: config.limits.loginsPerSourcePerMinute,
+      trustedProxies: config.limits.trustedProxies,
+    },
+  });
+  app.route("/api/auth/password-reset", resetApi);
+  return { authApi, resetApi };
 }
 
 /**

@@ -17,6 +17,8 @@ import { createKnownDevices } from "./auth/known-devices.ts";
 import { createSessionService } from "./auth/sessions.ts";
 import { createSignUp } from "./auth/signup.ts";
 import { createInvitations } from "./auth/invitations.ts";
+import { createPasswordChange } from "./auth/password-change.ts";
+import { createPasswordResets } from "./auth/password-reset.ts";
 import { type CallService, createCallService } from "./calls/service.ts";
 import { type AgentClient, createAgentClient } from "./sip/agent-client.ts";
 import { storeOutbox } from "./sip/agent-outbox.ts";
@@ -87,6 +89,12 @@ export function composeWeb(
     })
     : undefined);
   const signUp = createSignUp(store);
+  // One of each per app: the sign-in, the password change and the reset share their slots,
+  // locks and counts, so none of them is a way around another's limits.
+  const passwords = overrides.passwords ?? argon2Hasher({}, config.passwordHasher);
+  const hashQueue = createHashQueue(config.passwordHashing);
+  const devices = createKnownDevices(config.knownDevices, now);
+  const throttle = countingFailures(createLoginThrottle(store, config.login, now), metrics);
   const services: AppServices = {
     config,
     logger,
@@ -95,17 +103,33 @@ export function composeWeb(
     now,
     calls,
     manifest: overrides.manifest ?? manifestSource({ watch: config.dev }),
-    passwords: overrides.passwords ?? argon2Hasher({}, config.passwordHasher),
-    hashQueue: createHashQueue(config.passwordHashing),
-    devices: createKnownDevices(config.knownDevices, now),
+    passwords,
+    hashQueue,
+    devices,
     firebase: overrides.firebase ??
       (config.firebase
         ? createFirebaseVerifier(config.firebase.projectId, config.firebase.jwksUrl)
         : undefined),
     sessions: createSessionService(store, config.sessionTtlMinutes, now),
-    throttle: countingFailures(createLoginThrottle(store, config.login, now), metrics),
+    throttle,
     signUp,
     invitations: createInvitations({ store, signUp, days: config.signup.inviteDays, now }),
+    passwordChange: createPasswordChange({
+      users: store,
+      store,
+      passwords,
+      hashQueue,
+      throttle,
+      devices,
+    }),
+    passwordResets: createPasswordResets({
+      store,
+      passwords,
+      hashQueue,
+      throttle,
+      minutes: config.passwordResetMinutes,
+      now,
+    }),
     sip: config.sip && agent ? createSipEdge(config.sip, { store, agent, now }) : undefined,
     storage,
     twilioMedia: overrides.twilioMedia ??

@@ -52,6 +52,14 @@ Deno.test("sign-up is by invitation, for a week, unless SIGNUP=open; bad values 
   assert.throws(() => loadConfig({ INVITE_DAYS: "365" }), /INVITE_DAYS/);
 });
 
+Deno.test("a password-reset link lasts an hour unless PASSWORD_RESET_MINUTES says; bounds named", () => {
+  assert.equal(loadConfig({}).passwordResetMinutes, 60);
+  assert.equal(loadConfig({ PASSWORD_RESET_MINUTES: "15" }).passwordResetMinutes, 15);
+  assert.throws(() => loadConfig({ PASSWORD_RESET_MINUTES: "1" }), /PASSWORD_RESET_MINUTES/);
+  assert.throws(() => loadConfig({ PASSWORD_RESET_MINUTES: "20000" }), /PASSWORD_RESET_MINUTES/);
+  assert.throws(() => loadConfig({ PASSWORD_RESET_MINUTES: "soon" }), /PASSWORD_RESET_MINUTES/);
+});
+
 /** Starts the real server with `env` and waits for it to give up; its exit code and output. */
 async function refusedStart(env: Record<string, string>) {
   const dataDir = await Deno.makeTempDir({ prefix: "careflow-config-" });

@@ -67,6 +67,8 @@ const EnvSchema = z.object({
   SIGNUP: z.enum(["invite", "open"]).default("invite"),
   /** How long an invitation link stays good. */
   INVITE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /** How long an admin's password-reset link stays good (it works once). */
+  PASSWORD_RESET_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(60),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Failed sign-ins per account (or known device) inside the window before backoff begins. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
@@ -202,6 +204,8 @@ export interface Config {
   sessionTtlMinutes: number;
   /** Local sign-up: by invitation (`invite`) or for anyone (`open`); Firebase sign-in aside. */
   signup: { mode: "invite" | "open"; inviteDays: number };
+  /** Lifetime of an admin's one-time password-reset link for a local account. */
+  passwordResetMinutes: number;
   logLevel: "debug" | "info" | "warn" | "error";
   login: {
     maxFailures: number;
@@ -264,6 +268,7 @@ export function loadConfig(
       : undefined,
     sessionTtlMinutes: e.SESSION_TTL_MINUTES,
     signup: { mode: e.SIGNUP, inviteDays: e.INVITE_DAYS },
+    passwordResetMinutes: e.PASSWORD_RESET_MINUTES,
     logLevel: e.LOG_LEVEL,
     login: {
       maxFailures: e.LOGIN_MAX_FAILURES,

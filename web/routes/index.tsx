@@ -1,7 +1,7 @@
 import { PublicLayout } from "../components/PublicLayout.tsx";
 
 /** The landing page. It has no island, so it ships no JavaScript (a tested promise). */
-export function LandingPage() {
+export function LandingPage(props: { signupMode: "invite" | "open" }) {
   return (
     <PublicLayout>
       <section class="hero">
@@ -11,9 +11,12 @@ export function LandingPage() {
           from your browser, a desk phone or a mobile SIP app.
         </p>
         <p class="actions">
-          <a class="button" href="/signup">Create your account</a>
-          <a class="button secondary" href="/login">Sign in</a>
+          <a class="button" href="/login">Sign in</a>
+          <a class="button secondary" href="/signup">Create your account</a>
         </p>
+        {props.signupMode === "invite" && (
+          <p class="hint">Accounts are by invitation: your administrator sends you a link.</p>
+        )}
       </section>
       <section class="features" aria-label="What CareFlow does">
         <article>

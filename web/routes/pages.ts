@@ -36,7 +36,11 @@ export function pageRoutes(
     return c.html(renderPage({ title, body, nonce: c.get("nonce"), manifest: deps.manifest() }));
   };
 
-  app.get("/", (c) => page(c, "Calls for care teams", h(LandingPage, {})));
+  app.get(
+    "/",
+    (c) =>
+      page(c, "Calls for care teams", h(LandingPage, { signupMode: deps.signupMode ?? "invite" })),
+  );
   app.get("/signup", (c) => {
     if (c.get("user")) return c.redirect("/dashboard");
     const props = { mode: deps.signupMode ?? "invite", invite: c.req.query("invite") };

@@ -3,11 +3,12 @@
  * section shows. Adding a section is one entry here (and, when it is interactive, one island).
  */
 import type { VNode } from "preact";
-import { EmptyState } from "../components/AppShell.tsx";
 import {
+  AccountSettings,
   CallHistory,
   Dialer,
   Invitations,
+  People,
   PersonalPhone,
   Recordings,
   RecordingSettings,
@@ -76,21 +77,14 @@ export const SECTIONS: readonly Section[] = [
     },
   },
   {
-    slug: "analytics",
-    label: "Analytics",
-    render: () => (
-      <EmptyState title="Analytics">
-        Your call statistics appear here after your first calls.
-      </EmptyState>
-    ),
-  },
-  {
     slug: "settings",
     label: "Settings",
     render: ({ user }) => (
       <section class="card settings" aria-labelledby="settings-title">
         <h1 id="settings-title">Settings</h1>
         <p>Your CareFlow ID is {user.care4wId}.</p>
+        <h2>Account</h2>
+        <AccountSettings displayName={user.displayName} local={user.passwordHash !== null} />
         <h2>SIP phone</h2>
         <p class="hint">
           Use these settings in a desk phone or a mobile SIP app to make and take CareFlow calls.
@@ -114,6 +108,12 @@ export const SECTIONS: readonly Section[] = [
               CareFlow accounts are by invitation: invite an email and send its link yourself.
             </p>
             <Invitations />
+            <h2>People</h2>
+            <p class="hint">
+              Everyone with an account. Forgotten passwords: make a reset link and pass it on
+              yourself; it works once, for a short while.
+            </p>
+            <People me={user.care4wId} />
           </>
         )}
       </section>

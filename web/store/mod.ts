@@ -1,8 +1,9 @@
 /**
  * The store: one small interface per kind of data (`users.ts`, `sessions.ts`, `calls.ts`,
  * `sip-credentials.ts`, `agent-outbox.ts`, `recordings.ts`, `access-trail.ts`, `ingest.ts`,
- * `phone-presence.ts`, `invitations.ts`), each with its own contract suite (`testing/`), and two
- * implementations of all of them: SQLite (`sqlite/`, the embedded default) and MongoDB (`mongo/`).
+ * `phone-presence.ts`, `invitations.ts`, `password-resets.ts`), each with its own contract suite
+ * (`testing/`), and two implementations of all of them: SQLite (`sqlite/`, the embedded default)
+ * and MongoDB (`mongo/`).
  * Services take only the interfaces they use; the app's `Store` is their composition.
  */
 import type { AccessTrailStore } from "./access-trail.ts";
@@ -10,6 +11,7 @@ import type { AgentOutboxStore } from "./agent-outbox.ts";
 import type { CallStore } from "./calls.ts";
 import type { IngestStore } from "./ingest.ts";
 import type { InvitationStore } from "./invitations.ts";
+import type { AccountSecurityStore, PasswordResetStore, UserListStore } from "./password-resets.ts";
 import type { PhonePresenceStore } from "./phone-presence.ts";
 import type { RecordingStore } from "./recordings.ts";
 import type { LoginFailureStore, SessionStore } from "./sessions.ts";
@@ -22,6 +24,13 @@ export type { AgentOutboxEntry, AgentOutboxStore } from "./agent-outbox.ts";
 export type { CallPage, CallQuery, CallStore } from "./calls.ts";
 export type { IngestStore } from "./ingest.ts";
 export type { Invitation, InvitationStore, NewInvitation } from "./invitations.ts";
+export type {
+  AccountSecurityStore,
+  NewPasswordReset,
+  PasswordReset,
+  PasswordResetStore,
+  UserListStore,
+} from "./password-resets.ts";
 export type { PhonePresence, PhonePresenceStore } from "./phone-presence.ts";
 export type { RecordingPatch, RecordingQuery, RecordingStore } from "./recordings.ts";
 export type { LoginFailureStore, Session, SessionStore } from "./sessions.ts";
@@ -42,7 +51,10 @@ export interface Store
     AccessTrailStore,
     IngestStore,
     PhonePresenceStore,
-    InvitationStore {
+    InvitationStore,
+    PasswordResetStore,
+    AccountSecurityStore,
+    UserListStore {
   close(): Promise<void>;
 }
 

@@ -1,13 +1,25 @@
 import { Hono } from "hono";
-import { LookupQuery, type LookupResponse, type TokenResponse } from "../../../shared/api.ts";
+import { getCookie } from "hono/cookie";
+import {
+  AccountPatch,
+  LookupQuery,
+  type LookupResponse,
+  PasswordChangeBody,
+  type TokenResponse,
+} from "../../../shared/api.ts";
+import { problem } from "../../../shared/http/problem.ts";
 import type { AppEnv } from "../../http/env.ts";
-import { queryOf } from "../../../shared/http/validate.ts";
+import { jsonBody, queryOf } from "../../../shared/http/validate.ts";
 import { userView } from "../../http/views.ts";
 import { requireUser } from "../../middleware/session.ts";
-import type { UserStore } from "../../store/mod.ts";
+import { DEVICE_COOKIE } from "../../auth/known-devices.ts";
+import type { PasswordChange, PasswordChangeOutcome } from "../../auth/password-change.ts";
+import type { Logger } from "../../log.ts";
+import type { SubscriberSync } from "../../sip/mod.ts";
+import type { AccountSecurityStore, UserStore } from "../../store/mod.ts";
 
 export interface AccountDeps {
-  users: Pick<UserStore, "findUserByCare4wId">;
+  users: Pick<UserStore, "findUserByCare4wId" | "updateUser">;
   callMode: TokenResponse["mode"];
   ringTimeoutSeconds: number;
   /** ICE servers for this user; a function because TURN credentials are per user and expire. */
@@ -16,9 +28,18 @@ export interface AccountDeps {
   sipCredentials?: (care4wId: string) => NonNullable<TokenResponse["sip"]>;
   /** A Twilio Voice token for the browser; only with Twilio configured. */
   twilioToken?: (care4wId: string) => NonNullable<TokenResponse["twilio"]>;
+  /** The own password change (the sign-in's throttle and hash queue check the current one). */
+  passwordChange: PasswordChange;
+  sessions: Pick<AccountSecurityStore, "deleteOtherSessions">;
+  /** With SIP configured: the agent shows the display name to callees, so a change is pushed. */
+  sip?: SubscriberSync;
+  logger: Logger;
 }
 
-/** `/api/me`, `/api/users/lookup` and `/api/token`: everything needs a session. */
+/**
+ * `/api/me`, `/api/users/lookup`, `/api/token` and the account's own changes (`/api/account`):
+ * everything needs a session.
+ */
 export function accountRoutes(deps: AccountDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get("/me", requireUser, (c) => c.json({ user: userView(c.get("user")!) }));
@@ -51,5 +72,75 @@ export function accountRoutes(deps: AccountDeps): Hono<AppEnv> {
     return c.json(answer);
   });
 
+  accountChanges(app, deps);
   return app;
+}
+
+/**
+ * `PATCH /account` (the display name), `POST /account/password` and
+ * `POST /account/sessions/end-others` ("sign out of all other devices": this session stays;
+ * `/api/auth/logout` ends this one). Ended sessions lose their signaling sockets within a second
+ * (the socket's session recheck).
+ */
+function accountChanges(app: Hono<AppEnv>, deps: AccountDeps) {
+  app.patch("/account", requireUser, jsonBody(AccountPatch), async (c) => {
+    const { displayName } = c.req.valid("json");
+    const user = c.get("user")!;
+    const updated = (await deps.users.updateUser(user.id, { displayName }))!;
+    // The agent names callers to SIP phones: it learns the new name like any profile change.
+    if (deps.sip && updated.displayName !== user.displayName) {
+      await deps.sip.syncSubscriber(updated.care4wId);
+    }
+    c.header("cache-control", "no-store");
+    return c.json({ user: userView(updated) });
+  });
+
+  app.post("/account/password", requireUser, jsonBody(PasswordChangeBody), async (c) => {
+    const body = c.req.valid("json");
+    const user = c.get("user")!;
+    const outcome = await deps.passwordChange({
+      user,
+      sessionKey: c.get("sessionKey")!,
+      currentPassword: body.currentPassword,
+      newPassword: body.newPassword,
+      deviceCookie: getCookie(c, DEVICE_COOKIE),
+    });
+    if (outcome.kind !== "changed") throw changeRefusal(outcome);
+    // Never the passwords: who, and how many other sessions ended.
+    deps.logger.info("password changed", {
+      care4wId: user.care4wId,
+      endedSessions: outcome.endedSessions,
+    });
+    return c.json({ endedSessions: outcome.endedSessions });
+  });
+
+  app.post("/account/sessions/end-others", requireUser, async (c) => {
+    const user = c.get("user")!;
+    const endedSessions = await deps.sessions.deleteOtherSessions(user.id, c.get("sessionKey")!);
+    deps.logger.info("other sessions ended", { care4wId: user.care4wId, endedSessions });
+    return c.json({ endedSessions });
+  });
+}
+
+/** The problem for a password change that did not change it. */
+function changeRefusal(outcome: Exclude<PasswordChangeOutcome, { kind: "changed" }>) {
+  switch (outcome.kind) {
+    case "not-local":
+      return problem(409, "Change it with your sign-in provider.");
+    case "wrong":
+      return problem(401, "The current password is wrong.", {
+        errors: [{ field: "currentPassword", message: "is wrong" }],
+      });
+    case "busy":
+      return problem(503, "CareFlow is very busy right now. Try again in a few seconds.", {}, {
+        "retry-after": "5",
+      });
+    case "throttled": {
+      const wait = outcome.retryAfterSeconds;
+      const when = wait < 90 ? `${wait} s` : `${Math.ceil(wait / 60)} min`;
+      return problem(429, `Too many wrong passwords. Try again in ${when}.`, {}, {
+        "retry-after": String(wait),
+      });
+    }
+  }
 }

@@ -77,3 +77,96 @@ Deno.test("without SIP, deactivation still works and pushes nothing", async () =
   assert.equal(agent.pushes.length, 0);
   await t.close();
 });
+
+Deno.test("an admin lists people in CareFlow ID order, without secrets; users may not", async () => {
+  const { t, boss, ann, request } = await setup();
+  await t.services.store.createUser({
+    email: "fb@example.org",
+    displayName: "Fb",
+    passwordHash: null,
+    firebaseUid: "firebase-uid-1",
+  });
+  assert.equal((await request("care4w-1000002", boss)).status, 200, "Ann deactivated");
+  const list = (cookie: string, query = "") =>
+    t.app.request(`/api/admin/users${query}`, { headers: { cookie } });
+  assert.equal((await list(ann)).status, 401, "Ann's session ended with the deactivation");
+  const listed = await list(boss);
+  assert.equal(listed.status, 200);
+  assert.equal(listed.headers.get("cache-control"), "no-store");
+  const body = await listed.json();
+  assert.equal(body.next, null);
+  assert.deepEqual(
+    body.users.map((u: Record<string, unknown>) => [u.care4wId, u.role, u.active, u.local]),
+    [
+      ["care4w-1000001", "admin", true, true],
+      ["care4w-1000002", "user", false, true],
+      ["care4w-1000003", "user", true, false],
+    ],
+  );
+  assert.deepEqual(Object.keys(body.users[0]).sort(), [
+    "active",
+    "care4wId",
+    "displayName",
+    "email",
+    "lastLoginAt",
+    "local",
+    "role",
+  ]);
+  const after = await (await list(boss, "?after=care4w-1000002")).json();
+  assert.deepEqual(after.users.map((u: { care4wId: string }) => u.care4wId), ["care4w-1000003"]);
+  assert.equal((await list(boss, "?after=bob")).status, 400);
+  const bob = await t.signup("bob@example.org", "Bob");
+  assert.equal((await list(bob)).status, 403);
+  await t.close();
+});
+
+Deno.test("an admin reactivates a user: they sign in again, and the agent gets them back", async () => {
+  const { t, agent, boss, request } = await setup();
+  assert.equal((await request("care4w-1000002", boss)).status, 200);
+  const login = () =>
+    t.app.request("/api/auth/login", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "ann@example.org", password: "correct horse battery" }),
+    });
+  assert.equal((await login()).status, 401, "deactivated");
+  const reactivate = (cookie: string) =>
+    t.app.request("/api/admin/users/care4w-1000002/reactivate", {
+      method: "POST",
+      headers: { cookie },
+    });
+  const bob = await t.signup("bob@example.org", "Bob");
+  assert.equal((await reactivate(bob)).status, 403);
+  const back = await reactivate(boss);
+  assert.equal(back.status, 200);
+  assert.deepEqual(await back.json(), { care4wId: "care4w-1000002", active: true });
+  assert.equal((await login()).status, 200);
+  assert.deepEqual(agent.pushes.map((p) => p.change.kind), ["delete", "upsert"]);
+  const change = agent.pushes[1].change;
+  assert.equal(change.kind === "upsert" && change.body.active, true);
+  await t.close();
+});
+
+Deno.test("the people list comes a hundred at a time", async () => {
+  const { t, boss } = await setup({});
+  for (let n = 0; n < 100; n++) {
+    await t.services.store.createUser({
+      email: `p${n}@example.org`,
+      displayName: `Person ${n}`,
+      passwordHash: "$argon2id$unused",
+      firebaseUid: null,
+    });
+  }
+  const page = async (query: string) =>
+    await (await t.app.request(`/api/admin/users${query}`, { headers: { cookie: boss } })).json();
+  const first = await page("");
+  assert.equal(first.users.length, 100);
+  assert.equal(first.next, "care4w-1000100");
+  const second = await page(`?after=${first.next}`);
+  assert.deepEqual(second.users.map((u: { care4wId: string }) => u.care4wId), [
+    "care4w-1000101",
+    "care4w-1000102",
+  ]);
+  assert.equal(second.next, null);
+  await t.close();
+});

@@ -1,7 +1,9 @@
 import { Hono } from "hono";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { problem, validationProblem } from "../../../shared/http/problem.ts";
-import { jsonBody } from "../../../shared/http/validate.ts";
+import { jsonBody, queryOf } from "../../../shared/http/validate.ts";
+import { sequenceFromCare4wId } from "../../../shared/care4w-id.ts";
 import { care4wIdSchema } from "../../../shared/schemas.ts";
 import { z } from "zod";
 import type { AppEnv } from "../../http/env.ts";
@@ -9,22 +11,31 @@ import type { Logger } from "../../log.ts";
 import { requireUser } from "../../middleware/session.ts";
 import type { RecordingService } from "../../recordings/mod.ts";
 import type { AgentClient } from "../../sip/agent-client.ts";
-import type { SessionStore, UserStore } from "../../store/mod.ts";
+import type { SubscriberSync } from "../../sip/mod.ts";
+import { passwordResetLink, type PasswordResets } from "../../auth/password-reset.ts";
+import type { SessionStore, User, UserListStore, UserStore } from "../../store/mod.ts";
 import { type InvitationRouteDeps, invitationRoutes } from "./invitations.ts";
 
 export interface AdminDeps {
-  users: Pick<UserStore, "findUserByCare4wId" | "updateUser">;
+  users: Pick<UserStore, "findUserByCare4wId" | "updateUser"> & UserListStore;
   sessions: Pick<SessionStore, "deleteUserSessions">;
   /** Present when SIP is configured: deactivations must reach Kamailio through the agent. */
   agent: AgentClient | undefined;
+  /** Present when SIP is configured: a reactivated subscriber is sent to the agent again. */
+  sip?: SubscriberSync;
   logger: Logger;
   recordings: Pick<RecordingService, "verifyTrail">;
   /** Invitations to sign up (`/invitations`), and where their links point. */
   invitations: InvitationRouteDeps["invitations"];
+  /** One-time password-reset links for local accounts. */
+  passwordResets: Pick<PasswordResets, "issue" | "cancel">;
   publicUrl: string | undefined;
 }
 
 const RoleBody = z.object({ role: z.enum(["user", "admin"]) }).strict();
+const UserListQuery = z.object({ after: care4wIdSchema.optional() });
+/** People per page of `GET /users`. */
+const PAGE = 100;
 
 /** 403 problem+json unless the signed-in user is an admin. */
 const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
@@ -32,10 +43,35 @@ const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+/** The user the path's CareFlow ID names: 400 when malformed, 404 when nobody has it. */
+async function targetOf(c: Context<AppEnv>, deps: AdminDeps): Promise<User> {
+  const parsed = care4wIdSchema.safeParse(c.req.param("care4wId"));
+  if (!parsed.success) throw validationProblem(parsed.error, "path");
+  const target = await deps.users.findUserByCare4wId(parsed.data);
+  if (!target) throw problem(404, "Nobody has this CareFlow ID.");
+  return target;
+}
+
+/** What an admin sees of a colleague: never a password hash or a Firebase uid. */
+function personView(user: User) {
+  return {
+    care4wId: user.care4wId,
+    displayName: user.displayName,
+    email: user.email,
+    role: user.role,
+    active: user.isActive,
+    /** A local password (reset links work) rather than Firebase sign-in. */
+    local: user.passwordHash !== null,
+    lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+  };
+}
+
 /**
- * `/api/admin/*`. `POST /users/:care4wId/deactivate` turns the account off, ends its sessions
- * and tells the agent to forget the subscriber (so Kamailio drops its registrations). Idempotent:
+ * `/api/admin/*`. `POST /users/:care4wId/deactivate` turns the account off, ends its sessions,
+ * drops a pending password-reset link (reactivating must not revive it) and tells the agent to
+ * forget the subscriber (so Kamailio drops its registrations). Idempotent:
  * deactivating again pushes again, which is how an operator can repair a missed push.
+ * `/reactivate` undoes it. `GET /users` lists people; `/password-reset` issues a one-time link.
  * `/invitations` (invitations.ts) lets admins invite colleagues to sign up.
  */
 export function adminRoutes(deps: AdminDeps): Hono<AppEnv> {
@@ -43,16 +79,24 @@ export function adminRoutes(deps: AdminDeps): Hono<AppEnv> {
   app.use("*", requireUser, requireAdmin);
   app.route("/invitations", invitationRoutes(deps));
 
+  app.get("/users", queryOf(UserListQuery), async (c) => {
+    const { after } = c.req.valid("query");
+    const users = await deps.users.listUsers(after ? sequenceFromCare4wId(after)! : 0, PAGE + 1);
+    c.header("cache-control", "no-store");
+    return c.json({
+      users: users.slice(0, PAGE).map(personView),
+      next: users.length > PAGE ? users[PAGE - 1].care4wId : null,
+    });
+  });
+
   app.post("/users/:care4wId/deactivate", async (c) => {
-    const parsed = care4wIdSchema.safeParse(c.req.param("care4wId"));
-    if (!parsed.success) throw validationProblem(parsed.error, "path");
-    const target = await deps.users.findUserByCare4wId(parsed.data);
-    if (!target) throw problem(404, "Nobody has this CareFlow ID.");
+    const target = await targetOf(c, deps);
     if (target.id === c.get("user")!.id) {
       throw problem(409, "You cannot deactivate your own account.");
     }
     await deps.users.updateUser(target.id, { isActive: false });
     await deps.sessions.deleteUserSessions(target.id);
+    await deps.passwordResets.cancel(target.id);
     const delivered = deps.agent
       ? await deps.agent.push(target.care4wId, { kind: "delete" })
       : true;
@@ -64,12 +108,22 @@ export function adminRoutes(deps: AdminDeps): Hono<AppEnv> {
     return c.json({ care4wId: target.care4wId, active: false });
   });
 
+  app.post("/users/:care4wId/reactivate", async (c) => {
+    const target = await targetOf(c, deps);
+    await deps.users.updateUser(target.id, { isActive: true });
+    // The whole current state (credentials, name, settings) goes back to the agent.
+    const delivered = deps.sip ? await deps.sip.syncSubscriber(target.care4wId) : true;
+    deps.logger.info("user reactivated", {
+      care4wId: target.care4wId,
+      by: c.get("user")!.care4wId,
+      agentUpdated: delivered,
+    });
+    return c.json({ care4wId: target.care4wId, active: true });
+  });
+
   // Admins make admins (the first one is the operator's: `deno task admin promote <email>`).
   app.post("/users/:care4wId/role", jsonBody(RoleBody), async (c) => {
-    const parsed = care4wIdSchema.safeParse(c.req.param("care4wId"));
-    if (!parsed.success) throw validationProblem(parsed.error, "path");
-    const target = await deps.users.findUserByCare4wId(parsed.data);
-    if (!target) throw problem(404, "Nobody has this CareFlow ID.");
+    const target = await targetOf(c, deps);
     if (target.id === c.get("user")!.id) throw problem(409, "You cannot change your own role.");
     const { role } = c.req.valid("json");
     await deps.users.updateUser(target.id, { role });
@@ -79,6 +133,26 @@ export function adminRoutes(deps: AdminDeps): Hono<AppEnv> {
       by: c.get("user")!.care4wId,
     });
     return c.json({ care4wId: target.care4wId, role });
+  });
+
+  app.post("/users/:care4wId/password-reset", async (c) => {
+    const target = await targetOf(c, deps);
+    const by = c.get("user")!.care4wId;
+    const result = await deps.passwordResets.issue(target, by);
+    if (result.kind === "not-local") {
+      throw problem(409, "This account signs in with Firebase: reset it there.");
+    }
+    if (result.kind === "inactive") {
+      throw problem(409, "This account is deactivated: reactivate it first.");
+    }
+    // Never the token or the link: the log says who issued one for whom.
+    deps.logger.info("password reset link issued", { care4wId: target.care4wId, by });
+    // A fresh link is a secret: no cache may keep the answer.
+    c.header("cache-control", "no-store");
+    return c.json({
+      link: passwordResetLink(deps.publicUrl ?? c.req.url, result.token),
+      expiresAt: result.reset.expiresAt.toISOString(),
+    }, 201);
   });
 
   // The auditor's check: walks the whole access trail and names the first entry that was altered.

@@ -11,6 +11,7 @@ import { mongoAccessTrail } from "./access-trail.ts";
 import { mongoIngest } from "./ingest.ts";
 import { mongoPhonePresence } from "./phone-presence.ts";
 import { mongoInvitations } from "./invitations.ts";
+import { mongoAccountSecurity, mongoPasswordResets, mongoUserList } from "./password-resets.ts";
 
 /** The database named in the URI's path, if any. */
 function databaseFromUri(uri: string): string | undefined {
@@ -41,6 +42,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
           mongoPhonePresence(db),
           mongoInvitations(db),
         ]);
+    const [resets, people] = await Promise.all([mongoPasswordResets(db), mongoUserList(db)]);
     const ingest = await mongoIngest(db, { calls, recordings, presence });
     // Spelled out (not Object.assign) so the compiler checks that every part of Store is here.
     const store: Store = {
@@ -55,6 +57,9 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       ...ingest,
       ...presence,
       ...invites,
+      ...resets,
+      ...mongoAccountSecurity(db),
+      ...people,
       close: () => client.close(),
     };
     return store;

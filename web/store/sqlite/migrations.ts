@@ -168,4 +168,15 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE UNIQUE INDEX invitations_token_hash ON invitations (token_hash);
   CREATE UNIQUE INDEX invitations_pending_email ON invitations (email) WHERE used_at IS NULL;`,
+  // Password-reset links an admin issues: a token's hash finds one; a user has at most one unused.
+  // The people list pages through users in CareFlow ID order.
+  `CREATE TABLE password_resets (
+    id TEXT PRIMARY KEY, token_hash TEXT NOT NULL, user_id TEXT NOT NULL,
+    issued_by TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+    used_at INTEGER
+  ) STRICT;
+  CREATE UNIQUE INDEX password_resets_token_hash ON password_resets (token_hash);
+  CREATE UNIQUE INDEX password_resets_pending_user ON password_resets (user_id)
+    WHERE used_at IS NULL;
+  CREATE INDEX users_sequence_number ON users (sequence_number);`,
 ];

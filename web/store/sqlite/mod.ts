@@ -11,6 +11,7 @@ import { sqliteAccessTrail } from "./access-trail.ts";
 import { sqliteIngest } from "./ingest.ts";
 import { sqlitePhonePresence } from "./phone-presence.ts";
 import { sqliteInvitations } from "./invitations.ts";
+import { sqliteAccountSecurity, sqlitePasswordResets, sqliteUserList } from "./password-resets.ts";
 
 /**
  * Opens (creating or migrating) a SQLite store. `path` may be `":memory:"` for tests; files get
@@ -33,6 +34,9 @@ export function openSqliteStore(path: string): Store {
     ...presence,
     ...sqliteIngest(db, { calls, recordings, presence }),
     ...sqliteInvitations(db),
+    ...sqlitePasswordResets(db),
+    ...sqliteAccountSecurity(db),
+    ...sqliteUserList(db),
     close() {
       if (db.raw.isOpen) db.raw.close();
     },

@@ -9,6 +9,7 @@ import { agentOutboxStoreContract } from "./agent-outbox.ts";
 import { callStoreContract } from "./calls.ts";
 import { ingestStoreContract } from "./ingest.ts";
 import { invitationStoreContract } from "./invitations.ts";
+import { passwordResetStoreContract } from "./password-resets.ts";
 import { phonePresenceStoreContract } from "./phone-presence.ts";
 import { recordingStoreContract } from "./recordings.ts";
 import { recordingUpkeepContract } from "./recordings-upkeep.ts";
@@ -30,4 +31,5 @@ export function storeContracts(implementation: Implementation<Store, undefined>)
   ingestStoreContract(implementation);
   phonePresenceStoreContract(implementation);
   invitationStoreContract(implementation);
+  passwordResetStoreContract(implementation);
 }

@@ -1,0 +1,116 @@
+/** Password-reset links, password hashes, other sessions and the people list, in MongoDB. */
+import { type Db, ObjectId } from "mongodb";
+import type {
+  AccountSecurityStore,
+  PasswordReset,
+  PasswordResetStore,
+  UserListStore,
+} from "../password-resets.ts";
+import { DEFAULT_RETENTION_DAYS, type User } from "../users.ts";
+import { isDuplicateKey } from "./db.ts";
+
+/**
+ * `pendingUser` is the user id while the reset is unused and absent after: a unique index on it
+ * holds one unused link per user across app instances, with no transaction.
+ */
+type ResetDoc = Omit<PasswordReset, "id"> & { _id: string; pendingUser?: string };
+
+function toReset({ _id, pendingUser: _, ...rest }: ResetDoc): PasswordReset {
+  return { id: _id, ...rest };
+}
+
+/** The password-reset store; creates its indexes first. */
+export async function mongoPasswordResets(db: Db): Promise<PasswordResetStore> {
+  const resets = db.collection<ResetDoc>("passwordResets");
+  await resets.createIndexes([
+    { key: { tokenHash: 1 }, name: "tokenHash_unique", unique: true },
+    {
+      key: { pendingUser: 1 },
+      name: "pendingUser_unique",
+      unique: true,
+      partialFilterExpression: { pendingUser: { $type: "string" } },
+    },
+  ]);
+  return {
+    async createPasswordReset({ id, ...rest }) {
+      const doc: ResetDoc = { _id: id, ...rest, usedAt: null, pendingUser: rest.userId };
+      // A concurrent link for the same user can slip in between the two writes: the unique
+      // index refuses the insert, and the next round replaces that one too.
+      for (let attempt = 1;; attempt++) {
+        await resets.deleteMany({ pendingUser: rest.userId });
+        try {
+          await resets.insertOne(doc);
+          return;
+        } catch (error) {
+          if (!isDuplicateKey(error) || attempt >= 3) throw error;
+        }
+      }
+    },
+    async findPasswordResetByTokenHash(tokenHash) {
+      const doc = await resets.findOne({ tokenHash });
+      return doc ? toReset(doc) : null;
+    },
+    async consumePasswordReset(tokenHash, at) {
+      // One findOneAndUpdate: the server applies the condition and the change as one step.
+      const doc = await resets.findOneAndUpdate(
+        { tokenHash, usedAt: null, expiresAt: { $gt: at } },
+        { $set: { usedAt: at }, $unset: { pendingUser: "" } },
+        { returnDocument: "after" },
+      );
+      return doc ? toReset(doc) : null;
+    },
+    async deleteUserPasswordResets(userId) {
+      await resets.deleteMany({ pendingUser: userId });
+    },
+  };
+}
+
+/** The user document fields read here (the user store owns the rest of its shape). */
+type UserDoc = Omit<User, "id"> & { _id: ObjectId; emailLower: string };
+
+/** Only a 24-hex string can be a user id here; anything else simply matches no one. */
+function objectIdOrNull(id: string): ObjectId | null {
+  return /^[0-9a-f]{24}$/i.test(id) ? new ObjectId(id) : null;
+}
+
+/** Password hashes and "sign out everywhere else". */
+export function mongoAccountSecurity(db: Db): AccountSecurityStore {
+  const users = db.collection<UserDoc>("users");
+  const sessions = db.collection<{ _id: string; userId: string }>("sessions");
+  return {
+    async setPasswordHash(userId, passwordHash) {
+      const _id = objectIdOrNull(userId);
+      if (!_id) return false;
+      // Only where a password is set: a Firebase account never gains a local one.
+      const result = await users.updateOne(
+        { _id, passwordHash: { $type: "string" } },
+        { $set: { passwordHash, updatedAt: new Date() } },
+      );
+      return result.matchedCount > 0;
+    },
+    async deleteOtherSessions(userId, keepSessionId) {
+      return (await sessions.deleteMany({ userId, _id: { $ne: keepSessionId } })).deletedCount;
+    },
+  };
+}
+
+/** The people list; the user store's indexes serve it. */
+export async function mongoUserList(db: Db): Promise<UserListStore> {
+  const users = db.collection<UserDoc>("users");
+  await users.createIndexes([{ key: { sequenceNumber: 1 }, name: "sequenceNumber" }]);
+  return {
+    async listUsers(afterSequence, limit) {
+      const docs = await users.find({ sequenceNumber: { $gt: afterSequence } })
+        .sort({ sequenceNumber: 1 }).limit(limit).toArray();
+      // Documents from before the recording settings lack them: the defaults `freshUser` gives.
+      return docs.map(({ _id, emailLower: _, ...rest }) => ({
+        id: _id.toHexString(),
+        ...rest,
+        recordCalls: rest.recordCalls ?? false,
+        retentionDays: rest.retentionDays ?? DEFAULT_RETENTION_DAYS,
+        voicemailGreetingKey: rest.voicemailGreetingKey ?? null,
+        personalPhone: rest.personalPhone ?? null,
+      }));
+    },
+  };
+}
