@@ -1,9 +1,13 @@
-import { useEffect } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { useSignalEffect } from "@preact/signals";
 import { usePhone } from "../client/phone.ts";
 import { enableSectionNavigation } from "../client/navigate.ts";
 import { statusText } from "../components/phone/CallStatus.tsx";
-import { InCall, IncomingCall } from "../components/phone/InCall.tsx";
+
+/** The call card's components: a chunk of their own, fetched once the page is idle. */
+type CallCard = typeof import("../components/phone/InCall.tsx");
+let callCard: Promise<CallCard> | null = null;
+const loadCallCard = () => (callCard ??= import("../components/phone/InCall.tsx"));
 
 /**
  * The phone on every dashboard section: it rings here, and the call shows here with its
@@ -12,21 +16,28 @@ import { InCall, IncomingCall } from "../components/phone/InCall.tsx";
  */
 export default function Phone() {
   const { call, engine, dialerShown } = usePhone();
-  useEffect(() => enableSectionNavigation(), []);
+  const [card, setCard] = useState<CallCard | null>(null);
+  useEffect(() => {
+    enableSectionNavigation();
+    // Not on the way to a usable dial pad, but there before the first call rings.
+    const load = () => void loadCallCard().then(setCard);
+    if ("requestIdleCallback" in globalThis) requestIdleCallback(load, { timeout: 2000 });
+    else setTimeout(load, 200);
+  }, []);
   useRingingTitle(call);
 
   const snapshot = call.value;
-  if (snapshot.phase === "incoming" && engine.current) {
+  const inCall = snapshot.callId !== null && snapshot.phase !== "ended";
+  if ((snapshot.phase === "incoming" || inCall) && engine.current) {
+    // A call that comes before the card's chunk: asked for now, a line meanwhile.
+    if (!card) void loadCallCard().then(setCard);
     return (
       <div class="phone-card card" data-testid="phone">
-        <IncomingCall call={snapshot} engine={engine.current} />
-      </div>
-    );
-  }
-  if (snapshot.callId !== null && snapshot.phase !== "ended" && engine.current) {
-    return (
-      <div class="phone-card card" data-testid="phone">
-        <InCall call={snapshot} engine={engine.current} />
+        {!card
+          ? <p class="status" role="status">{statusText(snapshot)}</p>
+          : snapshot.phase === "incoming"
+          ? <card.IncomingCall call={snapshot} engine={engine.current} />
+          : <card.InCall call={snapshot} engine={engine.current} />}
       </div>
     );
   }
