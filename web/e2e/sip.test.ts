@@ -164,7 +164,7 @@ async function phoneCallsBrowser(scene: Scene, ann: PhoneUser) {
   await waitForStatus(ann.page, "On hold");
   // The hold re-INVITE went through Kamailio and RTPEngine: the phone's audio stops arriving.
   await eventually("audio to stop while on hold", async () => !(await flowing()));
-  await ann.page.getByRole("button", { name: "Hold" }).click();
+  await ann.page.getByRole("button", { name: "Resume" }).click();
   await waitForStatus(ann.page, "Connected");
   await eventually("audio to flow again after resuming", flowing);
 

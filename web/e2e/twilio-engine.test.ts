@@ -101,9 +101,9 @@ async function callToPhone(w: World) {
   );
   assert.match(gateway.twiml[0], new RegExp(`<Number>\\${PHONE}</Number>`));
 
-  await ann.page.getByRole("button", { name: "Mute" }).click();
+  await ann.page.getByRole("button", { name: "Mute", exact: true }).click();
   await waitForStatus(ann.page, "Connected · muted");
-  await ann.page.getByRole("button", { name: "Mute" }).click();
+  await ann.page.getByRole("button", { name: "Unmute", exact: true }).click();
   await waitForStatus(ann.page, /^Connected$/);
   // Hold is not offered through Twilio, and the screen says so.
   assert.equal(await ann.page.getByRole("button", { name: "Hold" }).isDisabled(), true);

@@ -2,6 +2,8 @@ import { useEffect, useState } from "preact/hooks";
 import { useSignalEffect } from "@preact/signals";
 import { usePhone } from "../client/phone.ts";
 import { enableSectionNavigation } from "../client/navigate.ts";
+import { callKeyAction } from "../client/call-keys.ts";
+import { askForNotifications, notificationState, notifyRinging } from "../client/call-notice.ts";
 import { statusText } from "../components/phone/CallStatus.tsx";
 
 /** The call card's components: a chunk of their own, fetched once the page is idle. */
@@ -25,6 +27,9 @@ export default function Phone() {
     else setTimeout(load, 200);
   }, []);
   useRingingTitle(call);
+  useRingingNotice(call);
+  const tones = useCallKeys(call, engine);
+  const [notify, setNotify] = useState(notificationState);
 
   const snapshot = call.value;
   const inCall = snapshot.callId !== null && snapshot.phase !== "ended";
@@ -37,7 +42,7 @@ export default function Phone() {
           ? <p class="status" role="status">{statusText(snapshot)}</p>
           : snapshot.phase === "incoming"
           ? <card.IncomingCall call={snapshot} engine={engine.current} />
-          : <card.InCall call={snapshot} engine={engine.current} />}
+          : <card.InCall call={snapshot} engine={engine.current} tones={tones} />}
       </div>
     );
   }
@@ -49,7 +54,53 @@ export default function Phone() {
       </p>
     );
   }
+  if (notify === "default" && snapshot.ready) {
+    return (
+      <p class="hint notify-offer" data-testid="notify-offer">
+        Get a notice for calls while this tab is in the background.{" "}
+        <button
+          type="button"
+          class="button small secondary"
+          onClick={() => void askForNotifications().then(setNotify)}
+        >
+          Turn on notices
+        </button>
+      </p>
+    );
+  }
   return null;
+}
+
+/** A desktop notification while a call rings in a background tab (client/call-notice.ts). */
+function useRingingNotice(call: ReturnType<typeof usePhone>["call"]) {
+  useSignalEffect(() => {
+    const snapshot = call.value;
+    if (snapshot.phase !== "incoming") return;
+    return notifyRinging(snapshot);
+  });
+}
+
+/** The phone's keyboard (client/call-keys.ts); returns the tones typed during this call. */
+function useCallKeys(call: ReturnType<typeof usePhone>["call"], engine: { current: unknown }) {
+  const [tones, setTones] = useState({ callId: "", sent: "" });
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const current = engine.current as Parameters<typeof callKeyAction>[2] | null;
+      if (!current) return;
+      const snapshot = call.peek();
+      const action = callKeyAction(event, snapshot, current, (tone) =>
+        setTones((was) => ({
+          callId: snapshot.callId ?? "",
+          sent: (was.callId === snapshot.callId ? was.sent : "") + tone,
+        })));
+      if (!action) return;
+      event.preventDefault();
+      action();
+    };
+    addEventListener("keydown", onKey);
+    return () => removeEventListener("keydown", onKey);
+  }, []);
+  return tones.callId === call.value.callId ? tones.sent : "";
 }
 
 /** "Ringing: Ada Lovelace · CareFlow" as the tab's title while a call rings, then back. */

@@ -79,14 +79,22 @@ export const callEngineContract = defineContract<PhonePair>("call engine", {
     await audioFlows(ann);
     await audioFlows(bob);
 
-    await ann.page.getByRole("button", { name: "Mute" }).click();
+    await ann.page.getByRole("button", { name: "Mute", exact: true }).click();
     await waitForStatus(ann.page, "Connected · muted");
-    await ann.page.getByRole("button", { name: "Mute" }).click();
+    // The pressed control says what it does now, and its state is exposed.
+    const unmute = ann.page.getByRole("button", { name: "Unmute", exact: true });
+    if (await unmute.getAttribute("aria-pressed") !== "true") throw new Error("Unmute not pressed");
+    await unmute.click();
     await waitForStatus(ann.page, /^Connected$/);
-    await ann.page.getByRole("button", { name: "Hold" }).click();
+    // The keyboard does the same: M mutes (focus on the page, not in a field).
+    await ann.page.locator("body").press("m");
+    await waitForStatus(ann.page, "Connected · muted");
+    await ann.page.locator("body").press("m");
+    await waitForStatus(ann.page, /^Connected$/);
+    await ann.page.getByRole("button", { name: "Hold", exact: true }).click();
     await waitForStatus(ann.page, "On hold");
     await waitForStatus(bob.page, "On hold by the other side");
-    await ann.page.getByRole("button", { name: "Hold" }).click();
+    await ann.page.getByRole("button", { name: "Resume", exact: true }).click();
     await waitForStatus(ann.page, "Connected");
     await waitForStatus(bob.page, "Connected");
     await ann.page.getByTestId("call-timer").filter({ hasText: /0:0[1-9]/ }).waitFor();

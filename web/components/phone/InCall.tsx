@@ -1,11 +1,15 @@
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { CALL_KEYS } from "../../client/call-keys.ts";
 import type { CallEngine, CallSnapshot } from "../../client/call/types.ts";
 import { Keypad } from "../Keypad.tsx";
 import { AudioDevices } from "./AudioDevices.tsx";
 import { CallTimer, QualityBadge, statusText } from "./CallStatus.tsx";
 
-/** The call in progress: who, how long, how it sounds, and its controls. */
-export function InCall(props: { call: CallSnapshot; engine: CallEngine }) {
+/**
+ * The call in progress: who, how long, how it sounds, and its controls; `tones` are the digits
+ * typed on the keyboard during it (client/call-keys.ts), echoed so the person sees them go.
+ */
+export function InCall(props: { call: CallSnapshot; engine: CallEngine; tones?: string }) {
   const { call, engine } = props;
   const [keypad, setKeypad] = useState(false);
   const [devices, setDevices] = useState(false);
@@ -26,9 +30,19 @@ export function InCall(props: { call: CallSnapshot; engine: CallEngine }) {
       <RecordingState call={call} engine={engine} />
       {live && (
         <div class="controls" role="group" aria-label="Call controls">
-          <Toggle label="Mute" on={call.muted} onToggle={() => engine.setMuted(!call.muted)} />
+          <Toggle
+            label={call.muted ? "Unmute" : "Mute"}
+            on={call.muted}
+            onToggle={() => engine.setMuted(!call.muted)}
+          />
           {engine.canHold
-            ? <Toggle label="Hold" on={call.held} onToggle={() => engine.setHeld(!call.held)} />
+            ? (
+              <Toggle
+                label={call.held ? "Resume" : "Hold"}
+                on={call.held}
+                onToggle={() => engine.setHeld(!call.held)}
+              />
+            )
             : (
               <button
                 type="button"
@@ -65,9 +79,13 @@ export function InCall(props: { call: CallSnapshot; engine: CallEngine }) {
       )}
       {live && devices && engine.audio && <AudioDevices audio={engine.audio} />}
       {live && keypad && <Keypad label="Send tones" onPress={(key) => engine.sendDtmf(key)} />}
+      {live && props.tones && (
+        <p class="hint" aria-live="polite" data-testid="tones-sent">Tones sent: {props.tones}</p>
+      )}
       <button type="button" class="button danger hangup" onClick={() => engine.hangup()}>
         Hang up
       </button>
+      {live && <p class="hint keys">Keys: {CALL_KEYS.live}</p>}
     </section>
   );
 }
@@ -125,6 +143,9 @@ function Toggle(props: { label: string; on: boolean; expands?: boolean; onToggle
 /** The ringing prompt: caller's name and CareFlow ID, Answer and Decline. */
 export function IncomingCall(props: { call: CallSnapshot; engine: CallEngine }) {
   const { call, engine } = props;
+  const answer = useRef<HTMLButtonElement>(null);
+  // The ringing card takes focus: Enter (or A) answers at once.
+  useEffect(() => answer.current?.focus(), []);
   return (
     <section class="incoming" role="alertdialog" aria-labelledby="incoming-title">
       <p id="incoming-title" class="status" data-testid="call-status">Incoming call</p>
@@ -133,13 +154,19 @@ export function IncomingCall(props: { call: CallSnapshot; engine: CallEngine }) 
         <span class="party-id" data-testid="caller-id">{call.remote?.care4wId}</span>
       </p>
       <div class="answer-row">
-        <button type="button" class="button answer" onClick={() => void engine.answer()}>
+        <button
+          type="button"
+          class="button answer"
+          ref={answer}
+          onClick={() => void engine.answer()}
+        >
           Answer
         </button>
         <button type="button" class="button danger" onClick={() => engine.decline()}>
           Decline
         </button>
       </div>
+      <p class="hint keys">Keys: {CALL_KEYS.incoming}</p>
     </section>
   );
 }
