@@ -10,6 +10,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import type { AppEnv } from "../http/env.ts";
+import { formFields, fromOurPage, postToApi } from "./form-post.ts";
 
 /** What a form page shows after a refusal. */
 export interface FormOutcome {
@@ -26,7 +27,6 @@ export type FormPage = (
   outcome: FormOutcome,
 ) => Response | Promise<Response>;
 
-const FORWARDED = ["cookie", "user-agent", "x-forwarded-for"];
 const KEPT = ["email", "displayName", "invite"];
 
 /** Mounts the form posts; `api` is the app serving `/api/auth/*` under its own root. */
@@ -34,33 +34,11 @@ export function authFormRoutes(deps: { api: Hono<AppEnv>; render: FormPage }): H
   const app = new Hono<AppEnv>();
   for (const mode of ["login", "signup"] as const) {
     app.post(`/${mode}`, async (c) => {
-      // A form from another site must not sign anyone in (login CSRF): browsers send Origin
-      // with every form post.
-      const origin = c.req.header("origin");
-      if (
-        origin !== new URL(c.req.url).origin && c.req.header("sec-fetch-site") !== "same-origin"
-      ) {
+      if (!fromOurPage(c)) {
         return deps.render(c, mode, refused(403, "Sign in from CareFlow's own page.", {}));
       }
-      const form = await c.req.parseBody().catch(() => ({} as Record<string, unknown>));
-      const fields: Record<string, string> = {};
-      for (const [name, value] of Object.entries(form)) {
-        if (typeof value === "string") fields[name] = value;
-      }
-      const headers = new Headers({ "content-type": "application/json" });
-      if (origin) headers.set("origin", origin);
-      for (const name of FORWARDED) {
-        const value = c.req.header(name);
-        if (value) headers.set(name, value);
-      }
-      const answer = await deps.api.fetch(
-        new Request(new URL(`/${mode}`, c.req.url), {
-          method: "POST",
-          headers,
-          body: JSON.stringify(fields),
-        }),
-        c.env,
-      );
+      const fields = await formFields(c);
+      const answer = await postToApi(c, deps.api, `/${mode}`, fields);
       const values = Object.fromEntries(KEPT.filter((k) => fields[k]).map((k) => [k, fields[k]]));
       if (answer.ok) {
         const done = c.redirect("/dashboard", 303);

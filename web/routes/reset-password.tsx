@@ -14,6 +14,7 @@ import { INVALID_RESET } from "../auth/password-reset.ts";
 import { PublicLayout } from "../components/PublicLayout.tsx";
 import type { AppEnv } from "../http/env.ts";
 import { renderPage } from "../render/page.ts";
+import { formFields, fromOurPage, postToApi } from "./form-post.ts";
 
 /** What the page shows: the form (with the server's words after a refusal), or an outcome. */
 type View =
@@ -21,7 +22,6 @@ type View =
   | { kind: "invalid" }
   | { kind: "done" };
 
-const FORWARDED = ["cookie", "user-agent", "x-forwarded-for"];
 /** The form's fields, for field errors the API names. */
 const LABELS = {
   newPassword: "New password (10 characters or more)",
@@ -56,12 +56,9 @@ export function resetPasswordRoutes(deps: {
   app.post("/reset-password", async (c) => {
     // A form from another site must not set anyone's password: browsers send Origin with every
     // form post.
-    const origin = c.req.header("origin");
-    if (origin !== new URL(c.req.url).origin && c.req.header("sec-fetch-site") !== "same-origin") {
-      return show(c, { kind: "invalid" }, 403);
-    }
-    const form = await c.req.parseBody().catch(() => ({} as Record<string, unknown>));
-    const field = (name: string) => (typeof form[name] === "string" ? form[name] as string : "");
+    if (!fromOurPage(c)) return show(c, { kind: "invalid" }, 403);
+    const form = await formFields(c);
+    const field = (name: string) => form[name] ?? "";
     const token = field("token");
     if (field("newPassword") !== field("confirm")) {
       return show(c, {
@@ -71,20 +68,7 @@ export function resetPasswordRoutes(deps: {
         errors: { confirm: "must be the same password" },
       }, 400);
     }
-    const headers = new Headers({ "content-type": "application/json" });
-    if (origin) headers.set("origin", origin);
-    for (const name of FORWARDED) {
-      const value = c.req.header(name);
-      if (value) headers.set(name, value);
-    }
-    const answer = await deps.api.fetch(
-      new Request(new URL("/", c.req.url), {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ token, newPassword: field("newPassword") }),
-      }),
-      c.env,
-    );
+    const answer = await postToApi(c, deps.api, "/", { token, newPassword: field("newPassword") });
     if (answer.ok) return show(c, { kind: "done" });
     if (answer.status === 403) return show(c, { kind: "invalid" }, 403);
     const problem = await answer.json().catch(() => ({})) as {

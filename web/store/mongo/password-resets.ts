@@ -6,8 +6,8 @@ import type {
   PasswordResetStore,
   UserListStore,
 } from "../password-resets.ts";
-import { DEFAULT_RETENTION_DAYS, type User } from "../users.ts";
 import { isDuplicateKey } from "./db.ts";
+import { toUser, type UserDoc } from "./users.ts";
 
 /**
  * `pendingUser` is the user id while the reset is unused and absent after: a unique index on it
@@ -65,9 +65,6 @@ export async function mongoPasswordResets(db: Db): Promise<PasswordResetStore> {
   };
 }
 
-/** The user document fields read here (the user store owns the rest of its shape). */
-type UserDoc = Omit<User, "id"> & { _id: ObjectId; emailLower: string };
-
 /** Only a 24-hex string can be a user id here; anything else simply matches no one. */
 function objectIdOrNull(id: string): ObjectId | null {
   return /^[0-9a-f]{24}$/i.test(id) ? new ObjectId(id) : null;
@@ -102,15 +99,7 @@ export async function mongoUserList(db: Db): Promise<UserListStore> {
     async listUsers(afterSequence, limit) {
       const docs = await users.find({ sequenceNumber: { $gt: afterSequence } })
         .sort({ sequenceNumber: 1 }).limit(limit).toArray();
-      // Documents from before the recording settings lack them: the defaults `freshUser` gives.
-      return docs.map(({ _id, emailLower: _, ...rest }) => ({
-        id: _id.toHexString(),
-        ...rest,
-        recordCalls: rest.recordCalls ?? false,
-        retentionDays: rest.retentionDays ?? DEFAULT_RETENTION_DAYS,
-        voicemailGreetingKey: rest.voicemailGreetingKey ?? null,
-        personalPhone: rest.personalPhone ?? null,
-      }));
+      return docs.map(toUser);
     },
   };
 }

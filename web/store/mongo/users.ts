@@ -14,13 +14,13 @@ import { type CounterDoc, isDuplicateKey, nextCounter } from "./db.ts";
 const CARE4W_COUNTER = "care4w";
 
 /** Documents written before the recording settings existed lack them (see `toUser`). */
-type UserDoc =
+export type UserDoc =
   & Omit<User, "id" | "recordCalls" | "retentionDays" | "voicemailGreetingKey" | "personalPhone">
   & Partial<Pick<User, "recordCalls" | "retentionDays" | "voicemailGreetingKey" | "personalPhone">>
   & { _id: ObjectId; emailLower: string };
 
 /** A user document as a User; older documents get the settings `freshUser` gives new users. */
-function toUser({ _id, emailLower: _, ...rest }: UserDoc): User {
+export function toUser({ _id, emailLower: _, ...rest }: UserDoc): User {
   return {
     id: _id.toHexString(),
     ...rest,
