@@ -206,6 +206,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
       signupMode: config.signup.mode,
       authApi,
       unlistenedVoicemail: (userId) => store.countUnlistenedVoicemail(userId),
+      missedSince: missedCallCount(store),
     }),
   );
 
@@ -330,4 +331,16 @@ function handleErrors(app: Hono<AppEnv>, services: AppServices) {
       detail: error instanceof Error ? error.message.slice(0, 200) : undefined,
     });
   }));
+}
+
+/** How many calls a user missed since a moment: the History badge's count. */
+function missedCallCount(store: Pick<Store, "listCallsForUser">) {
+  return async (userId: string, since: Date) =>
+    (await store.listCallsForUser(userId, {
+      page: 1,
+      limit: 0,
+      direction: "inbound",
+      status: "missed",
+      from: since,
+    })).total;
 }

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { deleteCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { VNode } from "preact";
 import { h } from "preact";
 import type { AppEnv } from "../http/env.ts";
@@ -15,6 +15,10 @@ import { badgeCounts, DashboardPage } from "./dashboard.tsx";
 import { classifyDialTarget } from "../../shared/dial-target.ts";
 import { type BadgeSources, findSection } from "./sections.tsx";
 
+/** When this browser last opened History (epoch ms), for the missed-call badge. */
+const HISTORY_SEEN = "cf_history_seen";
+const WEEK_MS = 7 * 24 * 60 * 60_000;
+
 /**
  * Server-rendered pages. Signed-in pages redirect to /login without a session. The badge sources
  * (unread voicemail) are counted on each dashboard render; without them there are no badges.
@@ -27,6 +31,8 @@ export function pageRoutes(
     signupMode?: "invite" | "open";
     /** The `/api/auth` app: with it, the sign-in and sign-up forms also work as plain forms. */
     authApi?: Hono<AppEnv>;
+    /** Calls `userId` missed since `since` (the History badge); absent: no such badge. */
+    missedSince?: (userId: string, since: Date) => Promise<number>;
   } & BadgeSources,
 ) {
   const app = new Hono<AppEnv>();
@@ -91,9 +97,31 @@ export function pageRoutes(
       : target.kind === "phone"
       ? target.e164
       : undefined;
-    const badges = await badgeCounts(user, deps);
+    const badges = await badgeCounts(user, { ...deps, missedCalls: missedCalls(c, section.slug) });
     return page(c, section.label, h(DashboardPage, { user, section, dial, badges }));
   });
+
+  /**
+   * The History badge counts calls missed since this browser last opened History (a cookie, so
+   * no write per page view; a browser that never did counts the last week). Opening History
+   * clears it.
+   */
+  const missedCalls = (c: Context<AppEnv>, slug: string) => {
+    const missedSince = deps.missedSince;
+    if (!missedSince) return undefined;
+    if (slug === "history") {
+      setCookie(c, HISTORY_SEEN, String(Date.now()), {
+        httpOnly: true,
+        sameSite: "Lax",
+        path: "/dashboard",
+        maxAge: 400 * 24 * 60 * 60,
+      });
+      return () => Promise.resolve(0);
+    }
+    const seen = Number(getCookie(c, HISTORY_SEEN));
+    const since = Number.isSafeInteger(seen) && seen > 0 ? seen : Date.now() - WEEK_MS;
+    return (userId: string) => missedSince(userId, new Date(since));
+  };
 
   // A plain form post, so signing out works even before any script has loaded.
   app.post("/logout", async (c) => {

@@ -31,6 +31,8 @@ export interface SectionContext {
 export interface BadgeSources {
   /** Unread voicemail of a user (`RecordingStore.countUnlistenedVoicemail`). */
   unlistenedVoicemail?: (userId: string) => Promise<number>;
+  /** Calls the user missed since they last opened History (pages.ts works out "since"). */
+  missedCalls?: (userId: string) => Promise<number>;
 }
 
 /** A count next to a section's label in the navigation, worked out when a page renders. */
@@ -61,6 +63,10 @@ export const SECTIONS: readonly Section[] = [
     slug: "history",
     label: "History",
     render: () => <CallHistory />,
+    badge: {
+      count: (user, sources) => sources.missedCalls?.(user.id) ?? Promise.resolve(0),
+      describe: (count) => `${count} missed`,
+    },
   },
   {
     slug: "recordings",
