@@ -71,3 +71,17 @@ export function rateLimit(o: {
     await next();
   });
 }
+
+/** `limit` requests a minute per client address (`trustedProxies` name who forwards for it). */
+export function perAddressPerMinute(
+  limit: number,
+  trustedProxies: readonly string[],
+  message: string,
+): MiddlewareHandler<AppEnv> {
+  return rateLimit({
+    limit,
+    windowSeconds: 60,
+    key: (c) => clientAddress(c, trustedProxies),
+    message,
+  });
+}

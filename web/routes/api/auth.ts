@@ -11,7 +11,7 @@ import type { PasswordHasher } from "../../auth/passwords.ts";
 import { type HashQueue, HashQueueFull } from "../../auth/hash-queue.ts";
 import { DEVICE_COOKIE, type KnownDevices } from "../../auth/known-devices.ts";
 import { type LoginOutcome, passwordLogin } from "../../auth/password-login.ts";
-import { clientAddress, rateLimit } from "../../middleware/rate-limit.ts";
+import { perAddressPerMinute } from "../../middleware/rate-limit.ts";
 import { SESSION_COOKIE, type SessionService } from "../../auth/sessions.ts";
 import type { SignUp } from "../../auth/signup.ts";
 import { INVALID_INVITATION, type Invitations } from "../../auth/invitations.ts";
@@ -91,12 +91,11 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
 
   const { perSourcePerMinute, trustedProxies } = deps.loginLimit;
   // Per client address, before the body is even read: a flood from one place never hashes.
-  const perSource = rateLimit({
-    limit: perSourcePerMinute,
-    windowSeconds: 60,
-    key: (c) => clientAddress(c, trustedProxies),
-    message: "Too many sign-in attempts from this address. Try again in a minute.",
-  });
+  const perSource = perAddressPerMinute(
+    perSourcePerMinute,
+    trustedProxies,
+    "Too many sign-in attempts from this address. Try again in a minute.",
+  );
   app.post("/login", perSource, jsonBody(LoginBody), async (c) => {
     const body = c.req.valid("json");
     const outcome = await login({

@@ -11,7 +11,7 @@ import { jsonBody } from "../../../shared/http/validate.ts";
 import { INVALID_RESET, type PasswordResets } from "../../auth/password-reset.ts";
 import type { AppEnv } from "../../http/env.ts";
 import type { Logger } from "../../log.ts";
-import { clientAddress, rateLimit } from "../../middleware/rate-limit.ts";
+import { perAddressPerMinute } from "../../middleware/rate-limit.ts";
 
 export interface PasswordResetRouteDeps {
   passwordResets: Pick<PasswordResets, "redeem">;
@@ -24,12 +24,11 @@ export interface PasswordResetRouteDeps {
 export function passwordResetRoutes(deps: PasswordResetRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { perSourcePerMinute, trustedProxies } = deps.limit;
-  const perSource = rateLimit({
-    limit: perSourcePerMinute,
-    windowSeconds: 60,
-    key: (c) => clientAddress(c, trustedProxies),
-    message: "Too many attempts from this address. Try again in a minute.",
-  });
+  const perSource = perAddressPerMinute(
+    perSourcePerMinute,
+    trustedProxies,
+    "Too many attempts from this address. Try again in a minute.",
+  );
   app.post("/", perSource, jsonBody(PasswordResetBody), async (c) => {
     const { token, newPassword } = c.req.valid("json");
     c.header("cache-control", "no-store");
