@@ -111,6 +111,13 @@ Deno.test({
       await t.step(
         "deactivating the caller ends their calls with a BYE to both sides",
         async () => {
+          // Established calls (their ACKs through): what a deactivation must end.
+          await eventually("Alice's calls confirmed", async () => {
+            const dialogs = await kamailioRpc(stack.rpc, "dlg.profile_list", ["caller", ALICE]) as {
+              state: number;
+            }[];
+            return dialogs.length === 2 && dialogs.every((d) => d.state === 4);
+          });
           assert.equal(await putSubscriber(stack, ALICE, null, false), 200);
           await eventually("BYEs for Alice's calls", () => {
             for (const c of aliceCalls) {
