@@ -37,10 +37,10 @@ interface Run {
   output: string;
 }
 
-/** Runs promtool; a missing promtool is a failure that says how to install it, never a skip. */
 /** promtool unit tests of alerts.yml, one file per side. */
-const ALERT_TESTS = ["alerts.web.test.yml", "alerts.agent.test.yml"];
+const ALERT_TESTS = ["alerts.web.test.yml", "alerts.agent.test.yml", "alerts.sip.test.yml"];
 
+/** Runs promtool; a missing promtool is a failure that says how to install it, never a skip. */
 async function promtool(...args: string[]): Promise<Run> {
   return await promtoolIn(MONITORING, ...args);
 }
