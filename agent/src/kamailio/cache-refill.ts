@@ -5,7 +5,6 @@
  * only (ephemeral browser credentials are never cached), and push invalidation (rpc.ts) keeps
  * them current afterwards.
  */
-import { isCare4wId } from "../../../shared/care4w-id.ts";
 import type { WarnLogger } from "../log.ts";
 import type { SubscriberStore } from "../subscribers/store.ts";
 import { rpcCall, RpcError, type RpcTarget } from "./json-rpc.ts";
@@ -21,8 +20,6 @@ export interface RefillOutcome {
 export interface CacheRefill {
   refill(): Promise<RefillOutcome>;
 }
-
-const HA1 = /^[0-9a-f]{32}$/;
 
 /** Creates the refill over the directory's store and Kamailio's RPC nodes. */
 export function createCacheRefill(deps: {
@@ -41,13 +38,12 @@ export function createCacheRefill(deps: {
     let failed = 0;
     const down = new Set<string>();
     for await (const batch of deps.store.credentials()) {
-      const valid = batch.filter((e) => isCare4wId(e.care4wId) && HA1.test(e.ha1));
       for (const node of deps.nodes) {
         if (down.has(node.url)) continue;
         let next = 0;
         const worker = async () => {
-          while (next < valid.length && !down.has(node.url)) {
-            const { care4wId, ha1 } = valid[next++];
+          while (next < batch.length && !down.has(node.url)) {
+            const { care4wId, ha1 } = batch[next++];
             try {
               await rpcCall(node, "htable.sets", ["authcache", care4wId, ha1]);
               entries++;

@@ -25,6 +25,9 @@ test("pages hold every active long-lived HA1 once, in order, 40 to a page, then 
   // None of these belongs in Kamailio's cache.
   await store.write(id(200), { ha1: ha1(200), active: false });
   await store.write(id(201), { ha1: null, active: true });
+  // Nor a key Redis holds in some other shape: the fixed-width records depend on it.
+  await redis.client.hset("sub:care4w-12", "ha1", "not-an-ha1", "active", "1");
+  await redis.client.hset(`sub:${id(202)}`, "ha1", "ABCDEF".repeat(6), "active", "1");
   const pages = createHa1Pages(store);
   const read: string[] = [];
   for (let n = 0;; n++) {

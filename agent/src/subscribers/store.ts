@@ -7,6 +7,8 @@
  * clears its TTL.
  */
 import type { Redis } from "ioredis";
+import { ha1Schema } from "../../../shared/agent-contract.ts";
+import { isCare4wId } from "../../../shared/care4w-id.ts";
 
 /** What the call path knows about a user besides credentials; absent fields mean "none". */
 export interface CallProfile {
@@ -54,7 +56,8 @@ export interface SubscriberStore {
   write(care4wId: string, value: Subscriber): Promise<void>;
   /**
    * Every active subscriber with a long-lived HA1, in batches (SCAN: Redis keeps serving
-   * meanwhile). What Kamailio's HA1 cache holds when it is full.
+   * meanwhile). What Kamailio's HA1 cache holds when it is full: only well-formed CareFlow IDs
+   * and HA1s, whatever else a key holds.
    */
   credentials(batch?: number): AsyncIterable<Array<{ care4wId: string; ha1: string }>>;
   /** Cache fill from web; false when an entry appeared meanwhile (that entry is newer). */
@@ -128,7 +131,10 @@ export function createSubscriberStore(redis: Redis): SubscriberStore {
         answers.forEach(([error, fields], i) => {
           if (error) throw error;
           const [ha1, active] = fields as (string | null)[];
-          if (ha1 && active === "1") found.push({ care4wId: keys[i].slice(4), ha1 });
+          const care4wId = keys[i].slice(4);
+          if (active === "1" && ha1Schema.safeParse(ha1).success && isCare4wId(care4wId)) {
+            found.push({ care4wId, ha1: ha1! });
+          }
         });
         if (found.length > 0) yield found;
       } while (cursor !== "0");
