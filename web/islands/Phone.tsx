@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { useSignalEffect } from "@preact/signals";
-import { usePhone } from "../client/phone.ts";
+import { type Phone as PhoneState, usePhone } from "../client/phone.ts";
 import { enableSectionNavigation } from "../client/navigate.ts";
 import { callKeyAction } from "../client/call-keys.ts";
 import { askForNotifications, notificationState, notifyRinging } from "../client/call-notice.ts";
@@ -72,7 +72,7 @@ export default function Phone() {
 }
 
 /** A desktop notification while a call rings in a background tab (client/call-notice.ts). */
-function useRingingNotice(call: ReturnType<typeof usePhone>["call"]) {
+function useRingingNotice(call: PhoneState["call"]) {
   useSignalEffect(() => {
     const snapshot = call.value;
     if (snapshot.phase !== "incoming") return;
@@ -81,11 +81,11 @@ function useRingingNotice(call: ReturnType<typeof usePhone>["call"]) {
 }
 
 /** The phone's keyboard (client/call-keys.ts); returns the tones typed during this call. */
-function useCallKeys(call: ReturnType<typeof usePhone>["call"], engine: { current: unknown }) {
+function useCallKeys(call: PhoneState["call"], engine: PhoneState["engine"]) {
   const [tones, setTones] = useState({ callId: "", sent: "" });
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      const current = engine.current as Parameters<typeof callKeyAction>[2] | null;
+      const current = engine.current;
       if (!current) return;
       const snapshot = call.peek();
       const action = callKeyAction(event, snapshot, current, (tone) =>
@@ -104,7 +104,7 @@ function useCallKeys(call: ReturnType<typeof usePhone>["call"], engine: { curren
 }
 
 /** "Ringing: Ada Lovelace · CareFlow" as the tab's title while a call rings, then back. */
-function useRingingTitle(call: ReturnType<typeof usePhone>["call"]) {
+function useRingingTitle(call: PhoneState["call"]) {
   useSignalEffect(() => {
     const snapshot = call.value;
     const ringing = snapshot.phase === "incoming";
