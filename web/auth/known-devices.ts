@@ -8,7 +8,7 @@
  * (shared workstations), newest first.
  */
 
-/** The cookie, sent only to `/api/auth` (HttpOnly, SameSite=Strict). */
+/** The cookie (HttpOnly, SameSite=Strict): sent to the API and the plain sign-in form alike. */
 export const DEVICE_COOKIE = "cf_device";
 /** Accounts one browser is remembered for; the oldest token beyond is dropped. */
 const MAX_TOKENS = 5;
