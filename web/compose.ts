@@ -31,6 +31,7 @@ import { createRecordingService } from "./recordings/mod.ts";
 import { openRecordingStorage } from "./recordings/storage/mod.ts";
 import { createTwilioMedia } from "./twilio/media.ts";
 import { createWebMetrics } from "./metrics/mod.ts";
+import { cachingSessionReads } from "./auth/session-cache.ts";
 import { countingCalls, countingFailures } from "./metrics/counted-store.ts";
 import type { RecordingStorage } from "./recordings/storage/types.ts";
 
@@ -78,7 +79,7 @@ export function composeWeb(
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const now = overrides.now ?? (() => new Date());
   const metrics = createWebMetrics();
-  const store = countingCalls(resources.store, metrics, now);
+  const store = cachingSessionReads(countingCalls(resources.store, metrics, now));
   const calls = overrides.calls ?? callService(config, store, hub, logger);
   const agent = overrides.agent ?? (config.sip
     ? createAgentClient({
@@ -110,7 +111,7 @@ export function composeWeb(
       (config.firebase
         ? createFirebaseVerifier(config.firebase.projectId, config.firebase.jwksUrl)
         : undefined),
-    sessions: createSessionService(store, config.sessionTtlMinutes, now),
+    sessions: createSessionService(store, config.sessionTtlMinutes, now, store.uncached),
     throttle,
     signUp,
     invitations: createInvitations({ store, signUp, days: config.signup.inviteDays, now }),

@@ -32,11 +32,15 @@ export function sessionKey(token: string): Promise<string> {
   return Promise.resolve(createHash("sha256").update(token).digest("hex"));
 }
 
-/** Sessions kept in the store, with a sliding expiry of `ttlMinutes`. */
+/**
+ * Sessions kept in the store, with a sliding expiry of `ttlMinutes`. `live` is what `stillValid`
+ * reads: the store itself, not a cache in front of it (see `session-cache.ts`).
+ */
 export function createSessionService(
   store: SessionStore & Pick<UserStore, "findUserById">,
   ttlMinutes: number,
   now: () => Date = () => new Date(),
+  live: SessionStore & Pick<UserStore, "findUserById"> = store,
 ): SessionService {
   const ttlMs = ttlMinutes * 60_000;
   return {
@@ -68,9 +72,9 @@ export function createSessionService(
     },
     end: (key) => store.deleteSession(key),
     async stillValid(key) {
-      const session = await store.getSession(key);
+      const session = await live.getSession(key);
       if (!session || session.expiresAt <= now()) return false;
-      return (await store.findUserById(session.userId))?.isActive === true;
+      return (await live.findUserById(session.userId))?.isActive === true;
     },
   };
 }

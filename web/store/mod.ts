@@ -36,7 +36,14 @@ export type { RecordingPatch, RecordingQuery, RecordingStore } from "./recording
 export type { LoginFailureStore, Session, SessionStore } from "./sessions.ts";
 export type { SipCredential, SipCredentialStore } from "./sip-credentials.ts";
 export { DEFAULT_RETENTION_DAYS, StoreConflictError } from "./users.ts";
-export type { NewUser, Role, User, UserPatch, UserStore } from "./users.ts";
+export type {
+  DirectoryEntry,
+  NewUser,
+  Role,
+  User,
+  UserPatch,
+  UserStore,
+} from "./users.ts";
 
 /** Everything the web app keeps, and a way to let go of it. */
 export interface Store

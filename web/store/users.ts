@@ -92,6 +92,9 @@ export class StoreConflictError extends Error {
   }
 }
 
+/** A user as colleagues see them in the directory and the dialer's lookup. */
+export type DirectoryEntry = Pick<User, "id" | "care4wId" | "displayName" | "isActive">;
+
 export interface UserStore {
   /** Creates a user and allocates the next CareFlow ID atomically and without gaps on conflict. */
   createUser(input: NewUser): Promise<User>;
@@ -99,6 +102,11 @@ export interface UserStore {
   /** Case-insensitive. */
   findUserByEmail(email: string): Promise<User | null>;
   findUserByCare4wId(care4wId: string): Promise<User | null>;
+  /**
+   * What the directory shows of the user with this CareFlow ID (deactivated ones included, with
+   * `isActive` false): the few fields a lookup answers with, read without the rest of the row.
+   */
+  findDirectoryEntry(care4wId: string): Promise<DirectoryEntry | null>;
   findUserByFirebaseUid(uid: string): Promise<User | null>;
   /** The user who registered `e164` as their personal phone. */
   findUserByPersonalPhone(e164: string): Promise<User | null>;

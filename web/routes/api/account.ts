@@ -19,7 +19,7 @@ import type { SubscriberSync } from "../../sip/mod.ts";
 import type { AccountSecurityStore, UserStore } from "../../store/mod.ts";
 
 export interface AccountDeps {
-  users: Pick<UserStore, "findUserByCare4wId" | "updateUser">;
+  users: Pick<UserStore, "findDirectoryEntry" | "updateUser">;
   callMode: TokenResponse["mode"];
   ringTimeoutSeconds: number;
   /** ICE servers for this user; a function because TURN credentials are per user and expire. */
@@ -46,7 +46,7 @@ export function accountRoutes(deps: AccountDeps): Hono<AppEnv> {
 
   app.get("/users/lookup", requireUser, queryOf(LookupQuery), async (c) => {
     const { care4wId } = c.req.valid("query");
-    const found = await deps.users.findUserByCare4wId(care4wId);
+    const found = await deps.users.findDirectoryEntry(care4wId);
     const answer: LookupResponse = found?.isActive
       ? { exists: true, displayName: found.displayName }
       : { exists: false };

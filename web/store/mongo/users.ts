@@ -122,6 +122,19 @@ export async function mongoUsers(db: Db): Promise<UserStore> {
     },
     findUserByEmail: (email) => findUser({ emailLower: email.toLowerCase() }),
     findUserByCare4wId: (care4wId) => findUser({ care4wId }),
+    async findDirectoryEntry(care4wId) {
+      const doc = await users.findOne({ care4wId }, {
+        projection: { _id: 1, care4wId: 1, displayName: 1, isActive: 1 },
+      });
+      return doc
+        ? {
+          id: doc._id.toHexString(),
+          care4wId: doc.care4wId,
+          displayName: doc.displayName,
+          isActive: doc.isActive,
+        }
+        : null;
+    },
     findUserByFirebaseUid: (uid) => findUser({ firebaseUid: uid }),
     findUserByPersonalPhone: (e164) => findUser({ personalPhone: e164 }),
     async updateUser(id, patch) {

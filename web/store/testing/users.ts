@@ -40,6 +40,13 @@ export const userStoreContract = defineContract<UserStore>("user store", {
     assert.deepEqual(await store.findUserByFirebaseUid("fb-1"), user);
     assert.equal(await store.findUserByEmail("nobody@example.test"), null);
     assert.equal(await store.findUserByCare4wId("care4w-1999999"), null);
+    assert.deepEqual(await store.findDirectoryEntry("care4w-1000001"), {
+      id: user.id,
+      care4wId: "care4w-1000001",
+      displayName: user.displayName,
+      isActive: true,
+    });
+    assert.equal(await store.findDirectoryEntry("care4w-1999999"), null);
     assert.equal(await store.findUserByFirebaseUid("fb-unknown"), null);
     assert.equal(await store.findUserById("no-such-id"), null);
     assert.equal(await store.findUserById("0123456789abcdef01234567"), null);
