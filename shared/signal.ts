@@ -30,6 +30,8 @@ export const END_REASONS = [
   "cancelled",
   "hangup",
   "failed",
+  /** The callee answered but has no microphone (blocked or missing): the call failed. */
+  "no-microphone",
 ] as const;
 export type EndReason = (typeof END_REASONS)[number];
 
@@ -47,6 +49,10 @@ export const ERROR_CODES = [
   "rate_limited",
   "capacity",
   "internal",
+  /** Glare: the person invited is calling the sender at this moment; their invite follows. */
+  "crossed",
+  /** A resume ticket that is not valid (forged, for another user or tab, or too old). */
+  "bad_ticket",
 ] as const;
 export type SignalErrorCode = (typeof ERROR_CODES)[number];
 
@@ -64,12 +70,16 @@ export type IceCandidate = z.infer<typeof iceCandidateSchema>;
 
 const bare = <T extends string>(type: T) => z.object({ type: z.literal(type), callId });
 
+/** A signed, opaque token: base64url payload, a dot, base64url HMAC. */
+const ticket = z.string().min(10).max(4096).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+
 /** Every frame a browser may send. Unknown keys (such as a forged `from`) are stripped. */
 export const clientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("invite"), callId, to: care4wId }),
   bare("ringing"),
   bare("accept"),
-  bare("reject"),
+  /** `no-microphone`: the callee tried to answer but its microphone is not available. */
+  bare("reject").extend({ reason: z.enum(["no-microphone"]).optional() }),
   bare("cancel"),
   bare("hangup"),
   z.object({ type: z.literal("offer"), callId, sdp }),
@@ -81,6 +91,17 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("record"), callId, recording: z.boolean() }),
   /** The other party does not consent: the recorder stops and discards what it has. */
   bare("record-refused"),
+  /**
+   * After reconnecting, a tab still in an answered call presents the call's ticket, so the call
+   * goes on even when the server restarted meanwhile. `endedAt` (ms since epoch): the user hung
+   * up while the signaling was down; the call ends then.
+   */
+  z.object({
+    type: z.literal("resume"),
+    callId,
+    ticket,
+    endedAt: z.number().int().positive().optional(),
+  }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage["type"];
@@ -105,6 +126,10 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
   relayed("unhold"),
   relayed("record").extend({ recording: z.boolean() }),
   relayed("record-refused"),
+  /** The call was answered: the ticket lets this tab resume it after a reconnect (`resume`). */
+  z.object({ type: z.literal("ticket"), callId, ticket }),
+  /** The call was restored after a restart: a tab still in it confirms with its `resume`. */
+  z.object({ type: z.literal("resumed"), callId }),
   /** The server ended the call on its own (unavailable, busy, missed, failed). */
   z.object({ type: z.literal("ended"), callId, reason: z.enum(END_REASONS) }),
   /** The tab's own registration: sent once the tab can receive calls. */

@@ -20,6 +20,8 @@ import { createInvitations } from "./auth/invitations.ts";
 import { createPasswordChange } from "./auth/password-change.ts";
 import { createPasswordResets } from "./auth/password-reset.ts";
 import { type CallService, createCallService } from "./calls/service.ts";
+import { createCallTickets } from "./calls/tickets.ts";
+import { loadOrCreateKey } from "./recordings/storage/recordings-key.ts";
 import { type AgentClient, createAgentClient } from "./sip/agent-client.ts";
 import { storeOutbox } from "./sip/agent-outbox.ts";
 import { createSipEdge } from "./sip/mod.ts";
@@ -72,7 +74,7 @@ export async function openHub(config: Pick<Config, "redisUrl">): Promise<Hub> {
  */
 export function composeWeb(
   config: Config,
-  resources: { store: Store; hub: Hub; storage: RecordingStorage },
+  resources: { store: Store; hub: Hub; storage: RecordingStorage; ticketKey?: Uint8Array },
   overrides: Overrides = {},
 ): ComposedWeb {
   const { hub, storage } = resources;
@@ -80,7 +82,7 @@ export function composeWeb(
   const now = overrides.now ?? (() => new Date());
   const metrics = createWebMetrics();
   const store = cachingSessionReads(countingCalls(resources.store, metrics, now));
-  const calls = overrides.calls ?? callService(config, store, hub, logger);
+  const calls = overrides.calls ?? callService(config, { ...resources, store }, logger);
   const agent = overrides.agent ?? (config.sip
     ? createAgentClient({
       agentUrl: config.sip.agentUrl,
@@ -180,15 +182,17 @@ export async function openWeb(config: Config, overrides: Overrides = {}): Promis
   const store = await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
   let hub: Hub | undefined;
   let storage: RecordingStorage;
+  let ticketKey: Uint8Array | undefined;
   try {
     hub = await openHub(config);
     storage = await openRecordingStorage(config.recordings, config.dataDir, logger);
+    ticketKey = await callTicketKey(config);
   } catch (error) {
     await hub?.close();
     await store.close();
     throw error;
   }
-  const opened = { store, hub, storage };
+  const opened = { store, hub, storage, ticketKey };
   const web = composeWeb(config, opened, { logger, ...overrides });
   return {
     ...web,
@@ -205,9 +209,18 @@ export async function openWeb(config: Config, overrides: Overrides = {}): Promis
  * Browser-to-browser calls: finished calls go to the store (whose insert ignores a repeated id),
  * callees are active users found by CareFlow ID, limits come from configuration.
  */
-function callService(config: Config, store: Store, hub: Hub, logger: Logger): CallService {
+function callService(
+  config: Config,
+  resources: { store: Store; hub: Hub; ticketKey?: Uint8Array },
+  logger: Logger,
+): CallService {
+  const { store, hub } = resources;
+  if (!resources.ticketKey) {
+    logger.warn("set CALL_TICKET_KEY: without it a restart ends the browser calls in progress");
+  }
   return createCallService({
     hub,
+    tickets: createCallTickets(resources.ticketKey ?? crypto.getRandomValues(new Uint8Array(32))),
     recordCall: (record) => store.insertCall(record),
     callIdUsed: (callId) => store.hasCall(callId),
     async lookupUser(care4wId) {
@@ -223,6 +236,12 @@ function callService(config: Config, store: Store, hub: Hub, logger: Logger): Ca
         detail: error instanceof Error ? error.message.slice(0, 200) : undefined,
       }),
   });
+}
+
+/** The key of call tickets: configured, else kept beside the embedded store's data. */
+async function callTicketKey(config: Config): Promise<Uint8Array | undefined> {
+  if (config.callTicketKey || config.mongodbUri) return config.callTicketKey;
+  return (await loadOrCreateKey(config.dataDir, "call-tickets.key", "CALL_TICKET_KEY")).key;
 }
 
 function resumeOrLog(agent: AgentClient, logger: Logger): Promise<number> {

@@ -91,6 +91,12 @@ const EnvSchema = z.object({
   TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   RING_TIMEOUT_SECONDS: z.coerce.number().min(0.5).max(300).default(45),
   CALL_GRACE_SECONDS: z.coerce.number().min(0.5).max(300).default(10),
+  /**
+   * Signs the tickets that let a browser call outlive a web restart (32 bytes, base64; the same on
+   * every instance). Unset: kept in `DATA_DIR/call-tickets.key` on the embedded store, a random
+   * key per process with MongoDB (a restart then ends the calls it held).
+   */
+  CALL_TICKET_KEY: aesKey.optional(),
   MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   CALL_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(100),
   /** Directory lookups per user per minute (the dialer looks a typed ID up once). */
@@ -202,6 +208,8 @@ export interface Config {
   mongodbUri: string | undefined;
   firebase: { projectId: string; jwksUrl: string } | undefined;
   sessionTtlMinutes: number;
+  /** `CALL_TICKET_KEY` when set (see there). */
+  callTicketKey: Uint8Array | undefined;
   /** Local sign-up: by invitation (`invite`) or for anyone (`open`); Firebase sign-in aside. */
   signup: { mode: "invite" | "open"; inviteDays: number };
   /** Lifetime of an admin's one-time password-reset link for a local account. */
@@ -267,6 +275,7 @@ export function loadConfig(
       ? { projectId: e.FIREBASE_PROJECT_ID, jwksUrl: e.FIREBASE_JWKS_URL }
       : undefined,
     sessionTtlMinutes: e.SESSION_TTL_MINUTES,
+    callTicketKey: e.CALL_TICKET_KEY,
     signup: { mode: e.SIGNUP, inviteDays: e.INVITE_DAYS },
     passwordResetMinutes: e.PASSWORD_RESET_MINUTES,
     logLevel: e.LOG_LEVEL,

@@ -53,8 +53,11 @@ export interface Step {
   effects: Effect[];
 }
 
-/** Messages handled by `applyMessage` (an invite creates a call instead). */
-export type CallMessage = Exclude<ClientMessage, { type: "invite" }>;
+/**
+ * Messages handled by `applyMessage` (an invite creates a call instead, and a resume brings one
+ * back: `resume.ts`).
+ */
+export type CallMessage = Exclude<ClientMessage, { type: "invite" } | { type: "resume" }>;
 
 /** A new call, ringing every tab of the callee. */
 export function startCall(
@@ -163,6 +166,10 @@ export function applyMessage(
         ],
       };
     case "reject":
+      if (message.reason === "no-microphone" && role === "callee" && call.phase === "ringing") {
+        return noMicrophone(call, sender, now);
+      }
+      return endByParty(call, sender, role, now);
     case "cancel":
     case "hangup":
       return endByParty(call, sender, role, now);
@@ -206,6 +213,30 @@ export function applyMessage(
 
 function relay(call: CallState, to: Target, frame: ServerMessage): Step {
   return { call, effects: [{ type: "send", to, frame }] };
+}
+
+/**
+ * The callee answered but its microphone is blocked or missing: the call failed (it was not
+ * declined), and the caller is told why.
+ */
+function noMicrophone(call: CallState, sender: Sender, now: Date): Step {
+  const { callId } = call;
+  return {
+    call,
+    effects: [
+      {
+        type: "send",
+        to: callerTab(call),
+        frame: { type: "reject", callId, from: party(call.callee), reason: "no-microphone" },
+      },
+      {
+        type: "send",
+        to: { userId: call.callee.userId, exceptConnectionId: sender.connectionId },
+        frame: { type: "cancel", callId, from: party(call.caller), reason: "failed" },
+      },
+      { type: "end", status: "failed", endedAt: now },
+    ],
+  };
 }
 
 function endByParty(

@@ -4,11 +4,18 @@
  */
 import type { CallStatus } from "../../shared/calls.ts";
 import type { ClientMessage, SignalErrorCode } from "../../shared/signal.ts";
-import { type Sender, startCall } from "./call-state.ts";
+import { type CallState, type Sender, startCall } from "./call-state.ts";
 import { apply, onEnvelope, startRingTimer } from "./owned.ts";
 import type { RecordInput } from "./rules.ts";
 import type { Runtime } from "./runtime.ts";
-import { busyAddress, callAddress, type Envelope, type OwnedCall, type Tab } from "./types.ts";
+import {
+  busyAddress,
+  callAddress,
+  type Envelope,
+  glareAddress,
+  type OwnedCall,
+  type Tab,
+} from "./types.ts";
 
 /** Handles an invite from `tab`, in the call's serial queue. */
 export async function invite(
@@ -41,6 +48,12 @@ export async function invite(
   if (!rt.rings.admit(callee.userId, now.getTime())) {
     return fail("rate_limited", "this person is being called too often, try again in a minute");
   }
+  // Glare: the callee is ringing the sender right now. The owner of that call tells the sender
+  // (`crossed`) and rings this tab with it; this invite never rings anyone, so it leaves no record.
+  if (await hub.isOnline(glareAddress(callee.userId, sender.userId))) {
+    const envelope: Envelope = { kind: "crossed", sender, callId };
+    return await hub.publish(glareAddress(callee.userId, sender.userId), envelope);
+  }
   if (await hub.isOnline(busyAddress(sender.userId))) return fail("in_call", "already on a call");
 
   const input: RecordInput = { callId, caller: tab.user, callee, startedAt: now, answeredAt: null };
@@ -55,9 +68,22 @@ export async function invite(
   if (await hub.isOnline(busyAddress(callee.userId))) return endAtOnce("missed", "busy");
 
   const step = startCall(callId, tab.user, sender.connectionId, callee, now);
+  const owned = await own(rt, step.call);
+  startRingTimer(rt, owned);
+  await apply(rt, owned, step);
+}
+
+/**
+ * Makes this instance the owner of `state`: its address (where other instances forward the
+ * call's messages), both parties' busy addresses, and while it rings, the glare address its
+ * callee's crossing invite would find.
+ */
+export async function own(rt: Runtime, state: CallState): Promise<OwnedCall> {
+  const { hub } = rt;
+  const { callId, caller, callee } = state;
   const noop = () => {};
   const owned: OwnedCall = {
-    state: step.call,
+    state,
     graceTimers: new Map(),
     registrations: [
       hub.register(
@@ -65,12 +91,18 @@ export async function invite(
         `call:${callId}`,
         (m) => void onEnvelope(rt, callId, m as Envelope),
       ),
-      hub.register(busyAddress(tab.user.userId), `busy:${callId}:caller`, noop),
+      hub.register(busyAddress(caller.userId), `busy:${callId}:caller`, noop),
       hub.register(busyAddress(callee.userId), `busy:${callId}:callee`, noop),
+      ...(state.phase === "ringing"
+        ? [hub.register(
+          glareAddress(caller.userId, callee.userId),
+          `glare:${callId}`,
+          (m) => void onEnvelope(rt, callId, m as Envelope),
+        )]
+        : []),
     ],
   };
   rt.calls.set(callId, owned);
   await Promise.all(owned.registrations);
-  startRingTimer(rt, owned);
-  await apply(rt, owned, step);
+  return owned;
 }

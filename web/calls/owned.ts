@@ -9,6 +9,7 @@ import {
   type CallMessage,
   dependsOn,
   type Effect,
+  party,
   type Sender,
   type Step,
 } from "./call-state.ts";
@@ -20,19 +21,31 @@ import { callAddress, type Envelope, type OwnedCall } from "./types.ts";
  * reloads its history on the end frame finds the call there.
  */
 export async function apply(rt: Runtime, owned: OwnedCall, step: Step): Promise<void> {
+  const answeredNow = owned.state.phase === "ringing" && step.call.phase === "answered";
   owned.state = step.call;
   if (step.call.phase === "answered") owned.ringTimer?.cancel();
   const end = step.effects.find((e): e is Extract<Effect, { type: "end" }> => e.type === "end");
   if (end) {
-    rt.calls.delete(step.call.callId);
-    owned.ringTimer?.cancel();
-    for (const timer of owned.graceTimers.values()) timer.cancel();
-    await Promise.all(owned.registrations.map(async (registration) => (await registration)()));
+    await release(rt, owned);
     await rt.record(step.call, end.status, end.endedAt);
   }
   for (const effect of step.effects) {
     if (effect.type === "send") await rt.sendTo(effect.to, effect.frame);
   }
+  if (answeredNow && rt.tickets) {
+    const ticket = rt.tickets.issue(step.call);
+    const frame = { type: "ticket", callId: step.call.callId, ticket } as const;
+    await rt.sendTo({ connectionId: step.call.callerConnectionId }, frame);
+    await rt.sendTo({ connectionId: step.call.calleeConnectionId! }, frame);
+  }
+}
+
+/** Lets go of a call without ending it: timers stopped, addresses given up, nothing recorded. */
+export async function release(rt: Runtime, owned: OwnedCall): Promise<void> {
+  rt.calls.delete(owned.state.callId);
+  owned.ringTimer?.cancel();
+  for (const timer of owned.graceTimers.values()) timer.cancel();
+  await Promise.all(owned.registrations.map(async (registration) => (await registration)()));
 }
 
 /** Runs `step` on the call if this instance still owns it, in the call's serial queue. */
@@ -85,12 +98,21 @@ export function onEnvelope(rt: Runtime, callId: string, envelope: Envelope): Pro
       if (envelope.kind === "message") {
         await rt.errorTo(sender, "unknown_call", "no such call", callId);
       }
+      if (envelope.kind === "crossed") {
+        await rt.errorTo(sender, "in_call", "already on a call", envelope.callId);
+      }
       return;
     }
     if (envelope.kind === "message") {
       await apply(rt, owned, applyMessage(owned.state, sender, envelope.message, rt.clock.now()));
     } else if (envelope.kind === "lost") {
       connectionLost(rt, owned, sender.connectionId, new Date(envelope.at));
+    } else if (envelope.kind === "gone") {
+      connectionBack(owned, sender.connectionId);
+      const at = new Date(envelope.at);
+      await apply(rt, owned, applyConnectionLost(owned.state, sender.connectionId, at));
+    } else if (envelope.kind === "crossed") {
+      await crossed(rt, owned, sender, envelope.callId);
     } else {
       connectionBack(owned, sender.connectionId);
     }
@@ -109,4 +131,19 @@ export async function route(rt: Runtime, sender: Sender, message: CallMessage): 
     return await rt.hub.publish(address, envelope);
   }
   await rt.errorTo(sender, "unknown_call", "no such call", message.callId);
+}
+
+/**
+ * Glare: this call's callee invited its caller (`sender`, with `theirCallId`) while this call
+ * rings them. Their tab is told, and rung with this call; one call, never two missed ones.
+ */
+async function crossed(rt: Runtime, owned: OwnedCall, sender: Sender, theirCallId: string) {
+  const { state } = owned;
+  if (state.phase !== "ringing") {
+    return await rt.errorTo(sender, "in_call", "already on a call", theirCallId);
+  }
+  const to = { connectionId: sender.connectionId };
+  const name = state.caller.displayName;
+  await rt.errorTo(sender, "crossed", `${name} is calling you`, theirCallId);
+  await rt.sendTo(to, { type: "invite", callId: state.callId, from: party(state.caller) });
 }

@@ -32,6 +32,8 @@ export interface Runtime {
   graceMs: number;
   maxCalls: number;
   maxAttempts: number;
+  /** Signs answered calls for resuming (absent: a restart ends them). */
+  tickets: CallServiceOptions["tickets"];
   onError(error: unknown): void;
   tabs: Map<string, Tab>;
   calls: Map<string, OwnedCall>;
@@ -68,6 +70,7 @@ export function createRuntime(options: CallServiceOptions): Runtime {
     graceMs: options.graceMs ?? 10_000,
     maxCalls: options.maxConcurrentCalls ?? 1000,
     maxAttempts,
+    tickets: options.tickets,
     onError,
     tabs: new Map(),
     calls: new Map(),

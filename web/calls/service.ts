@@ -17,9 +17,10 @@
 import { parseClientMessage, signalError } from "../../shared/signal.ts";
 import { applyConnectionLost } from "./call-state.ts";
 import { invite } from "./invite.ts";
-import { apply, route } from "./owned.ts";
+import { apply, release, route } from "./owned.ts";
 import { createRuntime } from "./runtime.ts";
 import { connectTab, disconnectTab } from "./tabs.ts";
+import { resumeCall } from "./resume.ts";
 import type { CallService, CallServiceOptions } from "./types.ts";
 
 export type { CallService, CallServiceOptions } from "./types.ts";
@@ -29,7 +30,8 @@ export type { CallUser } from "./rules.ts";
 export function createCallService(options: CallServiceOptions): CallService {
   const rt = createRuntime(options);
   return {
-    connect: (user, connectionId, send) => connectTab(rt, user, connectionId, send),
+    connect: (user, connectionId, send, resuming) =>
+      connectTab(rt, user, connectionId, send, resuming ?? true),
 
     async receive(connectionId, raw) {
       const tab = rt.tabs.get(connectionId);
@@ -40,13 +42,19 @@ export function createCallService(options: CallServiceOptions): CallService {
       const sender = { userId: tab.user.userId, connectionId };
       rt.track(tab, message.callId);
       try {
-        await rt.serial.run(
-          message.callId,
-          () =>
-            message.type === "invite"
-              ? invite(rt, tab, sender, message)
-              : route(rt, sender, message),
-        );
+        if (message.type === "invite") {
+          // Two people inviting each other are handled one after the other, so the second
+          // invite finds the first ringing (glare) instead of both ringing unanswered.
+          const pair = [tab.user.care4wId, message.to].sort().join(":");
+          await rt.serial.run(
+            `pair:${pair}`,
+            () => rt.serial.run(message.callId, () => invite(rt, tab, sender, message)),
+          );
+        } else if (message.type === "resume") {
+          await rt.serial.run(message.callId, () => resumeCall(rt, sender, message));
+        } else {
+          await rt.serial.run(message.callId, () => route(rt, sender, message));
+        }
       } catch (error) {
         rt.onError(error);
         rt.sendTab(
@@ -64,6 +72,11 @@ export function createCallService(options: CallServiceOptions): CallService {
       await rt.serial.idle();
       const now = rt.clock.now();
       for (const owned of [...rt.calls.values()]) {
+        if (rt.tickets && owned.state.phase === "answered") {
+          // Handed over: both tabs hold its ticket and resume it where they reconnect.
+          await release(rt, owned).catch(rt.onError);
+          continue;
+        }
         const step = applyConnectionLost(owned.state, owned.state.callerConnectionId, now);
         await apply(rt, owned, step).catch(rt.onError);
       }

@@ -4,7 +4,8 @@
  */
 import type { ServerMessage } from "../../shared/signal.ts";
 import { isCallEnd } from "../../shared/signal.ts";
-import { connectionBack, connectionLost } from "./owned.ts";
+import { apply, connectionBack, connectionLost } from "./owned.ts";
+import { applyConnectionLost } from "./call-state.ts";
 import type { CallUser } from "./rules.ts";
 import type { Runtime } from "./runtime.ts";
 import { callAddress, type Envelope, type Tab } from "./types.ts";
@@ -24,6 +25,7 @@ export async function connectTab(
   user: CallUser,
   connectionId: string,
   send: (frame: ServerMessage) => void,
+  resuming: boolean,
 ): Promise<void> {
   // A live id is never taken over: that would hand one tab's frames to another.
   if (rt.tabs.has(connectionId)) throw new Error(`connection ${connectionId} is already open`);
@@ -41,7 +43,7 @@ export async function connectTab(
     rt.tabs.delete(connectionId);
     throw error;
   }
-  await resume(rt, tab, connectionId);
+  await resume(rt, tab, connectionId, resuming);
   const connections = await rt.hub.connectionCount(user.userId);
   rt.sendTab(tab, {
     type: "presence",
@@ -52,19 +54,27 @@ export async function connectTab(
   });
 }
 
-/** The tab is back within the grace period: its calls go on. */
-async function resume(rt: Runtime, tab: Tab, connectionId: string) {
+/**
+ * The tab is back within the grace period: its calls go on when it says it still has them
+ * (`resuming`); a reloaded page has forgotten them, so they end now, for both sides at once.
+ */
+async function resume(rt: Runtime, tab: Tab, connectionId: string, resuming: boolean) {
   const gone = rt.departed.get(connectionId);
   if (!gone || gone.userId !== tab.user.userId) return;
   gone.timer.cancel();
   rt.departed.delete(connectionId);
   const sender = { userId: tab.user.userId, connectionId };
+  const at = rt.clock.now();
   for (const callId of gone.callIds) {
-    rt.track(tab, callId);
+    if (resuming) rt.track(tab, callId);
     await rt.serial.run(callId, async () => {
       const owned = rt.calls.get(callId);
-      if (owned) connectionBack(owned, connectionId);
-      else await rt.hub.publish(callAddress(callId), { kind: "back", sender });
+      const envelope: Envelope = resuming
+        ? { kind: "back", sender }
+        : { kind: "gone", sender, at: at.getTime() };
+      if (!owned) return await rt.hub.publish(callAddress(callId), envelope);
+      connectionBack(owned, connectionId);
+      if (!resuming) await apply(rt, owned, applyConnectionLost(owned.state, connectionId, at));
     });
   }
 }

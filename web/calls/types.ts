@@ -4,6 +4,7 @@ import type { Hub, Unregister } from "../signal/hub.ts";
 import type { CallMessage, CallState, Sender } from "./call-state.ts";
 import type { Clock, Timer } from "./clock.ts";
 import type { CallRecord, CallUser } from "./rules.ts";
+import type { CallTickets } from "./tickets.ts";
 
 /** What the call service needs from the app. */
 export interface CallServiceOptions {
@@ -25,6 +26,11 @@ export interface CallServiceOptions {
   maxAttemptsPerMinute?: number;
   /** Calls one callee may be rung with per minute, from all callers (default 30). */
   ringsPerCalleePerMinute?: number;
+  /**
+   * Signs answered calls so their tabs can resume them on any instance, also after a restart.
+   * Absent: calls live only as long as the instance that owns them.
+   */
+  tickets?: CallTickets;
   /** Reports failures that have no caller to return to (hub or store errors in timers). */
   onError?(error: unknown): void;
 }
@@ -34,7 +40,8 @@ export interface CallService {
   /**
    * A tab's socket opened. Frames for it go to `send`. Resolves once it can receive calls (it is
    * then sent a `presence` frame). Reusing the id of a tab that vanished less than `graceMs` ago,
-   * for the same user, resumes its calls. Rejects when the hub cannot register the tab or the id
+   * for the same user, resumes its calls when `resuming` (the tab says it still has them); without
+   * it the tab was reloaded and its calls end at once. Rejects when the hub cannot register the tab or the id
    * is already open. Ids must be unguessable (a client-chosen tab UUID is fine; prefixing it with
    * the user id keeps one user from ever naming another user's tab on another instance).
    */
@@ -42,6 +49,7 @@ export interface CallService {
     user: CallUser,
     connectionId: string,
     send: (frame: ServerMessage) => void,
+    resuming?: boolean,
   ): Promise<void>;
   /** A frame arrived from the tab (text, or already-parsed JSON). Never throws. */
   receive(connectionId: string, raw: unknown): Promise<void>;
@@ -51,7 +59,11 @@ export interface CallService {
   activeCalls(): number;
   /** Resolves when no message or timer work is in progress (for tests). */
   settled(): Promise<void>;
-  /** Ends every call held here (recorded as after a lost connection) and drops all tabs. */
+  /**
+   * Ends every ringing call held here (recorded as after a lost connection) and drops all tabs.
+   * Answered calls are handed over when tickets are on: their tabs resume them wherever they
+   * reconnect (this instance restarted, or another one); without tickets they end too.
+   */
   close(): Promise<void>;
 }
 
@@ -59,7 +71,11 @@ export interface CallService {
 export type Envelope =
   | { kind: "message"; sender: Sender; message: CallMessage }
   | { kind: "lost"; sender: Sender; at: number }
-  | { kind: "back"; sender: Sender };
+  | { kind: "back"; sender: Sender }
+  /** The tab came back without its call (the page was reloaded): the call ends now. */
+  | { kind: "gone"; sender: Sender; at: number }
+  /** Glare: `sender` invited this call's caller while this call rings them. */
+  | { kind: "crossed"; sender: Sender; callId: string };
 
 export interface Tab {
   user: CallUser;
@@ -80,5 +96,8 @@ export interface OwnedCall {
 export const callAddress = (callId: string) => `call:${callId}`;
 /** Hub address that is online while the user is a party to a call. */
 export const busyAddress = (userId: string) => `busy:${userId}`;
+/** Hub address online while `callerUserId`'s call to `calleeUserId` rings (for glare). */
+export const glareAddress = (callerUserId: string, calleeUserId: string) =>
+  `glare:${callerUserId}:${calleeUserId}`;
 /** A tab is in at most one call at a time; a few more covers calls ending unseen. */
 export const TRACKED_CALLS_PER_TAB = 8;

@@ -6,6 +6,8 @@ export interface RunningServer {
   url: string;
   /** Where its data (SQLite, recordings) lives, for tests that look at the disk. */
   dataDir: string;
+  /** Stops web as a deploy does and starts it again on the same port and data. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,20 +31,28 @@ export async function startServer(
     SIGNUP: "open",
     ...env,
   });
-  const web = await openWeb(config, { passwords: argon2Hasher({ memoryCost: 4096 }), ...overrides })
-    .catch(async (error) => {
-      await Deno.remove(dataDir, { recursive: true });
-      throw error;
+  const open = async (port: number) => {
+    const web = await openWeb({ ...config, port }, {
+      passwords: argon2Hasher({ memoryCost: 4096 }),
+      ...overrides,
     });
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: config.port, onListen: () => {} },
-    web.app.fetch,
-  );
+    const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, web.app.fetch);
+    return { web, server, stop: () => web.close(() => server.shutdown()) };
+  };
+  let running = await open(config.port).catch(async (error) => {
+    await Deno.remove(dataDir, { recursive: true });
+    throw error;
+  });
+  const port = running.server.addr.port;
   return {
-    url: `http://127.0.0.1:${server.addr.port}`,
+    url: `http://127.0.0.1:${port}`,
     dataDir,
+    async restart() {
+      await running.stop();
+      running = await open(port);
+    },
     async close() {
-      await web.close(() => server.shutdown());
+      await running.stop();
       await Deno.remove(dataDir, { recursive: true });
     },
   };

@@ -71,7 +71,9 @@ export function createCallState(): CallState {
     showEnded(end) {
       tone(null);
       const callId = state.callId;
-      const reason = typeof end === "string" ? endText(end, state.direction) : end.text;
+      const reason = typeof end === "string"
+        ? endText(end, state.direction, state.remote?.displayName)
+        : end.text;
       update({
         phase: "ended",
         endReason: reason,

@@ -22,15 +22,16 @@ const TEXTS: Record<CallEnd, readonly [outbound: string, inbound: string]> = {
   cancelled: ["Cancelled", "The caller hung up"],
   hangup: ["Call ended", "Call ended"],
   failed: ["Call failed: the connection was lost", "Call failed: the connection was lost"],
+  "no-microphone": ["{name}'s microphone is not available", "Your microphone is not available"],
   error: ["Call failed", "Call failed"],
   offline: ["CareFlow is not connected", "CareFlow is not connected"],
   "not-connected": ["No answer or busy", "No answer or busy"],
   "rang-out": ["No answer", "Stopped ringing: answered elsewhere or the caller hung up"],
 };
 
-/** The words for an ending, as the side in `direction` sees it. */
-export function endText(end: CallEnd, direction: CallDirection | null): string {
-  return TEXTS[end][direction === "inbound" ? 1 : 0];
+/** The words for an ending, as the side in `direction` sees it; `name`: the other party's. */
+export function endText(end: CallEnd, direction: CallDirection | null, name?: string): string {
+  return TEXTS[end][direction === "inbound" ? 1 : 0].replace("{name}", name || "The other side");
 }
 
 /** How an outgoing SIP call ended, from its final status (RFC 3261 §21). */

@@ -19,6 +19,8 @@ export interface SignalingHandlers {
   message(message: ServerMessage): void;
   /** Socket up (true) or down (false); while down, the phone cannot ring. */
   status(connected: boolean): void;
+  /** The socket opened (first time or again). */
+  opened?(): void;
 }
 
 /**
@@ -31,14 +33,19 @@ export class SignalingSocket {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
-  constructor(private readonly url: string, private readonly handlers: SignalingHandlers) {}
+  /** `url` is asked on every attempt: what it says (a call still held) may change meanwhile. */
+  constructor(
+    private readonly url: () => string,
+    private readonly handlers: SignalingHandlers,
+  ) {}
 
   connect(): void {
     this.#closed = false;
-    const socket = new WebSocket(this.url);
+    const socket = new WebSocket(this.url());
     this.#socket = socket;
     socket.onopen = () => {
       this.#retry = 0;
+      this.handlers.opened?.();
     };
     socket.onmessage = (event) => {
       const message = readFrame(event.data);
@@ -71,7 +78,7 @@ export class SignalingSocket {
   }
 }
 
-/** The signaling URL of this page's origin. */
+/** The signaling URL of this page's origin (`resume=1` keeps the tab's call on reconnect). */
 export function signalingUrl(): string {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   return `${scheme}://${location.host}/api/signal?tab=${tabId()}`;

@@ -8,6 +8,7 @@ import { microphoneProblem, openMicrophone, release, remoteAudioElement } from "
 import { Peer } from "./peer.ts";
 import { type CallRecorder, startCallRecorder } from "./recorder.ts";
 import { SignalingSocket } from "./signaling.ts";
+import { type CallResume, createCallResume } from "./resume.ts";
 import type { CallEngine } from "./types.ts";
 
 export interface WebRtcOptions {
@@ -32,11 +33,21 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
   const media: Media = { stream: null, remote: null, peer: null, audio: null, recorder: null };
   const send = (message: ClientMessage) => socket.send(message);
   const callId = () => calls.state.callId!;
+  const resume = createCallResume();
+  // Glare: whom we were calling when they called us; their call is answered as it rings.
+  let crossed: { care4wId: string; until: number } | null = null;
 
   /** Ends the call here: the recording sent, devices released, the ending shown, then idle. */
-  const finish = (end: CallEnd | { text: string }) => {
+  const finish = (end: CallEnd | { text: string }, told = true) => {
+    if (calls.state.callId) resume.ended(calls.state.callId, told);
     releaseMedia(media, calls.state.callId);
     calls.showEnded(end);
+  };
+  /** Our invite crossed theirs: it goes quietly, theirs rings next and is answered. */
+  const uncross = () => {
+    crossed = { care4wId: calls.state.remote!.care4wId, until: Date.now() + 5_000 };
+    releaseMedia(media, calls.state.callId);
+    calls.begin({ phase: "idle" });
   };
   const recording = createRecording(calls, media, send);
   const startPeer = (offerer: boolean) => {
@@ -55,22 +66,42 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
           calls.update({ phase: "connected", connectedAt: calls.state.connectedAt ?? Date.now() });
           if (first && options.autoRecord) recording.set(true);
         } else if (state === "interrupted") calls.update({ phase: "reconnecting" });
-        else {
-          send({ type: "hangup", callId: callId() });
-          finish("failed");
-        }
+        else finish("failed", send({ type: "hangup", callId: callId() }));
       },
       quality: (quality) => calls.update({ quality }),
     });
     return media.peer;
   };
+  const autoAnswer = (from: string) => {
+    if (crossed?.care4wId !== from || Date.now() > crossed.until) return;
+    crossed = null;
+    void engine.answer();
+  };
   const onMessage = (message: ServerMessage) =>
-    handleServerMessage(message, { calls, media, send, finish, startPeer, recording });
+    handleServerMessage(message, {
+      calls,
+      media,
+      send,
+      finish,
+      startPeer,
+      recording,
+      resume,
+      uncross,
+      autoAnswer,
+    });
 
-  const socket = new SignalingSocket(options.signalingUrl, {
-    message: (message) => void onMessage(message).catch(() => finish("error")),
-    status: (connected) => calls.update({ ready: connected }),
-  });
+  const socket = new SignalingSocket(
+    () =>
+      options.signalingUrl +
+      (resume.holding(calls.inCall() ? calls.state.callId : null) ? "&resume=1" : ""),
+    {
+      message: (message) => void onMessage(message).catch(() => finish("error")),
+      status: (connected) => calls.update({ ready: connected }),
+      opened: () => resume.present(calls.inCall() ? calls.state.callId : null, send),
+    },
+  );
+  // A reload or a closed tab ends its call for the other side at once, not after a timeout.
+  const leave = () => engine.hangup();
   const applyTrackState = () => silence(media, calls.state);
   const microphone = (onRefused: () => void) => openMicrophoneFor(media, onRefused, finish);
 
@@ -78,7 +109,10 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
     mode: "webrtc",
     phoneLine: null,
     canHold: true,
-    start: () => socket.connect(),
+    start() {
+      addEventListener("pagehide", leave);
+      socket.connect();
+    },
     async call(target) {
       if (calls.inCall()) return;
       const id = crypto.randomUUID();
@@ -96,7 +130,9 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
       if (calls.state.phase !== "incoming") return;
       calls.tone(null);
       calls.update({ phase: "connecting" });
-      if (!(await microphone(() => send({ type: "reject", callId: callId() })))) return;
+      const noMicrophone = () =>
+        send({ type: "reject", callId: callId(), reason: "no-microphone" });
+      if (!(await microphone(noMicrophone))) return;
       startPeer(false);
       send({ type: "accept", callId: callId() });
     },
@@ -115,8 +151,7 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
       const kind = hangupKind(calls.state.phase);
       if (kind === "decline") return engine.decline();
       if (kind === "cancel") return engine.cancel();
-      send({ type: "hangup", callId: callId() });
-      finish("hangup");
+      finish("hangup", send({ type: "hangup", callId: callId() }));
     },
     setMuted(muted) {
       calls.update({ muted });
@@ -137,6 +172,7 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
     },
     subscribe: calls.subscribe,
     stop() {
+      removeEventListener("pagehide", leave);
       if (calls.inCall()) engine.hangup();
       socket.close();
     },
@@ -175,6 +211,11 @@ interface MessageContext {
   finish(end: CallEnd | { text: string }): void;
   startPeer(offerer: boolean): Peer;
   recording: Recording;
+  resume: CallResume;
+  /** Our calling invite crossed the other party's. */
+  uncross(): void;
+  /** Their invite arrived: answered at once if it is the one ours crossed. */
+  autoAnswer(from: string): void;
 }
 
 /** Applies one frame from the server to this tab's call. */
@@ -186,7 +227,8 @@ async function handleServerMessage(message: ServerMessage, context: MessageConte
     if (
       message.callId && message.callId === calls.state.callId && calls.state.phase === "calling"
     ) {
-      finish({ text: message.message });
+      if (message.code === "crossed") context.uncross();
+      else finish({ text: message.message });
     }
     return;
   }
@@ -200,10 +242,17 @@ async function handleServerMessage(message: ServerMessage, context: MessageConte
     });
     send({ type: "ringing", callId: message.callId });
     calls.tone("ring");
+    context.autoAnswer(message.from.care4wId);
     return;
   }
   if (message.callId !== calls.state.callId || calls.state.phase === "ended") return;
   switch (message.type) {
+    case "ticket":
+      context.resume.keep(message.callId, message.ticket);
+      break;
+    case "resumed":
+      context.resume.present(message.callId, send);
+      break;
     case "ringing":
       if (calls.state.phase === "calling") {
         calls.update({ phase: "ringing", remote: message.from });

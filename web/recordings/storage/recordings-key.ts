@@ -33,31 +33,44 @@ function decode(base64: string, where: string): Uint8Array {
 
 /**
  * The configured key (base64 text, or bytes already decoded by the config) when given; else the
- * one in `${dataDir}/recordings.key`, created with mode 0600 when absent. Two processes starting
- * at once end with the same key: the file is created exclusively and the loser reads it.
+ * one in `${dataDir}/recordings.key`, created with mode 0600 when absent.
  */
-export async function loadOrCreateRecordingsKey(
+export function loadOrCreateRecordingsKey(
   dataDir: string,
   configured?: string | Uint8Array,
 ): Promise<RecordingsKey> {
+  return loadOrCreateKey(dataDir, RECORDINGS_KEY_FILE, "RECORDINGS_KEY", configured);
+}
+
+/**
+ * A 32-byte key: `configured` (named `variable` in errors) when given; else the one in
+ * `${dataDir}/${file}`, created with mode 0600 when absent. Two processes starting at once end
+ * with the same key: the file is created exclusively and the loser reads it.
+ */
+export async function loadOrCreateKey(
+  dataDir: string,
+  file: string,
+  variable: string,
+  configured?: string | Uint8Array,
+): Promise<RecordingsKey> {
   if (configured instanceof Uint8Array) {
-    if (configured.byteLength !== 32) throw new Error("RECORDINGS_KEY must be 32 bytes");
+    if (configured.byteLength !== 32) throw new Error(`${variable} must be 32 bytes`);
     return { key: configured, generated: false, path: undefined };
   }
   if (configured !== undefined && configured.trim() !== "") {
-    return { key: decode(configured, "RECORDINGS_KEY"), generated: false, path: undefined };
+    return { key: decode(configured, variable), generated: false, path: undefined };
   }
-  const path = `${dataDir.replace(/\/+$/, "")}/${RECORDINGS_KEY_FILE}`;
+  const path = `${dataDir.replace(/\/+$/, "")}/${file}`;
   await mkdir(dataDir, { recursive: true });
   const key = new Uint8Array(randomBytes(32));
   try {
     // Exclusive and 0600 from the first byte: no moment when another user could read it.
-    const file = await open(path, "wx", 0o600);
+    const handle = await open(path, "wx", 0o600);
     try {
-      await file.writeFile(`${Buffer.from(key).toString("base64")}\n`);
-      await file.sync();
+      await handle.writeFile(`${Buffer.from(key).toString("base64")}\n`);
+      await handle.sync();
     } finally {
-      await file.close();
+      await handle.close();
     }
     return { key, generated: true, path };
   } catch (error) {

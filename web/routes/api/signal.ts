@@ -101,7 +101,9 @@ export function signalRoutes(
           const send = (frame: unknown) => {
             if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
           };
-          deps.calls.connect(callUser, connectionId, send).catch(() => {
+          // `resume=1`: the page still holds a call (a reconnect); without it, a reload.
+          const resuming = c.req.query("resume") === "1";
+          deps.calls.connect(callUser, connectionId, send, resuming).catch(() => {
             deps.logger.warn("signal connect failed", { userId: user.id });
             socket.close(1011, "signaling unavailable");
           });
