@@ -81,7 +81,8 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
   /** `no-microphone`: the callee tried to answer but its microphone is not available. */
   bare("reject").extend({ reason: z.enum(["no-microphone"]).optional() }),
   bare("cancel"),
-  bare("hangup"),
+  /** `failed`: the media path broke and could not be restored; both sides are told so. */
+  bare("hangup").extend({ reason: z.enum(["failed"]).optional() }),
   z.object({ type: z.literal("offer"), callId, sdp }),
   z.object({ type: z.literal("answer"), callId, sdp }),
   z.object({ type: z.literal("candidate"), callId, candidate: iceCandidateSchema }),

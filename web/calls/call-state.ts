@@ -172,7 +172,13 @@ export function applyMessage(
       return endByParty(call, sender, role, now);
     case "cancel":
     case "hangup":
-      return endByParty(call, sender, role, now);
+      return endByParty(
+        call,
+        sender,
+        role,
+        now,
+        message.type === "hangup" ? message.reason : undefined,
+      );
     case "offer":
     case "answer":
       if (call.phase !== "answered") return badState(`${message.type} before the call is answered`);
@@ -244,6 +250,7 @@ function endByParty(
   sender: Sender,
   role: "caller" | "callee",
   now: Date,
+  reason: "failed" | undefined = undefined,
 ): Step {
   const { callId } = call;
   const end: Effect = {
@@ -254,7 +261,7 @@ function endByParty(
   if (call.phase === "answered") {
     const from = party(role === "caller" ? call.caller : call.callee);
     const to = role === "caller" ? calleeTab(call) : callerTab(call);
-    const frame: ServerMessage = { type: "hangup", callId, from, reason: "hangup" };
+    const frame: ServerMessage = { type: "hangup", callId, from, reason: reason ?? "hangup" };
     return { call, effects: [{ type: "send", to, frame }, end] };
   }
   if (role === "caller") {

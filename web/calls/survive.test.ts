@@ -140,3 +140,11 @@ Deno.test("a callee without a microphone fails the call, and the caller is told 
   assert.equal(frame.type === "reject" && frame.reason, "no-microphone");
   assert.deepEqual(records.map((r) => r.status), ["failed"]);
 });
+
+Deno.test("a side that gives up a broken media path tells the other the call failed", async () => {
+  const { a, b, callId, records } = await answeredWithTickets();
+  await a.send({ type: "hangup", callId, reason: "failed" });
+  const [frame] = b.take();
+  assert.equal(frame.type === "hangup" && frame.reason, "failed");
+  assert.deepEqual(records.map((r) => r.status), ["completed"]);
+});

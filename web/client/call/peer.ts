@@ -14,7 +14,12 @@ export interface PeerEvents {
   remoteStream(stream: MediaStream): void;
 }
 
-const RECOVERY_LIMIT_MS = 20_000;
+/**
+ * How long a broken media path may take to come back (an ICE restart included) before the call
+ * is given up: long enough for a Wi-Fi to mobile hand-over, short enough that both sides learn
+ * the outcome while they still listen.
+ */
+const RECOVERY_LIMIT_MS = 12_000;
 const STATS_INTERVAL_MS = 2_000;
 
 /**

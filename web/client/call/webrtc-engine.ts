@@ -66,7 +66,7 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
           calls.update({ phase: "connected", connectedAt: calls.state.connectedAt ?? Date.now() });
           if (first && options.autoRecord) recording.set(true);
         } else if (state === "interrupted") calls.update({ phase: "reconnecting" });
-        else finish("failed", send({ type: "hangup", callId: callId() }));
+        else finish("failed", send({ type: "hangup", callId: callId(), reason: "failed" }));
       },
       quality: (quality) => calls.update({ quality }),
     });
