@@ -1,0 +1,135 @@
+/**
+ * The dashboard as a care worker meets it (`deno task bench:dashboard`), in real Chromium against
+ * the real app and its real build, side by side in one run:
+ * - JavaScript per page, gzipped as sent (landing, sign-in, dashboard);
+ * - time until the dashboard is usable (every island hydrated) on a throttled link of 400 kbit/s
+ *   and 300 ms RTT, cold cache, against the same page on loopback;
+ * - click Call to both sides connected, p50 and p95 over 20 calls on loopback.
+ * Targets (issue 14): dashboard JS ≤ 17.0 KB gzipped, usable ≤ 1.5 s throttled.
+ */
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../../web/testing/browser.ts";
+import { openPhone, waitForStatus } from "../../web/testing/phone-kit.ts";
+import { startServer } from "../../web/testing/server.ts";
+
+const CALLS = Number(Deno.args[0] ?? "20");
+
+/** Records when the last island of the page hydrated (ms since navigation start). */
+const WATCH_HYDRATION = `(() => {
+  const check = () => {
+    const islands = document.querySelectorAll("cf-island");
+    if (islands.length > 0 && document.querySelectorAll("cf-island:not([data-hydrated])").length === 0) {
+      window.__usableAt ??= performance.now();
+    }
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
+})()`;
+
+/** Script bytes as they came over the wire (gzipped) for one page load, cold. */
+async function scriptBytes(browser: Browser, url: string, cookie?: string): Promise<number> {
+  const context = await browser.newContext();
+  if (cookie) await context.addCookies([{ name: "cf_session", value: cookie, url }]);
+  const page = await context.newPage();
+  const sizes: Promise<number>[] = [];
+  page.on("requestfinished", (request) => {
+    if (request.resourceType() === "script") {
+      sizes.push(request.sizes().then((s) => s.responseBodySize));
+    }
+  });
+  await page.goto(url, { waitUntil: "networkidle" });
+  const total = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+  await context.close();
+  return total;
+}
+
+/** Time to usable for the dashboard, cold, optionally on a throttled link. */
+async function usableMs(browser: Browser, url: string, cookie: string, throttled: boolean) {
+  const context = await browser.newContext();
+  await context.addCookies([{ name: "cf_session", value: cookie, url }]);
+  await context.addInitScript(WATCH_HYDRATION);
+  const page = await context.newPage();
+  if (throttled) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 300,
+      downloadThroughput: 400_000 / 8,
+      uploadThroughput: 400_000 / 8,
+    });
+  }
+  await page.goto(`${url}/dashboard`);
+  await page.waitForFunction(() => "__usableAt" in globalThis, undefined, { timeout: 30_000 });
+  const at = await page.evaluate(() =>
+    (globalThis as unknown as { __usableAt: number }).__usableAt
+  );
+  await context.close();
+  return at;
+}
+
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
+
+async function clickToConnected(browser: Browser, url: string): Promise<number[]> {
+  const ann = await openPhone(browser, url, "Ann Carer");
+  const bob = await openPhone(browser, url, "Bob Nurse");
+  const times: number[] = [];
+  const answerWhenRinging = (page: Page) =>
+    page.getByRole("button", { name: "Answer" }).click({ timeout: 20_000 });
+  for (let n = 0; n < CALLS; n++) {
+    const [caller, callee] = n % 2 === 0 ? [ann, bob] : [bob, ann];
+    await caller.page.getByLabel("Number or CareFlow ID").fill(callee.care4wId);
+    await caller.page.getByTestId("callee-name").filter({ hasText: callee.name }).waitFor();
+    const started = performance.now();
+    await caller.page.getByRole("button", { name: "Call", exact: true }).click();
+    await answerWhenRinging(callee.page);
+    await Promise.all([
+      waitForStatus(caller.page, "Connected"),
+      waitForStatus(callee.page, "Connected"),
+    ]);
+    times.push(performance.now() - started);
+    await caller.page.getByRole("button", { name: "Hang up" }).click();
+    await waitForStatus(callee.page, /ended/i);
+    // The end card stays until the next action; dialing again is that action.
+    await caller.page.waitForTimeout(200);
+  }
+  return times;
+}
+
+const server = await startServer();
+const browser = await launchChromium({ media: true });
+try {
+  const signup = await fetch(`${server.url}/api/auth/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      email: "bench@example.org",
+      password: "bench password 123",
+      displayName: "Bench",
+    }),
+  });
+  const cookie = signup.headers.get("set-cookie")?.match(/cf_session=([^;]+)/)?.[1];
+  if (!cookie) throw new Error(`sign-up failed: ${await signup.text()}`);
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  console.log("JavaScript per page, gzipped as sent (cold cache)");
+  console.log(`  landing     ${kb(await scriptBytes(browser, `${server.url}/`))}`);
+  console.log(`  sign-in     ${kb(await scriptBytes(browser, `${server.url}/login`))}`);
+  const dashboard = await scriptBytes(browser, `${server.url}/dashboard`, cookie);
+  console.log(`  dashboard   ${kb(dashboard)}   target ≤ 17.0 KB`);
+  const loopback = await usableMs(browser, server.url, cookie, false);
+  const throttled = await usableMs(browser, server.url, cookie, true);
+  console.log("Dashboard usable (every island hydrated), cold cache");
+  console.log(`  loopback                       ${Math.round(loopback)} ms`);
+  console.log(`  400 kbit/s, 300 ms RTT         ${Math.round(throttled)} ms   target ≤ 1500 ms`);
+  const times = await clickToConnected(browser, server.url);
+  console.log(`Click Call to both sides connected, ${times.length} calls on loopback`);
+  console.log(
+    `  p50 ${Math.round(percentile(times, 0.5))} ms   p95 ${
+      Math.round(percentile(times, 0.95))
+    } ms   ` +
+      `max ${Math.round(Math.max(...times))} ms`,
+  );
+} finally {
+  await browser.close();
+  await server.close();
+}
