@@ -54,13 +54,24 @@ export function createLogger(
   level: LogLevel,
   write: (line: string, at: LogLevel) => void = batchedStdout(),
 ): Logger {
+  // Field names are few and fixed in code: each is judged once (a line is written per request).
+  const secret = new Map<string, boolean>();
+  const isSecret = (name: string) => {
+    let judged = secret.get(name);
+    if (judged === undefined) {
+      judged = SECRET_FIELD.test(name);
+      if (secret.size < 1000) secret.set(name, judged);
+    }
+    return judged;
+  };
   const emit = (at: LogLevel, msg: string, fields: LogFields = {}) => {
     if (ORDER[at] < ORDER[level]) return;
-    const safe: LogFields = {};
-    for (const [name, value] of Object.entries(fields)) {
-      if (value !== undefined) safe[name] = SECRET_FIELD.test(name) ? "[redacted]" : value;
+    const line: LogFields = { time: new Date().toISOString(), level: at, msg };
+    for (const name in fields) {
+      const value = fields[name];
+      if (value !== undefined) line[name] = isSecret(name) ? "[redacted]" : value;
     }
-    write(JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...safe }), at);
+    write(JSON.stringify(line), at);
   };
   return {
     debug: (msg, fields) => emit("debug", msg, fields),
