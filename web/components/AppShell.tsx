@@ -1,6 +1,9 @@
 import type { ComponentChildren } from "preact";
 import { CopyButton, Phone } from "../islands/mod.ts";
 
+/** History's address: its badge (calls missed since it was last opened) shows on the phone too. */
+const HISTORY = "/dashboard/history";
+
 /** One entry of the section navigation. */
 export interface NavEntry {
   href: string;
@@ -53,7 +56,7 @@ export function AppShell({ user, nav, children }: AppShellProps) {
       </nav>
       {/* Outside <main>, which section navigation swaps: the call stays on every section. */}
       <div class="phone-slot">
-        <Phone />
+        <Phone missed={nav.find((item) => item.href === HISTORY)?.badge?.count ?? 0} />
       </div>
       <main class="content">{children}</main>
     </div>

@@ -5,6 +5,7 @@
  * record on each side.
  */
 import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
 import { launchChromium, watchErrors } from "../testing/browser.ts";
 import {
   dial,
@@ -16,18 +17,13 @@ import {
 import { startServer } from "../testing/server.ts";
 import { eventually } from "../../testing/eventually.ts";
 
-/** Keeps every desktop notification the page shows. */
-const RECORD_NOTICES = `(() => {
-  const Native = window.Notification;
-  window.__notices = [];
-  class Recording extends Native {
-    constructor(title, options) { super(title, options); window.__notices.push({ title, body: options?.body ?? "" }); }
-  }
-  Object.defineProperty(Recording, "permission", { get: () => Native.permission });
-  Recording.requestPermission = (...args) => Native.requestPermission(...args);
-  window.Notification = Recording;
-})()`;
-type Recorded = { __notices: { title: string; body: string }[] };
+/** The desktop notices the call worker shows now (client/call-notice.ts). */
+const shownNotices = (page: Page) =>
+  page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.getRegistration("/static/call-worker/");
+    const notices = (await registration?.getNotifications()) ?? [];
+    return notices.map((n) => ({ title: n.title, body: n.body }));
+  });
 
 Deno.test("a call rings on any section and survives moving between sections", async () => {
   const server = await startServer();
@@ -36,7 +32,6 @@ Deno.test("a call rings on any section and survives moving between sections", as
     const ann = await openPhone(browser, server.url, "Ann Carer");
     const bob = await openPhone(browser, server.url, "Bob Nurse", async (context) => {
       await context.grantPermissions(["notifications"], { origin: server.url });
-      await context.addInitScript(RECORD_NOTICES);
     });
     const errors = watchErrors(bob.page);
 
@@ -54,7 +49,8 @@ Deno.test("a call rings on any section and survives moving between sections", as
     await dial(ann, bob);
     await bob.page.getByTestId("caller-name").filter({ hasText: "Ann Carer" }).waitFor();
     assert.match(await bob.page.title(), /^Ringing: Ann Carer/);
-    const notices = await bob.page.evaluate(() => (globalThis as unknown as Recorded).__notices);
+    await eventually("a desktop notice", async () => (await shownNotices(bob.page)).length > 0);
+    const notices = await shownNotices(bob.page);
     assert.deepEqual(notices.map((n) => n.title), ["Ann Carer is calling"]);
     assert.match(notices[0].body, new RegExp(ann.care4wId));
     // The ringing card has Answer focused, and the A key answers.

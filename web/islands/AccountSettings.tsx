@@ -1,6 +1,7 @@
 import { type Signal, useSignal } from "@preact/signals";
 import type { TargetedEvent } from "preact";
 import { useEffect } from "preact/hooks";
+import { MicCheck } from "../components/phone/MicCheck.tsx";
 
 const UNREACHABLE = "CareFlow could not be reached. Check your connection and try again.";
 
@@ -82,6 +83,9 @@ export default function AccountSettings(props: { displayName: string; local: boo
         </p>
       )}
       <OtherDevices ready={ready} />
+      <h3>Microphone and speaker</h3>
+      <p class="hint">Check them before your first call: nothing is recorded or sent.</p>
+      <MicCheck />
     </div>
   );
 }

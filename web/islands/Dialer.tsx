@@ -4,10 +4,13 @@ import type { TargetedKeyboardEvent } from "preact";
 import { classifyDialTarget, type DialTarget } from "../../shared/dial-target.ts";
 import { Keypad } from "../components/Keypad.tsx";
 import { statusText } from "../components/phone/CallStatus.tsx";
-import { LeaveVoicemail } from "../components/phone/LeaveVoicemail.tsx";
 import { type Lookup, useCalleeLookup } from "../client/use-callee-lookup.ts";
 import { usePhone } from "../client/phone.ts";
-import { useEffect } from "preact/hooks";
+import { useMicBlocked } from "../client/mic-permission.ts";
+import { useEffect, useState } from "preact/hooks";
+
+/** Leaving a message: rarely used, so a chunk of its own, fetched when it is offered. */
+type Leave = typeof import("../components/phone/LeaveVoicemail.tsx").LeaveVoicemail;
 
 const MAX_LENGTH = 32;
 /** Endings of an outgoing call after which a message can be left. */
@@ -28,6 +31,14 @@ export default function Dialer(props: { initialValue?: string }) {
     return () => (dialerShown.value = false);
   }, []);
   const voicemail = useVoicemailOffer(call, engine);
+  const [Leave, setLeave] = useState<Leave | null>(null);
+  useEffect(() => {
+    if (!voicemail.value || Leave) return;
+    void import("../components/phone/LeaveVoicemail.tsx").then((m) =>
+      setLeave(() => m.LeaveVoicemail)
+    );
+  }, [voicemail.value]);
+  const micBlocked = useMicBlocked();
 
   const snapshot = call.value;
   // Phone numbers need a line to the phone network (Twilio or the SIP trunk) that is up; a
@@ -74,15 +85,26 @@ export default function Dialer(props: { initialValue?: string }) {
   return (
     <section class="dialer card" aria-labelledby="dialer-title" onKeyDown={onKeyDown}>
       <h1 id="dialer-title">Dialer</h1>
-      {voicemail.value && (
-        <LeaveVoicemail {...voicemail.value} onClose={() => (voicemail.value = null)} />
+      {micBlocked && (
+        <p class="form-error" role="alert" data-testid="mic-blocked">
+          Your microphone is blocked for CareFlow: calls cannot connect. Allow it in the browser's
+          site settings.
+        </p>
+      )}
+      {voicemail.value && Leave && (
+        <Leave {...voicemail.value} onClose={() => (voicemail.value = null)} />
       )}
       {snapshot.savingParts > 0 && (
         <p class="saving" role="status" data-testid="saving-recording">
           Saving the recording… {snapshot.savingParts} part(s) still to send.
         </p>
       )}
-      <p class={`phone-state ${snapshot.phase}`} data-testid="call-status" role="status">
+      {/* How a call ended is the phone's end card's to announce (it stays); this line only shows. */}
+      <p
+        class={`phone-state ${snapshot.phase}`}
+        data-testid="call-status"
+        role={snapshot.phase === "ended" ? undefined : "status"}
+      >
         {snapshot.problem ?? statusText(snapshot)}
       </p>
       <div class="field">
@@ -173,5 +195,10 @@ function Hint(props: { target: DialTarget; lookup: Lookup; line: PhoneLine }) {
     : lookup.state === "error"
     ? <>: could not look it up</>
     : <>: looking up…</>;
-  return <>CareFlow ID {target.care4wId}{who}</>;
+  return (
+    <>
+      CareFlow ID <span class="care4w-id">{target.care4wId}</span>
+      {who}
+    </>
+  );
 }

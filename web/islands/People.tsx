@@ -122,7 +122,7 @@ export default function People(props: { me: string }) {
               <div>
                 <strong>{person.displayName}</strong>
                 <span class="person-facts">
-                  {person.email} · {person.care4wId}
+                  {person.email} · <code>{person.care4wId}</code>
                   {person.role === "admin" && " · admin"}
                   {!person.active && " · deactivated"}
                   {!person.local && " · Firebase sign-in"}

@@ -6,7 +6,8 @@ import { type CallEnd, hangupKind } from "./end-reasons.ts";
 import { reportCallQuality } from "./quality-report.ts";
 import { microphoneProblem, openMicrophone, release, remoteAudioElement } from "./media.ts";
 import { Peer } from "./peer.ts";
-import { type CallRecorder, startCallRecorder } from "./recorder.ts";
+import type { CallRecorder } from "./recorder.ts";
+import { createRecording, type Recording } from "./consent-recording.ts";
 import { SignalingSocket } from "./signaling.ts";
 import { type CallResume, createCallResume } from "./resume.ts";
 import type { CallEngine } from "./types.ts";
@@ -19,7 +20,7 @@ export interface WebRtcOptions {
 }
 
 /** The media of the current call: microphone, peer connection, what plays, what records. */
-interface Media {
+export interface Media {
   stream: MediaStream | null;
   remote: MediaStream | null;
   peer: Peer | null;
@@ -34,8 +35,6 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
   const send = (message: ClientMessage) => socket.send(message);
   const callId = () => calls.state.callId!;
   const resume = createCallResume();
-  // Glare: whom we were calling when they called us; their call is answered as it rings.
-  let crossed: { care4wId: string; until: number } | null = null;
 
   /** Ends the call here: the recording sent, devices released, the ending shown, then idle. */
   const finish = (end: CallEnd | { text: string }, told = true) => {
@@ -43,61 +42,21 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
     releaseMedia(media, calls.state.callId);
     calls.showEnded(end);
   };
-  /** Our invite crossed theirs: it goes quietly, theirs rings next and is answered. */
-  const uncross = () => {
-    crossed = { care4wId: calls.state.remote!.care4wId, until: Date.now() + 5_000 };
-    releaseMedia(media, calls.state.callId);
-    calls.begin({ phase: "idle" });
-  };
+  const glare = createGlare(calls, media);
   const recording = createRecording(calls, media, send);
-  const startPeer = (offerer: boolean) => {
-    media.audio = remoteAudioElement();
-    media.peer = new Peer(options.iceServers, media.stream!, offerer, {
-      description: (kind, sdp) => send({ type: kind, callId: callId(), sdp }),
-      candidate: (candidate) => send({ type: "candidate", callId: callId(), candidate }),
-      remoteStream: (remote) => {
-        media.remote = remote;
-        media.audio!.srcObject = remote;
-        void media.audio!.play().catch(() => {});
-      },
-      media: (state) => {
-        if (state === "connected") {
-          const first = calls.state.connectedAt === null;
-          calls.update({ phase: "connected", connectedAt: calls.state.connectedAt ?? Date.now() });
-          if (first && options.autoRecord) recording.set(true);
-        } else if (state === "interrupted") calls.update({ phase: "reconnecting" });
-        else finish("failed", send({ type: "hangup", callId: callId(), reason: "failed" }));
-      },
-      quality: (quality) => calls.update({ quality }),
-    });
-    return media.peer;
-  };
-  const autoAnswer = (from: string) => {
-    if (crossed?.care4wId !== from || Date.now() > crossed.until) return;
-    crossed = null;
-    void engine.answer();
-  };
-  const onMessage = (message: ServerMessage) =>
-    handleServerMessage(message, {
-      calls,
-      media,
-      send,
-      finish,
-      startPeer,
-      recording,
-      resume,
-      uncross,
-      autoAnswer,
-    });
+  const startPeer = (offerer: boolean) =>
+    startPeerFor(offerer, { options, calls, media, send, finish, recording });
+  const answer = () => void engine.answer();
+  const context = { calls, media, send, finish, startPeer, recording, resume, glare, answer };
+  const onMessage = (message: ServerMessage) => handleServerMessage(message, context);
 
+  const current = () => calls.inCall() ? calls.state.callId : null;
   const socket = new SignalingSocket(
-    () =>
-      options.signalingUrl +
-      (resume.holding(calls.inCall() ? calls.state.callId : null) ? "&resume=1" : ""),
+    () => options.signalingUrl + (resume.holding(current()) ? "&resume=1" : ""),
     {
       message: (message) => void onMessage(message).catch(() => finish("error")),
       status: (connected) => calls.update({ ready: connected }),
-      opened: () => resume.present(calls.inCall() ? calls.state.callId : null, send),
+      opened: () => resume.present(current(), send),
     },
   );
   // A reload or a closed tab ends its call for the other side at once, not after a timeout.
@@ -180,6 +139,65 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
   return engine;
 }
 
+/**
+ * Glare: our invite crossed the other party's. Ours goes quietly (no "ended" card, no record);
+ * theirs, rung next, is answered at once: both people wanted this call.
+ */
+type Glare = ReturnType<typeof createGlare>;
+
+function createGlare(calls: CallState, media: Media) {
+  let crossed: { care4wId: string; until: number } | null = null;
+  return {
+    uncross() {
+      crossed = { care4wId: calls.state.remote!.care4wId, until: Date.now() + 5_000 };
+      releaseMedia(media, calls.state.callId);
+      calls.begin({ phase: "idle" });
+    },
+    /** Whether the call ringing from `from` is the one ours crossed (asked once). */
+    crossedBy(from: string): boolean {
+      if (crossed?.care4wId !== from || Date.now() > crossed.until) return false;
+      crossed = null;
+      return true;
+    },
+  };
+}
+
+/** What a call's peer connection reports into. */
+interface PeerContext {
+  options: WebRtcOptions;
+  calls: CallState;
+  media: Media;
+  send(message: ClientMessage): boolean;
+  finish(end: CallEnd, told?: boolean): void;
+  recording: Recording;
+}
+
+/** Starts the call's peer connection; its media states drive the call's phase. */
+function startPeerFor(offerer: boolean, ctx: PeerContext): Peer {
+  const { options, calls, media, send, finish, recording } = ctx;
+  const callId = () => calls.state.callId!;
+  media.audio = remoteAudioElement();
+  media.peer = new Peer(options.iceServers, media.stream!, offerer, {
+    description: (kind, sdp) => send({ type: kind, callId: callId(), sdp }),
+    candidate: (candidate) => send({ type: "candidate", callId: callId(), candidate }),
+    remoteStream: (remote) => {
+      media.remote = remote;
+      media.audio!.srcObject = remote;
+      void media.audio!.play().catch(() => {});
+    },
+    media: (state) => {
+      if (state === "connected") {
+        const first = calls.state.connectedAt === null;
+        calls.update({ phase: "connected", connectedAt: calls.state.connectedAt ?? Date.now() });
+        if (first && options.autoRecord) recording.set(true);
+      } else if (state === "interrupted") calls.update({ phase: "reconnecting" });
+      else finish("failed", send({ type: "hangup", callId: callId(), reason: "failed" }));
+    },
+    quality: (quality) => calls.update({ quality }),
+  });
+  return media.peer;
+}
+
 /** Opens the microphone; on failure the call ends with the device's problem. */
 async function openMicrophoneFor(
   media: Media,
@@ -212,10 +230,9 @@ interface MessageContext {
   startPeer(offerer: boolean): Peer;
   recording: Recording;
   resume: CallResume;
-  /** Our calling invite crossed the other party's. */
-  uncross(): void;
-  /** Their invite arrived: answered at once if it is the one ours crossed. */
-  autoAnswer(from: string): void;
+  glare: Glare;
+  /** Answers the call ringing now (the one a crossed invite gave way to). */
+  answer(): void;
 }
 
 /** Applies one frame from the server to this tab's call. */
@@ -227,7 +244,7 @@ async function handleServerMessage(message: ServerMessage, context: MessageConte
     if (
       message.callId && message.callId === calls.state.callId && calls.state.phase === "calling"
     ) {
-      if (message.code === "crossed") context.uncross();
+      if (message.code === "crossed") context.glare.uncross();
       else finish({ text: message.message });
     }
     return;
@@ -242,7 +259,8 @@ async function handleServerMessage(message: ServerMessage, context: MessageConte
     });
     send({ type: "ringing", callId: message.callId });
     calls.tone("ring");
-    context.autoAnswer(message.from.care4wId);
+    // Their invite crossed ours: both wanted this call, so it is answered at once.
+    if (context.glare.crossedBy(message.from.care4wId)) context.answer();
     return;
   }
   if (message.callId !== calls.state.callId || calls.state.phase === "ended") return;
@@ -284,77 +302,6 @@ async function handleServerMessage(message: ServerMessage, context: MessageConte
     default:
       finish(message.reason);
   }
-}
-
-/** Recording this tab's call, and consenting (or not) to the other party's. */
-interface Recording {
-  set(on: boolean): void;
-  refuse(): void;
-  /** The other party refused ours: it stops and is deleted. */
-  refused(name: string): Promise<void>;
-}
-
-function createRecording(
-  calls: CallState,
-  media: Media,
-  send: (message: ClientMessage) => boolean,
-): Recording {
-  const callId = () => calls.state.callId!;
-  // A refusal can arrive while the recording is still starting (its upload not yet opened):
-  // what started must then be thrown away, not kept.
-  let refusedWhileStarting = false;
-  const start = async () => {
-    refusedWhileStarting = false;
-    const id = callId();
-    // The other party hears of it before any audio is kept.
-    calls.update({ recording: "starting", notice: null });
-    send({ type: "record", callId: id, recording: true });
-    try {
-      const recorder = await startCallRecorder(
-        id,
-        media.stream!,
-        media.remote ?? new MediaStream(),
-        (savingParts) => calls.update({ savingParts }),
-      );
-      if (refusedWhileStarting) return void recorder.discard();
-      // The call may have ended, or the recording been stopped, while it started.
-      if (calls.state.callId !== id || calls.state.recording !== "starting") {
-        return void recorder.stop();
-      }
-      media.recorder = recorder;
-      calls.update({ recording: "on" });
-    } catch {
-      if (calls.state.callId === id) send({ type: "record", callId: id, recording: false });
-      calls.update({ recording: "off", notice: "The recording could not start." });
-    }
-  };
-  return {
-    set(on) {
-      const connected = calls.state.phase === "connected" && media.stream !== null;
-      if (on && connected && calls.state.recording === "off") void start();
-      if (!on && media.recorder) {
-        send({ type: "record", callId: callId(), recording: false });
-        void media.recorder.stop();
-        media.recorder = null;
-        calls.update({ recording: "off" });
-      }
-    },
-    refuse() {
-      if (!calls.state.peerRecording) return;
-      send({ type: "record-refused", callId: callId() });
-      calls.update({ peerRecording: false, notice: "You did not agree: nothing of it is kept." });
-    },
-    async refused(name) {
-      const recorder = media.recorder;
-      media.recorder = null;
-      if (!recorder && calls.state.recording === "starting") refusedWhileStarting = true;
-      calls.update({
-        recording: "off",
-        notice: `${name} did not agree to be recorded; the recording is deleted.`,
-      });
-      await recorder?.discard();
-    },
-  };
 }
 
 /**

@@ -30,8 +30,25 @@ const STATUSES = [
   ...CALL_STATUSES.map((status) => [status, STATUS_LABELS[status]] as const),
 ] as const;
 
-/** The search and filter controls above the history. */
+/**
+ * The search and filter controls above the history, folded into "Filters" on a phone (a
+ * `<details>`, so it opens without JavaScript too; wider screens always show them, history.css).
+ */
 export function HistoryFilters(props: {
+  filters: Filters;
+  onChange(name: keyof Filters, value: string): void;
+}) {
+  const { filters, onChange } = props;
+  const active = Object.values(filters).filter(Boolean).length;
+  return (
+    <details class="filter-box" data-testid="history-filters">
+      <summary>Filters{active > 0 && ` (${active} on)`}</summary>
+      <FilterForm filters={filters} onChange={onChange} />
+    </details>
+  );
+}
+
+function FilterForm(props: {
   filters: Filters;
   onChange(name: keyof Filters, value: string): void;
 }) {

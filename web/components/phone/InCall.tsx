@@ -4,6 +4,9 @@ import type { CallEngine, CallSnapshot } from "../../client/call/types.ts";
 import { Keypad } from "../Keypad.tsx";
 import { AudioDevices } from "./AudioDevices.tsx";
 import { CallTimer, QualityBadge, statusText } from "./CallStatus.tsx";
+import { lookOf } from "./call-look.ts";
+import { StateIcon } from "./StateIcon.tsx";
+import { onSoundBlocked, soundBlocked } from "../../client/call/ringtone.ts";
 
 /**
  * The call in progress: who, how long, how it sounds, and its controls; `tones` are the digits
@@ -20,7 +23,13 @@ export function InCall(props: { call: CallSnapshot; engine: CallEngine; tones?: 
         <strong>{call.remote?.displayName}</strong>
         <span class="party-id">{call.remote?.care4wId}</span>
       </p>
-      <p class="status" data-testid="call-status" role="status" aria-live="polite">
+      <p
+        class={`status call-state state-${lookOf(call)}`}
+        data-testid="call-status"
+        role="status"
+        aria-live="polite"
+      >
+        <StateIcon look={lookOf(call)} />
         {statusText(call)}
       </p>
       <p class="meta">
@@ -144,11 +153,19 @@ function Toggle(props: { label: string; on: boolean; expands?: boolean; onToggle
 export function IncomingCall(props: { call: CallSnapshot; engine: CallEngine }) {
   const { call, engine } = props;
   const answer = useRef<HTMLButtonElement>(null);
+  const [silent, setSilent] = useState(soundBlocked);
   // The ringing card takes focus: Enter (or A) answers at once.
   useEffect(() => answer.current?.focus(), []);
+  useEffect(() => {
+    setSilent(soundBlocked());
+    return onSoundBlocked(setSilent);
+  }, []);
   return (
     <section class="incoming" role="alertdialog" aria-labelledby="incoming-title">
-      <p id="incoming-title" class="status" data-testid="call-status">Incoming call</p>
+      <p id="incoming-title" class="status call-state state-ringing" data-testid="call-status">
+        <StateIcon look="ringing" />
+        Incoming call
+      </p>
       <p class="party">
         <strong data-testid="caller-name">{call.remote?.displayName}</strong>
         <span class="party-id" data-testid="caller-id">{call.remote?.care4wId}</span>
@@ -166,6 +183,11 @@ export function IncomingCall(props: { call: CallSnapshot; engine: CallEngine }) 
           Decline
         </button>
       </div>
+      {silent && (
+        <p class="sound-blocked" role="status" data-testid="sound-blocked">
+          Sound is blocked by the browser: click anywhere to allow the ringtone
+        </p>
+      )}
       <p class="hint keys">Keys: {CALL_KEYS.incoming}</p>
     </section>
   );

@@ -1,0 +1,62 @@
+/**
+ * What the Analytics section shows for a request: its GET form's query validated with the API's
+ * schemas (an invalid period is shown back with its errors, not refused), the report from the
+ * store as the API computes it, the organisation's only for admins.
+ */
+import type { VNode } from "preact";
+import {
+  AnalyticsQuerySchema,
+  PeriodSchema,
+  periodWithDefaults,
+} from "../../../shared/analytics-api.ts";
+import { analyticsReport } from "../../analytics/report.ts";
+import type { AnalyticsStore, User } from "../../store/mod.ts";
+import { AnalyticsSection, type AnalyticsView } from "./AnalyticsSection.tsx";
+
+/** The first message per field of a failed validation. */
+function fieldErrors(issues: { path: PropertyKey[]; message: string }[]): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of issues) errors[String(issue.path[0] ?? "from")] ??= issue.message;
+  return errors;
+}
+
+/** The section's view for `user` and the page's query. */
+export async function analyticsView(
+  user: User,
+  query: Record<string, string>,
+  analytics: AnalyticsStore,
+  now: Date,
+): Promise<AnalyticsView> {
+  const asked = {
+    from: query.from || undefined,
+    to: query.to || undefined,
+    tz: query.tz || undefined,
+    scope: query.scope || undefined,
+  };
+  const parsed = AnalyticsQuerySchema.safeParse(asked);
+  const tz = parsed.success ? parsed.data.tz : "UTC";
+  const scope = parsed.success && parsed.data.scope === "organisation" && user.role === "admin"
+    ? "organisation" as const
+    : "user" as const;
+  if (!parsed.success) {
+    const values = { from: asked.from ?? "", to: asked.to ?? "", tz: asked.tz ?? tz, scope };
+    return { kind: "invalid", values, errors: fieldErrors(parsed.error.issues) };
+  }
+  const period = PeriodSchema.safeParse(periodWithDefaults(parsed.data, now));
+  const values = { ...periodWithDefaults(parsed.data, now), scope };
+  if (!period.success) return { kind: "invalid", values, errors: fieldErrors(period.error.issues) };
+  const report = await analyticsReport(analytics, { userId: user.id, scope, period: period.data });
+  return { kind: "report", values, report };
+}
+
+/** The rendered section (`Section.load` of sections.tsx). */
+export async function loadAnalyticsSection(
+  user: User,
+  query: Record<string, string>,
+  analytics: AnalyticsStore | undefined,
+): Promise<VNode> {
+  const view: AnalyticsView = analytics
+    ? await analyticsView(user, query, analytics, new Date())
+    : { kind: "unavailable" };
+  return <AnalyticsSection view={view} admin={user.role === "admin"} />;
+}
