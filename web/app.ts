@@ -46,6 +46,7 @@ import { loadSession } from "./middleware/session.ts";
 import { authRoutes } from "./routes/api/auth.ts";
 import { accountRoutes } from "./routes/api/account.ts";
 import { callRoutes } from "./routes/api/calls.ts";
+import { analyticsRoutes } from "./routes/api/analytics.ts";
 import { signalRoutes } from "./routes/api/signal.ts";
 import { sipRoutes } from "./routes/api/sip.ts";
 import { adminRoutes } from "./routes/api/admin.ts";
@@ -176,6 +177,10 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   );
   app.route("/api/calls", callRoutes({ calls: store }));
   app.route(
+    "/api/analytics",
+    analyticsRoutes({ analytics: store, calls: store, now: services.now }),
+  );
+  app.route(
     "/api/signal",
     signalRoutes({
       calls: services.calls,
@@ -190,10 +195,22 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   app.all("/api/*", (c) => {
     throw problem(404, `There is no API endpoint ${c.req.method} ${c.req.path}.`);
   });
+  mountPages(app, services, { authApi, resetApi });
+  handleErrors(app, services);
+  return app;
+}
+
+/** The pages: the reset-password page, the public pages and the dashboard's sections. */
+function mountPages(
+  app: Hono<AppEnv>,
+  services: AppServices,
+  apis: { authApi: Hono<AppEnv>; resetApi: Hono<AppEnv> },
+) {
+  const { store } = services;
   app.route(
     "/",
     resetPasswordRoutes({
-      api: resetApi,
+      api: apis.resetApi,
       manifest: services.manifest,
       admits: (token) => services.passwordResets.admits(token),
     }),
@@ -203,15 +220,13 @@ export function createApp(services: AppServices): Hono<AppEnv> {
     pageRoutes({
       manifest: services.manifest,
       sessions: services.sessions,
-      signupMode: config.signup.mode,
-      authApi,
+      signupMode: services.config.signup.mode,
+      authApi: apis.authApi,
       unlistenedVoicemail: (userId) => store.countUnlistenedVoicemail(userId),
       missedSince: missedCallCount(store),
+      analytics: store,
     }),
   );
-
-  handleErrors(app, services);
-  return app;
 }
 
 /**

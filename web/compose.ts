@@ -77,7 +77,7 @@ export function composeWeb(
   resources: { store: Store; hub: Hub; storage: RecordingStorage; ticketKey?: Uint8Array },
   overrides: Overrides = {},
 ): ComposedWeb {
-  const { hub, storage } = resources;
+  const { storage } = resources;
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const now = overrides.now ?? (() => new Date());
   const metrics = createWebMetrics();

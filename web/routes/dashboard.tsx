@@ -1,5 +1,6 @@
 import { AppShell } from "../components/AppShell.tsx";
 import { type BadgeSources, type Section, sectionHref, SECTIONS } from "./sections.tsx";
+import type { VNode } from "preact";
 import type { User } from "../store/mod.ts";
 
 /** Section badge counts by slug; sections without a badge, or at 0, are absent. */
@@ -21,7 +22,7 @@ export async function badgeCounts(user: User, sources: BadgeSources): Promise<Ba
 
 /** The signed-in frame around one section. */
 export function DashboardPage(
-  props: { user: User; section: Section; dial?: string; badges?: BadgeCounts },
+  props: { user: User; section: Section; dial?: string; badges?: BadgeCounts; content?: VNode },
 ) {
   const { user, section } = props;
   const nav = SECTIONS.map((entry) => {
@@ -35,7 +36,7 @@ export function DashboardPage(
   });
   return (
     <AppShell user={user} nav={nav}>
-      {section.render({ user, dial: props.dial })}
+      {props.content ?? section.render({ user, dial: props.dial })}
     </AppShell>
   );
 }

@@ -62,19 +62,17 @@ Deno.test("the dashboard shows the user's name, CareFlow ID, sections and the di
   const html = await (await t.app.request("/dashboard", { headers: { cookie } })).text();
   assert.match(html, /Ann Carer/);
   assert.match(html, /care4w-1000001/);
-  for (const label of ["Dialer", "History", "Recordings", "Voicemail", "Settings"]) {
+  for (const label of ["Dialer", "History", "Recordings", "Voicemail", "Analytics", "Settings"]) {
     assert.match(html, new RegExp(`>${label}</a>`), label);
   }
   assert.match(html, /aria-label="Copy CareFlow ID"/);
   assert.match(html, /Number or CareFlow ID/);
-  for (const section of ["history", "recordings", "voicemail", "settings"]) {
+  for (const section of ["history", "recordings", "voicemail", "analytics", "settings"]) {
     const page = await t.app.request(`/dashboard/${section}`, { headers: { cookie } });
     assert.equal(page.status, 200, section);
     assert.match(await page.text(), /aria-current="page"/);
   }
   assert.equal((await t.app.request("/dashboard/nope", { headers: { cookie } })).status, 404);
-  // Not built yet (issue 15), so not promised in the navigation either.
-  assert.equal((await t.app.request("/dashboard/analytics", { headers: { cookie } })).status, 404);
   await t.close();
 });
 

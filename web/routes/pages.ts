@@ -13,7 +13,7 @@ import { authFormRoutes } from "./auth-forms.ts";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { badgeCounts, DashboardPage } from "./dashboard.tsx";
 import { classifyDialTarget } from "../../shared/dial-target.ts";
-import { type BadgeSources, findSection } from "./sections.tsx";
+import { findSection, type SectionSources } from "./sections.tsx";
 
 /** When this browser last opened History (epoch ms), for the missed-call badge. */
 const HISTORY_SEEN = "cf_history_seen";
@@ -33,7 +33,7 @@ export function pageRoutes(
     authApi?: Hono<AppEnv>;
     /** Calls `userId` missed since `since` (the History badge); absent: no such badge. */
     missedSince?: (userId: string, since: Date) => Promise<number>;
-  } & BadgeSources,
+  } & SectionSources,
 ) {
   const app = new Hono<AppEnv>();
   // deno-lint-ignore no-explicit-any -- any page component, whatever its props
@@ -98,7 +98,9 @@ export function pageRoutes(
       ? target.e164
       : undefined;
     const badges = await badgeCounts(user, { ...deps, missedCalls: missedCalls(c, section.slug) });
-    return page(c, section.label, h(DashboardPage, { user, section, dial, badges }));
+    // A section that shows stored data renders it here, before the page (its own GET form).
+    const content = await section.load?.({ user, dial, query: c.req.query() }, deps);
+    return page(c, section.label, h(DashboardPage, { user, section, dial, badges, content }));
   });
 
   /**

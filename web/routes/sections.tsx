@@ -15,13 +15,17 @@ import {
   SipSettings,
   Voicemail,
 } from "../islands/mod.ts";
-import type { User } from "../store/mod.ts";
+import type { AnalyticsStore, User } from "../store/mod.ts";
+import { AnalyticsSection } from "../components/analytics/AnalyticsSection.tsx";
+import { loadAnalyticsSection } from "../components/analytics/load.tsx";
 
 /** What a section is rendered from. */
 export interface SectionContext {
   user: User;
   /** A prefilled dial target ("Call back" links), already validated. */
   dial?: string;
+  /** The page's query string (a section's own GET form, as Analytics' period picker). */
+  query?: Record<string, string>;
 }
 
 /**
@@ -33,6 +37,12 @@ export interface BadgeSources {
   unlistenedVoicemail?: (userId: string) => Promise<number>;
   /** Calls the user missed since they last opened History (pages.ts works out "since"). */
   missedCalls?: (userId: string) => Promise<number>;
+}
+
+/** Where sections that show stored data (`Section.load`) get it; each source is optional. */
+export interface SectionSources extends BadgeSources {
+  /** Call analytics (`AnalyticsStore`), for the Analytics section. */
+  analytics?: AnalyticsStore;
 }
 
 /** A count next to a section's label in the navigation, worked out when a page renders. */
@@ -48,6 +58,11 @@ export interface Section {
   /** Navigation label, also the page title. */
   label: string;
   render(context: SectionContext): VNode;
+  /**
+   * For a section that shows stored data on the server: renders it from `sources`, awaited
+   * before the page (used instead of `render`, which stays the view without data).
+   */
+  load?(context: SectionContext, sources: SectionSources): Promise<VNode>;
   /** A count shown next to the label (none at 0). */
   badge?: SectionBadge;
 }
@@ -83,12 +98,22 @@ export const SECTIONS: readonly Section[] = [
     },
   },
   {
+    slug: "analytics",
+    label: "Analytics",
+    render: ({ user }) => (
+      <AnalyticsSection view={{ kind: "unavailable" }} admin={user.role === "admin"} />
+    ),
+    load: ({ user, query }, sources) => loadAnalyticsSection(user, query ?? {}, sources.analytics),
+  },
+  {
     slug: "settings",
     label: "Settings",
     render: ({ user }) => (
       <section class="card settings" aria-labelledby="settings-title">
         <h1 id="settings-title">Settings</h1>
-        <p>Your CareFlow ID is {user.care4wId}.</p>
+        <p>
+          Your CareFlow ID is <code>{user.care4wId}</code>.
+        </p>
         <h2>Account</h2>
         <AccountSettings displayName={user.displayName} local={user.passwordHash !== null} />
         <h2>SIP phone</h2>

@@ -1,5 +1,6 @@
 /**
  * The store: one small interface per kind of data (`users.ts`, `sessions.ts`, `calls.ts`,
+ * `analytics.ts`,
  * `sip-credentials.ts`, `agent-outbox.ts`, `recordings.ts`, `access-trail.ts`, `ingest.ts`,
  * `phone-presence.ts`, `invitations.ts`, `password-resets.ts`), each with its own contract suite
  * (`testing/`), and two implementations of all of them: SQLite (`sqlite/`, the embedded default)
@@ -8,6 +9,7 @@
  */
 import type { AccessTrailStore } from "./access-trail.ts";
 import type { AgentOutboxStore } from "./agent-outbox.ts";
+import type { AnalyticsStore } from "./analytics.ts";
 import type { CallStore } from "./calls.ts";
 import type { IngestStore } from "./ingest.ts";
 import type { InvitationStore } from "./invitations.ts";
@@ -21,6 +23,7 @@ import { openSqliteStore } from "./sqlite/mod.ts";
 
 export type { AccessTrailStore } from "./access-trail.ts";
 export type { AgentOutboxEntry, AgentOutboxStore } from "./agent-outbox.ts";
+export type { AnalyticsQuery, AnalyticsStore } from "./analytics.ts";
 export type { CallPage, CallQuery, CallStore } from "./calls.ts";
 export type { IngestStore } from "./ingest.ts";
 export type { Invitation, InvitationStore, NewInvitation } from "./invitations.ts";
@@ -36,14 +39,7 @@ export type { RecordingPatch, RecordingQuery, RecordingStore } from "./recording
 export type { LoginFailureStore, Session, SessionStore } from "./sessions.ts";
 export type { SipCredential, SipCredentialStore } from "./sip-credentials.ts";
 export { DEFAULT_RETENTION_DAYS, StoreConflictError } from "./users.ts";
-export type {
-  DirectoryEntry,
-  NewUser,
-  Role,
-  User,
-  UserPatch,
-  UserStore,
-} from "./users.ts";
+export type { DirectoryEntry, NewUser, Role, User, UserPatch, UserStore } from "./users.ts";
 
 /** Everything the web app keeps, and a way to let go of it. */
 export interface Store
@@ -52,6 +48,7 @@ export interface Store
     SessionStore,
     LoginFailureStore,
     CallStore,
+    AnalyticsStore,
     SipCredentialStore,
     AgentOutboxStore,
     RecordingStore,

@@ -3,6 +3,7 @@ import { MongoClient } from "mongodb";
 import type { Store } from "../mod.ts";
 import { mongoAgentOutbox } from "./agent-outbox.ts";
 import { mongoCalls } from "./calls.ts";
+import { mongoAnalytics } from "./analytics.ts";
 import { mongoLoginFailures, mongoSessions } from "./sessions.ts";
 import { mongoSipCredentials } from "./sip-credentials.ts";
 import { mongoUsers } from "./users.ts";
@@ -50,6 +51,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       ...sessions,
       ...failures,
       ...calls,
+      ...(await mongoAnalytics(db)),
       ...sip,
       ...outbox,
       ...recordings,

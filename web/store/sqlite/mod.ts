@@ -2,6 +2,7 @@
 import type { Store } from "../mod.ts";
 import { asAsync, openDb } from "./db.ts";
 import { sqliteCalls } from "./calls.ts";
+import { sqliteAnalytics } from "./analytics.ts";
 import { sqliteLoginFailures, sqliteSessions } from "./sessions.ts";
 import { sqliteAgentOutbox } from "./agent-outbox.ts";
 import { sqliteSipCredentials } from "./sip-credentials.ts";
@@ -27,6 +28,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteSessions(db),
     ...sqliteLoginFailures(db),
     ...calls,
+    ...sqliteAnalytics(db),
     ...sqliteSipCredentials(db),
     ...sqliteAgentOutbox(db),
     ...recordings,
