@@ -73,7 +73,8 @@ export function cachingSessionReads(
     around(() => forgetSessionsOf(userId), () => store.deleteUserSessions(userId));
   cached.deleteOtherSessions = (userId, keep) =>
     around(() => forgetSessionsOf(userId), () => store.deleteOtherSessions(userId, keep));
-  cached.updateUser = (id, patch) => around(() => forgetUser(id), () => store.updateUser(id, patch));
+  cached.updateUser = (id, patch) =>
+    around(() => forgetUser(id), () => store.updateUser(id, patch));
   cached.setPasswordHash = (userId, hash) =>
     around(() => forgetUser(userId), () => store.setPasswordHash(userId, hash));
   return cached;
