@@ -35,6 +35,8 @@ Deno.test({
       PASSWORD_HASHER: "wasm",
       REDIS_URL: redis.url,
       RECORDINGS_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
+      // Configured, as production must (several instances share it): no key file is written.
+      CALL_TICKET_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
       S3_ENDPOINT: s3.endpoint,
       S3_REGION: "us-east-1",
       S3_BUCKET: s3.bucket,

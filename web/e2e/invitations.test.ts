@@ -30,6 +30,8 @@ Deno.test("the operator invites the first admin, who invites a colleague from Se
     await signUpWithLink(boss, bossLink, "Boss", "boss@example.org");
     await boss.waitForURL(`${server.url}/dashboard`);
     assert.equal(await admin("promote", "boss@example.org"), 0);
+    // The CLI is another process: web sees its write once its one-second read cache lets go.
+    await boss.waitForTimeout(1100);
 
     await boss.goto(`${server.url}/dashboard/settings`);
     const invitations = boss.getByTestId("invitations");
