@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { CopyButton, Phone } from "../islands/mod.ts";
+import { PrimaryContent } from "../render/island.ts";
 
 /** History's address: its badge (calls missed since it was last opened) shows on the phone too. */
 const HISTORY = "/dashboard/history";
@@ -58,7 +59,9 @@ export function AppShell({ user, nav, children }: AppShellProps) {
       <div class="phone-slot">
         <Phone missed={nav.find((item) => item.href === HISTORY)?.badge?.count ?? 0} />
       </div>
-      <main class="content">{children}</main>
+      <main class="content">
+        <PrimaryContent.Provider value>{children}</PrimaryContent.Provider>
+      </main>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { h } from "preact";
-import { defineIsland } from "./island.ts";
+import { defineIsland, PrimaryContent } from "./island.ts";
 import { renderPage } from "./page.ts";
 
 const Counter = defineIsland("Counter", (props: { start: number }) => h("b", null, props.start));
@@ -27,4 +27,26 @@ Deno.test("an island missing from the manifest fails loudly instead of shipping 
     () => renderPage({ title: "x", body: h(Unknown, {}), nonce: "n", manifest }),
     /Unknown is missing/,
   );
+});
+
+Deno.test("the main content's islands are preloaded before the rest of the page's", () => {
+  const Header = defineIsland("Header", () => h("i", null));
+  const islands = { ...manifest.islands, Header: "/h.js" };
+  const imports = { "/h.js": ["/shared.js"], "/c.js": ["/shared.js", "/dial.js"] };
+  const body = h(
+    "div",
+    null,
+    h(Header, {}),
+    h("main", null, h(PrimaryContent.Provider, { value: true }, h(Counter, { start: 1 }))),
+  );
+  const html = renderPage({
+    title: "x",
+    body,
+    nonce: "n",
+    manifest: { ...manifest, islands, imports },
+  });
+  const preloaded = [...html.matchAll(/rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(preloaded, ["/b.js", "/c.js", "/shared.js", "/dial.js", "/h.js"]);
+  // The page still hydrates in document order.
+  assert.match(html, /"name":"Header".*"name":"Counter"/);
 });

@@ -36,13 +36,12 @@ export function renderPage({ title, body, nonce, manifest }: PageOptions): strin
 /**
  * `modulepreload` links for the boot module, the page's islands and everything they import
  * statically: the browser fetches them all at once instead of discovering one import after
- * another (each a round trip on a slow link).
+ * another (each a round trip on a slow link), the main content's first.
  */
 function modulePreloads(collector: IslandCollector, nonce: string, manifest: Manifest): string {
-  const entries = [
-    manifest.boot,
-    ...new Set(collector.islands.map((i) => manifest.islands[i.name])),
-  ];
+  // The main content's islands first, then the rest (the phone, the header's).
+  const names = [...collector.primary, ...collector.islands.map((island) => island.name)];
+  const entries = [manifest.boot, ...new Set(names.map((name) => manifest.islands[name]))];
   const urls = new Set<string>();
   for (const entry of entries) {
     if (!entry) continue;

@@ -67,6 +67,14 @@ Deno.test("the real build's scripts are gzipped and cached for good, its manifes
     assert.match(script.headers.get("cache-control") ?? "", /immutable/);
     // Deno's fetch undoes the gzip but keeps the header that says it was sent so.
     assert.equal(script.headers.get("content-encoding"), "gzip");
+    // A script carries nosniff, not the page's headers (bytes a slow link pays for each chunk).
+    assert.equal(script.headers.get("x-content-type-options"), "nosniff");
+    assert.equal(script.headers.get("content-security-policy"), null);
+    for (const path of ["/static/favicon.svg", "/static/build/no-such-chunk.js", "/login"]) {
+      const document = await fetch(server.url + path);
+      await document.arrayBuffer();
+      assert.match(document.headers.get("content-security-policy") ?? "", /default-src/, path);
+    }
   } finally {
     await server.close();
   }
