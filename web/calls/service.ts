@@ -77,8 +77,12 @@ export function createCallService(options: CallServiceOptions): CallService {
           await release(rt, owned).catch(rt.onError);
           continue;
         }
-        const step = applyConnectionLost(owned.state, owned.state.callerConnectionId, now);
+        const { callId, callerConnectionId } = owned.state;
+        const step = applyConnectionLost(owned.state, callerConnectionId, now);
         await apply(rt, owned, step).catch(rt.onError);
+        // The caller hears of it too: its call is over, not ringing on forever.
+        const ended = { type: "ended", callId, reason: "failed" } as const;
+        await rt.sendTo({ connectionId: callerConnectionId }, ended).catch(rt.onError);
       }
       for (const { timer } of rt.departed.values()) timer.cancel();
       rt.departed.clear();

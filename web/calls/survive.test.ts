@@ -148,3 +148,17 @@ Deno.test("a side that gives up a broken media path tells the other the call fai
   assert.equal(frame.type === "hangup" && frame.reason, "failed");
   assert.deepEqual(records.map((r) => r.status), ["completed"]);
 });
+
+Deno.test("a shutdown ends a ringing call for both sides, recorded once as failed", async () => {
+  const ctx = setup({ tickets: createCallTickets(KEY) });
+  const a = await openTab(ctx.service, ann, "ann-1");
+  const b = await openTab(ctx.service, bob, "bob-1");
+  const callId = newCallId();
+  await a.send({ type: "invite", callId, to: bob.care4wId });
+  a.take();
+  b.take();
+  await ctx.service.close();
+  assert.deepEqual(codes(a.take()), ["ended"]);
+  assert.deepEqual(codes(b.take()), ["ended"]);
+  assert.deepEqual(ctx.records.map((r) => r.status), ["failed"]);
+});
