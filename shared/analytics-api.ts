@@ -15,7 +15,11 @@ export const DEFAULT_PERIOD_DAYS = 30;
 /** A calendar day `YYYY-MM-DD` that exists (no 02-30), 1971 to 9998. */
 export const CalendarDay = z.string().trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2026-11-21")
-  .refine((text) => dateOfDay(dayNumber(text)) === text, "is not a real date")
+  // Zod runs every check, the regex's failure included: only a well-formed text is read as a day.
+  .refine(
+    (text) => /^\d{4}-\d{2}-\d{2}$/.test(text) && dateOfDay(dayNumber(text)) === text,
+    "is not a real date",
+  )
   .refine((text) => text >= "1971-01-01" && text < "9999-01-01", "is out of range");
 
 /** An IANA time zone name this server knows, such as `Europe/London`. */

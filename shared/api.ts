@@ -85,7 +85,12 @@ export const UserView = z.object({
 export type UserView = z.infer<typeof UserView>;
 
 export const LookupResponse = z.union([
-  z.object({ exists: z.literal(true), displayName: z.string() }),
+  z.object({
+    exists: z.literal(true),
+    displayName: z.string(),
+    /** Whether they have CareFlow open now; absent when they hide it (privacy setting). */
+    online: z.boolean().optional(),
+  }),
   z.object({ exists: z.literal(false) }),
 ]);
 export type LookupResponse = z.infer<typeof LookupResponse>;

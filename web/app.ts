@@ -34,6 +34,7 @@ import { twilioWebhookRoutes } from "./routes/webhooks/twilio.ts";
 import { twilioToken } from "./twilio/token.ts";
 import type { TwilioMedia } from "./twilio/media.ts";
 import { settingsRoutes } from "./routes/api/settings.ts";
+import { userSettingsRoutes } from "./routes/api/user-settings.ts";
 import { requestLog } from "./middleware/request-log.ts";
 import { setResponseHeaders } from "./http/headers.ts";
 import { httpMetrics, metricsEndpoint } from "./metrics/http.ts";
@@ -50,6 +51,7 @@ import { analyticsRoutes } from "./routes/api/analytics.ts";
 import { signalRoutes } from "./routes/api/signal.ts";
 import { sipRoutes } from "./routes/api/sip.ts";
 import { adminRoutes } from "./routes/api/admin.ts";
+import { healthOf, type SystemHealth } from "./admin/health.ts";
 import { passwordResetRoutes } from "./routes/api/password-reset.ts";
 import { resetPasswordRoutes } from "./routes/reset-password.tsx";
 import { internalRoutes } from "./routes/internal.ts";
@@ -82,6 +84,8 @@ export interface AppServices {
   firebase?: FirebaseVerifier;
   /** Browser-to-browser calls (webrtc mode): relays signaling, writes call records. */
   calls: CallService;
+  /** Whether a user has a signaling tab open on any instance (the hub knows). */
+  online: (userId: string) => Promise<boolean>;
   /** The web side of the SIP edge; present when SIP is configured. */
   sip?: SipEdge;
   /** Recordings and voicemail, over `storage`. */
@@ -131,6 +135,8 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   limitAbuse(app, config);
 
   const { authApi, resetApi } = mountAuth(app, services);
+  // One health reader (and agent probe) for the admin API and the Admin section.
+  const health = healthOf(services);
   app.route(
     "/api",
     accountRoutes({
@@ -146,6 +152,19 @@ export function createApp(services: AppServices): Hono<AppEnv> {
       sessions: store,
       sip,
       logger,
+      settings: store,
+      online: services.online,
+    }),
+  );
+  app.route(
+    "/api/users/settings",
+    userSettingsRoutes({
+      users: store,
+      settings: store,
+      retention: config.recordings.retention,
+      sip,
+      organisationNumbers: config.twilio ? [config.twilio.phoneNumber] : [],
+      now: services.now,
     }),
   );
   app.route(
@@ -173,6 +192,9 @@ export function createApp(services: AppServices): Hono<AppEnv> {
       passwordResets: services.passwordResets,
       sip,
       publicUrl: config.publicUrl,
+      trail: store,
+      health,
+      now: services.now,
     }),
   );
   app.route("/api/calls", callRoutes({ calls: store }));
@@ -195,7 +217,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   app.all("/api/*", (c) => {
     throw problem(404, `There is no API endpoint ${c.req.method} ${c.req.path}.`);
   });
-  mountPages(app, services, { authApi, resetApi });
+  mountPages(app, services, { authApi, resetApi }, health);
   handleErrors(app, services);
   return app;
 }
@@ -205,6 +227,7 @@ function mountPages(
   app: Hono<AppEnv>,
   services: AppServices,
   apis: { authApi: Hono<AppEnv>; resetApi: Hono<AppEnv> },
+  health: () => Promise<SystemHealth>,
 ) {
   const { store } = services;
   app.route(
@@ -225,6 +248,8 @@ function mountPages(
       unlistenedVoicemail: (userId) => store.countUnlistenedVoicemail(userId),
       missedSince: missedCallCount(store),
       analytics: store,
+      // The Admin section's figures, read as the admin API reads them.
+      admin: { users: store, trail: store, analytics: store, health },
     }),
   );
 }

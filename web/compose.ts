@@ -28,7 +28,7 @@ import { createSipEdge } from "./sip/mod.ts";
 import type { Hub } from "./signal/hub.ts";
 import { createMemoryHub } from "./signal/memory-hub.ts";
 import { createRedisHub } from "./signal/redis-hub.ts";
-import { openStore, type Store } from "./store/mod.ts";
+import { openStore, settingsOfUser, type Store } from "./store/mod.ts";
 import { createRecordingService } from "./recordings/mod.ts";
 import { openRecordingStorage } from "./recordings/storage/mod.ts";
 import { createTwilioMedia } from "./twilio/media.ts";
@@ -105,6 +105,7 @@ export function composeWeb(
     metrics,
     now,
     calls,
+    online: (userId) => resources.hub.isOnline(userId),
     manifest: overrides.manifest ?? manifestSource({ watch: config.dev }),
     passwords,
     hashQueue,
@@ -225,9 +226,14 @@ function callService(
     callIdUsed: (callId) => store.hasCall(callId),
     async lookupUser(care4wId) {
       const user = await store.findUserByCare4wId(care4wId);
-      return user?.isActive
-        ? { userId: user.id, care4wId: user.care4wId, displayName: user.displayName }
-        : null;
+      if (!user?.isActive) return null;
+      const { privacy } = await settingsOfUser(store, user.id);
+      return {
+        userId: user.id,
+        care4wId: user.care4wId,
+        displayName: user.displayName,
+        acceptsDirectCalls: privacy.allowDirectCalls,
+      };
     },
     ...config.calls,
     onError: (error) =>

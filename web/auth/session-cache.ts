@@ -75,6 +75,8 @@ export function cachingSessionReads(
     around(() => forgetSessionsOf(userId), () => store.deleteOtherSessions(userId, keep));
   cached.updateUser = (id, patch) =>
     around(() => forgetUser(id), () => store.updateUser(id, patch));
+  cached.demoteAdmin = (userId, at) =>
+    around(() => forgetUser(userId), () => store.demoteAdmin(userId, at));
   cached.setPasswordHash = (userId, hash) =>
     around(() => forgetUser(userId), () => store.setPasswordHash(userId, hash));
   return cached;

@@ -42,8 +42,9 @@ export async function invite(
   if (rt.calls.size >= rt.maxCalls) {
     return fail("capacity", "too many calls in progress, try again");
   }
-  const callee = await rt.options.lookupUser(message.to);
-  if (!callee) return fail("unknown_user", `no user ${message.to}`);
+  const found = await rt.options.lookupUser(message.to);
+  if (!found) return fail("unknown_user", `no user ${message.to}`);
+  const { acceptsDirectCalls, ...callee } = found;
   if (callee.userId === sender.userId) return fail("self_call", "you cannot call yourself");
   if (!rt.rings.admit(callee.userId, now.getTime())) {
     return fail("rate_limited", "this person is being called too often, try again in a minute");
@@ -61,7 +62,11 @@ export async function invite(
     await rt.record(input, status, now);
     await rt.sendTo({ connectionId: sender.connectionId }, { type: "ended", callId, reason });
   };
-  if (!(await hub.isOnline(callee.userId))) return endAtOnce("unavailable", "unavailable");
+  // Someone who takes no direct calls is, to the caller and in the record, simply not available:
+  // the caller learns nothing more (not even whether they are online).
+  if (acceptsDirectCalls === false || !(await hub.isOnline(callee.userId))) {
+    return endAtOnce("unavailable", "unavailable");
+  }
   // Busy, not call waiting: a care worker in a call about a client is not interrupted, and one
   // call per user keeps the browser engine and the UI simple. The caller hears "busy"; the record
   // says `missed` so the callee's history shows who tried to reach them, to call back.

@@ -48,6 +48,8 @@ export interface CallUser {
   userId: string;
   care4wId: string;
   displayName: string;
+  /** From `lookupUser` only: false when the user takes no browser-to-browser calls (privacy). */
+  acceptsDirectCalls?: boolean;
 }
 
 /**

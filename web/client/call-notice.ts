@@ -8,6 +8,7 @@
  * page load. Loaded with the call card (lazily), not up front.
  */
 import type { CallSnapshot } from "./call/types.ts";
+import { settingsNow } from "./settings.ts";
 
 /** The worker script and its scope: a folder with no pages in it, so it controls nothing. */
 const WORKER = "/static/call-worker.js";
@@ -68,9 +69,15 @@ export function listenForNoticeActions(onAction: (action: NoticeAction) => void)
   return () => container.removeEventListener("message", listener);
 }
 
-/** Shows the ringing call when the tab is hidden; returns how to take it away again. */
+/**
+ * Shows the ringing call when the tab is hidden and the user wants such notices
+ * (`notifications.incoming`); returns how to take it away again.
+ */
 export function notifyRinging(call: CallSnapshot): () => void {
-  if (notificationState() !== "granted" || document.visibilityState === "visible") return () => {};
+  if (
+    notificationState() !== "granted" || document.visibilityState === "visible" ||
+    !settingsNow().notifications.incoming
+  ) return () => {};
   const who = call.remote?.displayName ?? "Someone";
   const title = `${who} is calling`;
   const tag = call.callId ?? "careflow-call";
@@ -99,5 +106,24 @@ export function notifyRinging(call: CallSnapshot): () => void {
   return () => {
     closed = true;
     close();
+  };
+}
+
+/**
+ * A one-off notice (a missed call, a new voicemail, a recording started) while the tab is in the
+ * background: shown through the call worker's registration where there is one (so it is listed
+ * with the call notices and a click brings the tab forward), else as a plain notification.
+ * Nothing when notifications are not allowed or the tab is in front (the page shows it).
+ */
+export async function notifyOnce(title: string, body: string, tag: string): Promise<void> {
+  if (notificationState() !== "granted" || document.visibilityState === "visible") return;
+  const registration = "serviceWorker" in navigator
+    ? await navigator.serviceWorker.getRegistration(SCOPE)
+    : undefined;
+  if (registration) return await registration.showNotification(title, { body, tag });
+  const notice = new Notification(title, { body, tag });
+  notice.onclick = () => {
+    focus();
+    notice.close();
   };
 }

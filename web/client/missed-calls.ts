@@ -4,9 +4,18 @@
  * this page (also on the History badge), and follows the navigation each time section
  * navigation swaps it in (the server counts anew; opening History clears it). Loaded with the
  * call card, not up front.
+ *
+ * `notifications.missed` decides whether a missed call is told: on, a desktop notice while the
+ * tab is in the background and the phone's "N missed calls" reminder; off, neither (History
+ * still marks the calls it has not shown, as its own list). The notices that follow a call (a
+ * voicemail left after it, the other side recording it) start here too, for the page's life.
  */
 import { effect, type Signal } from "@preact/signals";
 import type { CallSnapshot } from "./call/types.ts";
+import { notifyOnce } from "./call-notice.ts";
+import { watchPeerRecording } from "./record-notice.ts";
+import { loadSettings, onSettings, settingsNow } from "./settings.ts";
+import { watchForVoicemail } from "./voicemail.ts";
 
 const HISTORY = "/dashboard/history";
 
@@ -39,26 +48,43 @@ export function showNavCount(count: number): void {
   link.append(badge);
 }
 
+/** Whether missed calls are told (the setting); the phone's count is 0 while they are not. */
+const told = () => settingsNow().notifications.missed;
+
 /** Keeps `missed` up to date for as long as the page lives; returns how to stop. */
 export function trackMissed(missed: Signal<number>, call: Signal<CallSnapshot>): () => void {
   const counted = new Set<string>();
+  const follow = () => (missed.value = told() ? navCount() : 0);
+  void loadSettings().then(() => !told() && (missed.value = 0));
+  const unlisten = onSettings(follow);
   const stopCounting = effect(() => {
     const ended = call.value;
     if (
-      ended.phase !== "ended" || ended.direction !== "inbound" || ended.endKind !== "missed" ||
-      !ended.callId || counted.has(ended.callId)
+      ended.phase !== "ended" || ended.direction !== "inbound" || !ended.callId ||
+      counted.has(ended.callId)
     ) return;
     counted.add(ended.callId);
+    // Unanswered: the caller may leave a message now.
+    if (ended.endKind === "missed" || ended.endKind === "declined") watchForVoicemail();
+    if (ended.endKind !== "missed") return;
+    if (told()) {
+      const who = ended.remote?.displayName ?? ended.remote?.care4wId ?? "someone";
+      void notifyOnce(`Missed call from ${who}`, "CareFlow", `careflow-missed-${ended.callId}`);
+    }
     // On History itself the server shows no badge: the call counts once the person leaves.
     if (location.pathname === HISTORY) return;
-    missed.value = missed.peek() + 1;
-    showNavCount(missed.value);
+    const count = (told() ? missed.peek() : navCount()) + 1;
+    showNavCount(count);
+    if (told()) missed.value = count;
   });
   const nav = document.querySelector("nav.tabs");
-  const observer = new MutationObserver(() => (missed.value = navCount()));
+  const observer = new MutationObserver(follow);
   if (nav) observer.observe(nav, { childList: true });
+  const stopRecordingNotices = watchPeerRecording(call);
   return () => {
     stopCounting();
+    unlisten();
     observer.disconnect();
+    stopRecordingNotices();
   };
 }

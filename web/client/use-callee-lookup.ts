@@ -4,7 +4,8 @@ import type { DialTarget } from "../../shared/dial-target.ts";
 export type Lookup =
   | { state: "idle" }
   | { state: "loading" }
-  | { state: "found"; displayName: string }
+  /** `online` only when the person shows their presence (their privacy setting). */
+  | { state: "found"; displayName: string; online?: boolean }
   | { state: "missing" }
   | { state: "error" };
 
@@ -28,7 +29,7 @@ export function useCalleeLookup(target: ReadonlySignal<DialTarget>): ReadonlySig
         if (!response.ok) throw new Error(String(response.status));
         const body = await response.json();
         lookup.value = body.exists
-          ? { state: "found", displayName: body.displayName }
+          ? { state: "found", displayName: body.displayName, online: body.online }
           : { state: "missing" };
       } catch {
         if (!controller.signal.aborted) lookup.value = { state: "error" };

@@ -1,8 +1,10 @@
 /**
  * Leaving a voicemail after an unanswered browser call: what the callee's greeting is, playing it
  * (or saying a default one), a tone, recording the caller's microphone, and sending the message
- * with upload progress.
+ * with upload progress. And, on the callee's side, noticing a message left after a call.
  */
+import { notifyOnce } from "./call-notice.ts";
+import { loadSettings } from "./settings.ts";
 
 /** The callee's name and whether they recorded a greeting, for this call. */
 export async function voicemailFor(
@@ -100,4 +102,47 @@ export function sendMessage(
     request.onerror = () => reject(new Error("The message could not be sent."));
     request.send(form);
   });
+}
+
+/** How often, and for how long after an unanswered call, new voicemail is looked for. */
+const VOICEMAIL_CHECK_MS = 5_000;
+const VOICEMAIL_WATCH_MS = 6 * 60_000;
+
+/** The newest voicemail (id and who left it), or null. */
+async function newestVoicemail(): Promise<{ id: string; from: string; listened: boolean } | null> {
+  const response = await fetch("/api/recordings?type=voicemail&limit=1&sort=newest");
+  if (!response.ok) throw new Error(String(response.status));
+  const [newest] = (await response.json()).recordings ?? [];
+  if (!newest) return null;
+  const from = newest.otherParty?.displayName ?? newest.otherParty?.phone ?? "someone";
+  return { id: newest.id, from, listened: newest.isListened };
+}
+
+/**
+ * After a call to this user went unanswered, the caller may leave a message (up to 5 minutes,
+ * then the upload): the newest voicemail is looked at every few seconds for a while, and a new
+ * one is told with a desktop notice when the user wants them (`notifications.voicemail`). There
+ * is no push of voicemail to the tab, so this bounded look is the least that works. Returns how
+ * to stop early.
+ */
+export function watchForVoicemail(): () => void {
+  let stopped = false;
+  const deadline = Date.now() + VOICEMAIL_WATCH_MS;
+  (async () => {
+    const before = await newestVoicemail().catch(() => null);
+    while (!stopped && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, VOICEMAIL_CHECK_MS));
+      const newest = await newestVoicemail().catch(() => null);
+      if (!newest || newest.id === before?.id || newest.listened) continue;
+      if ((await loadSettings()).notifications.voicemail) {
+        await notifyOnce(
+          `New voicemail from ${newest.from}`,
+          "CareFlow",
+          `careflow-vm-${newest.id}`,
+        );
+      }
+      return;
+    }
+  })();
+  return () => (stopped = true);
 }

@@ -126,7 +126,7 @@ Deno.test("Settings on a phone: rename, change password, sign out elsewhere; adm
       "nothing wider than the phone",
     );
 
-    // The admin's people list: a reset link for Ann, shown to copy.
+    // The admin's people list (in the Admin section): a reset link for Ann, shown to copy.
     const bossContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const bossPage = await bossContext.newPage();
     const bossErrors = watchErrors(bossPage);
@@ -135,7 +135,7 @@ Deno.test("Settings on a phone: rename, change password, sign out elsewhere; adm
     await bossPage.getByLabel("Password").fill(PASSWORD);
     await bossPage.getByLabel("Password").press("Enter");
     await bossPage.waitForURL(`${base}/dashboard`);
-    await bossPage.goto(`${base}/dashboard/settings`);
+    await bossPage.goto(`${base}/dashboard/admin`);
     const people = bossPage.getByTestId("people");
     await people.getByText("This is you").waitFor();
     await bossPage.getByRole("button", { name: "Reset link for Ann Nurse" }).click();

@@ -95,7 +95,11 @@ Deno.test({
       const lookup = await fetch(`${url}/api/users/lookup?care4wId=care4w-1000001`, {
         headers: { cookie },
       });
-      assert.deepEqual(await lookup.json(), { exists: true, displayName: "Ann Carer" });
+      assert.deepEqual(await lookup.json(), {
+        exists: true,
+        displayName: "Ann Carer",
+        online: false,
+      });
       const token = await (await fetch(`${url}/api/token`, { headers: { cookie } })).json();
       assert.equal(token.care4wId, "care4w-1000001");
       assert.ok(token.twilio.token);

@@ -1,6 +1,7 @@
 /**
  * Invitation-only sign-up in a real Chromium: the operator's first admin (`deno task admin
- * invite`, sign up with the link, `promote`), then that admin inviting a colleague in Settings.
+ * invite`, sign up with the link, `promote`), then that admin inviting a colleague in the Admin
+ * section.
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
@@ -16,7 +17,7 @@ async function signUpWithLink(page: Page, link: string, name: string, email: str
   await page.getByRole("button", { name: "Create account" }).click();
 }
 
-Deno.test("the operator invites the first admin, who invites a colleague from Settings", async () => {
+Deno.test("the operator invites the first admin, who invites a colleague from Admin", async () => {
   const server = await startServer({ SIGNUP: "invite" });
   const browser = await launchChromium();
   const printed: string[] = [];
@@ -33,7 +34,7 @@ Deno.test("the operator invites the first admin, who invites a colleague from Se
     // The CLI is another process: web sees its write once its one-second read cache lets go.
     await boss.waitForTimeout(1100);
 
-    await boss.goto(`${server.url}/dashboard/settings`);
+    await boss.goto(`${server.url}/dashboard/admin`);
     const invitations = boss.getByTestId("invitations");
     await boss.locator("cf-island[data-hydrated]", { has: invitations }).waitFor();
     await invitations.getByText("No invitation is waiting to be used.").waitFor();

@@ -1,7 +1,10 @@
 import { type Signal, useSignal } from "@preact/signals";
 import type { TargetedEvent } from "preact";
-import { useEffect } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { MicCheck } from "../components/phone/MicCheck.tsx";
+
+/** The settings form: a chunk of its own, fetched once this island runs. */
+type Preferences = typeof import("../components/settings/PreferencesForm.tsx").PreferencesForm;
 
 const UNREACHABLE = "CareFlow could not be reached. Check your connection and try again.";
 
@@ -86,8 +89,21 @@ export default function AccountSettings(props: { displayName: string; local: boo
       <h3>Microphone and speaker</h3>
       <p class="hint">Check them before your first call: nothing is recorded or sent.</p>
       <MicCheck />
+      <h3>Notifications, audio, display and privacy</h3>
+      <LazyPreferences />
     </div>
   );
+}
+
+/** The settings form once its chunk is in; a line until then (and without JavaScript). */
+function LazyPreferences() {
+  const [Form, setForm] = useState<Preferences | null>(null);
+  useEffect(() => {
+    void import("../components/settings/PreferencesForm.tsx").then((m) =>
+      setForm(() => m.PreferencesForm)
+    );
+  }, []);
+  return Form ? <Form /> : <p class="hint">These settings need JavaScript to change.</p>;
 }
 
 function NameForm(props: { displayName: string; ready: Signal<boolean> }) {

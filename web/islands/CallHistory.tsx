@@ -1,12 +1,16 @@
 import { useSignal, useSignalEffect } from "@preact/signals";
+import { useEffect } from "preact/hooks";
 import type { HistoryPage } from "../../shared/api.ts";
 import { CallTable, Pager } from "../components/history/CallTable.tsx";
 import { type Filters, HistoryFilters, NO_FILTERS } from "../components/history/HistoryFilters.tsx";
+import { loadSettings, settingsNow } from "../client/settings.ts";
 
 const LIMIT = 20;
 
-/** The user's calls: filters, pages, and a way to call back. */
+/** The user's calls: filters, pages, and a way to call back; times as their settings say. */
 export default function CallHistory() {
+  const display = useSignal(settingsNow().display);
+  useEffect(() => void loadSettings().then((settings) => (display.value = settings.display)), []);
   const filters = useSignal<Filters>(NO_FILTERS);
   const page = useSignal(1);
   const result = useSignal<HistoryPage | null>(null);
@@ -41,7 +45,7 @@ export default function CallHistory() {
       {error.value && <p class="form-error" role="alert">{error.value}</p>}
       {!data && !error.value && <p class="hint">Loading your calls…</p>}
       {data && data.calls.length === 0 && <p class="empty">No calls match.</p>}
-      {data && data.calls.length > 0 && <CallTable calls={data.calls} />}
+      {data && data.calls.length > 0 && <CallTable calls={data.calls} display={display.value} />}
       {data && <Pager pagination={data.pagination} onPage={(next) => (page.value = next)} />}
     </section>
   );

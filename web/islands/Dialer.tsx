@@ -188,6 +188,11 @@ function Hint(props: { target: DialTarget; lookup: Lookup; line: PhoneLine }) {
     ? (
       <>
         : <strong data-testid="callee-name">{lookup.displayName}</strong>
+        {lookup.online !== undefined && (
+          <span class={`presence ${lookup.online ? "online" : "offline"}`} data-testid="presence">
+            {` (${lookup.online ? "online" : "offline"})`}
+          </span>
+        )}
       </>
     )
     : lookup.state === "missing"

@@ -30,7 +30,7 @@ async function detailOf(response: Response, fallback: string): Promise<string> {
 const day = (iso: string) => new Date(iso).toLocaleDateString();
 
 /**
- * "Invite a colleague", for admins on the Settings page: sign-up is by invitation, so an admin
+ * "Invite a colleague", for admins in the Admin section: sign-up is by invitation, so an admin
  * invites an email, passes the link on (there is no mail), and sees and revokes pending ones.
  */
 export default function Invitations() {

@@ -1,4 +1,5 @@
 import { useSignal } from "@preact/signals";
+import type { TargetedEvent } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 
 /** A colleague as `GET /api/admin/users` lists them. */
@@ -11,6 +12,8 @@ interface Person {
   /** A local password: a reset link can be issued (Firebase accounts reset with Firebase). */
   local: boolean;
   lastLoginAt: string | null;
+  /** A SIP phone password is set (never the password itself). */
+  phonePassword: boolean;
 }
 
 /** A fresh reset link, shown this once for the admin to pass on. */
@@ -34,30 +37,43 @@ const time = (iso: string) =>
   new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
 /**
- * "People", for admins on the Settings page: everyone with an account, a page at a time, with
- * what an admin may do to a colleague's account: a one-time password-reset link to pass on
- * (there is no mail), deactivate or reactivate, make or stop being an admin. Nobody acts on
- * their own account here.
+ * "People", for admins in the Admin section: everyone with an account, a page at a time, or
+ * those a search (on the server) finds by name, email or CareFlow ID, with what an admin may do
+ * to a colleague's account: a one-time password-reset link to pass on (there is no mail),
+ * deactivate or reactivate, make admin or make user. Of their own account an admin may only
+ * stop being an admin (the server refuses it for the last one).
  */
 export default function People(props: { me: string }) {
   const people = useSignal<Person[] | null>(null);
   const next = useSignal<string | null>(null);
+  /** The search the list shows ("" for everyone). */
+  const query = useSignal("");
   const issued = useSignal<Issued | null>(null);
   const status = useSignal("");
   const error = useSignal<string | null>(null);
 
-  const load = async (after?: string) => {
+  const load = async (q: string, after?: string) => {
+    error.value = null;
+    const params = new URLSearchParams();
+    if (q) params.set("q", q);
+    if (after) params.set("after", after);
     try {
-      const response = await fetch(after ? `${API}?after=${encodeURIComponent(after)}` : API);
+      const response = await fetch(params.size ? `${API}?${params}` : API);
       if (!response.ok) throw new Error(await detailOf(response, "People could not be loaded."));
       const page = await response.json();
       people.value = [...(after ? people.value ?? [] : []), ...page.users];
       next.value = page.next;
+      query.value = q;
+      if (!after && q) status.value = foundText(q, page.users.length, page.next !== null);
     } catch (failure) {
       error.value = failure instanceof TypeError ? UNREACHABLE : (failure as Error).message;
     }
   };
-  useEffect(() => void load(), []);
+  useEffect(() => void load(""), []);
+  const search = (q: string) => {
+    status.value = "";
+    void load(q);
+  };
 
   /** Posts one action on `person`; `done` says what changed and updates the row. */
   const act = async (
@@ -68,20 +84,9 @@ export default function People(props: { me: string }) {
   ) => {
     error.value = null;
     status.value = "";
-    try {
-      const response = await fetch(`${API}/${encodeURIComponent(person.care4wId)}/${action}`, {
-        method: "POST",
-        headers: body === undefined ? {} : { "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (!response.ok) {
-        error.value = await detailOf(response, "That did not work. Try again.");
-        return;
-      }
-      status.value = done(await response.json());
-    } catch {
-      error.value = UNREACHABLE;
-    }
+    const outcome = await post(person.care4wId, action, body);
+    if ("error" in outcome) error.value = outcome.error;
+    else status.value = done(outcome.answer);
   };
   const update = (care4wId: string, change: Partial<Person>) =>
     people.value = (people.value ?? []).map((
@@ -103,41 +108,34 @@ export default function People(props: { me: string }) {
       return `${person.displayName} is ${active ? "active again" : "deactivated"}.`;
     });
   };
-  const setRole = (person: Person, role: Person["role"]) =>
-    act(person, "role", { role }, () => {
+  const setRole = (person: Person, role: Person["role"]) => {
+    const self = person.care4wId === props.me;
+    if (self && !confirm("Stop being an admin? You will no longer see the Admin section.")) return;
+    return act(person, "role", { role }, () => {
       update(person.care4wId, { role });
-      return `${person.displayName} is ${
-        role === "admin" ? "an admin now" : "no longer an admin"
-      }.`;
+      // Their own admin rights are gone: the section is not theirs any more.
+      if (self) location.assign("/dashboard");
+      return `${person.displayName} is ${role === "admin" ? "an admin now" : "a user now"}.`;
     });
+  };
 
   return (
     <div class="form people" data-testid="people">
+      <SearchForm searching={query.value !== ""} search={search} />
       <p class="notice" role="status">{status.value}</p>
       {error.value && <p class="form-error" role="alert">{error.value}</p>}
       {people.value === null ? <p class="notice">Loading…</p> : (
         <ul class="people-list">
           {people.value.map((person) => (
             <li key={person.care4wId} class="person">
-              <div>
-                <strong>{person.displayName}</strong>
-                <span class="person-facts">
-                  {person.email} · <code>{person.care4wId}</code>
-                  {person.role === "admin" && " · admin"}
-                  {!person.active && " · deactivated"}
-                  {!person.local && " · Firebase sign-in"}
-                </span>
-              </div>
-              {person.care4wId === props.me
-                ? <span class="hint">This is you: change your own account above.</span>
-                : (
-                  <Actions
-                    person={person}
-                    resetLink={resetLink}
-                    setActive={setActive}
-                    setRole={setRole}
-                  />
-                )}
+              <PersonFacts person={person} />
+              <Actions
+                person={person}
+                self={person.care4wId === props.me}
+                resetLink={resetLink}
+                setActive={setActive}
+                setRole={setRole}
+              />
               {issued.value?.care4wId === person.care4wId && <IssuedLink issued={issued.value} />}
             </li>
           ))}
@@ -145,11 +143,89 @@ export default function People(props: { me: string }) {
       )}
       {next.value && (
         <div>
-          <button type="button" class="button small secondary" onClick={() => load(next.value!)}>
+          <button
+            type="button"
+            class="button small secondary"
+            onClick={() => load(query.value, next.value!)}
+          >
             Show more people
           </button>
         </div>
       )}
+    </div>
+  );
+}
+
+/** What the status line says after a search. */
+function foundText(q: string, found: number, more: boolean): string {
+  return found === 0
+    ? `Nobody matches “${q}”.`
+    : `${found}${more ? " or more" : ""} found for “${q}”.`;
+}
+
+/** Posts one action on a colleague: the answer, or the words that say why it failed. */
+async function post(
+  care4wId: string,
+  action: string,
+  body: unknown,
+): Promise<{ answer: Record<string, unknown> } | { error: string }> {
+  try {
+    const response = await fetch(`${API}/${encodeURIComponent(care4wId)}/${action}`, {
+      method: "POST",
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) return { error: await detailOf(response, "That did not work. Try again.") };
+    return { answer: await response.json() };
+  } catch {
+    return { error: UNREACHABLE };
+  }
+}
+
+/** The search box: the server searches names, emails and CareFlow IDs; blank shows everyone. */
+function SearchForm(props: { searching: boolean; search: (q: string) => void }) {
+  const submit = (event: TargetedEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    props.search(String(new FormData(event.currentTarget).get("q") ?? "").trim());
+  };
+  return (
+    <form class="filters people-search" role="search" onSubmit={submit}>
+      <label>
+        Search people
+        <input
+          type="search"
+          name="q"
+          maxLength={100}
+          autocomplete="off"
+          placeholder="Name, email or care4w-…"
+        />
+      </label>
+      <button type="submit" class="button small">Search</button>
+      {props.searching && (
+        <button
+          type="button"
+          class="button small secondary"
+          onClick={() => props.search("")}
+        >
+          Show everyone
+        </button>
+      )}
+    </form>
+  );
+}
+
+/** Who a colleague is and the state of their account, phone password included (never itself). */
+function PersonFacts({ person }: { person: Person }) {
+  return (
+    <div>
+      <strong>{person.displayName}</strong>
+      <span class="person-facts">
+        {person.email} · <code>{person.care4wId}</code>
+        {person.role === "admin" && " · admin"}
+        {!person.active && " · deactivated"}
+        {!person.local && " · Firebase sign-in"}
+        {person.phonePassword ? " · phone password set" : " · no phone password"}
+      </span>
     </div>
   );
 }
@@ -160,12 +236,32 @@ export default function People(props: { me: string }) {
  */
 function Actions(props: {
   person: Person;
+  /** The admin's own row: only "Make user" (their own account is changed in Settings). */
+  self: boolean;
   resetLink: (p: Person) => void;
   setActive: (p: Person, active: boolean) => void;
   setRole: (p: Person, role: Person["role"]) => void;
 }) {
   const { person } = props;
   const name = person.displayName;
+  const role = (
+    <button
+      type="button"
+      class="button small secondary"
+      aria-label={`${person.role === "admin" ? "Make user" : "Make admin"} (${name})`}
+      onClick={() => props.setRole(person, person.role === "admin" ? "user" : "admin")}
+    >
+      {person.role === "admin" ? "Make user" : "Make admin"}
+    </button>
+  );
+  if (props.self) {
+    return (
+      <div class="person-actions">
+        <span class="hint">This is you: change your own account in Settings.</span>
+        {person.role === "admin" && role}
+      </div>
+    );
+  }
   return (
     <div class="person-actions">
       {person.local && person.active && (
@@ -178,14 +274,7 @@ function Actions(props: {
           Reset link
         </button>
       )}
-      <button
-        type="button"
-        class="button small secondary"
-        aria-label={`${person.role === "admin" ? "Remove admin" : "Make admin"} (${name})`}
-        onClick={() => props.setRole(person, person.role === "admin" ? "user" : "admin")}
-      >
-        {person.role === "admin" ? "Remove admin" : "Make admin"}
-      </button>
+      {role}
       <button
         type="button"
         class={person.active ? "button small danger" : "button small"}

@@ -1,4 +1,5 @@
 import { useComputed, useSignal } from "@preact/signals";
+import { useSettingsRendered } from "../client/settings.ts";
 import { useRef } from "preact/hooks";
 import {
   useLastPageClamp,
@@ -25,6 +26,8 @@ export default function Voicemail() {
       limit: String(LIMIT),
     })
   );
+  // Times read in the user's zone and formats (Settings).
+  useSettingsRendered();
   const list = useRecordingList(query);
   const notice = useSignal<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);

@@ -42,18 +42,18 @@ Deno.test("with SIGNUP=open, /signup shows the form and ignores any link", async
   await t.close();
 });
 
-Deno.test("the Settings page offers admins, and only admins, the invitation form", async () => {
+Deno.test("the Admin section offers admins, and only admins, the invitation form", async () => {
   const t = createTestApp();
   const boss = await t.signup("boss@example.org", "Boss");
   await t.promote("boss@example.org");
   const ann = await t.signup("ann@example.org", "Ann");
-  const settings = async (cookie: string) =>
-    await (await t.app.request("/dashboard/settings", { headers: { cookie } })).text();
-  const forBoss = await settings(boss);
+  const page = (path: string, cookie: string) => t.app.request(path, { headers: { cookie } });
+  const forBoss = await (await page("/dashboard/admin", boss)).text();
   assert.match(forBoss, /Invite a colleague/);
   assert.match(forBoss, /island-Invitations-TEST\.js/);
-  const forAnn = await settings(ann);
-  assert.doesNotMatch(forAnn, /Invite a colleague/);
-  assert.doesNotMatch(forAnn, /island-Invitations/);
+  assert.equal((await page("/dashboard/admin", ann)).status, 404);
+  const settingsForAnn = await (await page("/dashboard/settings", ann)).text();
+  assert.doesNotMatch(settingsForAnn, /Invite a colleague/);
+  assert.doesNotMatch(settingsForAnn, /island-Invitations/);
   await t.close();
 });

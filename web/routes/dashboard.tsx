@@ -1,5 +1,5 @@
 import { AppShell } from "../components/AppShell.tsx";
-import { type BadgeSources, type Section, sectionHref, SECTIONS } from "./sections.tsx";
+import { type BadgeSources, type Section, sectionHref, sectionsFor } from "./sections.tsx";
 import type { VNode } from "preact";
 import type { User } from "../store/mod.ts";
 
@@ -12,11 +12,13 @@ export type BadgeCounts = ReadonlyMap<string, number>;
  */
 export async function badgeCounts(user: User, sources: BadgeSources): Promise<BadgeCounts> {
   const counts = new Map<string, number>();
-  await Promise.all(SECTIONS.map(async (section) => {
-    if (!section.badge) return;
-    const count = await section.badge.count(user, sources).catch(() => 0);
-    if (count > 0) counts.set(section.slug, count);
-  }));
+  await Promise.all(
+    sectionsFor(user).map(async (section) => {
+      if (!section.badge) return;
+      const count = await section.badge.count(user, sources).catch(() => 0);
+      if (count > 0) counts.set(section.slug, count);
+    }),
+  );
   return counts;
 }
 
@@ -25,7 +27,8 @@ export function DashboardPage(
   props: { user: User; section: Section; dial?: string; badges?: BadgeCounts; content?: VNode },
 ) {
   const { user, section } = props;
-  const nav = SECTIONS.map((entry) => {
+  // Only the sections this person may open: no link that leads to a 404.
+  const nav = sectionsFor(user).map((entry) => {
     const count = props.badges?.get(entry.slug);
     return {
       href: sectionHref(entry),

@@ -65,6 +65,8 @@ Deno.test("the dashboard shows the user's name, CareFlow ID, sections and the di
   for (const label of ["Dialer", "History", "Recordings", "Voicemail", "Analytics", "Settings"]) {
     assert.match(html, new RegExp(`>${label}</a>`), label);
   }
+  // Not an admin: no link to a section that would answer 404.
+  assert.doesNotMatch(html, />Admin<\/a>/);
   assert.match(html, /aria-label="Copy CareFlow ID"/);
   assert.match(html, /Number or CareFlow ID/);
   for (const section of ["history", "recordings", "voicemail", "analytics", "settings"]) {

@@ -88,7 +88,8 @@ export function pageRoutes(
   app.get("/dashboard/:section{[a-z]+}?", async (c) => {
     const user = c.get("user");
     if (!user) return c.redirect("/login");
-    const section = findSection(c.req.param("section") ?? "");
+    // A section the user may not see (Admin, for a non-admin) is a 404 like an unknown one.
+    const section = findSection(c.req.param("section") ?? "", user);
     if (!section) return c.notFound();
     // "Call back" links prefill the dialer; only a well-formed CareFlow ID or number is kept.
     const target = classifyDialTarget(c.req.query("dial") ?? "");

@@ -7,8 +7,6 @@ import {
   AccountSettings,
   CallHistory,
   Dialer,
-  Invitations,
-  People,
   PersonalPhone,
   Recordings,
   RecordingSettings,
@@ -18,6 +16,8 @@ import {
 import type { AnalyticsStore, User } from "../store/mod.ts";
 import { AnalyticsSection } from "../components/analytics/AnalyticsSection.tsx";
 import { loadAnalyticsSection } from "../components/analytics/load.tsx";
+import { AdminSection } from "../components/admin/AdminSection.tsx";
+import { type AdminSources, loadAdminSection } from "../components/admin/load.tsx";
 
 /** What a section is rendered from. */
 export interface SectionContext {
@@ -43,6 +43,8 @@ export interface BadgeSources {
 export interface SectionSources extends BadgeSources {
   /** Call analytics (`AnalyticsStore`), for the Analytics section. */
   analytics?: AnalyticsStore;
+  /** The Admin section's store and health reader. */
+  admin?: AdminSources;
 }
 
 /** A count next to a section's label in the navigation, worked out when a page renders. */
@@ -65,6 +67,11 @@ export interface Section {
   load?(context: SectionContext, sources: SectionSources): Promise<VNode>;
   /** A count shown next to the label (none at 0). */
   badge?: SectionBadge;
+  /**
+   * Who may see the section at all (everyone without it). For anyone else it is not in the
+   * navigation and its address is a 404, as if it did not exist.
+   */
+  visibleTo?(user: User): boolean;
 }
 
 /** In navigation order. */
@@ -133,31 +140,44 @@ export const SECTIONS: readonly Section[] = [
           Your voicemail greeting is on the <a href="/dashboard/voicemail">Voicemail</a> page.
         </p>
         {user.role === "admin" && (
-          <>
-            <h2>Invite a colleague</h2>
-            <p class="hint">
-              CareFlow accounts are by invitation: invite an email and send its link yourself.
-            </p>
-            <Invitations />
-            <h2>People</h2>
-            <p class="hint">
-              Everyone with an account. Forgotten passwords: make a reset link and pass it on
-              yourself; it works once, for a short while.
-            </p>
-            <People me={user.care4wId} />
-          </>
+          <p class="hint">
+            People, invitations and the organisation's figures are in{" "}
+            <a href="/dashboard/admin">Admin</a>.
+          </p>
         )}
       </section>
     ),
   },
+  {
+    slug: "admin",
+    label: "Admin",
+    visibleTo: (user) => user.role === "admin",
+    render: ({ user }) => (
+      <AdminSection
+        me={user.care4wId}
+        view={{ organisation: null, trail: { kind: "unavailable" }, health: null }}
+      />
+    ),
+    load: ({ user, query }, sources) => loadAdminSection(user, query ?? {}, sources.admin),
+  },
 ];
+
+/** The sections `user` may see, in navigation order (the navigation shows these). */
+export function sectionsFor(user: User): readonly Section[] {
+  return SECTIONS.filter((section) => section.visibleTo?.(user) ?? true);
+}
 
 /** The address of a section. */
 export function sectionHref(section: Section): string {
   return section.slug ? `/dashboard/${section.slug}` : "/dashboard";
 }
 
-/** The section at `slug`, or undefined. */
-export function findSection(slug: string): Section | undefined {
-  return SECTIONS.find((section) => section.slug === slug);
+/**
+ * The section at `slug`, or undefined; with `user`, also undefined when it is not theirs to see
+ * (the page is then a 404, checked on the server).
+ */
+export function findSection(slug: string, user?: User): Section | undefined {
+  const section = SECTIONS.find((entry) => entry.slug === slug);
+  if (section && user && section.visibleTo && !section.visibleTo(user)) return undefined;
+  return section;
 }

@@ -4,6 +4,17 @@
  */
 import type { TrailEntry } from "../recordings/recording.ts";
 
+/** What the admins' view of the trail narrows it to; every given field must match. */
+export interface TrailFilter {
+  /** The user who acted (their id). */
+  actorUserId?: string;
+  recordingId?: string;
+  /** Entries at or after this moment. */
+  from?: Date;
+  /** Entries before this moment. */
+  to?: Date;
+}
+
 export interface AccessTrailStore {
   /**
    * Appends one entry: `build` receives the current last entry (null for the first) and returns
@@ -15,4 +26,9 @@ export interface AccessTrailStore {
   listTrailForRecording(recordingId: string): Promise<TrailEntry[]>;
   /** Entries with `seq` of at least `fromSeq`, in order, at most `limit`. */
   listTrail(fromSeq: number, limit: number): Promise<TrailEntry[]>;
+  /**
+   * Entries that match `filter`, newest first: at most `limit`, after skipping `offset` of
+   * them (the admin section pages through it).
+   */
+  searchTrail(filter: TrailFilter, offset: number, limit: number): Promise<TrailEntry[]>;
 }

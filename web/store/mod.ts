@@ -2,7 +2,7 @@
  * The store: one small interface per kind of data (`users.ts`, `sessions.ts`, `calls.ts`,
  * `analytics.ts`,
  * `sip-credentials.ts`, `agent-outbox.ts`, `recordings.ts`, `access-trail.ts`, `ingest.ts`,
- * `phone-presence.ts`, `invitations.ts`, `password-resets.ts`), each with its own contract suite
+ * `phone-presence.ts`, `invitations.ts`, `password-resets.ts`, `user-settings.ts`), each with its own contract suite
  * (`testing/`), and two implementations of all of them: SQLite (`sqlite/`, the embedded default)
  * and MongoDB (`mongo/`).
  * Services take only the interfaces they use; the app's `Store` is their composition.
@@ -19,6 +19,7 @@ import type { RecordingStore } from "./recordings.ts";
 import type { LoginFailureStore, SessionStore } from "./sessions.ts";
 import type { SipCredentialStore } from "./sip-credentials.ts";
 import type { UserStore } from "./users.ts";
+import type { UserSettingsStore } from "./user-settings.ts";
 import { openSqliteStore } from "./sqlite/mod.ts";
 
 export type { AccessTrailStore } from "./access-trail.ts";
@@ -38,6 +39,7 @@ export type { PhonePresence, PhonePresenceStore } from "./phone-presence.ts";
 export type { RecordingPatch, RecordingQuery, RecordingStore } from "./recordings.ts";
 export type { LoginFailureStore, Session, SessionStore } from "./sessions.ts";
 export type { SipCredential, SipCredentialStore } from "./sip-credentials.ts";
+export { settingsOfUser, type UserSettingsStore } from "./user-settings.ts";
 export { DEFAULT_RETENTION_DAYS, StoreConflictError } from "./users.ts";
 export type { DirectoryEntry, NewUser, Role, User, UserPatch, UserStore } from "./users.ts";
 
@@ -58,7 +60,8 @@ export interface Store
     InvitationStore,
     PasswordResetStore,
     AccountSecurityStore,
-    UserListStore {
+    UserListStore,
+    UserSettingsStore {
   close(): Promise<void>;
 }
 

@@ -54,11 +54,27 @@ export interface AccountSecurityStore {
   deleteOtherSessions(userId: string, keepSessionId: string): Promise<number>;
 }
 
-/** The admins' list of people. */
+/** How a demotion went: done, refused to keep an admin, or nothing to do (not an admin). */
+export type DemotionResult = "demoted" | "last-admin" | "unchanged";
+
+/** The admins' list of people, and what the admin section reads and changes of them. */
 export interface UserListStore {
   /**
    * Users in CareFlow ID order (their sequence number), active or not: at most `limit` of those
    * numbered after `afterSequence` (0 for the first page).
    */
   listUsers(afterSequence: number, limit: number): Promise<User[]>;
+  /**
+   * Like `listUsers`, only those whose display name, email or CareFlow ID contains `text`,
+   * ignoring case; `%`, `_` and `\` in `text` are plain characters, never patterns.
+   */
+  searchUsers(text: string, afterSequence: number, limit: number): Promise<User[]>;
+  /** Of `userIds`, those who have a SIP phone password (the ids only: never the secret). */
+  withPhonePassword(userIds: readonly string[]): Promise<string[]>;
+  /**
+   * Makes the admin `userId` a user at `at`, unless no other active admin would remain then
+   * ("last-admin", nothing changed): the organisation never loses its last admin this way.
+   * "unchanged" when `userId` is not an admin (or unknown).
+   */
+  demoteAdmin(userId: string, at: Date): Promise<DemotionResult>;
 }

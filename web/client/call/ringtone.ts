@@ -7,7 +7,12 @@
  * policy): a call ringing in a tab nobody clicked stays silent. That is detected (the context
  * stays "suspended") and told through `soundBlocked` / `onSoundBlocked`, so the phone can say
  * so; the next click or key press anywhere on the page lets the tone play.
+ *
+ * The ringtone follows the user's `notifications.sound` setting (off: an incoming call rings
+ * silently, the card and notices still show it); ringback is the caller's own progress tone and
+ * always plays.
  */
+import { loadSettings, settingsNow } from "../settings.ts";
 export interface Tone {
   stop(): void;
 }
@@ -42,10 +47,17 @@ const GESTURES = ["pointerdown", "keydown"] as const;
 /** How long a context may stay suspended before the ringtone counts as blocked. */
 const BLOCKED_AFTER_MS = 300;
 
-/** Plays a repeating tone until stopped; silent (never throwing) where Web Audio is missing. */
+// Fetched as the engine loads (this module comes with it), so the first call already rings as
+// the user chose, not with the defaults.
+void loadSettings();
+
+/**
+ * Plays a repeating tone until stopped; silent (never throwing) where Web Audio is missing, and
+ * for the ring when the user turned the ringtone off.
+ */
 export function playTone(kind: keyof typeof PATTERNS): Tone {
   const Context = globalThis.AudioContext;
-  if (!Context) return { stop() {} };
+  if (!Context || (kind === "ring" && !settingsNow().notifications.sound)) return { stop() {} };
   const context = new Context();
   const pattern = PATTERNS[kind];
   const gain = context.createGain();

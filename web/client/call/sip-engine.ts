@@ -7,7 +7,7 @@
 import { Invitation, Inviter, type Session, SessionState, UserAgent, type Web } from "sip.js";
 import { type CallState, createCallState } from "./call-state.ts";
 import { type CallEnd, endOfSipStatus, hangupKind } from "./end-reasons.ts";
-import { microphoneProblem, remoteAudioElement } from "./media.ts";
+import { microphoneConstraints, microphoneProblem, remoteAudioElement } from "./media.ts";
 import { createSipRegistration, type SipRegistrationOptions } from "./sip-registration.ts";
 import { type CallEngine, RECORDED_ELSEWHERE } from "./types.ts";
 
@@ -15,7 +15,8 @@ export type { SipRegistrationOptions as SipEngineOptions } from "./sip-registrat
 
 type SessionDescriptionHandler = Web.SessionDescriptionHandler;
 
-const MEDIA_OPTIONS = { constraints: { audio: true, video: false } };
+/** The user's microphone and its processing (Settings), asked for when each call starts. */
+const mediaOptions = () => ({ constraints: { audio: microphoneConstraints(), video: false } });
 
 /** `care4w-…` or an E.164 number → the SIP URI to call. */
 function targetUri(target: string, domain: string) {
@@ -82,7 +83,7 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
       const uri = targetUri(target, registration.domain());
       if (!uri) return;
       const inviter = new Inviter(registration.ua, uri, {
-        sessionDescriptionHandlerOptions: MEDIA_OPTIONS,
+        sessionDescriptionHandlerOptions: mediaOptions(),
       });
       line.session = inviter;
       line.endedByUs = null;
@@ -116,7 +117,7 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
       calls.tone(null);
       calls.update({ phase: "connecting" });
       try {
-        await s.accept({ sessionDescriptionHandlerOptions: MEDIA_OPTIONS });
+        await s.accept({ sessionDescriptionHandlerOptions: mediaOptions() });
       } catch (error) {
         if (line.session === s) endByUs({ text: microphoneProblem(error) });
       }
@@ -269,7 +270,7 @@ function hold(line: Line, calls: CallState, held: boolean) {
   if (!s || s.state !== SessionState.Established || held === calls.state.held) return;
   calls.update({ held });
   s.sessionDescriptionHandlerOptionsReInvite = {
-    ...MEDIA_OPTIONS,
+    ...mediaOptions(),
     hold: held,
   } as typeof s.sessionDescriptionHandlerOptionsReInvite;
   void s.invite({

@@ -10,8 +10,14 @@ import {
   periodWithDefaults,
 } from "../../../shared/analytics-api.ts";
 import { analyticsReport } from "../../analytics/report.ts";
-import type { AnalyticsStore, User } from "../../store/mod.ts";
+import {
+  type AnalyticsStore,
+  settingsOfUser,
+  type User,
+  type UserSettingsStore,
+} from "../../store/mod.ts";
 import { AnalyticsSection, type AnalyticsView } from "./AnalyticsSection.tsx";
+import { DEVICE_ZONE } from "../../../shared/settings.ts";
 
 /** The first message per field of a failed validation. */
 function fieldErrors(issues: { path: PropertyKey[]; message: string }[]): Record<string, string> {
@@ -20,17 +26,32 @@ function fieldErrors(issues: { path: PropertyKey[]; message: string }[]): Record
   return errors;
 }
 
+/**
+ * Where the section's data comes from. The app's store is also the settings store: the user's
+ * display time zone is then the period's default zone (UTC without it).
+ */
+export type AnalyticsSource = AnalyticsStore & Partial<Pick<UserSettingsStore, "getUserSettings">>;
+
+/** The user's display time zone, when the source knows their settings. */
+async function displayZone(user: User, source: AnalyticsSource): Promise<string | undefined> {
+  if (!source.getUserSettings) return undefined;
+  const read = { getUserSettings: source.getUserSettings.bind(source) };
+  const zone = (await settingsOfUser(read, user.id)).display.timezone;
+  // The device's own zone is not known to the server: the period's zone is then UTC.
+  return zone === DEVICE_ZONE ? undefined : zone;
+}
+
 /** The section's view for `user` and the page's query. */
 export async function analyticsView(
   user: User,
   query: Record<string, string>,
-  analytics: AnalyticsStore,
+  analytics: AnalyticsSource,
   now: Date,
 ): Promise<AnalyticsView> {
   const asked = {
     from: query.from || undefined,
     to: query.to || undefined,
-    tz: query.tz || undefined,
+    tz: query.tz || await displayZone(user, analytics),
     scope: query.scope || undefined,
   };
   const parsed = AnalyticsQuerySchema.safeParse(asked);
@@ -53,7 +74,7 @@ export async function analyticsView(
 export async function loadAnalyticsSection(
   user: User,
   query: Record<string, string>,
-  analytics: AnalyticsStore | undefined,
+  analytics: AnalyticsSource | undefined,
 ): Promise<VNode> {
   const view: AnalyticsView = analytics
     ? await analyticsView(user, query, analytics, new Date())

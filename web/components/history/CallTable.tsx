@@ -1,6 +1,7 @@
 import type { CallView } from "../../../shared/api.ts";
 import { addressOf } from "../../../shared/calls.ts";
 import { qualityGrade } from "../../../shared/quality.ts";
+import { type Display, formatDateTime } from "../../../shared/display-time.ts";
 import { STATUS_LABELS } from "./HistoryFilters.tsx";
 
 const GRADE_LABELS = { good: "Good audio", fair: "Fair audio", poor: "Poor audio" } as const;
@@ -9,8 +10,11 @@ function duration(seconds: number): string {
   return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
 }
 
-/** One page of calls: who, when, how it ended, how long, and a way to call back. */
-export function CallTable(props: { calls: CallView[] }) {
+/**
+ * One page of calls: who, when (in the user's time zone, date and time formats: `display`),
+ * how it ended, how long, and a way to call back.
+ */
+export function CallTable(props: { calls: CallView[]; display: Display }) {
   return (
     <table class="calls" data-testid="history-table">
       <thead>
@@ -24,12 +28,14 @@ export function CallTable(props: { calls: CallView[] }) {
           </th>
         </tr>
       </thead>
-      <tbody>{props.calls.map((call) => <CallRow key={call.id} call={call} />)}</tbody>
+      <tbody>
+        {props.calls.map((call) => <CallRow key={call.id} call={call} display={props.display} />)}
+      </tbody>
     </table>
   );
 }
 
-function CallRow({ call }: { call: CallView }) {
+function CallRow({ call, display }: { call: CallView; display: Display }) {
   const inbound = call.direction === "inbound";
   return (
     <tr data-status={call.status}>
@@ -50,7 +56,7 @@ function CallRow({ call }: { call: CallView }) {
         )}
       </td>
       <td>
-        <time dateTime={call.startedAt}>{new Date(call.startedAt).toLocaleString()}</time>
+        <time dateTime={call.startedAt}>{formatDateTime(call.startedAt, display)}</time>
       </td>
       <td data-testid="call-row-status">
         {STATUS_LABELS[call.status]}

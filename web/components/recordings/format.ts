@@ -1,5 +1,7 @@
 /** How recordings read: lengths, sizes, times, who recorded and what was done, in plain words. */
 import type { RecordingView, TrailEntryView } from "../../../shared/api.ts";
+import { formatDateTime } from "../../../shared/display-time.ts";
+import { settingsNow } from "../../client/settings.ts";
 
 /** "45s", "3m 05s". */
 export function formatDuration(seconds: number): string {
@@ -14,9 +16,9 @@ export function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** A date and time in the reader's own locale. */
+/** A date and time as the reader asked for them (Settings: zone, date order, clock). */
 export function formatWhen(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  return formatDateTime(iso, settingsNow().display);
 }
 
 /** Who started recording, as the owner reads it; empty for voicemail. */

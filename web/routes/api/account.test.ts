@@ -35,7 +35,8 @@ Deno.test("lookup finds a user by CareFlow ID, says when nobody has it, refuses 
   const found = await t.app.request("/api/users/lookup?care4wId=care4w-1000001", {
     headers: { cookie },
   });
-  assert.deepEqual(await found.json(), { exists: true, displayName: "Ann Carer" });
+  // Ann shows her status (the default) and has no tab open.
+  assert.deepEqual(await found.json(), { exists: true, displayName: "Ann Carer", online: false });
   const missing = await t.app.request("/api/users/lookup?care4wId=care4w-1999999", {
     headers: { cookie },
   });

@@ -16,7 +16,12 @@ import { DEVICE_COOKIE } from "../../auth/known-devices.ts";
 import type { PasswordChange, PasswordChangeOutcome } from "../../auth/password-change.ts";
 import type { Logger } from "../../log.ts";
 import type { SubscriberSync } from "../../sip/mod.ts";
-import type { AccountSecurityStore, UserStore } from "../../store/mod.ts";
+import {
+  type AccountSecurityStore,
+  settingsOfUser,
+  type UserSettingsStore,
+  type UserStore,
+} from "../../store/mod.ts";
 
 export interface AccountDeps {
   users: Pick<UserStore, "findDirectoryEntry" | "updateUser">;
@@ -34,6 +39,10 @@ export interface AccountDeps {
   /** With SIP configured: the agent shows the display name to callees, so a change is pushed. */
   sip?: SubscriberSync;
   logger: Logger;
+  /** Whose privacy settings allow their presence to be shown. */
+  settings: Pick<UserSettingsStore, "getUserSettings">;
+  /** Whether a user has a live signaling tab (the hub's view, across instances). */
+  online: (userId: string) => Promise<boolean>;
 }
 
 /**
@@ -47,10 +56,18 @@ export function accountRoutes(deps: AccountDeps): Hono<AppEnv> {
   app.get("/users/lookup", requireUser, queryOf(LookupQuery), async (c) => {
     const { care4wId } = c.req.valid("query");
     const found = await deps.users.findDirectoryEntry(care4wId);
-    const answer: LookupResponse = found?.isActive
-      ? { exists: true, displayName: found.displayName }
-      : { exists: false };
-    c.header("cache-control", "private, max-age=30");
+    if (!found?.isActive) {
+      c.header("cache-control", "private, max-age=30");
+      return c.json({ exists: false } satisfies LookupResponse);
+    }
+    // Presence only for those who show it (privacy.showOnlineStatus); for the others the answer
+    // is the seed's, so it says nothing about whether they are hiding.
+    const shown = (await settingsOfUser(deps.settings, found.id)).privacy.showOnlineStatus;
+    const answer: LookupResponse = shown
+      ? { exists: true, displayName: found.displayName, online: await deps.online(found.id) }
+      : { exists: true, displayName: found.displayName };
+    // Presence changes by the minute: a few seconds of caching, not the name's thirty.
+    c.header("cache-control", shown ? "private, max-age=5" : "private, max-age=30");
     return c.json(answer);
   });
 

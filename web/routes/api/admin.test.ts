@@ -15,7 +15,7 @@ async function setup(env: Record<string, string> = SIP_TEST_ENV) {
   return { t, agent, boss, ann, request };
 }
 
-Deno.test("every sign-up is a user; an admin promotes and demotes others, not themselves", async () => {
+Deno.test("every sign-up is a user; an admin promotes and demotes others, not the last admin", async () => {
   const { t, boss, ann } = await setup();
   const me = async (cookie: string) =>
     (await (await t.app.request("/api/me", { headers: { cookie } })).json()).user.role;
@@ -29,7 +29,11 @@ Deno.test("every sign-up is a user; an admin promotes and demotes others, not th
     });
   assert.equal((await role("care4w-1000001", { role: "admin" }, ann)).status, 403, "users may not");
   assert.equal((await role("care4w-1000002", { role: "root" }, boss)).status, 400);
-  assert.equal((await role("care4w-1000001", { role: "user" }, boss)).status, 409, "not oneself");
+  assert.equal(
+    (await role("care4w-1000001", { role: "user" }, boss)).status,
+    409,
+    "not the last admin",
+  );
   assert.equal((await role("care4w-1000002", { role: "admin" }, boss)).status, 200);
   assert.equal(await me(ann), "admin");
   assert.equal((await role("care4w-1000002", { role: "user" }, boss)).status, 200);
@@ -110,6 +114,7 @@ Deno.test("an admin lists people in CareFlow ID order, without secrets; users ma
     "email",
     "lastLoginAt",
     "local",
+    "phonePassword",
     "role",
   ]);
   const after = await (await list(boss, "?after=care4w-1000002")).json();

@@ -15,9 +15,10 @@ import type { SubscriberSync } from "../../sip/mod.ts";
 import { passwordResetLink, type PasswordResets } from "../../auth/password-reset.ts";
 import type { SessionStore, User, UserListStore, UserStore } from "../../store/mod.ts";
 import { type InvitationRouteDeps, invitationRoutes } from "./invitations.ts";
+import { type AdminSystemDeps, adminSystemRoutes } from "./admin-system.ts";
 
 export interface AdminDeps {
-  users: Pick<UserStore, "findUserByCare4wId" | "updateUser"> & UserListStore;
+  users: Pick<UserStore, "findUserById" | "findUserByCare4wId" | "updateUser"> & UserListStore;
   sessions: Pick<SessionStore, "deleteUserSessions">;
   /** Present when SIP is configured: deactivations must reach Kamailio through the agent. */
   agent: AgentClient | undefined;
@@ -30,10 +31,21 @@ export interface AdminDeps {
   /** One-time password-reset links for local accounts. */
   passwordResets: Pick<PasswordResets, "issue" | "cancel">;
   publicUrl: string | undefined;
+  /** The access trail's filtered view (`/access-trail`). */
+  trail: AdminSystemDeps["trail"];
+  /** System health (`/health`). */
+  health: AdminSystemDeps["health"];
+  now: () => Date;
 }
 
 const RoleBody = z.object({ role: z.enum(["user", "admin"]) }).strict();
-const UserListQuery = z.object({ after: care4wIdSchema.optional() });
+const UserListQuery = z.object({
+  after: care4wIdSchema.optional(),
+  /** Part of a name, email or CareFlow ID; blank lists everyone. */
+  q: z.string().trim().max(100, "must be at most 100 characters")
+    .refine((text) => !/[\p{Cc}]/u.test(text), "must not contain control characters")
+    .optional(),
+}).strict();
 /** People per page of `GET /users`. */
 const PAGE = 100;
 
@@ -52,8 +64,11 @@ async function targetOf(c: Context<AppEnv>, deps: AdminDeps): Promise<User> {
   return target;
 }
 
-/** What an admin sees of a colleague: never a password hash or a Firebase uid. */
-function personView(user: User) {
+/**
+ * What an admin sees of a colleague: never a password hash, a Firebase uid or a phone password,
+ * only whether they have one.
+ */
+function personView(user: User, phonePassword: boolean) {
   return {
     care4wId: user.care4wId,
     displayName: user.displayName,
@@ -63,6 +78,8 @@ function personView(user: User) {
     /** A local password (reset links work) rather than Firebase sign-in. */
     local: user.passwordHash !== null,
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+    /** A SIP phone password is set (desk phone or mobile SIP app). */
+    phonePassword,
   };
 }
 
@@ -71,20 +88,28 @@ function personView(user: User) {
  * drops a pending password-reset link (reactivating must not revive it) and tells the agent to
  * forget the subscriber (so Kamailio drops its registrations). Idempotent:
  * deactivating again pushes again, which is how an operator can repair a missed push.
- * `/reactivate` undoes it. `GET /users` lists people; `/password-reset` issues a one-time link.
- * `/invitations` (invitations.ts) lets admins invite colleagues to sign up.
+ * `/reactivate` undoes it. `GET /users` lists (or, with `q`, searches) people; `/role` makes
+ * admins and users; `/password-reset` issues a one-time link. `/invitations` (invitations.ts)
+ * lets admins invite colleagues to sign up; `/access-trail` and `/health` are admin-system.ts.
  */
 export function adminRoutes(deps: AdminDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("*", requireUser, requireAdmin);
   app.route("/invitations", invitationRoutes(deps));
+  app.route("/", adminSystemRoutes({ trail: deps.trail, users: deps.users, health: deps.health }));
 
+  // `q` searches on the server, a page at a time like the whole list.
   app.get("/users", queryOf(UserListQuery), async (c) => {
-    const { after } = c.req.valid("query");
-    const users = await deps.users.listUsers(after ? sequenceFromCare4wId(after)! : 0, PAGE + 1);
+    const { after, q } = c.req.valid("query");
+    const from = after ? sequenceFromCare4wId(after)! : 0;
+    const users = q
+      ? await deps.users.searchUsers(q, from, PAGE + 1)
+      : await deps.users.listUsers(from, PAGE + 1);
+    const shown = users.slice(0, PAGE);
+    const withPhone = new Set(await deps.users.withPhonePassword(shown.map((u) => u.id)));
     c.header("cache-control", "no-store");
     return c.json({
-      users: users.slice(0, PAGE).map(personView),
+      users: shown.map((user) => personView(user, withPhone.has(user.id))),
       next: users.length > PAGE ? users[PAGE - 1].care4wId : null,
     });
   });
@@ -122,11 +147,21 @@ export function adminRoutes(deps: AdminDeps): Hono<AppEnv> {
   });
 
   // Admins make admins (the first one is the operator's: `deno task admin promote <email>`).
+  // Anyone may stop being one, themselves included, except the last active admin.
   app.post("/users/:care4wId/role", jsonBody(RoleBody), async (c) => {
     const target = await targetOf(c, deps);
-    if (target.id === c.get("user")!.id) throw problem(409, "You cannot change your own role.");
     const { role } = c.req.valid("json");
-    await deps.users.updateUser(target.id, { role });
+    if (role === "admin") await deps.users.updateUser(target.id, { role });
+    else {
+      const outcome = await deps.users.demoteAdmin(target.id, deps.now());
+      if (outcome === "last-admin") {
+        throw problem(
+          409,
+          "This is the last active admin: make someone else an admin first, so someone can " +
+            "still run CareFlow.",
+        );
+      }
+    }
     deps.logger.info("role changed", {
       care4wId: target.care4wId,
       role,

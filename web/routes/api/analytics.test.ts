@@ -64,6 +64,7 @@ Deno.test("analytics: impossible dates, unknown zones and long periods are 400s"
       const [query, field] of [
         ["from=2026-02-30&to=2026-03-01", "from"],
         ["from=2026-1-1&to=2026-03-01", "from"],
+        ["from=yesterday&to=2026-03-01", "from"],
         ["from=2026-03-01&to=2026-03-01&tz=Mars/Olympus", "tz"],
         ["from=2026-03-02&to=2026-03-01", "from"],
         ["from=2025-01-01&to=2026-01-02", "to"],

@@ -14,7 +14,13 @@ import { Hono } from "hono";
 import { countryCodeOf, isAllowedDestination } from "../../../shared/phone.ts";
 import { care4wIdSchema, e164Schema } from "../../../shared/schemas.ts";
 import type { z } from "zod";
-import type { CallStore, User, UserStore } from "../../store/mod.ts";
+import {
+  type CallStore,
+  settingsOfUser,
+  type User,
+  type UserSettingsStore,
+  type UserStore,
+} from "../../store/mod.ts";
 import { twilioCallRecord } from "../../twilio/calls.ts";
 import type { TwilioConfig } from "../../twilio/config.ts";
 import type { TwilioRecordingDeps } from "../../twilio/recording-intake.ts";
@@ -37,7 +43,8 @@ export interface TwilioWebhookDeps extends Omit<TwilioRecordingDeps, "store" | "
   store:
     & TwilioRecordingDeps["store"]
     & Pick<CallStore, "insertCall">
-    & Pick<UserStore, "findUserByPersonalPhone">;
+    & Pick<UserStore, "findUserByPersonalPhone">
+    & Pick<UserSettingsStore, "getUserSettings">;
   /** Twilio's REST origin recording URLs must name (tests: their stand-in's). */
   apiOrigin?: string;
 }
@@ -76,6 +83,15 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Hono<TwilioWebhook
     }
     const from = String(c.get("twilioParams").From ?? "");
     const phone = e164Schema.safeParse(from).success ? from : "";
+    if (
+      isWithheld(from) && (await settingsOfUser(deps.store, user.id)).privacy.blockAnonymousCalls
+    ) {
+      // The menu already answered the call, so Twilio's <Reject> no longer applies: the caller is
+      // told why, and may call again showing their number. Nobody rings; nothing is recorded.
+      return xml(twiml.sayAndHangUp(
+        "The person you are calling does not take calls from withheld numbers. Goodbye.",
+      ));
+    }
     const query = new URLSearchParams({ direction: "inbound", user: user.care4wId, phone });
     return xml(twiml.ringUser({
       identity: user.care4wId,
@@ -123,6 +139,13 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Hono<TwilioWebhook
   app.route("/", twilioRecordingRoutes(deps));
   app.post("/announce", () => xml(twiml.announceRecording()));
   return app;
+}
+
+/** Twilio's `From` of a caller who hides their number (or whose network does not send it). */
+function isWithheld(from: string): boolean {
+  return ["", "anonymous", "restricted", "unknown", "private"].includes(
+    from.trim().replace(/^\+/, "").toLowerCase(),
+  );
 }
 
 /** Who is who: active users by CareFlow ID, and the colleague behind a personal phone. */

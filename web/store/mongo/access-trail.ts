@@ -3,7 +3,7 @@
  * gets a number; the loser reads the new last entry and builds again. No transactions needed
  * (they would require a replica set), and it holds across app instances.
  */
-import type { Db, Document, WithId } from "mongodb";
+import type { Db, Document, Filter, WithId } from "mongodb";
 import type { TrailEntry } from "../../recordings/recording.ts";
 import { assertNextEntry } from "../../recordings/trail.ts";
 import type { AccessTrailStore } from "../access-trail.ts";
@@ -34,6 +34,8 @@ export async function mongoAccessTrail(db: Db): Promise<AccessTrailStore> {
   await trail.createIndexes([
     { key: { seq: 1 }, name: "seq_unique", unique: true },
     { key: { recordingId: 1, seq: 1 }, name: "recordingId_seq" },
+    // The admins' "what did this person open" view, newest first.
+    { key: { actorUserId: 1, seq: -1 }, name: "actorUserId_seq" },
   ]);
   const lastEntry = async () => {
     const doc = await trail.findOne({}, { sort: { seq: -1 } });
@@ -68,6 +70,22 @@ export async function mongoAccessTrail(db: Db): Promise<AccessTrailStore> {
       if (count === 0) return [];
       const docs = await trail.find({ seq: { $gte: fromSeq } }).sort({ seq: 1 }).limit(count)
         .toArray();
+      return docs.map(toEntry);
+    },
+    async searchTrail(filter, offset, limit) {
+      const count = Math.max(0, Math.floor(limit));
+      if (count === 0) return [];
+      const query: Filter<TrailEntry> = {};
+      if (filter.actorUserId !== undefined) query.actorUserId = filter.actorUserId;
+      if (filter.recordingId !== undefined) query.recordingId = filter.recordingId;
+      if (filter.from || filter.to) {
+        query.at = {
+          ...(filter.from ? { $gte: filter.from } : {}),
+          ...(filter.to ? { $lt: filter.to } : {}),
+        };
+      }
+      const docs = await trail.find(query).sort({ seq: -1 }).skip(Math.max(0, Math.floor(offset)))
+        .limit(count).toArray();
       return docs.map(toEntry);
     },
   };

@@ -13,6 +13,7 @@ import { mongoIngest } from "./ingest.ts";
 import { mongoPhonePresence } from "./phone-presence.ts";
 import { mongoInvitations } from "./invitations.ts";
 import { mongoAccountSecurity, mongoPasswordResets, mongoUserList } from "./password-resets.ts";
+import { mongoUserSettings } from "./user-settings.ts";
 
 /** The database named in the URI's path, if any. */
 function databaseFromUri(uri: string): string | undefined {
@@ -43,7 +44,11 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
           mongoPhonePresence(db),
           mongoInvitations(db),
         ]);
-    const [resets, people] = await Promise.all([mongoPasswordResets(db), mongoUserList(db)]);
+    const [resets, people, settings] = await Promise.all([
+      mongoPasswordResets(db),
+      mongoUserList(db),
+      mongoUserSettings(db),
+    ]);
     const ingest = await mongoIngest(db, { calls, recordings, presence });
     // Spelled out (not Object.assign) so the compiler checks that every part of Store is here.
     const store: Store = {
@@ -62,6 +67,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       ...resets,
       ...mongoAccountSecurity(db),
       ...people,
+      ...settings,
       close: () => client.close(),
     };
     return store;

@@ -1,5 +1,5 @@
 /** Password-reset links, password hashes, other sessions and the people list, in MongoDB. */
-import { type Db, ObjectId } from "mongodb";
+import { type Db, type Filter, ObjectId } from "mongodb";
 import type {
   AccountSecurityStore,
   PasswordReset,
@@ -91,15 +91,53 @@ export function mongoAccountSecurity(db: Db): AccountSecurityStore {
   };
 }
 
-/** The people list; the user store's indexes serve it. */
+/** `text` as a regular expression that matches exactly it, anywhere. */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The people list, its search and the admins' role guard; the user store's indexes serve it. */
 export async function mongoUserList(db: Db): Promise<UserListStore> {
   const users = db.collection<UserDoc>("users");
+  const credentials = db.collection<{ _id: string }>("sipCredentials");
   await users.createIndexes([{ key: { sequenceNumber: 1 }, name: "sequenceNumber" }]);
+  const page = (filter: Filter<UserDoc>, limit: number) =>
+    users.find(filter).sort({ sequenceNumber: 1 }).limit(limit).toArray();
   return {
     async listUsers(afterSequence, limit) {
-      const docs = await users.find({ sequenceNumber: { $gt: afterSequence } })
-        .sort({ sequenceNumber: 1 }).limit(limit).toArray();
-      return docs.map(toUser);
+      return (await page({ sequenceNumber: { $gt: afterSequence } }, limit)).map(toUser);
+    },
+    async searchUsers(text, afterSequence, limit) {
+      // Escaped, so the text is matched as it is; a scan in CareFlow ID order, bounded by the
+      // organisation's size (the admin section is the only caller).
+      const pattern = { $regex: literal(text), $options: "i" };
+      const filter: Filter<UserDoc> = {
+        sequenceNumber: { $gt: afterSequence },
+        $or: [{ displayName: pattern }, { emailLower: pattern }, { care4wId: pattern }],
+      };
+      return (await page(filter, limit)).map(toUser);
+    },
+    async withPhonePassword(userIds) {
+      if (userIds.length === 0) return [];
+      const found = await credentials.find({ _id: { $in: [...userIds] } }, {
+        projection: { _id: 1 },
+      }).toArray();
+      return found.map((doc) => doc._id);
+    },
+    async demoteAdmin(userId, at) {
+      const _id = objectIdOrNull(userId);
+      if (!_id) return "unchanged";
+      // No multi-document transaction without a replica set: demote, then look. Should no active
+      // admin remain, the demotion is undone; two admins demoting themselves at once both end up
+      // refused (and still admins), never both demoted.
+      const before = await users.findOneAndUpdate(
+        { _id, role: "admin" },
+        { $set: { role: "user", updatedAt: at } },
+      );
+      if (!before) return "unchanged";
+      if (await users.countDocuments({ role: "admin", isActive: true }, { limit: 1 }) > 0) {
+        return "demoted";
+      }
+      await users.updateOne({ _id }, { $set: { role: "admin", updatedAt: before.updatedAt } });
+      return "last-admin";
     },
   };
 }

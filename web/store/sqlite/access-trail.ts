@@ -36,5 +36,33 @@ export function sqliteAccessTrail(db: Db): Sync<AccessTrailStore> {
         Math.floor(fromSeq),
         Math.max(0, Math.floor(limit)),
       ) as Row[]).map(toEntry),
+    searchTrail(filter, offset, limit) {
+      // Only the filters given become conditions; every value is a parameter.
+      const where: string[] = [];
+      const params: Record<string, string | number> = {
+        offset: Math.max(0, Math.floor(offset)),
+        limit: Math.max(0, Math.floor(limit)),
+      };
+      if (filter.actorUserId !== undefined) {
+        where.push("actor_user_id = :actor");
+        params.actor = filter.actorUserId;
+      }
+      if (filter.recordingId !== undefined) {
+        where.push("recording_id = :recording");
+        params.recording = filter.recordingId;
+      }
+      if (filter.from) {
+        where.push("at >= :from");
+        params.from = filter.from.getTime();
+      }
+      if (filter.to) {
+        where.push("at < :to");
+        params.to = filter.to.getTime();
+      }
+      const condition = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
+      return (db.sql(
+        `SELECT * FROM access_trail ${condition} ORDER BY seq DESC LIMIT :limit OFFSET :offset`,
+      ).all(params) as Row[]).map(toEntry);
+    },
   };
 }

@@ -263,4 +263,11 @@ export const MIGRATIONS: readonly string[] = [
       "care4w_id, phone, name, MAX(started_at), COUNT(*), SUM(status = 'completed'), " +
       "SUM(IIF(status = 'completed', duration_seconds, 0))",
   ),
+  // Each user's settings document (notifications, audio, display, privacy) as JSON: read whole,
+  // written whole, never queried by its fields.
+  `CREATE TABLE user_settings (
+    user_id TEXT PRIMARY KEY, settings TEXT NOT NULL, updated_at INTEGER NOT NULL
+  ) STRICT;`,
+  // The admin's access trail filtered by person reads that person's entries, not the whole trail.
+  `CREATE INDEX access_trail_actor ON access_trail (actor_user_id, seq);`,
 ];

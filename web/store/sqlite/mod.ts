@@ -13,6 +13,7 @@ import { sqliteIngest } from "./ingest.ts";
 import { sqlitePhonePresence } from "./phone-presence.ts";
 import { sqliteInvitations } from "./invitations.ts";
 import { sqliteAccountSecurity, sqlitePasswordResets, sqliteUserList } from "./password-resets.ts";
+import { sqliteUserSettings } from "./user-settings.ts";
 
 /**
  * Opens (creating or migrating) a SQLite store. `path` may be `":memory:"` for tests; files get
@@ -39,6 +40,7 @@ export function openSqliteStore(path: string): Store {
     ...sqlitePasswordResets(db),
     ...sqliteAccountSecurity(db),
     ...sqliteUserList(db),
+    ...sqliteUserSettings(db),
     close() {
       if (db.raw.isOpen) db.raw.close();
     },

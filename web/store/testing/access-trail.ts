@@ -11,6 +11,7 @@ import {
 } from "../../recordings/trail.ts";
 import { defineContract } from "../../testing/contract.ts";
 import type { AccessTrailStore } from "../access-trail.ts";
+import { trailSearchChecks } from "./trail-search.ts";
 
 const T0 = new Date("2026-03-01T09:00:00Z").getTime();
 
@@ -122,4 +123,5 @@ export const accessTrailStoreContract = defineContract<AccessTrailStore>("access
     const page2 = await store.listTrail(4, 3);
     assert.deepEqual(verifyTrail(page2, page1.at(-1)), { ok: true, checked: 2 });
   },
+  ...trailSearchChecks,
 });

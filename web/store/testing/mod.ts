@@ -16,6 +16,7 @@ import { recordingUpkeepContract } from "./recordings-upkeep.ts";
 import { loginFailureStoreContract, sessionStoreContract } from "./sessions.ts";
 import { sipCredentialStoreContract } from "./sip-credentials.ts";
 import { userStoreContract } from "./users.ts";
+import { userSettingsStoreContract } from "./user-settings.ts";
 
 /** Registers every store contract for `implementation` (a whole Store per check). */
 export function storeContracts(implementation: Implementation<Store, undefined>): void {
@@ -32,4 +33,5 @@ export function storeContracts(implementation: Implementation<Store, undefined>)
   phonePresenceStoreContract(implementation);
   invitationStoreContract(implementation);
   passwordResetStoreContract(implementation);
+  userSettingsStoreContract(implementation);
 }

@@ -1,4 +1,7 @@
-/** The behaviour every PasswordResetStore, AccountSecurityStore and UserListStore must have. */
+/**
+ * The behaviour every PasswordResetStore, AccountSecurityStore and UserListStore must have (the
+ * admin section's part of UserListStore is in `user-admin.ts`).
+ */
 import assert from "node:assert/strict";
 import { defineContract } from "../../testing/contract.ts";
 import type {
@@ -8,7 +11,9 @@ import type {
   UserListStore,
 } from "../password-resets.ts";
 import type { SessionStore } from "../sessions.ts";
+import type { SipCredentialStore } from "../sip-credentials.ts";
 import type { UserStore } from "../users.ts";
+import { userAdminChecks } from "./user-admin.ts";
 
 const HOUR = 60 * 60_000;
 const T0 = new Date("2026-03-01T09:00:00Z").getTime();
@@ -28,7 +33,13 @@ function reset(id: string, userId: string, hours = 0): NewPasswordReset {
   };
 }
 
-type Subject = PasswordResetStore & AccountSecurityStore & UserListStore & UserStore & SessionStore;
+type Subject =
+  & PasswordResetStore
+  & AccountSecurityStore
+  & UserListStore
+  & UserStore
+  & SessionStore
+  & SipCredentialStore;
 
 const local = (store: Subject, email: string) =>
   store.createUser({ email, displayName: email, passwordHash: "$argon2id$old", firebaseUid: null });
@@ -122,4 +133,5 @@ export const passwordResetStoreContract = defineContract<Subject>("password rese
     assert.deepEqual(rest.map((u) => u.care4wId), [cy.care4wId]);
     assert.deepEqual(await store.listUsers(cy.sequenceNumber, 2), []);
   },
+  ...userAdminChecks,
 });
