@@ -3,6 +3,7 @@
  * their date order and clock. Pure `Intl`, so the server and every island format alike.
  */
 import { DEVICE_ZONE, type Settings } from "./settings.ts";
+import { zoneClock } from "./time-zone.ts";
 
 export type Display = Settings["display"];
 
@@ -13,16 +14,7 @@ const zoneOf = (display: Display) =>
 /** The wall-clock parts of `ms` in `timeZone` (the device's: undefined), two digits each. */
 function partsOf(ms: number, timeZone: string | undefined): Record<string, string> {
   const parts: Record<string, string> = {};
-  const clock = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-  });
-  for (const { type, value } of clock.formatToParts(ms)) parts[type] = value;
+  for (const { type, value } of zoneClock(timeZone).formatToParts(ms)) parts[type] = value;
   return parts;
 }
 

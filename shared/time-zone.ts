@@ -25,8 +25,8 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
-/** A formatter whose parts are a zone's wall-clock time, for `offsetAt`. */
-export function zoneClock(timeZone: string): Intl.DateTimeFormat {
+/** A formatter whose parts are a zone's wall-clock time (undefined: the device's own zone). */
+export function zoneClock(timeZone: string | undefined): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat("en-US", {
     timeZone,
     hourCycle: "h23",

@@ -167,7 +167,7 @@ export function applyMessage(
       };
     case "reject":
       if (message.reason === "no-microphone" && role === "callee" && call.phase === "ringing") {
-        return noMicrophone(call, sender, now);
+        return refusedByCallee(call, sender, now, "no-microphone");
       }
       return endByParty(call, sender, role, now);
     case "cancel":
@@ -222,25 +222,37 @@ function relay(call: CallState, to: Target, frame: ServerMessage): Step {
 }
 
 /**
- * The callee answered but its microphone is blocked or missing: the call failed (it was not
- * declined), and the caller is told why.
+ * The callee refused the ringing call: declined, or (`no-microphone`) answered without a
+ * microphone, which failed the call rather than declined it; the caller is told which, and the
+ * callee's other tabs stop ringing.
  */
-function noMicrophone(call: CallState, sender: Sender, now: Date): Step {
+function refusedByCallee(
+  call: CallState,
+  sender: Sender,
+  now: Date,
+  why: "declined" | "no-microphone",
+): Step {
   const { callId } = call;
+  const declined = why === "declined";
   return {
     call,
     effects: [
       {
         type: "send",
         to: callerTab(call),
-        frame: { type: "reject", callId, from: party(call.callee), reason: "no-microphone" },
+        frame: { type: "reject", callId, from: party(call.callee), reason: why },
       },
       {
         type: "send",
         to: { userId: call.callee.userId, exceptConnectionId: sender.connectionId },
-        frame: { type: "cancel", callId, from: party(call.caller), reason: "failed" },
+        frame: {
+          type: "cancel",
+          callId,
+          from: party(call.caller),
+          reason: declined ? "declined" : "failed",
+        },
       },
-      { type: "end", status: "failed", endedAt: now },
+      { type: "end", status: declined ? "declined" : "failed", endedAt: now },
     ],
   };
 }
@@ -273,23 +285,7 @@ function endByParty(
     };
     return { call, effects: [{ type: "send", to: { userId: call.callee.userId }, frame }, end] };
   }
-  return {
-    call,
-    effects: [
-      {
-        type: "send",
-        to: callerTab(call),
-        frame: { type: "reject", callId, from: party(call.callee), reason: "declined" },
-      },
-      // The callee's other tabs stop ringing too.
-      {
-        type: "send",
-        to: { userId: call.callee.userId, exceptConnectionId: sender.connectionId },
-        frame: { type: "cancel", callId, from: party(call.caller), reason: "declined" },
-      },
-      end,
-    ],
-  };
+  return refusedByCallee(call, sender, now, "declined");
 }
 
 /** Nobody answered in time: missed, for both sides. */
