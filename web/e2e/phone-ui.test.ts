@@ -258,3 +258,31 @@ Deno.test("Settings checks microphone and speaker; a blocked microphone is said 
     await server.close();
   }
 });
+
+Deno.test("focus follows the call: the state after Answer, Call back after the hang-up", async () => {
+  const server = await startServer();
+  const browser = await launchChromium({ media: true });
+  try {
+    const ann = await openPhone(browser, server.url, "Ann Carer");
+    const bob = await openPhone(browser, server.url, "Bob Nurse");
+    const focused = (page: Page) =>
+      page.evaluate(() => {
+        const active = document.activeElement as HTMLElement | null;
+        return active?.dataset.testid ?? active?.textContent?.trim() ?? "";
+      });
+    await dial(ann, bob);
+    await waitForStatus(bob.page, "Incoming call");
+    await bob.page.keyboard.press("a");
+    await waitForStatus(bob.page, "Connected");
+    await eventually(
+      "focus on the call's state",
+      async () => (await focused(bob.page)) === "call-status",
+    );
+    await bob.page.keyboard.press("e");
+    await bob.page.getByTestId("end-card").waitFor();
+    await eventually("focus on Call back", async () => (await focused(bob.page)) === "Call back");
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

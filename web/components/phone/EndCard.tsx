@@ -1,5 +1,7 @@
+import type { Ref } from "preact";
+import { useEffect, useRef } from "preact/hooks";
 import type { CallSnapshot } from "../../client/call/types.ts";
-import { endWords, lookOf } from "./call-look.ts";
+import { endWords, focusIsLost, lookOf } from "./call-look.ts";
 import { StateIcon } from "./StateIcon.tsx";
 
 /**
@@ -9,6 +11,11 @@ import { StateIcon } from "./StateIcon.tsx";
  */
 export function EndCard(props: { call: CallSnapshot; onDismiss(): void }) {
   const { call, onDismiss } = props;
+  const first = useRef<HTMLElement>(null);
+  // Hung up: the call's controls are gone; focus goes to what can be done next (Call back).
+  useEffect(() => {
+    if (focusIsLost()) first.current?.focus();
+  }, []);
   const look = lookOf(call);
   const remote = call.remote;
   return (
@@ -28,6 +35,7 @@ export function EndCard(props: { call: CallSnapshot; onDismiss(): void }) {
       <div class="end-actions">
         {remote?.care4wId && (
           <a
+            ref={first as Ref<HTMLAnchorElement>}
             class="button small secondary"
             href={`/dashboard?dial=${encodeURIComponent(remote.care4wId)}`}
             onClick={onDismiss}
@@ -35,7 +43,12 @@ export function EndCard(props: { call: CallSnapshot; onDismiss(): void }) {
             Call back
           </a>
         )}
-        <button type="button" class="button small secondary" onClick={onDismiss}>
+        <button
+          ref={remote?.care4wId ? undefined : first as Ref<HTMLButtonElement>}
+          type="button"
+          class="button small secondary"
+          onClick={onDismiss}
+        >
           Dismiss
         </button>
       </div>

@@ -4,7 +4,7 @@ import type { CallEngine, CallSnapshot } from "../../client/call/types.ts";
 import { Keypad } from "../Keypad.tsx";
 import { AudioDevices } from "./AudioDevices.tsx";
 import { CallTimer, QualityBadge, statusText } from "./CallStatus.tsx";
-import { lookOf } from "./call-look.ts";
+import { focusIsLost, lookOf } from "./call-look.ts";
 import { StateIcon } from "./StateIcon.tsx";
 import { onSoundBlocked, soundBlocked } from "../../client/call/ringtone.ts";
 
@@ -17,6 +17,12 @@ export function InCall(props: { call: CallSnapshot; engine: CallEngine; tones?: 
   const [keypad, setKeypad] = useState(false);
   const [devices, setDevices] = useState(false);
   const live = call.phase === "connected" || call.phase === "reconnecting";
+  const status = useRef<HTMLParagraphElement>(null);
+  // Answered: the Answer button that had focus is gone, so focus goes to the call's state (read
+  // out by screen readers), from where Tab reaches Mute, Hold and Hang up.
+  useEffect(() => {
+    if (live && focusIsLost()) status.current?.focus();
+  }, [live]);
   return (
     <section class={`in-call phase-${call.phase}`} aria-label="Current call">
       <p class="party">
@@ -24,6 +30,8 @@ export function InCall(props: { call: CallSnapshot; engine: CallEngine; tones?: 
         <span class="party-id">{call.remote?.care4wId}</span>
       </p>
       <p
+        ref={status}
+        tabIndex={-1}
         class={`status call-state state-${lookOf(call)}`}
         data-testid="call-status"
         role="status"

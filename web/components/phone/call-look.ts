@@ -54,3 +54,9 @@ export function endWords(call: CallSnapshot): string {
   }
   return reason;
 }
+
+/** Whether nothing has focus any more (the focused control went away with the call's phase). */
+export function focusIsLost(): boolean {
+  const active = document.activeElement;
+  return active === null || active === document.body || !active.isConnected;
+}
