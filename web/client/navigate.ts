@@ -3,7 +3,8 @@
  * click on a link to another section fetches that section's page and swaps in its main part and
  * navigation, hydrating the islands that came with it (as Fresh's partials do). The links stay
  * real links: without JavaScript, or for anything this cannot do, the browser simply loads the
- * page. Back and forward work through the history entries it adds.
+ * page. A section's GET forms go the same way. Back and forward work through the history entries
+ * it adds.
  */
 import { render } from "preact";
 import { hydrateIslands, readIslands } from "./boot.ts";
@@ -21,7 +22,28 @@ export function enableSectionNavigation(): void {
     event.preventDefault();
     void navigate(link.href, true);
   });
+  // A section's own GET form (Analytics' period, the access trail's filters) is a link too.
+  document.addEventListener("submit", (event) => {
+    const form = event.target as HTMLFormElement;
+    const href = sectionFormHref(form, event);
+    if (!href) return;
+    event.preventDefault();
+    void navigate(href, true);
+  });
   addEventListener("popstate", () => void navigate(location.href, false));
+}
+
+/** Where a GET form inside a section goes, or null for any other form (POSTs go as they are). */
+function sectionFormHref(form: HTMLFormElement, event: SubmitEvent): string | null {
+  if (event.defaultPrevented || form.method.toLowerCase() !== "get" || form.target) return null;
+  if (!form.closest("main.content")) return null;
+  const url = new URL(form.action || location.href);
+  if (url.origin !== location.origin || !/^\/dashboard(\/|$)/.test(url.pathname)) return null;
+  const data = new FormData(form, event.submitter);
+  url.search = new URLSearchParams(
+    [...data].filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  ).toString();
+  return url.href;
 }
 
 function isSectionLink(link: HTMLAnchorElement, event: MouseEvent): boolean {

@@ -70,8 +70,15 @@ Deno.test("a call rings on any section and survives moving between sections", as
       await bob.page.getByRole("heading", { name: section }).first().waitFor();
       await waitForStatus(bob.page, "Connected");
     }
+    // A section's own form (the Analytics period) is no page load either.
+    await bob.page.getByRole("link", { name: "Analytics", exact: true }).click();
+    await bob.page.getByRole("button", { name: "Show" }).click();
+    await bob.page.waitForURL(/\/dashboard\/analytics\?from=/);
+    await waitForStatus(bob.page, "Connected");
     await bob.page.goBack();
-    await bob.page.waitForURL(`${server.url}/dashboard/recordings`);
+    await bob.page.waitForURL(`${server.url}/dashboard/analytics`);
+    await bob.page.goBack();
+    await bob.page.waitForURL(`${server.url}/dashboard/voicemail`);
     await waitForStatus(bob.page, "Connected");
     assert.deepEqual(loads, [], "no section change reloaded the page");
     for (const side of [ann, bob]) {
