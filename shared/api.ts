@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { normalizePhoneNumber } from "./phone.ts";
+import { PRESENCE } from "./presence.ts";
 import {
   ACCESS_ACTIONS,
   RECORDING_FORMATS,
@@ -90,6 +91,8 @@ export const LookupResponse = z.union([
     displayName: z.string(),
     /** Whether they have CareFlow open now; absent when they hide it (privacy setting). */
     online: z.boolean().optional(),
+    /** Available, on a call, away, do not disturb or offline; absent when they hide it. */
+    presence: z.enum(PRESENCE).optional(),
   }),
   z.object({ exists: z.literal(false) }),
 ]);

@@ -2,7 +2,8 @@
  * Times as a user asked to read them (`display` of their settings): in their time zone, with
  * their date order and clock. Pure `Intl`, so the server and every island format alike.
  */
-import { DEVICE_ZONE, type Settings } from "./settings.ts";
+import { DEVICE_ZONE } from "./settings-defaults.ts";
+import type { Settings } from "./settings.ts";
 import { zoneClock } from "./time-zone.ts";
 
 export type Display = Settings["display"];

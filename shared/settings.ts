@@ -1,23 +1,19 @@
 /**
  * A user's settings in the seed's shape (`/api/users/settings`): notifications, audio, display and
- * privacy. Defined once here: the schema, the defaults, the deep-partial patch the API accepts
- * (unknown keys refused) and how a stored document is read back (every field it lacks, or holds
- * in an outdated form, takes its default). `privacy.autoRecord` and `privacy.retentionDays` are
+ * privacy, and `presence` (do-not-disturb). Defined once here: the schema, the defaults, the
+ * deep-partial patch the API accepts (unknown keys refused) and how a stored document is read back
+ * (every field it lacks, or holds in an outdated form, takes its default). `privacy.autoRecord` and `privacy.retentionDays` are
  * the user's `recordCalls` and `retentionDays` (one source of truth, `/api/me/settings` shows the
  * same); everything else lives in the per-user settings document (`StoredSettings`).
  */
 import { z } from "zod";
+import { DATE_FORMATS, DEFAULT_SETTINGS, DEVICE_ZONE, TIME_FORMATS } from "./settings-defaults.ts";
 import { isTimeZone } from "./time-zone.ts";
 
-/** How dates read: the reader's locale, or one fixed order. */
-export const DATE_FORMATS = ["locale", "YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY"] as const;
-/** How times read: the locale's clock, or a fixed 24- or 12-hour clock. */
-export const TIME_FORMATS = ["locale", "24h", "12h"] as const;
+export { DATE_FORMATS, DEFAULT_SETTINGS, DEVICE_ZONE, TIME_FORMATS };
 
 /** A media device id as `enumerateDevices()` gives it; "" is the system default. */
 const deviceId = z.string().max(256).regex(/^[\x20-\x7e]*$/, "must be a device id");
-/** The time zone of whichever device shows the time: the default, right for people who travel. */
-export const DEVICE_ZONE = "local";
 const timeZone = z.union([
   z.literal(DEVICE_ZONE),
   z.string().max(64).refine(isTimeZone, 'must be an IANA time zone or "local"'),
@@ -46,6 +42,12 @@ const Display = z.object({
   timezone: timeZone,
   dateFormat: z.enum(DATE_FORMATS),
   timeFormat: z.enum(TIME_FORMATS),
+}).strict();
+
+/** How the user is reached: do-not-disturb answers every browser call busy. */
+const PresenceSettings = z.object({
+  /** Set by the user: colleagues see "do not disturb" and their browser calls are answered busy. */
+  doNotDisturb: z.boolean(),
 }).strict();
 
 /** Privacy, with `retentionDays` bounded by the organisation's configuration. */
@@ -79,17 +81,31 @@ export interface RetentionBounds {
 /** Bounds wide enough for any configuration (a value the server then clamps). */
 const ANY_BOUNDS: RetentionBounds = { minDays: 0, maxDays: 36_500 };
 
-/** The whole settings schema for an organisation's retention bounds. */
+/**
+ * The whole settings schema for an organisation's retention bounds. Made once per bounds: a zod
+ * schema costs far more to build than to use, and every lookup reads someone's settings.
+ */
 export function settingsSchema(bounds: RetentionBounds = ANY_BOUNDS) {
+  const key = `${bounds.minDays}:${bounds.maxDays}`;
+  let schema = schemas.get(key);
+  if (!schema) schemas.set(key, schema = buildSettingsSchema(bounds));
+  return schema;
+}
+
+/** Immutable schemas by bounds (an organisation has one or two). */
+const schemas = new Map<string, ReturnType<typeof buildSettingsSchema>>();
+
+function buildSettingsSchema(bounds: RetentionBounds) {
   return z.object({
     notifications: Notifications,
     audio: Audio,
     display: Display,
     privacy: privacy(bounds),
+    presence: PresenceSettings,
   }).strict();
 }
 
-export type Settings = z.infer<ReturnType<typeof settingsSchema>>;
+export type Settings = z.infer<ReturnType<typeof buildSettingsSchema>>;
 /** What the settings document keeps: all but the two fields that are the user's own. */
 export type StoredSettings = Omit<Settings, "privacy"> & {
   privacy: Omit<Settings["privacy"], "autoRecord" | "retentionDays">;
@@ -103,6 +119,7 @@ export function settingsPatchSchema(bounds: RetentionBounds) {
     audio: full.audio.partial().optional(),
     display: full.display.partial().optional(),
     privacy: full.privacy.partial().optional(),
+    presence: full.presence.partial().optional(),
   }).strict().refine(
     (patch) => Object.values(patch).some((part) => part && Object.keys(part).length > 0),
     "says nothing to change",
@@ -110,29 +127,14 @@ export function settingsPatchSchema(bounds: RetentionBounds) {
 }
 export type SettingsPatch = z.infer<ReturnType<typeof settingsPatchSchema>>;
 
-/** Settings of someone who never changed any; retention is the user's own default. */
-export const DEFAULT_SETTINGS: Settings = Object.freeze({
-  notifications: { incoming: true, missed: true, voicemail: true, sound: true },
-  audio: {
-    inputDeviceId: "",
-    outputDeviceId: "",
-    echoCancellation: true,
-    noiseSuppression: true,
-    autoGainControl: true,
-  },
-  display: { timezone: DEVICE_ZONE, dateFormat: "locale", timeFormat: "locale" },
-  privacy: {
-    allowDirectCalls: true,
-    showOnlineStatus: true,
-    blockAnonymousCalls: false,
-    autoRecord: false,
-    retentionDays: 30,
-    notifyOnRecord: true,
-  },
-}) as Settings;
-
 type Section = keyof Settings;
-const SECTIONS = ["notifications", "audio", "display", "privacy"] as const satisfies Section[];
+const SECTIONS = [
+  "notifications",
+  "audio",
+  "display",
+  "privacy",
+  "presence",
+] as const satisfies Section[];
 
 /**
  * A stored document read back: each field of each section that is valid is kept, any other (a
@@ -148,8 +150,10 @@ export function storedSettingsFrom(stored: unknown): StoredSettings {
     out[section] = {};
     for (const [key, fallback] of Object.entries(defaults)) {
       if (section === "privacy" && (key === "autoRecord" || key === "retentionDays")) continue;
-      const parsed = fields[key].safeParse(given?.[key]);
-      out[section][key] = parsed.success ? parsed.data : fallback;
+      // Absent is the common case (nothing changed): no parse, whose failure costs an error.
+      const value = given?.[key];
+      const parsed = value === undefined ? null : fields[key].safeParse(value);
+      out[section][key] = parsed?.success ? parsed.data : fallback;
     }
   }
   return out as unknown as StoredSettings;
@@ -163,6 +167,7 @@ export function patchStored(stored: StoredSettings, patch: SettingsPatch): Store
     audio: { ...stored.audio, ...patch.audio },
     display: { ...stored.display, ...patch.display },
     privacy: { ...stored.privacy, ...privacyPatch },
+    presence: { ...stored.presence, ...patch.presence },
   };
 }
 

@@ -103,9 +103,17 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
     ticket,
     endedAt: z.number().int().positive().optional(),
   }),
+  /**
+   * Not about a call: the tab's page is visible and had input just now (true), or was hidden
+   * (false). Colleagues see the user "away" while no tab is active (shared/presence.ts).
+   */
+  z.object({ type: z.literal("activity"), active: z.boolean() }),
 ]);
-export type ClientMessage = z.infer<typeof clientMessageSchema>;
-export type ClientMessageType = ClientMessage["type"];
+/** Every frame a browser may send, `activity` included (what the server parses). */
+export type TabMessage = z.infer<typeof clientMessageSchema>;
+/** A frame about one call: every client frame but `activity` (each names its `callId`). */
+export type ClientMessage = Exclude<TabMessage, { type: "activity" }>;
+export type ClientMessageType = TabMessage["type"];
 
 const relayed = <T extends string>(type: T) =>
   z.object({ type: z.literal(type), callId, from: partySchema });
@@ -208,7 +216,7 @@ function parseWith<T>(schema: z.ZodType<T>, raw: unknown): ParseResult<T> {
 }
 
 /** Validates a browser frame (raw text or an already-parsed value). */
-export function parseClientMessage(raw: unknown): ParseResult<ClientMessage> {
+export function parseClientMessage(raw: unknown): ParseResult<TabMessage> {
   return parseWith(clientMessageSchema, raw);
 }
 

@@ -3,9 +3,6 @@
  * constructed here, so every route's dependencies are visible in one place.
  */
 import { Hono } from "hono";
-import { compress } from "hono/compress";
-import { serveStatic } from "hono/deno";
-import { limitBody } from "../shared/http/body-limit.ts";
 import { problem, problemHandler } from "../shared/http/problem.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./log.ts";
@@ -35,17 +32,13 @@ import { twilioToken } from "./twilio/token.ts";
 import type { TwilioMedia } from "./twilio/media.ts";
 import { settingsRoutes } from "./routes/api/settings.ts";
 import { userSettingsRoutes } from "./routes/api/user-settings.ts";
-import { requestLog } from "./middleware/request-log.ts";
-import { setResponseHeaders } from "./http/headers.ts";
-import { httpMetrics, metricsEndpoint } from "./metrics/http.ts";
+import { guardEveryRequest, limitAbuse } from "./middleware/every-request.ts";
 import type { WebMetrics } from "./metrics/mod.ts";
-import { securityHeaders } from "./middleware/security-headers.ts";
-import { originGuard } from "./middleware/origin-guard.ts";
-import { validHost } from "./middleware/valid-host.ts";
-import { clientAddress, rateLimit } from "./middleware/rate-limit.ts";
 import { loadSession } from "./middleware/session.ts";
 import { authRoutes } from "./routes/api/auth.ts";
 import { accountRoutes } from "./routes/api/account.ts";
+import { peopleRoutes } from "./routes/api/people.ts";
+import type { PresenceReader } from "./people/presence.ts";
 import { callRoutes } from "./routes/api/calls.ts";
 import { analyticsRoutes } from "./routes/api/analytics.ts";
 import { signalRoutes } from "./routes/api/signal.ts";
@@ -86,6 +79,8 @@ export interface AppServices {
   calls: CallService;
   /** Whether a user has a signaling tab open on any instance (the hub knows). */
   online: (userId: string) => Promise<boolean>;
+  /** The presence colleagues see (tabs, calls, activity, SIP phones, do-not-disturb). */
+  presence: PresenceReader;
   /** The web side of the SIP edge; present when SIP is configured. */
   sip?: SipEdge;
   /** Recordings and voicemail, over `storage`. */
@@ -96,10 +91,6 @@ export interface AppServices {
   metrics: WebMetrics;
   now: () => Date;
 }
-
-/** Uploads stream into storage and enforce their own limits as they arrive. */
-const STREAMED_API = /^\/api\/(recordings\/(upload|[^/]+\/parts\/\d+)|voicemail(\/greeting)?)$/;
-const STREAMED_INTERNAL = /^\/internal\/recordings\//;
 
 /** Builds the Hono app from its services. No globals. */
 export function createApp(services: AppServices): Hono<AppEnv> {
@@ -137,25 +128,8 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   const { authApi, resetApi } = mountAuth(app, services);
   // One health reader (and agent probe) for the admin API and the Admin section.
   const health = healthOf(services);
-  app.route(
-    "/api",
-    accountRoutes({
-      users: store,
-      callMode: config.callMode,
-      ringTimeoutSeconds: config.calls.ringTimeoutMs / 1000,
-      iceServers: (care4wId) => iceServersFor(config, care4wId),
-      sipCredentials: sip ? (care4wId) => sip.browserCredentials(care4wId) : undefined,
-      twilioToken: config.twilio
-        ? (care4wId) => twilioToken(config.twilio!, care4wId, services.now())
-        : undefined,
-      passwordChange: services.passwordChange,
-      sessions: store,
-      sip,
-      logger,
-      settings: store,
-      online: services.online,
-    }),
-  );
+  mountAccount(app, services);
+  app.route("/api/users", peopleRoutes({ ...services, users: store, people: store, calls: store }));
   app.route(
     "/api/users/settings",
     userSettingsRoutes({
@@ -289,63 +263,26 @@ function mountAuth(app: Hono<AppEnv>, services: AppServices) {
   return { authApi, resetApi };
 }
 
-/**
- * What runs before any route: metrics and the request log, the Host check, `/metrics`, security
- * headers, the origin guard, static files, and the body limits.
- */
-function guardEveryRequest(app: Hono<AppEnv>, services: AppServices) {
-  const { config, logger, sip } = services;
-  app.use("*", httpMetrics(services.metrics));
-  app.use("*", requestLog(logger));
-  app.use("*", validHost);
-  app.get("/metrics", metricsEndpoint(services.metrics, config.metricsToken));
-  app.use(
-    "*",
-    securityHeaders({
-      connectSources: sip ? [new URL(sip.config.wsUrl).origin] : [],
-      hsts: config.publicUrl?.startsWith("https:") ?? false,
-    }),
-  );
-  app.use("*", originGuard(config.publicUrl));
-  // gzip for what is worth it: pages, scripts and styles, and the lists the API pages through.
-  // Not every small JSON answer (the lookup on each keystroke): compressing 200 bytes costs more
-  // than it saves.
-  const gzip = compress();
-  app.use("*", (c, next) => (COMPRESSED.test(c.req.path) ? gzip(c, next) : next()));
-  app.use("/static/build/*", async (c, next) => {
-    await next();
-    if (c.res.ok) setResponseHeaders(c, [["cache-control", "public, max-age=31536000, immutable"]]);
-  });
-  app.use("/static/*", serveStatic({ root: new URL("./", import.meta.url).pathname }));
-  app.use("/api/*", limitBody(64 * 1024, { except: STREAMED_API }));
-  // Pages take no bodies worth more than a form: the same limit as the API, everywhere else.
-  app.use("*", limitBody(64 * 1024, { except: /^\/(api|internal)\// }));
-  // A batch of the agent's events is at most a few hundred small JSON objects.
-  app.use("/internal/*", limitBody(1024 * 1024, { except: STREAMED_INTERNAL }));
-}
-
-/** Pages, static files and the API's lists: whatever is not under /api, /internal or /metrics. */
-const COMPRESSED = /^\/(?!api\/|internal\/|metrics$)|^\/api\/(calls|recordings|voicemail)(\/?$|\?)/;
-
-/** Per-user and per-address limits of what is cheap to ask and costly to answer in bulk. */
-function limitAbuse(app: Hono<AppEnv>, config: Config) {
-  const { lookupsPerMinute, signupsPerHour, trustedProxies } = config.limits;
-  app.use(
-    "/api/users/lookup",
-    rateLimit({
-      limit: lookupsPerMinute,
-      windowSeconds: 60,
-      key: (c) => c.get("user")?.id ?? clientAddress(c, trustedProxies),
-      message: `At most ${lookupsPerMinute} lookups a minute. Try again in a minute.`,
-    }),
-  );
-  app.use(
-    "/api/auth/signup",
-    rateLimit({
-      limit: signupsPerHour,
-      windowSeconds: 3600,
-      key: (c) => clientAddress(c, trustedProxies),
-      message: "Too many sign-ups from this address. Try again later.",
+function mountAccount(app: Hono<AppEnv>, services: AppServices) {
+  const { config, logger, store, sip } = services; // me, lookup, token, the account's changes
+  app.route(
+    "/api",
+    accountRoutes({
+      users: store,
+      callMode: config.callMode,
+      ringTimeoutSeconds: config.calls.ringTimeoutMs / 1000,
+      iceServers: (care4wId) => iceServersFor(config, care4wId),
+      sipCredentials: sip ? (care4wId) => sip.browserCredentials(care4wId) : undefined,
+      twilioToken: config.twilio
+        ? (care4wId) => twilioToken(config.twilio!, care4wId, services.now())
+        : undefined,
+      passwordChange: services.passwordChange,
+      sessions: store,
+      sip,
+      logger,
+      settings: store,
+      online: services.online,
+      presence: services.presence,
     }),
   );
 }

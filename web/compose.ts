@@ -27,6 +27,7 @@ import { storeOutbox } from "./sip/agent-outbox.ts";
 import { createSipEdge } from "./sip/mod.ts";
 import type { Hub } from "./signal/hub.ts";
 import { createMemoryHub } from "./signal/memory-hub.ts";
+import { createPresenceReader } from "./people/presence.ts";
 import { createRedisHub } from "./signal/redis-hub.ts";
 import { openStore, settingsOfUser, type Store } from "./store/mod.ts";
 import { createRecordingService } from "./recordings/mod.ts";
@@ -106,6 +107,7 @@ export function composeWeb(
     now,
     calls,
     online: (userId) => resources.hub.isOnline(userId),
+    presence: createPresenceReader({ hub: resources.hub, phones: store, settings: store }),
     manifest: overrides.manifest ?? manifestSource({ watch: config.dev }),
     passwords,
     hashQueue,
@@ -227,12 +229,13 @@ function callService(
     async lookupUser(care4wId) {
       const user = await store.findUserByCare4wId(care4wId);
       if (!user?.isActive) return null;
-      const { privacy } = await settingsOfUser(store, user.id);
+      const { privacy, presence } = await settingsOfUser(store, user.id);
       return {
         userId: user.id,
         care4wId: user.care4wId,
         displayName: user.displayName,
         acceptsDirectCalls: privacy.allowDirectCalls,
+        doNotDisturb: presence.doNotDisturb,
       };
     },
     ...config.calls,

@@ -92,6 +92,12 @@ const EnvSchema = z.object({
   RING_TIMEOUT_SECONDS: z.coerce.number().min(0.5).max(300).default(45),
   CALL_GRACE_SECONDS: z.coerce.number().min(0.5).max(300).default(10),
   /**
+   * A dashboard tab without input this long counts as idle: colleagues see "away" once all of a
+   * user's tabs are idle or hidden. Pages report input at most every 10 s, so less than 15 s
+   * would call busy people away.
+   */
+  AWAY_AFTER_SECONDS: z.coerce.number().int().min(15).max(86_400).default(300),
+  /**
    * Signs the tickets that let a browser call outlive a web restart (32 bytes, base64; the same on
    * every instance). Unset: kept in `DATA_DIR/call-tickets.key` on the embedded store, a random
    * key per process with MongoDB (a restart then ends the calls it held).
@@ -231,6 +237,8 @@ export interface Config {
     maxConcurrentCalls: number;
     maxAttemptsPerMinute: number;
     ringsPerCalleePerMinute: number;
+    /** A tab idle this long no longer counts as active (presence "away"). */
+    awayAfterMs: number;
   };
   sip: SipConfig | undefined;
   /** Development: follow island rebuilds. */
@@ -296,6 +304,7 @@ export function loadConfig(
       maxConcurrentCalls: e.MAX_CONCURRENT_CALLS,
       maxAttemptsPerMinute: e.CALL_ATTEMPTS_PER_MINUTE,
       ringsPerCalleePerMinute: e.RINGS_PER_CALLEE_PER_MINUTE,
+      awayAfterMs: e.AWAY_AFTER_SECONDS * 1000,
     },
     sip: e.SIP_DOMAIN && e.SIP_WS_URL && e.SIP_PROXY && e.SIP_CREDENTIAL_SECRET &&
         e.INTERNAL_API_SECRET && e.AGENT_URL && e.SIP_PASSWORD_KEY

@@ -32,3 +32,21 @@ Deno.test("the Twilio chunk is no bigger than the SDK's own minified bundle", as
   const sdkGzip = gzippedSize(sdk);
   assert.ok(chunk.gzipBytes < sdkGzip, `${chunk.gzipBytes} B gzipped vs the SDK's ${sdkGzip} B`);
 });
+
+Deno.test("no page's scripts, loaded up front or later, include zod", () => {
+  // The browser checks the shapes it dispatches on and trusts our own server's answers; zod
+  // (over 70 KB compressed) validates on the server, at every boundary.
+  const withZod = new Set(outputsWith(outputs, "node_modules/.deno/zod@").map((o) => o.file));
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const output = outputs.get(file);
+    for (const next of [...(output?.staticImports ?? []), ...(output?.dynamicImports ?? [])]) {
+      visit(next);
+    }
+  };
+  for (const entry of entries) visit(entry);
+  const reached = [...seen].filter((file) => withZod.has(file));
+  assert.deepEqual(reached, [], "outputs with zod that a page can load");
+});

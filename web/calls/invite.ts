@@ -1,6 +1,7 @@
 /**
  * A tab's invite: the admission rules (one call id, rate and capacity limits, a callee who exists,
- * is not the caller, is online and is not busy), then a call this instance owns.
+ * is not the caller, is online and is not busy or in do-not-disturb), then a call this instance
+ * owns.
  */
 import type { CallStatus } from "../../shared/calls.ts";
 import type { ClientMessage, SignalErrorCode } from "../../shared/signal.ts";
@@ -44,7 +45,7 @@ export async function invite(
   }
   const found = await rt.options.lookupUser(message.to);
   if (!found) return fail("unknown_user", `no user ${message.to}`);
-  const { acceptsDirectCalls, ...callee } = found;
+  const { acceptsDirectCalls, doNotDisturb, ...callee } = found;
   if (callee.userId === sender.userId) return fail("self_call", "you cannot call yourself");
   if (!rt.rings.admit(callee.userId, now.getTime())) {
     return fail("rate_limited", "this person is being called too often, try again in a minute");
@@ -70,7 +71,11 @@ export async function invite(
   // Busy, not call waiting: a care worker in a call about a client is not interrupted, and one
   // call per user keeps the browser engine and the UI simple. The caller hears "busy"; the record
   // says `missed` so the callee's history shows who tried to reach them, to call back.
-  if (await hub.isOnline(busyAddress(callee.userId))) return endAtOnce("missed", "busy");
+  // Do-not-disturb answers exactly as busy: the caller hears "busy", the callee's history shows
+  // the attempt (to call back later) and nothing rings.
+  if (doNotDisturb || await hub.isOnline(busyAddress(callee.userId))) {
+    return endAtOnce("missed", "busy");
+  }
 
   const step = startCall(callId, tab.user, sender.connectionId, callee, now);
   const owned = await own(rt, step.call);

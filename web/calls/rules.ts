@@ -50,6 +50,8 @@ export interface CallUser {
   displayName: string;
   /** From `lookupUser` only: false when the user takes no browser-to-browser calls (privacy). */
   acceptsDirectCalls?: boolean;
+  /** From `lookupUser` only: true while the user has do-not-disturb on (calls answered busy). */
+  doNotDisturb?: boolean;
 }
 
 /**

@@ -8,7 +8,8 @@
  * registers the hub address `call:<callId>`; a message for the call arriving on any other instance
  * (from a callee tab) is forwarded through the hub to that address, and the owner answers through
  * the hub as well. It also registers `busy:<userId>` for both parties, so any instance can tell
- * that a user is on a call from the hub's presence count. This needs nothing beyond the hub
+ * that a user is on a call from the hub's presence count (and `active:<userId>` for tabs in use,
+ * activity.ts, so "away" reads the same way). This needs nothing beyond the hub
  * contract and keeps no call state in Redis; the cost is that calls owned by an instance that
  * crashes are lost (their tabs see no further frames; the presence TTL frees the busy marks).
  *
@@ -20,6 +21,7 @@ import { invite } from "./invite.ts";
 import { apply, release, route } from "./owned.ts";
 import { createRuntime } from "./runtime.ts";
 import { connectTab, disconnectTab } from "./tabs.ts";
+import { dropActivity, noteActivity } from "./activity.ts";
 import { resumeCall } from "./resume.ts";
 import type { CallService, CallServiceOptions } from "./types.ts";
 
@@ -39,6 +41,10 @@ export function createCallService(options: CallServiceOptions): CallService {
       const parsed = parseClientMessage(raw);
       if (!parsed.ok) return rt.sendTab(tab, parsed.error);
       const message = parsed.message;
+      // About the tab, not a call: whether colleagues see the user away (activity.ts).
+      if (message.type === "activity") {
+        return await noteActivity(rt, tab, connectionId, message.active).catch(rt.onError);
+      }
       const sender = { userId: tab.user.userId, connectionId };
       rt.track(tab, message.callId);
       try {
@@ -86,8 +92,10 @@ export function createCallService(options: CallServiceOptions): CallService {
       }
       for (const { timer } of rt.departed.values()) timer.cancel();
       rt.departed.clear();
-      await Promise.all([...rt.tabs.values()].map(async (tab) => (await tab.registration)()))
-        .catch(rt.onError);
+      await Promise.all([...rt.tabs].map(async ([connectionId, tab]) => {
+        await dropActivity(rt, tab, connectionId);
+        await (await tab.registration)();
+      })).catch(rt.onError);
       rt.tabs.clear();
     },
   };

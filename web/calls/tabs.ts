@@ -9,6 +9,7 @@ import { applyConnectionLost } from "./call-state.ts";
 import type { CallUser } from "./rules.ts";
 import type { Runtime } from "./runtime.ts";
 import { callAddress, type Envelope, type Tab } from "./types.ts";
+import { dropActivity, noteActivity } from "./activity.ts";
 
 /** Frames the hub delivers to a local tab pass here, so the tab knows its calls. */
 function deliverToTab(rt: Runtime, tab: Tab, frame: ServerMessage) {
@@ -44,6 +45,8 @@ export async function connectTab(
     throw error;
   }
   await resume(rt, tab, connectionId, resuming);
+  // Just opened, so just used: active until the page's own `activity` frames say otherwise.
+  await noteActivity(rt, tab, connectionId, true, false).catch(rt.onError);
   const connections = await rt.hub.connectionCount(user.userId);
   rt.sendTab(tab, {
     type: "presence",
@@ -92,6 +95,7 @@ export async function disconnectTab(rt: Runtime, connectionId: string): Promise<
     rt.departed.set(connectionId, { userId, callIds, timer });
   }
   try {
+    await dropActivity(rt, tab, connectionId);
     await (await tab.registration)();
     const sender = { userId, connectionId };
     await Promise.all(callIds.map((callId) =>

@@ -33,6 +33,8 @@ export interface CallServiceOptions {
   tickets?: CallTickets;
   /** Reports failures that have no caller to return to (hub or store errors in timers). */
   onError?(error: unknown): void;
+  /** A tab without input this long no longer counts as active (default 5 min; `activity.ts`). */
+  awayAfterMs?: number;
 }
 
 /** The entry points of the WebSocket route. */
@@ -83,6 +85,8 @@ export interface Tab {
   registration: Promise<Unregister>;
   /** Calls this tab took part in recently, to report its disappearance to their owners. */
   calls: Set<string>;
+  /** While the tab counts as active: its `active:` registration and idle timer (`activity.ts`). */
+  activity?: { registration: Promise<Unregister>; timer?: Timer };
 }
 
 export interface OwnedCall {

@@ -7,7 +7,8 @@
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { DEFAULT_SETTINGS, type Settings } from "../../shared/settings.ts";
+import { DEFAULT_SETTINGS } from "../../shared/settings-defaults.ts";
+import type { Settings } from "../../shared/settings.ts";
 
 let current: Settings = DEFAULT_SETTINGS;
 let loading: Promise<Settings> | null = null;

@@ -1,11 +1,12 @@
 import { type ReadonlySignal, useSignal, useSignalEffect } from "@preact/signals";
 import type { DialTarget } from "../../shared/dial-target.ts";
+import type { Presence } from "../../shared/presence.ts";
 
 export type Lookup =
   | { state: "idle" }
   | { state: "loading" }
-  /** `online` only when the person shows their presence (their privacy setting). */
-  | { state: "found"; displayName: string; online?: boolean }
+  /** `online` and `presence` only when the person shows them (their privacy setting). */
+  | { state: "found"; displayName: string; online?: boolean; presence?: Presence }
   | { state: "missing" }
   | { state: "error" };
 
@@ -29,7 +30,12 @@ export function useCalleeLookup(target: ReadonlySignal<DialTarget>): ReadonlySig
         if (!response.ok) throw new Error(String(response.status));
         const body = await response.json();
         lookup.value = body.exists
-          ? { state: "found", displayName: body.displayName, online: body.online }
+          ? {
+            state: "found",
+            displayName: body.displayName,
+            online: body.online,
+            presence: body.presence,
+          }
           : { state: "missing" };
       } catch {
         if (!controller.signal.aborted) lookup.value = { state: "error" };

@@ -99,6 +99,7 @@ Deno.test({
         exists: true,
         displayName: "Ann Carer",
         online: false,
+        presence: "offline",
       });
       const token = await (await fetch(`${url}/api/token`, { headers: { cookie } })).json();
       assert.equal(token.care4wId, "care4w-1000001");

@@ -8,9 +8,12 @@ import { type Lookup, useCalleeLookup } from "../client/use-callee-lookup.ts";
 import { usePhone } from "../client/phone.ts";
 import { useMicBlocked } from "../client/mic-permission.ts";
 import { useEffect, useState } from "preact/hooks";
+import { PRESENCE_LABELS } from "../../shared/presence.ts";
 
 /** Leaving a message: rarely used, so a chunk of its own, fetched when it is offered. */
 type Leave = typeof import("../components/phone/LeaveVoicemail.tsx").LeaveVoicemail;
+/** Colleagues (favourites, recent, search): a chunk of its own, after the dial pad is usable. */
+type People = typeof import("../components/people/PeoplePanel.tsx").PeoplePanel;
 
 const MAX_LENGTH = 32;
 /** Endings of an outgoing call after which a message can be left. */
@@ -23,6 +26,32 @@ const UNANSWERED = new Set(["unavailable", "busy", "declined", "missed"]);
  */
 export default function Dialer(props: { initialValue?: string }) {
   const value = useSignal(props.initialValue ?? "");
+  const [People, setPeople] = useState<People | null>(null);
+  useEffect(() => {
+    void import("../components/people/PeoplePanel.tsx").then((m) => setPeople(() => m.PeoplePanel));
+  }, []);
+  return (
+    <>
+      <DialPad value={value} />
+      {People && <PeopleOnDialer People={People} value={value} />}
+    </>
+  );
+}
+
+/** People below the pad: a name dials at once, shown in the pad like a typed ID. */
+function PeopleOnDialer(props: { People: People; value: Signal<string> }) {
+  const { call, engine } = usePhone();
+  const { ready, phase } = call.value;
+  const idle = ready && (phase === "idle" || phase === "ended") && engine.current !== null;
+  const dial = (care4wId: string) => {
+    props.value.value = care4wId;
+    if (idle) void engine.current!.call(care4wId);
+  };
+  return <props.People call={dial} canCall={idle} />;
+}
+
+/** The pad itself; it steps aside (renders nothing) while a call rings or goes on. */
+function DialPad({ value }: { value: Signal<string> }) {
   const target = useComputed(() => classifyDialTarget(value.value));
   const lookup = useCalleeLookup(target);
   const { call, engine, dialerShown } = usePhone();
@@ -81,7 +110,6 @@ export default function Dialer(props: { initialValue?: string }) {
 
   const busy = snapshot.callId !== null && snapshot.phase !== "ended";
   if ((snapshot.phase === "incoming" || busy) && engine.current) return null;
-
   return (
     <section class="dialer card" aria-labelledby="dialer-title" onKeyDown={onKeyDown}>
       <h1 id="dialer-title">Dialer</h1>
@@ -123,7 +151,12 @@ export default function Dialer(props: { initialValue?: string }) {
             aria-describedby="dial-hint"
           />
           <button type="button" class="icon" aria-label="Backspace" onClick={backspace}>⌫</button>
-          <button type="button" class="icon" aria-label="Clear" onClick={() => (value.value = "")}>
+          <button
+            type="button"
+            class="icon"
+            aria-label="Clear"
+            onClick={() => (value.value = "")}
+          >
             ✕
           </button>
         </div>
@@ -192,6 +225,9 @@ function Hint(props: { target: DialTarget; lookup: Lookup; line: PhoneLine }) {
           <span class={`presence ${lookup.online ? "online" : "offline"}`} data-testid="presence">
             {` (${lookup.online ? "online" : "offline"})`}
           </span>
+        )}
+        {lookup.presence && (
+          <span data-testid="presence-word">{` ${PRESENCE_LABELS[lookup.presence]}`}</span>
         )}
       </>
     )

@@ -2,7 +2,8 @@
  * The store: one small interface per kind of data (`users.ts`, `sessions.ts`, `calls.ts`,
  * `analytics.ts`,
  * `sip-credentials.ts`, `agent-outbox.ts`, `recordings.ts`, `access-trail.ts`, `ingest.ts`,
- * `phone-presence.ts`, `invitations.ts`, `password-resets.ts`, `user-settings.ts`), each with its own contract suite
+ * `phone-presence.ts`, `invitations.ts`, `password-resets.ts`, `user-settings.ts`, `people.ts`),
+ * each with its own contract suite
  * (`testing/`), and two implementations of all of them: SQLite (`sqlite/`, the embedded default)
  * and MongoDB (`mongo/`).
  * Services take only the interfaces they use; the app's `Store` is their composition.
@@ -20,6 +21,7 @@ import type { LoginFailureStore, SessionStore } from "./sessions.ts";
 import type { SipCredentialStore } from "./sip-credentials.ts";
 import type { UserStore } from "./users.ts";
 import type { UserSettingsStore } from "./user-settings.ts";
+import type { PeopleStore } from "./people.ts";
 import { openSqliteStore } from "./sqlite/mod.ts";
 
 export type { AccessTrailStore } from "./access-trail.ts";
@@ -36,6 +38,7 @@ export type {
   UserListStore,
 } from "./password-resets.ts";
 export type { PhonePresence, PhonePresenceStore } from "./phone-presence.ts";
+export { MAX_FAVOURITES, type PeopleStore } from "./people.ts";
 export type { RecordingPatch, RecordingQuery, RecordingStore } from "./recordings.ts";
 export type { LoginFailureStore, Session, SessionStore } from "./sessions.ts";
 export type { SipCredential, SipCredentialStore } from "./sip-credentials.ts";
@@ -61,7 +64,8 @@ export interface Store
     PasswordResetStore,
     AccountSecurityStore,
     UserListStore,
-    UserSettingsStore {
+    UserSettingsStore,
+    PeopleStore {
   close(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import type { ClientMessage, ServerMessage } from "../../../shared/signal.ts";
+import type { ServerMessage, TabMessage } from "../../../shared/signal.ts";
 
 const TAB_KEY = "careflow-tab";
 
@@ -63,8 +63,8 @@ export class SignalingSocket {
     };
   }
 
-  /** Sends a frame; false when the socket is not open. */
-  send(message: ClientMessage): boolean {
+  /** Sends a frame (a call's, or the tab's `activity`); false when the socket is not open. */
+  send(message: TabMessage): boolean {
     if (this.#socket?.readyState !== WebSocket.OPEN) return false;
     this.#socket.send(JSON.stringify(message));
     return true;

@@ -10,6 +10,7 @@ import type { CallRecorder } from "./recorder.ts";
 import { createRecording, type Recording } from "./consent-recording.ts";
 import { SignalingSocket } from "./signaling.ts";
 import { type CallResume, createCallResume } from "./resume.ts";
+import { trackActivity } from "../activity.ts";
 import type { CallEngine } from "./types.ts";
 
 export interface WebRtcOptions {
@@ -54,11 +55,16 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
   const socket = new SignalingSocket(
     () => options.signalingUrl + (resume.holding(current()) ? "&resume=1" : ""),
     {
-      message: (message) => void onMessage(message).catch(() => finish("error")),
+      message: (message) => {
+        // Registered (again): colleagues learn whether this page is in use (client/activity.ts).
+        if (message.type === "presence") activity.connected();
+        void onMessage(message).catch(() => finish("error"));
+      },
       status: (connected) => calls.update({ ready: connected }),
       opened: () => resume.present(current(), send),
     },
   );
+  const activity = trackActivity((message) => socket.send(message));
   // A reload or a closed tab ends its call for the other side at once, not after a timeout.
   const leave = () => engine.hangup();
   const applyTrackState = () => silence(media, calls.state);
@@ -132,6 +138,7 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
     subscribe: calls.subscribe,
     stop() {
       removeEventListener("pagehide", leave);
+      activity.stop();
       if (calls.inCall()) engine.hangup();
       socket.close();
     },

@@ -7,13 +7,8 @@
 import { type Signal, useSignal } from "@preact/signals";
 import type { ComponentChildren, TargetedEvent } from "preact";
 import { useEffect } from "preact/hooks";
-import {
-  DATE_FORMATS,
-  DEVICE_ZONE,
-  type Settings,
-  type SettingsPatch,
-  TIME_FORMATS,
-} from "../../../shared/settings.ts";
+import { DATE_FORMATS, DEVICE_ZONE, TIME_FORMATS } from "../../../shared/settings-defaults.ts";
+import type { Settings, SettingsPatch } from "../../../shared/settings.ts";
 import { COMMON_ZONES } from "../analytics/zones.ts";
 import { applySettings } from "../../client/settings.ts";
 

@@ -36,7 +36,12 @@ Deno.test("lookup finds a user by CareFlow ID, says when nobody has it, refuses 
     headers: { cookie },
   });
   // Ann shows her status (the default) and has no tab open.
-  assert.deepEqual(await found.json(), { exists: true, displayName: "Ann Carer", online: false });
+  assert.deepEqual(await found.json(), {
+    exists: true,
+    displayName: "Ann Carer",
+    online: false,
+    presence: "offline",
+  });
   const missing = await t.app.request("/api/users/lookup?care4wId=care4w-1999999", {
     headers: { cookie },
   });

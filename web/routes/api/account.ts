@@ -15,6 +15,7 @@ import { requireUser } from "../../middleware/session.ts";
 import { DEVICE_COOKIE } from "../../auth/known-devices.ts";
 import type { PasswordChange, PasswordChangeOutcome } from "../../auth/password-change.ts";
 import type { Logger } from "../../log.ts";
+import type { PresenceReader } from "../../people/presence.ts";
 import type { SubscriberSync } from "../../sip/mod.ts";
 import {
   type AccountSecurityStore,
@@ -43,6 +44,8 @@ export interface AccountDeps {
   settings: Pick<UserSettingsStore, "getUserSettings">;
   /** Whether a user has a live signaling tab (the hub's view, across instances). */
   online: (userId: string) => Promise<boolean>;
+  /** The presence word colleagues see (people/presence.ts); without it the lookup has none. */
+  presence?: Pick<PresenceReader, "shownOf">;
 }
 
 /**
@@ -63,8 +66,12 @@ export function accountRoutes(deps: AccountDeps): Hono<AppEnv> {
     // Presence only for those who show it (privacy.showOnlineStatus); for the others the answer
     // is the seed's, so it says nothing about whether they are hiding.
     const shown = (await settingsOfUser(deps.settings, found.id)).privacy.showOnlineStatus;
+    // `online` (a tab is open) stays for older pages; `presence` is the word to show.
+    const [online, presence] = shown
+      ? await Promise.all([deps.online(found.id), deps.presence?.shownOf(found.id)])
+      : [];
     const answer: LookupResponse = shown
-      ? { exists: true, displayName: found.displayName, online: await deps.online(found.id) }
+      ? { exists: true, displayName: found.displayName, online, ...(presence ? { presence } : {}) }
       : { exists: true, displayName: found.displayName };
     // Presence changes by the minute: a few seconds of caching, not the name's thirty.
     c.header("cache-control", shown ? "private, max-age=5" : "private, max-age=30");

@@ -14,6 +14,7 @@ import { mongoPhonePresence } from "./phone-presence.ts";
 import { mongoInvitations } from "./invitations.ts";
 import { mongoAccountSecurity, mongoPasswordResets, mongoUserList } from "./password-resets.ts";
 import { mongoUserSettings } from "./user-settings.ts";
+import { mongoPeople } from "./people.ts";
 
 /** The database named in the URI's path, if any. */
 function databaseFromUri(uri: string): string | undefined {
@@ -44,10 +45,11 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
           mongoPhonePresence(db),
           mongoInvitations(db),
         ]);
-    const [resets, people, settings] = await Promise.all([
+    const [resets, people, settings, colleagues] = await Promise.all([
       mongoPasswordResets(db),
       mongoUserList(db),
       mongoUserSettings(db),
+      mongoPeople(db),
     ]);
     const ingest = await mongoIngest(db, { calls, recordings, presence });
     // Spelled out (not Object.assign) so the compiler checks that every part of Store is here.
@@ -68,6 +70,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       ...mongoAccountSecurity(db),
       ...people,
       ...settings,
+      ...colleagues,
       close: () => client.close(),
     };
     return store;

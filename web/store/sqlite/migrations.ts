@@ -270,4 +270,9 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;`,
   // The admin's access trail filtered by person reads that person's entries, not the whole trail.
   `CREATE INDEX access_trail_actor ON access_trail (actor_user_id, seq);`,
+  // Each user's starred colleagues (the Dialer's favourites), read per user.
+  `CREATE TABLE favourites (
+    user_id TEXT NOT NULL, favourite_user_id TEXT NOT NULL, created_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, favourite_user_id)
+  ) STRICT, WITHOUT ROWID;`,
 ];

@@ -14,6 +14,7 @@ import { sqlitePhonePresence } from "./phone-presence.ts";
 import { sqliteInvitations } from "./invitations.ts";
 import { sqliteAccountSecurity, sqlitePasswordResets, sqliteUserList } from "./password-resets.ts";
 import { sqliteUserSettings } from "./user-settings.ts";
+import { sqlitePeople } from "./people.ts";
 
 /**
  * Opens (creating or migrating) a SQLite store. `path` may be `":memory:"` for tests; files get
@@ -41,6 +42,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteAccountSecurity(db),
     ...sqliteUserList(db),
     ...sqliteUserSettings(db),
+    ...sqlitePeople(db),
     close() {
       if (db.raw.isOpen) db.raw.close();
     },

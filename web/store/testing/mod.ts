@@ -17,6 +17,7 @@ import { loginFailureStoreContract, sessionStoreContract } from "./sessions.ts";
 import { sipCredentialStoreContract } from "./sip-credentials.ts";
 import { userStoreContract } from "./users.ts";
 import { userSettingsStoreContract } from "./user-settings.ts";
+import { peopleStoreContract } from "./people.ts";
 
 /** Registers every store contract for `implementation` (a whole Store per check). */
 export function storeContracts(implementation: Implementation<Store, undefined>): void {
@@ -34,4 +35,5 @@ export function storeContracts(implementation: Implementation<Store, undefined>)
   invitationStoreContract(implementation);
   passwordResetStoreContract(implementation);
   userSettingsStoreContract(implementation);
+  peopleStoreContract(implementation);
 }
