@@ -65,11 +65,13 @@ export function accountRoutes(deps: AccountDeps): Hono<AppEnv> {
     }
     // Presence only for those who show it (privacy.showOnlineStatus); for the others the answer
     // is the seed's, so it says nothing about whether they are hiding.
-    const shown = (await settingsOfUser(deps.settings, found.id)).privacy.showOnlineStatus;
+    // The presence reader reads the settings itself (null: hidden), so they are read once.
+    const presence = deps.presence ? await deps.presence.shownOf(found.id) : undefined;
+    const shown = presence === undefined
+      ? (await settingsOfUser(deps.settings, found.id)).privacy.showOnlineStatus
+      : presence !== null;
     // `online` (a tab is open) stays for older pages; `presence` is the word to show.
-    const [online, presence] = shown
-      ? await Promise.all([deps.online(found.id), deps.presence?.shownOf(found.id)])
-      : [];
+    const online = shown ? await deps.online(found.id) : undefined;
     const answer: LookupResponse = shown
       ? { exists: true, displayName: found.displayName, online, ...(presence ? { presence } : {}) }
       : { exists: true, displayName: found.displayName };

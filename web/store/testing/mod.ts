@@ -5,6 +5,7 @@
 import type { Implementation } from "../../testing/contract.ts";
 import type { Store } from "../mod.ts";
 import { accessTrailStoreContract } from "./access-trail.ts";
+import { analyticsStoreContract } from "./analytics.ts";
 import { agentOutboxStoreContract } from "./agent-outbox.ts";
 import { callStoreContract } from "./calls.ts";
 import { ingestStoreContract } from "./ingest.ts";
@@ -25,6 +26,7 @@ export function storeContracts(implementation: Implementation<Store, undefined>)
   sessionStoreContract(implementation);
   loginFailureStoreContract(implementation);
   callStoreContract(implementation);
+  analyticsStoreContract(implementation);
   sipCredentialStoreContract(implementation);
   agentOutboxStoreContract(implementation);
   recordingStoreContract(implementation);
