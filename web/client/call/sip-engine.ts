@@ -269,8 +269,8 @@ function hold(line: Line, calls: CallState, held: boolean) {
   const s = line.session;
   if (!s || s.state !== SessionState.Established || held === calls.state.held) return;
   calls.update({ held });
+  // No constraints: the microphone the call started with stays (new ones would open it again).
   s.sessionDescriptionHandlerOptionsReInvite = {
-    ...mediaOptions(),
     hold: held,
   } as typeof s.sessionDescriptionHandlerOptionsReInvite;
   void s.invite({
