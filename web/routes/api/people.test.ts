@@ -4,37 +4,13 @@
  * search, paging, validation and limits; favourites; recent contacts; the presence batch.
  */
 import assert from "node:assert/strict";
-import type { ServerMessage } from "../../../shared/signal.ts";
 import { createTestApp, type TestApp } from "../../testing/app.ts";
+import { openCallTab, patchSettings } from "../../testing/call-tab.ts";
 
-const json = { "content-type": "application/json" };
 const get = async (t: TestApp, cookie: string, path: string) => {
   const response = await t.app.request(path, { headers: { cookie } });
   return { status: response.status, body: await response.json() };
 };
-const patch = (t: TestApp, cookie: string, body: unknown) =>
-  t.app.request("/api/users/settings", {
-    method: "PATCH",
-    headers: { cookie, ...json },
-    body: JSON.stringify(body),
-  });
-
-/** A signed-in user's tab on the call service (the signaling socket's side of it). */
-async function tab(t: TestApp, email: string) {
-  const user = (await t.services.store.findUserByEmail(email))!;
-  const frames: ServerMessage[] = [];
-  const id = `${user.id}:${crypto.randomUUID()}`;
-  await t.services.calls.connect(
-    { userId: user.id, care4wId: user.care4wId, displayName: user.displayName },
-    id,
-    (frame) => void frames.push(frame),
-  );
-  const send = async (message: Record<string, unknown>) => {
-    await t.services.calls.receive(id, JSON.stringify(message));
-    await t.services.calls.settled();
-  };
-  return { frames, send, close: () => t.services.calls.disconnect(id), user };
-}
 
 const ANN = "care4w-1000001";
 
@@ -46,7 +22,7 @@ Deno.test("the lookup's presence: offline, available, away, on-call, dnd; hidden
     const presence = async () =>
       (await get(t, bob, `/api/users/lookup?care4wId=${ANN}`)).body.presence;
     assert.equal(await presence(), "offline");
-    const annTab = await tab(t, "ann@example.org");
+    const annTab = await openCallTab(t, "ann@example.org");
     assert.equal(await presence(), "available");
     assert.deepEqual((await get(t, bob, `/api/users/lookup?care4wId=${ANN}`)).body, {
       exists: true,
@@ -58,7 +34,7 @@ Deno.test("the lookup's presence: offline, available, away, on-call, dnd; hidden
     assert.equal(await presence(), "away");
     await annTab.send({ type: "activity", active: true });
 
-    const bobTab = await tab(t, "bob@example.org");
+    const bobTab = await openCallTab(t, "bob@example.org");
     const callId = crypto.randomUUID();
     await bobTab.send({ type: "invite", callId, to: ANN });
     await annTab.send({ type: "accept", callId });
@@ -66,7 +42,7 @@ Deno.test("the lookup's presence: offline, available, away, on-call, dnd; hidden
     await bobTab.send({ type: "hangup", callId });
     assert.equal(await presence(), "available");
 
-    assert.equal((await patch(t, ann, { presence: { doNotDisturb: true } })).status, 200);
+    assert.equal((await patchSettings(t, ann, { presence: { doNotDisturb: true } })).status, 200);
     assert.equal(await presence(), "dnd");
     await annTab.close();
     assert.equal(await presence(), "offline", "do-not-disturb does not hide being offline");
@@ -77,10 +53,10 @@ Deno.test("the lookup's presence: offline, available, away, on-call, dnd; hidden
       online: true,
       changedAt: new Date(),
     });
-    await patch(t, ann, { presence: { doNotDisturb: false } });
+    await patchSettings(t, ann, { presence: { doNotDisturb: false } });
     assert.equal(await presence(), "available");
 
-    await patch(t, ann, { privacy: { showOnlineStatus: false } });
+    await patchSettings(t, ann, { privacy: { showOnlineStatus: false } });
     assert.deepEqual((await get(t, bob, `/api/users/lookup?care4wId=${ANN}`)).body, {
       exists: true,
       displayName: "Ann Carer",
@@ -96,9 +72,9 @@ Deno.test("do-not-disturb: a call is answered busy and shows in the callee's his
   try {
     const ann = await t.signup("ann@example.org", "Ann Carer");
     await t.signup("bob@example.org", "Bob Nurse");
-    const annTab = await tab(t, "ann@example.org");
-    const bobTab = await tab(t, "bob@example.org");
-    await patch(t, ann, { presence: { doNotDisturb: true } });
+    const annTab = await openCallTab(t, "ann@example.org");
+    const bobTab = await openCallTab(t, "bob@example.org");
+    await patchSettings(t, ann, { presence: { doNotDisturb: true } });
     const callId = crypto.randomUUID();
     await bobTab.send({ type: "invite", callId, to: ANN });
     assert.ok(!annTab.frames.some((f) => f.type === "invite"), "Ann's tab never rings");
@@ -221,8 +197,8 @@ Deno.test("recent contacts come from the user's calls; presence comes in batches
     await t.signup("ann@example.org", "Ann Carer");
     const bob = await t.signup("bob@example.org", "Bob Nurse");
     await t.signup("cat@example.org", "Cat Doctor");
-    const bobTab = await tab(t, "bob@example.org");
-    const annTab = await tab(t, "ann@example.org");
+    const bobTab = await openCallTab(t, "bob@example.org");
+    const annTab = await openCallTab(t, "ann@example.org");
     for (const to of [ANN, "care4w-1000003", ANN]) {
       // Calls a few milliseconds apart: "recent" is by when, and one millisecond is a tie.
       await new Promise((resolve) => setTimeout(resolve, 5));

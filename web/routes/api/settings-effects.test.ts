@@ -4,56 +4,27 @@
  * show it, withheld numbers refused at the Twilio menu, and Analytics' period in the user's zone.
  */
 import assert from "node:assert/strict";
-import type { ServerMessage } from "../../../shared/signal.ts";
-import { createTestApp, type TestApp } from "../../testing/app.ts";
+import { createTestApp } from "../../testing/app.ts";
+import { openCallTab, patchSettings } from "../../testing/call-tab.ts";
 import { attr, phoneCall, signedPost, TWILIO_ENV, verbs } from "../../testing/twilio.ts";
-
-const patch = (t: TestApp, cookie: string, body: unknown) =>
-  t.app.request("/api/users/settings", {
-    method: "PATCH",
-    headers: { cookie, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-
-/** A signed-in user's tab on the call service (the signaling socket's side of it). */
-async function tab(t: TestApp, email: string) {
-  const user = (await t.services.store.findUserByEmail(email))!;
-  const frames: ServerMessage[] = [];
-  const id = `${user.id}:${crypto.randomUUID()}`;
-  await t.services.calls.connect(
-    { userId: user.id, care4wId: user.care4wId, displayName: user.displayName },
-    id,
-    (frame) => void frames.push(frame),
-  );
-  const send = async (message: Record<string, unknown>) => {
-    await t.services.calls.receive(id, JSON.stringify(message));
-    await t.services.calls.settled();
-  };
-  return {
-    frames,
-    send,
-    async invite(to: string) {
-      const callId = crypto.randomUUID();
-      await send({ type: "invite", callId, to });
-      return callId;
-    },
-  };
-}
 
 Deno.test("allowDirectCalls off: a colleague's browser call is not put through, and says why", async () => {
   const t = createTestApp();
   try {
     const ann = await t.signup("ann@example.org", "Ann Carer");
     await t.signup("bob@example.org", "Bob Nurse");
-    const annTab = await tab(t, "ann@example.org");
-    const bobTab = await tab(t, "bob@example.org");
+    const annTab = await openCallTab(t, "ann@example.org");
+    const bobTab = await openCallTab(t, "bob@example.org");
 
     // On (the default): Bob's tab rings.
     const rung = await bobTab.invite("care4w-1000001");
     assert.ok(annTab.frames.some((f) => f.type === "invite" && f.callId === rung));
     await bobTab.send({ type: "cancel", callId: rung });
 
-    assert.equal((await patch(t, ann, { privacy: { allowDirectCalls: false } })).status, 200);
+    assert.equal(
+      (await patchSettings(t, ann, { privacy: { allowDirectCalls: false } })).status,
+      200,
+    );
     const refused = await bobTab.invite("care4w-1000001");
     assert.ok(
       !annTab.frames.some((f) => f.type === "invite" && f.callId === refused),
@@ -88,9 +59,9 @@ Deno.test("showOnlineStatus: the lookup says online or offline, and nothing when
       })).json();
     const ann1 = { exists: true, displayName: "Ann Carer" };
     assert.deepEqual(await lookup(), { ...ann1, online: false, presence: "offline" });
-    await tab(t, "ann@example.org");
+    await openCallTab(t, "ann@example.org");
     assert.deepEqual(await lookup(), { ...ann1, online: true, presence: "available" });
-    await patch(t, ann, { privacy: { showOnlineStatus: false } });
+    await patchSettings(t, ann, { privacy: { showOnlineStatus: false } });
     assert.deepEqual(await lookup(), { exists: true, displayName: "Ann Carer" });
   } finally {
     await t.close();
@@ -111,7 +82,7 @@ Deno.test("blockAnonymousCalls: a withheld number is refused at the menu, a show
       );
     assert.match((await dialIn("anonymous"))[0], /^Dial /, "off (the default): it rings");
 
-    await patch(t, ann, { privacy: { blockAnonymousCalls: true } });
+    await patchSettings(t, ann, { privacy: { blockAnonymousCalls: true } });
     for (const withheld of ["anonymous", "Restricted", "unknown", "", "+266696687"]) {
       const said = await dialIn(withheld);
       if (withheld === "+266696687") {
@@ -141,7 +112,7 @@ Deno.test("Analytics' period is in the user's display time zone unless the link 
       return /<option value="([^"]+)" selected/.exec(page.slice(page.indexOf('name="tz"')))?.[1];
     };
     assert.equal(await selected(), "UTC");
-    await patch(t, ann, { display: { timezone: "Asia/Kathmandu" } });
+    await patchSettings(t, ann, { display: { timezone: "Asia/Kathmandu" } });
     assert.equal(await selected(), "Asia/Kathmandu");
     assert.equal(await selected("?tz=Europe%2FParis"), "Europe/Paris");
   } finally {
