@@ -49,31 +49,16 @@ async function attempt(work: () => Promise<unknown>): Promise<string | null> {
   }
 }
 
-/** Passes over a user's dialogs: a call answered a moment ago may not be endable yet. */
-const END_PASSES = 3;
-const END_RETRY_MS = 300;
-
-/**
- * Ends every dialog of `profile` = `care4wId` on one node (BYE to both sides). Kamailio refuses
- * to end a dialog whose 200 OK is not yet acknowledged (it could not send a BYE in it), so the
- * dialogs are listed again after a moment while any was refused: a deactivation right after an
- * answer still ends the call.
- */
+/** Ends every dialog of `profile` = `care4wId` on one node (BYE to both sides). */
 async function endDialogs(node: RpcTarget, profile: string, care4wId: string) {
-  for (let pass = 1; pass <= END_PASSES; pass++) {
-    const listed = await withRetry(() => rpcCall(node, "dlg.profile_list", [profile, care4wId]));
-    const dialogs = Array.isArray(listed) ? listed as DialogHandle[] : [];
-    let refused = 0;
-    for (const dialog of dialogs) {
-      if (!Number.isInteger(dialog?.h_entry) || !Number.isInteger(dialog?.h_id)) continue;
-      await rpcCall(node, "dlg.end_dlg", [dialog.h_entry, dialog.h_id]).catch((error) => {
-        if (!(error instanceof RpcError)) throw error;
-        // Ended meanwhile (404) is what we wanted; anything else is tried again.
-        if (error.code !== 404) refused++;
-      });
-    }
-    if (refused === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, END_RETRY_MS));
+  const listed = await withRetry(() => rpcCall(node, "dlg.profile_list", [profile, care4wId]));
+  const dialogs = Array.isArray(listed) ? listed as DialogHandle[] : [];
+  for (const dialog of dialogs) {
+    if (!Number.isInteger(dialog?.h_entry) || !Number.isInteger(dialog?.h_id)) continue;
+    await rpcCall(node, "dlg.end_dlg", [dialog.h_entry, dialog.h_id]).catch((error) => {
+      // A dialog that ended meanwhile is what we wanted.
+      if (!(error instanceof RpcError)) throw error;
+    });
   }
 }
 
