@@ -5,6 +5,7 @@
  * never closes it when a copy is served: one file handle left open per request.
  */
 import { createMiddleware } from "hono/factory";
+import { parseAccept } from "hono/utils/accept";
 import type { AppEnv } from "./env.ts";
 
 const TYPES: Record<string, string> = {
@@ -15,15 +16,11 @@ const ENCODINGS = [["br", ".br"], ["gzip", ".gz"]] as const;
 /** A build output's name: hashed, no folders, nothing to climb out of the build folder with. */
 const OUTPUT = /^[A-Za-z0-9_-]+\.(js|css)$/;
 
-/** The content codings `header` accepts (`q=0` refuses one). */
+/** The content codings `header` accepts (`q=0` refuses one), as Hono's own parser reads it. */
 export function acceptedEncodings(header: string | undefined): Set<string> {
-  const accepted = new Set<string>();
-  for (const part of (header ?? "").split(",")) {
-    const [coding, ...params] = part.trim().toLowerCase().split(";");
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    if (coding && !(q && Number(q.slice(2)) === 0)) accepted.add(coding);
-  }
-  return accepted;
+  return new Set(
+    parseAccept(header ?? "").filter((e) => e.q > 0).map((e) => e.type.toLowerCase()),
+  );
 }
 
 /** Serves `${dir}/<name>.br` or `.gz` for `/<name>` under the mount point, when there is one. */
