@@ -123,8 +123,11 @@ describe("recordings streamed to web", () => {
     const path = spool.add(WAVS.mono, "nobody.wav");
     // Recorded for care4w-9999999: nobody in web has this ID.
     t.esl.emit(callRecordStop(path, "care4w-9999999", ann.care4wId, ben.care4wId));
+    const jobFile = `${spool.dir}/.careflow/jobs/${jobIdFor("nobody.wav")}.json`;
     await eventually("the job is parked", async () => {
       expect(await metricValue(t.registry, "careflow_agent_recording_jobs_parked")).toBe(1);
+      // The queue counts it parked a moment before the job file says why: wait for both.
+      expect(JSON.parse(readFileSync(jobFile, "utf8")).parked).toBeDefined();
     });
     expect(await metricValue(t.registry, "careflow_agent_recording_delivery_failures_total")).toBe(
       1,
@@ -133,9 +136,7 @@ describe("recordings streamed to web", () => {
       .toBe(1);
     expect(t.service.pending()).toBe(0);
     expect(existsSync(path)).toBe(true);
-    const job = JSON.parse(
-      readFileSync(`${spool.dir}/.careflow/jobs/${jobIdFor("nobody.wav")}.json`, "utf8"),
-    );
+    const job = JSON.parse(readFileSync(jobFile, "utf8"));
     expect(job.parked).toContain("nobody has the CareFlow ID care4w-9999999");
     expect(t.warnings.some((line) => line.includes("parked"))).toBe(true);
   }, 30_000);
