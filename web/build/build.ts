@@ -1,10 +1,37 @@
 import * as esbuild from "esbuild";
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
+import { type ChunkGroups, chunkGroupsPlugin } from "./chunk-groups.ts";
 import { BUILD_DIR, type Manifest, MANIFEST_PATH } from "./manifest.ts";
 
 const ISLANDS_DIR = new URL("../islands/", import.meta.url);
 const BOOT_ENTRY = new URL("../client/boot.ts", import.meta.url);
 const STYLES_ENTRY = new URL("../styles/main.css", import.meta.url);
+
+/**
+ * What travels together (see chunk-groups.ts). `runtime`: what every page with islands runs.
+ * `phone`: the small modules the dashboard's Dialer and Phone islands share with each other and
+ * with the lazily loaded call card; apart, each was a file (and a round trip) of its own.
+ */
+export const CHUNK_GROUPS: ChunkGroups = {
+  runtime: [
+    "preact",
+    "preact/hooks",
+    "preact/jsx-runtime",
+    "@preact/signals",
+    "./web/client/boot.ts",
+  ],
+  phone: [
+    "./shared/care4w-id.ts",
+    "./shared/dial-target.ts",
+    "./shared/phone.ts",
+    "./shared/presence.ts",
+    "./web/client/call/types.ts",
+    "./web/client/mic-permission.ts",
+    "./web/client/phone.ts",
+    "./web/components/Keypad.tsx",
+    "./web/components/phone/CallStatus.tsx",
+  ],
+};
 
 /** Island entry points: every `.tsx` file in web/islands, named after the file. */
 export function islandEntries(): Record<string, string> {
@@ -35,7 +62,7 @@ export function options(
     chunkNames: "chunk-[hash]",
     metafile: true,
     logLevel: "warning",
-    plugins: [manifestPlugin(mode.precompress)],
+    plugins: [chunkGroupsPlugin(CHUNK_GROUPS), manifestPlugin(mode.precompress)],
   };
 }
 

@@ -5,7 +5,8 @@
  */
 import * as esbuild from "esbuild";
 import { gzipSync } from "node:zlib";
-import { options } from "./build.ts";
+import { CHUNK_GROUPS, options } from "./build.ts";
+import { chunkGroupsPlugin } from "./chunk-groups.ts";
 
 export interface Output {
   file: string;
@@ -28,7 +29,11 @@ export const SDK_BUNDLE = "node_modules/@twilio/voice-sdk/dist/twilio.min.js";
 
 /** Builds in memory and describes every JavaScript output. */
 export async function analyzeBundle(): Promise<Map<string, Output>> {
-  const result = await esbuild.build({ ...options(), write: false, plugins: [] });
+  const result = await esbuild.build({
+    ...options(),
+    write: false,
+    plugins: [chunkGroupsPlugin(CHUNK_GROUPS)],
+  });
   await esbuild.stop();
   const contents = new Map(result.outputFiles!.map((f) => [f.path, f.contents]));
   const outputs = new Map<string, Output>();

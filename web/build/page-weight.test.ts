@@ -5,6 +5,10 @@
  * (the call card, the engines, leaving a voicemail) do not count: they come after the dial pad
  * is usable. The islands are found by rendering the real dashboard page, so a new island on it
  * counts without anyone remembering to add it here.
+ *
+ * And the dial pad's file count: on a slow link each script file costs a round trip on one of the
+ * browser's six connections, so the dial pad (boot module, Dialer, what they import) comes in a
+ * handful of files (the chunk groups in build.ts), not one per shared module.
  */
 import assert from "node:assert/strict";
 import { h } from "preact";
@@ -53,4 +57,21 @@ Deno.test("the dashboard loads at most 17.0 KB of JavaScript (gzipped) up front"
   const kb = (bytes / 1024).toFixed(2);
   console.log(`dashboard up front: ${kb} KB gzipped in ${upFront.size} files`);
   assert.ok(bytes <= BUDGET_BYTES, `${kb} KB gzipped up front; the budget is 17.0 KB`);
+});
+
+Deno.test("the dial pad needs at most 5 script files up front", async () => {
+  const outputs = await analyzeBundle();
+  const entries = [...outputs.keys()].filter((file) =>
+    /\/(boot|island-Dialer)-[A-Z0-9]+\.js$/.test(file)
+  );
+  assert.equal(entries.length, 2, "the boot module and the Dialer's entry");
+  const files = new Set(entries.flatMap((entry) => [...loadedUpFront(outputs, entry)]));
+  const described = [...files].map((file) =>
+    `${file.split("/").pop()}: ${outputs.get(file)?.inputs.join(", ")}`
+  );
+  assert.ok(
+    files.size <= 5,
+    `${files.size} files; a module shared by a new set of islands belongs in a chunk group ` +
+      `(build.ts):\n${described.join("\n")}`,
+  );
 });
