@@ -109,7 +109,7 @@ Deno.test({
       });
 
       await t.step(
-        "deactivating the caller ends their calls with a BYE to both sides",
+        "deactivating the caller ends their calls with a BYE to both sides, though RTPEngine stalls",
         async () => {
           // Established calls (their ACKs through): what a deactivation must end.
           await eventually("Alice's calls confirmed", async () => {
@@ -118,7 +118,18 @@ Deno.test({
             }[];
             return dialogs.length === 2 && dialogs.every((d) => d.state === 4);
           });
-          assert.equal(await putSubscriber(stack, ALICE, null, false), 200);
+          // Each BYE Kamailio sends itself first releases the call's media and waits for
+          // RTPEngine's answer; a relay that stalls for 2 s must not leave a call up.
+          const rtpengine = stack.processes.find((p) => p.name === "rtpengine")!.pid;
+          Deno.kill(rtpengine, "SIGSTOP");
+          const resumed = new Promise<void>((resolve) =>
+            setTimeout(() => resolve(Deno.kill(rtpengine, "SIGCONT")), 2_000)
+          );
+          try {
+            assert.equal(await putSubscriber(stack, ALICE, null, false), 200);
+          } finally {
+            await resumed;
+          }
           await eventually("BYEs for Alice's calls", () => {
             for (const c of aliceCalls) {
               assert.equal(byesFor(alice, c).length >= 1, true, "Alice's phone got a BYE");

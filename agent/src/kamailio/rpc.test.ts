@@ -101,3 +101,36 @@ test("ending a user's calls lists their dialogs as caller and callee and ends ea
   const expected = `Basic ${btoa("agent:a-secret-of-sixteen-chars")}`;
   expect(kamailio.requests.every((r) => r.headers.get("authorization") === expected)).toBe(true);
 });
+
+test("a dialog that fails to end does not keep the user's other calls up", async () => {
+  kamailio.requests.length = 0;
+  kamailio.respond((request) => {
+    const { method, params } = JSON.parse(request.body);
+    if (method === "dlg.profile_list") {
+      const result = params[0] === "caller"
+        ? [{ h_entry: 1, h_id: 2 }, { h_entry: 3, h_id: 4 }]
+        : [];
+      return Response.json({ jsonrpc: "2.0", result });
+    }
+    // One dialog's end fails below JSON-RPC (to the agent, what a dropped connection is).
+    if (method === "dlg.end_dlg" && params[0] === 1) return new Response("busy", { status: 502 });
+    return Response.json({ jsonrpc: "2.0", result: null });
+  });
+  const warnings: string[] = [];
+  const invalidate = createKamailioInvalidator(
+    `${kamailio.url}/RPC`,
+    createAgentMetrics(),
+    (line) => warnings.push(line),
+  );
+  await invalidate("care4w-1000005", {
+    dropCachedHa1: false,
+    removeRegistrations: false,
+    endCalls: true,
+  });
+  const ended = kamailio.requests.map((r) => JSON.parse(r.body))
+    .filter((c) => c.method === "dlg.end_dlg").map((c) => c.params);
+  // Both passes (the first, and its one retry on a network error) reach the second dialog.
+  expect(ended).toEqual([[1, 2], [3, 4], [1, 2], [3, 4]]);
+  expect(warnings.length).toBe(1);
+  expect(warnings[0]).toContain("dlg.end_dlg");
+});

@@ -49,17 +49,29 @@ async function attempt(work: () => Promise<unknown>): Promise<string | null> {
   }
 }
 
-/** Ends every dialog of `profile` = `care4wId` on one node (BYE to both sides). */
+/**
+ * How long one `dlg.end_dlg` may take: Kamailio answers once both BYEs are out, and each waits
+ * for RTPEngine to release the call's media (limits.cfg), so a busy RTPEngine makes it seconds.
+ */
+const END_DIALOG_TIMEOUT_MS = 8_000;
+
+/**
+ * Ends every dialog of `profile` = `care4wId` on one node (BYE to both sides). One dialog that
+ * fails to end (or answers late) does not stop the others; the first failure is thrown after.
+ */
 async function endDialogs(node: RpcTarget, profile: string, care4wId: string) {
   const listed = await withRetry(() => rpcCall(node, "dlg.profile_list", [profile, care4wId]));
   const dialogs = Array.isArray(listed) ? listed as DialogHandle[] : [];
+  let failure: unknown = null;
   for (const dialog of dialogs) {
     if (!Number.isInteger(dialog?.h_entry) || !Number.isInteger(dialog?.h_id)) continue;
-    await rpcCall(node, "dlg.end_dlg", [dialog.h_entry, dialog.h_id]).catch((error) => {
-      // A dialog that ended meanwhile is what we wanted.
-      if (!(error instanceof RpcError)) throw error;
-    });
+    await rpcCall(node, "dlg.end_dlg", [dialog.h_entry, dialog.h_id], END_DIALOG_TIMEOUT_MS)
+      .catch((error) => {
+        // A dialog that ended meanwhile is what we wanted.
+        if (!(error instanceof RpcError)) failure ??= error;
+      });
   }
+  if (failure) throw failure;
 }
 
 /**

@@ -84,13 +84,17 @@ export function useLastPageClamp(list: RecordingList, page: Signal<number>): voi
  * instead of falling back to the top of the page.
  */
 export function useRefocusAfterReload(list: RecordingList, target: RefObject<HTMLElement | null>) {
-  const armed = useRef(false);
+  // The page shown when armed: the check waits for a newer one to be rendered, not merely for a
+  // render while nothing loads (one can come from elsewhere, such as the settings arriving, before
+  // the reload has even started, while the focused row is still there).
+  const armedOn = useRef<RecordingsPage | null | undefined>(undefined);
   useEffect(() => {
-    if (!armed.current || list.loading.value) return;
-    armed.current = false;
+    if (armedOn.current === undefined || list.loading.value) return;
+    if (list.page.value === armedOn.current) return;
+    armedOn.current = undefined;
     if (!document.activeElement || document.activeElement === document.body) {
       target.current?.focus();
     }
   });
-  return () => void (armed.current = true);
+  return () => void (armedOn.current = list.page.value);
 }
