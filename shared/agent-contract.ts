@@ -50,6 +50,17 @@ const callProfileFields = {
    * from `GET {WEB_URL}/internal/greetings/:care4wId` for FreeSWITCH to play to SIP callers.
    */
   greeting: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  /**
+   * The user's privacy settings that decide who may ring them over SIP, each sent only when it
+   * differs from the default (absent: the default, so an older web's push means "nothing
+   * refused"). `doNotDisturb` (`presence.doNotDisturb`): every SIP call to them is answered busy.
+   * `allowDirectCalls` false (`privacy.allowDirectCalls`): calls from other CareFlow users are
+   * answered unavailable. `blockAnonymousCalls` (`privacy.blockAnonymousCalls`): calls in from
+   * outside phones that withhold their number are refused (RFC 5079).
+   */
+  doNotDisturb: z.boolean().optional(),
+  allowDirectCalls: z.boolean().optional(),
+  blockAnonymousCalls: z.boolean().optional(),
 };
 
 /**
@@ -73,6 +84,10 @@ export const subscriberRecordSchema = z.object({
 });
 export type SubscriberRecord = z.infer<typeof subscriberRecordSchema>;
 
+/** A caller-ID fact as a trunk sent it: bounded, no control characters. */
+const callerIdPart = z.string().max(256).regex(/^[^\p{Cc}]*$/u, "no control characters")
+  .default("");
+
 /**
  * Query of `GET /kamailio/call?from=&to=`: the CareFlow ID the caller's credentials proved (empty
  * for a call in from the trunk) and the dialled user part (a CareFlow ID, its short form, or an
@@ -81,6 +96,12 @@ export type SubscriberRecord = z.infer<typeof subscriberRecordSchema>;
 export const kamailioCallQuerySchema = z.object({
   from: z.string().max(128).regex(/^[\x21-\x7e]*$/, "visible ASCII only").default(""),
   to: sipToken,
+  // Who a call in from the trunk says is calling (Kamailio sends them only when `from` is
+  // empty): the From URI's user, the trunk's P-Asserted-Identity user and the Privacy header.
+  // Only compared, never put back into SIP; empty when absent.
+  fromUser: callerIdPart,
+  assertedUser: callerIdPart,
+  privacy: callerIdPart,
 });
 export type KamailioCallQuery = z.infer<typeof kamailioCallQuerySchema>;
 
@@ -106,17 +127,27 @@ export function sipDisplayName(name: string | undefined): string {
 }
 
 /**
+ * The SIP status an INVITE to a CareFlow user is answered with instead of ringing, by the callee's
+ * settings ("" rings): 486 do-not-disturb, 480 no direct calls from colleagues (nothing more is
+ * said, as in the browser), 433 Anonymity Disallowed (RFC 5079) for a withheld outside number.
+ */
+export const CALL_REFUSALS = ["", "433", "480", "486"] as const;
+export type CallRefusal = (typeof CALL_REFUSALS)[number];
+
+/**
  * Body of a `200` from `GET /kamailio/call`, every field a string so Kamailio reads each with one
  * `jansson_get` ("" for none): the callee to look up ("" for a phone number), the caller's CareFlow
  * display name, the comma-separated CareFlow IDs whose setting records this call (caller first),
- * and the caller's own E.164 number. `404`: no such callee (or not active); `403`: the caller is
- * not an active subscriber.
+ * the caller's own E.164 number, and the callee's refusal (`CALL_REFUSALS`; Kamailio applies it
+ * to INVITEs only, a MESSAGE is still delivered). `404`: no such callee (or not active); `403`:
+ * the caller is not an active subscriber.
  */
 export const kamailioCallResponseSchema = z.object({
   callee: z.union([care4wIdSchema, z.literal("")]),
   callerName: sipDisplayNameSchema,
   recordFor: z.string().regex(/^(care4w-\d{7}(,care4w-\d{7})?)?$/),
   callerNumber: z.union([e164Schema, z.literal("")]),
+  refuse: z.enum(CALL_REFUSALS),
 }).strict();
 export type KamailioCallResponse = z.infer<typeof kamailioCallResponseSchema>;
 

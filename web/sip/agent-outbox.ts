@@ -9,10 +9,22 @@
  */
 import { greetingVersion } from "../recordings/context.ts";
 import type { SubscriberRecord, SubscriberUpsert } from "../../shared/agent-contract.ts";
-import type { AgentOutboxStore, SipCredentialStore, User, UserStore } from "../store/mod.ts";
+import type { StoredSettings } from "../../shared/settings.ts";
+import {
+  type AgentOutboxStore,
+  settingsOfUser,
+  type SipCredentialStore,
+  type User,
+  type UserSettingsStore,
+  type UserStore,
+} from "../store/mod.ts";
+import { callPrivacyFields } from "./call-privacy.ts";
 
 /** What the agent must know of a subscriber is read from these. */
-type SubscriberSource = SipCredentialStore & Pick<UserStore, "findUserByCare4wId">;
+export type SubscriberSource =
+  & SipCredentialStore
+  & Pick<UserStore, "findUserByCare4wId">
+  & Pick<UserSettingsStore, "getUserSettings">;
 
 /** The state the agent should hold for one subscriber. */
 export type SubscriberChange = { kind: "upsert"; body: SubscriberUpsert } | { kind: "delete" };
@@ -39,16 +51,25 @@ export async function subscriberRecord(
 ): Promise<SubscriberRecord | null> {
   const user = await store.findUserByCare4wId(care4wId);
   if (!user) return null;
-  const stored = await store.getSipCredential(user.id);
+  const [stored, settings] = await Promise.all([
+    store.getSipCredential(user.id),
+    settingsOfUser(store, user.id),
+  ]);
   // The whole state every time: the agent replaces its entry with what it is sent.
-  return { care4wId, ...callProfile(user, stored?.ha1 ?? null) };
+  return { care4wId, ...callProfile(user, stored?.ha1 ?? null, settings) };
 }
 
 /**
- * A user's state as the agent keeps it: credentials and the call profile. `recordCalls` is sent
- * only when on (absent reads as off, and older agents and tests see the shape they know).
+ * A user's state as the agent keeps it: credentials and the call profile, with who may ring them
+ * (`settings`: do-not-disturb and privacy, see `call-privacy.ts`). `recordCalls` and the privacy
+ * fields are sent only when not the default (absent reads as the default, and older agents and
+ * tests see the shape they know).
  */
-export function callProfile(user: User, ha1: string | null): SubscriberUpsert {
+export function callProfile(
+  user: User,
+  ha1: string | null,
+  settings: StoredSettings,
+): SubscriberUpsert {
   return {
     ha1,
     active: user.isActive,
@@ -57,6 +78,7 @@ export function callProfile(user: User, ha1: string | null): SubscriberUpsert {
     ...(greetingVersion(user.voicemailGreetingKey)
       ? { greeting: greetingVersion(user.voicemailGreetingKey)! }
       : {}),
+    ...callPrivacyFields(settings),
   };
 }
 

@@ -7,9 +7,8 @@ import { ephemeralSipCredentials } from "../../shared/sip-credentials.ts";
 import type { TokenResponse } from "../../shared/api.ts";
 import { createMemoryReplayGuard, type ReplayGuard } from "../../shared/http/replay-guard.ts";
 import type { SipConfig } from "../config.ts";
-import type { SipCredentialStore, UserStore } from "../store/mod.ts";
 import type { AgentClient } from "./agent-client.ts";
-import { currentChange } from "./agent-outbox.ts";
+import { currentChange, type SubscriberSource } from "./agent-outbox.ts";
 import { createPhoneCredentialService, type PhoneCredentialService } from "./phone-credentials.ts";
 import { createSecretBox } from "./secret-box.ts";
 
@@ -23,8 +22,8 @@ export interface SipEdge {
   /** Short-lived browser credentials for `/api/token`. */
   browserCredentials(care4wId: string): NonNullable<TokenResponse["sip"]>;
   /**
-   * Sends the agent the user's current state (credentials, display name, recording setting), as
-   * after a change of any of them; the agent client retries and notes it in the outbox. Resolves
+   * Sends the agent the user's current state (credentials, display name, recording setting,
+   * do-not-disturb and call privacy), as after a change of any of them; the agent client retries and notes it in the outbox. Resolves
    * true when the agent took it at once; never rejects (a store that cannot be read is false).
    */
   syncSubscriber(care4wId: string): Promise<boolean>;
@@ -37,7 +36,7 @@ export type SubscriberSync = Pick<SipEdge, "syncSubscriber">;
 export function createSipEdge(
   config: SipConfig,
   deps: {
-    store: SipCredentialStore & Pick<UserStore, "findUserByCare4wId">;
+    store: SubscriberSource;
     agent: AgentClient;
     now: () => Date;
   },

@@ -6,10 +6,10 @@
 import { digestHa1 } from "../../shared/sip-credentials.ts";
 import type { SubscriberRecord } from "../../shared/agent-contract.ts";
 import type { SipPhoneCredentials, SipPhoneSettings } from "../../shared/api.ts";
-import type { SipCredentialStore, User, UserStore } from "../store/mod.ts";
+import { settingsOfUser, type User } from "../store/mod.ts";
 import type { SecretBox } from "./secret-box.ts";
 import type { AgentClient } from "./agent-client.ts";
-import { callProfile, subscriberRecord } from "./agent-outbox.ts";
+import { callProfile, subscriberRecord, type SubscriberSource } from "./agent-outbox.ts";
 
 export interface PhoneCredentialService {
   /** Creates or replaces the user's password; the old one stops working once the agent has it. */
@@ -23,7 +23,7 @@ export interface PhoneCredentialService {
 }
 
 export interface PhoneCredentialDeps {
-  store: SipCredentialStore & Pick<UserStore, "findUserByCare4wId">;
+  store: SubscriberSource;
   box: SecretBox;
   agent: AgentClient;
   domain: string;
@@ -60,10 +60,11 @@ export function createPhoneCredentialService(deps: PhoneCredentialDeps): PhoneCr
         ha1,
         rotatedAt: now(),
       });
-      // The whole state (the agent replaces its entry): name and recording setting too.
+      // The whole state (the agent replaces its entry): name, recording and privacy settings too.
+      const settings = await settingsOfUser(deps.store, user.id);
       const delivered = await deps.agent.push(user.care4wId, {
         kind: "upsert",
-        body: callProfile(user, ha1),
+        body: callProfile(user, ha1, settings),
       });
       return {
         username: user.care4wId,

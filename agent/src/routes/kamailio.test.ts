@@ -180,6 +180,7 @@ describe("GET /kamailio/call", () => {
         callerName: "Alice Example",
         recordFor: bob,
         callerNumber: "",
+        refuse: "",
       });
     }
     // Both settings on: caller first. The caller's own number only matters for phone numbers.
@@ -189,6 +190,7 @@ describe("GET /kamailio/call", () => {
       callerName: "",
       recordFor: `${alice},${bob}`,
       callerNumber: "",
+      refuse: "",
     });
   });
 
@@ -199,6 +201,7 @@ describe("GET /kamailio/call", () => {
       callerName: "Bob",
       recordFor: bob,
       callerNumber: "",
+      refuse: "",
     });
     await store.write(alice, { ha1: null, active: true, e164: "+4930123456" });
     const res = await app.request(call(alice, "+442071234567"));
@@ -213,6 +216,7 @@ describe("GET /kamailio/call", () => {
       callerName: "",
       recordFor: bob,
       callerNumber: "",
+      refuse: "",
     });
     expect((await app.request(call("", alice))).status).toBe(200);
   });
@@ -255,6 +259,80 @@ describe("GET /kamailio/call", () => {
       warn: () => {},
     });
     expect((await broken.app.request(call(alice, bob))).status).toBe(503);
+  });
+});
+
+describe("GET /kamailio/call: the callee's settings", () => {
+  const bob = "care4w-1000002";
+  const ask = async (query: Record<string, string>) => {
+    const res = await makeApp().app.request(`/kamailio/call?${new URLSearchParams(query)}`);
+    expect(res.status).toBe(200);
+    return ((await res.json()) as KamailioCallResponse).refuse;
+  };
+  const withheld = { to: bob, fromUser: "anonymous" };
+  const number = { to: bob, fromUser: "+4930123456" };
+  beforeEach(async () => {
+    await redis.client.flushall();
+    await store.write(alice, { ha1: null, active: true, displayName: "Alice" });
+  });
+
+  test("nothing set: colleagues, outside numbers and withheld numbers ring", async () => {
+    await store.write(bob, { ha1: null, active: true });
+    expect(await ask({ from: alice, to: bob })).toBe("");
+    expect(await ask(number)).toBe("");
+    expect(await ask(withheld)).toBe("");
+    expect(await ask({ to: bob })).toBe("");
+  });
+
+  test("do-not-disturb: 486 for every caller", async () => {
+    await store.write(bob, { ha1: null, active: true, doNotDisturb: true });
+    expect(await ask({ from: alice, to: bob })).toBe("486");
+    expect(await ask({ from: alice, to: "1000002" })).toBe("486");
+    expect(await ask(number)).toBe("486");
+  });
+
+  test("no direct calls: 480 for a colleague, whatever else is set; outside phones ring", async () => {
+    await store.write(bob, { ha1: null, active: true, allowDirectCalls: false });
+    expect(await ask({ from: alice, to: bob })).toBe("480");
+    expect(await ask(number)).toBe("");
+    await store.write(bob, {
+      ha1: null,
+      active: true,
+      allowDirectCalls: false,
+      doNotDisturb: true,
+    });
+    expect(await ask({ from: alice, to: bob })).toBe("480");
+  });
+
+  test("blocked anonymous calls: 433 for a withheld outside number only", async () => {
+    await store.write(bob, { ha1: null, active: true, blockAnonymousCalls: true });
+    expect(await ask(withheld)).toBe("433");
+    expect(await ask({ to: bob })).toBe("433");
+    expect(await ask({ ...number, privacy: "id" })).toBe("433");
+    expect(await ask(number)).toBe("");
+    expect(await ask({ to: bob, fromUser: "anonymous", assertedUser: "+4930123456" })).toBe("");
+    // An authenticated colleague is never anonymous, whatever their From says.
+    expect(await ask({ from: alice, ...withheld })).toBe("");
+  });
+
+  test("a call to a phone number is never refused by anyone's settings", async () => {
+    await store.write(alice, { ha1: null, active: true, doNotDisturb: true });
+    expect(await ask({ from: alice, to: "+442071234567" })).toBe("");
+  });
+
+  test("malformed caller-ID facts are 400 and decide nothing", async () => {
+    const { app, metrics } = makeApp();
+    await store.write(bob, { ha1: null, active: true, blockAnonymousCalls: true });
+    const malformed: Record<string, string>[] = [
+      { fromUser: "a\r\nb" },
+      { privacy: "x".repeat(257) },
+    ];
+    for (const bad of malformed) {
+      const res = await app.request(`/kamailio/call?${new URLSearchParams({ to: bob, ...bad })}`);
+      expect(res.status).toBe(400);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+    }
+    expect(await metrics.routeLookups.value({ result: "invalid" })).toBe(2);
   });
 });
 

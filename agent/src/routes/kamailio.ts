@@ -139,21 +139,23 @@ export function kamailioRoutes(deps: KamailioRouteDeps): Hono {
   );
 
   // What Kamailio needs for one call of an authenticated caller (or a call in from the trunk):
-  // the callee, the caller's CareFlow name, who records, the caller's number. Caller and callee
-  // are read at once, so this costs what `/route` costs.
+  // the callee, the caller's CareFlow name, who records, the caller's number, and whether the
+  // callee's settings refuse it. Caller and callee are read at once (the settings are in the
+  // same hash), so this costs what `/route` costs.
   app.get(
     "/call",
     // Counted with the route lookups: it is the route lookup of an authenticated call.
     countLookups(metrics.routeLookups),
     queryOf(kamailioCallQuerySchema),
     async (c) => {
-      const { from, to } = c.req.valid("query");
+      const { from, to, fromUser, assertedUser, privacy } = c.req.valid("query");
       const callee = normalizeCare4wId(to);
       const [caller, calleeSub] = await Promise.all([
         isCare4wId(from) ? lookup(from) : null,
         callee ? lookup(callee) : null,
       ]);
-      const answer = callInfo({ from, to, caller, callee, calleeSub });
+      const callerId = { fromUser, assertedUser, privacy };
+      const answer = callInfo({ from, to, caller, callee, calleeSub, callerId });
       if ("status" in answer) throw problem(answer.status);
       return c.json(answer);
     },

@@ -97,6 +97,7 @@ describe("cache miss: heals from web", () => {
       callerName: "Alice",
       recordFor: alice,
       callerNumber: "",
+      refuse: "",
     });
     expect(await redis.client.hgetall(subscriberKey(alice))).toEqual({
       ha1: aliceHa1,

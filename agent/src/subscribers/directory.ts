@@ -18,6 +18,9 @@ export function subscriberOf(record: SubscriberRecord | SubscriberUpsert): Subsc
   if (record.displayName !== undefined) subscriber.displayName = record.displayName;
   if (record.recordCalls) subscriber.recordCalls = true;
   if (record.e164) subscriber.e164 = record.e164;
+  if (record.doNotDisturb) subscriber.doNotDisturb = true;
+  if (record.allowDirectCalls === false) subscriber.allowDirectCalls = false;
+  if (record.blockAnonymousCalls) subscriber.blockAnonymousCalls = true;
   return subscriber;
 }
 

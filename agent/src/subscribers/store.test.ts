@@ -63,3 +63,23 @@ test("negative fills expire; positive fills do not", async () => {
   expect(await redis.client.ttl(subscriberKey(id))).toBe(-1);
   expect(await store.readEntry(id)).toEqual({ ha1, active: true, negative: false });
 });
+
+test("who may ring the user is kept with the entry, only what is not the default", async () => {
+  const refusing = { doNotDisturb: true, allowDirectCalls: false, blockAnonymousCalls: true };
+  await store.write(id, { ha1, active: true, ...refusing });
+  expect(await store.read(id)).toEqual({ ha1, active: true, ...refusing });
+  expect(await redis.client.hgetall(subscriberKey(id))).toEqual({
+    ha1,
+    active: "1",
+    dnd: "1",
+    nodirect: "1",
+    noanon: "1",
+  });
+  // The defaults written out mean the same as nothing: none of the fields is left behind.
+  const defaults = { doNotDisturb: false, allowDirectCalls: true, blockAnonymousCalls: false };
+  await store.write(id, { ha1, active: true, ...defaults });
+  expect(await store.read(id)).toEqual({ ha1, active: true });
+  expect(await store.fillIfAbsent("care4w-1000002", { ha1: null, active: true, ...refusing }, 30))
+    .toBe(true);
+  expect(await store.read("care4w-1000002")).toEqual({ ha1: null, active: true, ...refusing });
+});

@@ -1,8 +1,9 @@
 /**
  * Redis layout of the subscriber directory: hash `sub:<care4wId>` with `ha1` ("" when the user has
  * no long-lived password), `active` ("1" | "0") and, when web gave them, the call profile: `name`
- * (CareFlow display name), `rec` ("1" when their "record my calls" setting is on) and `e164` (their
- * own number). A negative answer from web is cached as an inactive entry with `neg` = "1" and a
+ * (CareFlow display name), `rec` ("1" when their "record my calls" setting is on), `e164` (their
+ * own number) and who may ring them: `dnd` ("1": do-not-disturb), `nodirect` ("1": no calls from
+ * colleagues) and `noanon` ("1": no withheld outside numbers). A negative answer from web is cached as an inactive entry with `neg` = "1" and a
  * short TTL, so unknown-user floods do not reach web; provisioning replaces such an entry and
  * clears its TTL.
  */
@@ -15,7 +16,16 @@ export interface CallProfile {
   displayName?: string;
   recordCalls?: boolean;
   e164?: string;
+  /** Only ever true when present. */
+  doNotDisturb?: boolean;
+  /** Only ever false when present (absent: colleagues may call). */
+  allowDirectCalls?: boolean;
+  /** Only ever true when present. */
+  blockAnonymousCalls?: boolean;
 }
+
+/** Hash fields of the hot path's HMGET, in the order `fromFields` reads them. */
+const READ_FIELDS = ["ha1", "active", "name", "rec", "e164", "dnd", "nodirect", "noanon"];
 
 /** What the hot path needs about a subscriber: one HMGET gives all of it. */
 export interface Subscriber extends CallProfile {
@@ -74,17 +84,23 @@ function profileFields(value: CallProfile): string[] {
   if (value.displayName !== undefined) fields.push("name", value.displayName);
   if (value.recordCalls) fields.push("rec", "1");
   if (value.e164) fields.push("e164", value.e164);
+  if (value.doNotDisturb) fields.push("dnd", "1");
+  if (value.allowDirectCalls === false) fields.push("nodirect", "1");
+  if (value.blockAnonymousCalls) fields.push("noanon", "1");
   return fields;
 }
 
-/** A subscriber from HMGET's answers (ha1, active, name, rec, e164); null on a miss. */
+/** A subscriber from HMGET's answers (`READ_FIELDS`); null on a miss. */
 function fromFields(values: (string | null)[]): Subscriber | null {
-  const [ha1, active, name, rec, e164] = values;
+  const [ha1, active, name, rec, e164, dnd, noDirect, noAnonymous] = values;
   if (active === null) return null;
   const subscriber: Subscriber = { ha1: ha1 ? ha1 : null, active: active === "1" };
   if (name !== null) subscriber.displayName = name;
   if (rec === "1") subscriber.recordCalls = true;
   if (e164) subscriber.e164 = e164;
+  if (dnd === "1") subscriber.doNotDisturb = true;
+  if (noDirect === "1") subscriber.allowDirectCalls = false;
+  if (noAnonymous === "1") subscriber.blockAnonymousCalls = true;
   return subscriber;
 }
 
@@ -92,9 +108,7 @@ function fromFields(values: (string | null)[]): Subscriber | null {
 export function createSubscriberStore(redis: Redis): SubscriberStore {
   return {
     async read(care4wId) {
-      return fromFields(
-        await redis.hmget(subscriberKey(care4wId), "ha1", "active", "name", "rec", "e164"),
-      );
+      return fromFields(await redis.hmget(subscriberKey(care4wId), ...READ_FIELDS));
     },
 
     async readEntry(care4wId) {

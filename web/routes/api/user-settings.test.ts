@@ -158,3 +158,33 @@ Deno.test("reset puts every default back, recording off included (and tells the 
     await t.close();
   }
 });
+
+Deno.test("who may ring the user over SIP reaches the agent; other changes do not", async () => {
+  const agent = createRecordingAgent();
+  const t = createTestApp({ ...SIP_TEST_ENV, ...BOUNDS }, { agent });
+  try {
+    const ann = await t.signup("ann@example.org", "Ann Example");
+    await send(t, ann, "PATCH", "", { display: { dateFormat: "DD/MM/YYYY" } });
+    assert.equal(agent.pushes.length, 0, "a display change is none of the agent's business");
+    await send(t, ann, "PATCH", "", { presence: { doNotDisturb: true } });
+    await send(t, ann, "PATCH", "", { privacy: { allowDirectCalls: false } });
+    const bodies = agent.pushes.map((p) => p.change.kind === "upsert" ? p.change.body : null);
+    assert.deepEqual(bodies, [
+      { ha1: null, active: true, displayName: "Ann Example", doNotDisturb: true },
+      {
+        ha1: null,
+        active: true,
+        displayName: "Ann Example",
+        doNotDisturb: true,
+        allowDirectCalls: false,
+      },
+    ]);
+    await send(t, ann, "POST", "/reset");
+    assert.deepEqual(agent.pushes.at(-1)!.change, {
+      kind: "upsert",
+      body: { ha1: null, active: true, displayName: "Ann Example" },
+    });
+  } finally {
+    await t.close();
+  }
+});

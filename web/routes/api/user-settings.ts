@@ -8,10 +8,12 @@
  */
 import { Hono } from "hono";
 import {
+  defaultStored,
   fullSettings,
   patchStored,
   type Settings,
   settingsPatchSchema,
+  type StoredSettings,
   storedSettingsFrom,
 } from "../../../shared/settings.ts";
 import { jsonBody } from "../../../shared/http/validate.ts";
@@ -19,6 +21,7 @@ import type { AppEnv } from "../../http/env.ts";
 import { requireUser } from "../../middleware/session.ts";
 import { DEFAULT_RETENTION_DAYS, type User, type UserSettingsStore } from "../../store/mod.ts";
 import { boundedRetention, type CallSettingsDeps, changeCallSettings } from "./settings.ts";
+import { callPrivacyChanged } from "../../sip/call-privacy.ts";
 
 /** What the routes need: the user's call settings' path and the settings documents. */
 export interface UserSettingsDeps extends CallSettingsDeps {
@@ -47,24 +50,51 @@ export function userSettingsRoutes(deps: UserSettingsDeps): Hono<AppEnv> {
   app.patch("/", jsonBody(patchSchema), async (c) => {
     const patch = c.req.valid("json");
     let user = c.get("user")!;
+    // The document first: a push to the agent (below, or for a change of recording) reads it.
+    const stored = storedSettingsFrom(await deps.settings.getUserSettings(user.id));
+    const next = patchStored(stored, patch);
+    await deps.settings.saveUserSettings(user.id, next, deps.now());
     const { autoRecord, retentionDays } = patch.privacy ?? {};
+    const recordedBefore = user.recordCalls;
     if (autoRecord !== undefined || retentionDays !== undefined) {
       user = await changeCallSettings(deps, user, { recordCalls: autoRecord, retentionDays });
     }
-    const stored = storedSettingsFrom(await deps.settings.getUserSettings(user.id));
-    await deps.settings.saveUserSettings(user.id, patchStored(stored, patch), deps.now());
+    await pushCallPrivacy(deps, user, stored, next, user.recordCalls !== recordedBefore);
     return c.json(await view(user));
   });
 
   app.post("/reset", async (c) => {
     const before = c.get("user")!;
     const { minDays, maxDays } = deps.retention;
+    const stored = storedSettingsFrom(await deps.settings.getUserSettings(before.id));
+    await deps.settings.deleteUserSettings(before.id);
     const user = await changeCallSettings(deps, before, {
       recordCalls: false,
       retentionDays: Math.min(maxDays, Math.max(minDays, DEFAULT_RETENTION_DAYS)),
     });
-    await deps.settings.deleteUserSettings(user.id);
+    await pushCallPrivacy(
+      deps,
+      user,
+      stored,
+      defaultStored(),
+      user.recordCalls !== before.recordCalls,
+    );
     return c.json(await view(user));
   });
   return app;
+}
+
+/**
+ * Tells the SIP agent when who may ring the user changed (do-not-disturb, direct calls, withheld
+ * numbers), unless a push for the change of recording already carried it.
+ */
+async function pushCallPrivacy(
+  deps: UserSettingsDeps,
+  user: User,
+  before: StoredSettings,
+  after: StoredSettings,
+  alreadyPushed: boolean,
+): Promise<void> {
+  if (alreadyPushed || !deps.sip || !callPrivacyChanged(before, after)) return;
+  await deps.sip.syncSubscriber(user.care4wId);
 }
