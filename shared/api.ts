@@ -14,6 +14,7 @@ import {
   callStatusSchema,
   care4wIdSchema,
   iceServerSchema,
+  partySchema,
   recordPartySchema,
 } from "./schemas.ts";
 
@@ -175,6 +176,10 @@ export const CallView = z.object({
   recordedBy: z.string().nullable(),
   /** How the call sounded (the worse side), when it was measured. */
   quality: callQualitySchema.nullable(),
+  /** The colleague who handed the caller over to the callee (the call came from a transfer). */
+  transferredBy: partySchema.nullable(),
+  /** The colleague a party handed the other one to, leaving the call. */
+  transferredTo: partySchema.nullable(),
 });
 export type CallView = z.infer<typeof CallView>;
 

@@ -7,6 +7,9 @@
  * Flow: caller `invite` → callee tabs `ringing` → one callee tab `accept` → caller `offer` →
  * callee `answer` → both `candidate`s (trickle ICE) → `hold`/`unhold`/re-`offer`, `record` (and
  * the other party's `record-refused`) → `hangup`.
+ * Blind transfer: a party sends `transfer` naming a colleague; the other party (the transferee) is
+ * sent `transfer` with a signed grant and invites that colleague itself (`invite` with `transfer`),
+ * hearing ringback as for any call; the transferor's call ends (`ended`, reason `transferred`).
  * A tab treats any server `reject`, `cancel`, `hangup` or `ended` for a call as the end of that
  * call for itself; `reason` says why.
  */
@@ -32,6 +35,8 @@ export const END_REASONS = [
   "failed",
   /** The callee answered but has no microphone (blocked or missing): the call failed. */
   "no-microphone",
+  /** This party handed the call to someone else (a blind transfer) and left it. */
+  "transferred",
 ] as const;
 export type EndReason = (typeof END_REASONS)[number];
 
@@ -75,7 +80,8 @@ const ticket = z.string().min(10).max(4096).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-
 
 /** Every frame a browser may send. Unknown keys (such as a forged `from`) are stripped. */
 export const clientMessageSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("invite"), callId, to: care4wId }),
+  /** `transfer`: the grant of a `transfer` frame, when this call is the transferee's new one. */
+  z.object({ type: z.literal("invite"), callId, to: care4wId, transfer: ticket.optional() }),
   bare("ringing"),
   bare("accept"),
   /** `no-microphone`: the callee tried to answer but its microphone is not available. */
@@ -92,6 +98,8 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("record"), callId, recording: z.boolean() }),
   /** The other party does not consent: the recorder stops and discards what it has. */
   bare("record-refused"),
+  /** Hands the other party of this answered call to `to` (blind transfer), leaving the call. */
+  z.object({ type: z.literal("transfer"), callId, to: care4wId }),
   /**
    * After reconnecting, a tab still in an answered call presents the call's ticket, so the call
    * goes on even when the server restarted meanwhile. `endedAt` (ms since epoch): the user hung
@@ -122,7 +130,8 @@ const ending = <T extends string>(type: T) =>
 
 /** Every frame the server may send to a browser. */
 export const serverMessageSchema = z.discriminatedUnion("type", [
-  relayed("invite"),
+  /** `transferredBy`: the colleague who handed the caller over to this callee. */
+  relayed("invite").extend({ transferredBy: partySchema.optional() }),
   relayed("ringing"),
   relayed("accept"),
   ending("reject"),
@@ -135,6 +144,11 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
   relayed("unhold"),
   relayed("record").extend({ recording: z.boolean() }),
   relayed("record-refused"),
+  /**
+   * `from` handed this call to `to`: this tab ends it and invites `to` itself, presenting `grant`
+   * (absent when the server signs no grants; the new call is then a plain one).
+   */
+  relayed("transfer").extend({ to: partySchema, grant: ticket.optional() }),
   /** The call was answered: the ticket lets this tab resume it after a reconnect (`resume`). */
   z.object({ type: z.literal("ticket"), callId, ticket }),
   /** The call was restored after a restart: a tab still in it confirms with its `resume`. */

@@ -29,6 +29,10 @@ export interface CallState {
   ringingRelayed: boolean;
   /** The CareFlow ID of the party recording the call, if one is (the record keeps it). */
   recordedBy: string | null;
+  /** Who handed the caller over to this callee (the call is the transferee's new one). */
+  transferredBy?: Party | null;
+  /** Whom a party handed the other one to, ending its part (a blind transfer). */
+  transferredTo?: Party | null;
 }
 
 /** The tab a message came from; `userId` comes from its session, never from the payload. */
@@ -57,7 +61,10 @@ export interface Step {
  * Messages handled by `applyMessage` (an invite creates a call instead, and a resume brings one
  * back: `resume.ts`).
  */
-export type CallMessage = Exclude<ClientMessage, { type: "invite" } | { type: "resume" }>;
+export type CallMessage = Exclude<
+  ClientMessage,
+  { type: "invite" } | { type: "resume" } | { type: "transfer" }
+>;
 
 /** A new call, ringing every tab of the callee. */
 export function startCall(
@@ -66,6 +73,7 @@ export function startCall(
   callerConnectionId: string,
   callee: CallUser,
   now: Date,
+  transferredBy: Party | null = null,
 ): Step {
   const call: CallState = {
     callId,
@@ -78,8 +86,11 @@ export function startCall(
     answeredAt: null,
     ringingRelayed: false,
     recordedBy: null,
+    transferredBy,
   };
-  const invite: ServerMessage = { type: "invite", callId, from: party(caller) };
+  const invite: ServerMessage = transferredBy
+    ? { type: "invite", callId, from: party(caller), transferredBy }
+    : { type: "invite", callId, from: party(caller) };
   return { call, effects: [{ type: "send", to: { userId: callee.userId }, frame: invite }] };
 }
 
@@ -99,14 +110,17 @@ export function roleOf(call: CallState, sender: Sender): "caller" | "callee" | n
   return null;
 }
 
-const errorTo = (sender: Sender, frame: SignalError): Effect => ({
+/** An error frame for the sender's tab. */
+export const errorTo = (sender: Sender, frame: SignalError): Effect => ({
   type: "send",
   to: { connectionId: sender.connectionId },
   frame,
 });
 
-const callerTab = (call: CallState): Target => ({ connectionId: call.callerConnectionId });
-const calleeTab = (call: CallState): Target =>
+/** The caller's tab. */
+export const callerTab = (call: CallState): Target => ({ connectionId: call.callerConnectionId });
+/** The callee's answering tab, or every callee tab while it rings. */
+export const calleeTab = (call: CallState): Target =>
   call.calleeConnectionId
     ? { connectionId: call.calleeConnectionId }
     : { userId: call.callee.userId };

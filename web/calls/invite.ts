@@ -3,7 +3,7 @@
  * is not the caller, is online and is not busy or in do-not-disturb), then a call this instance
  * owns.
  */
-import type { CallStatus } from "../../shared/calls.ts";
+import type { CallStatus, Party } from "../../shared/calls.ts";
 import type { ClientMessage, SignalErrorCode } from "../../shared/signal.ts";
 import { type CallState, type Sender, startCall } from "./call-state.ts";
 import { apply, onEnvelope, startRingTimer } from "./owned.ts";
@@ -57,8 +57,24 @@ export async function invite(
     return await hub.publish(glareAddress(callee.userId, sender.userId), envelope);
   }
   if (await hub.isOnline(busyAddress(sender.userId))) return fail("in_call", "already on a call");
+  // The transferee's call to the colleague it was handed to: the grant says who handed it over.
+  let transferredBy: Party | null = null;
+  if (message.transfer) {
+    const grant = rt.tickets?.readGrant(message.transfer, now);
+    if (!grant || grant.transfereeUserId !== sender.userId || grant.to !== message.to) {
+      return fail("bad_ticket", "this transfer is not valid any more");
+    }
+    transferredBy = grant.by;
+  }
 
-  const input: RecordInput = { callId, caller: tab.user, callee, startedAt: now, answeredAt: null };
+  const input: RecordInput = {
+    callId,
+    caller: tab.user,
+    callee,
+    startedAt: now,
+    answeredAt: null,
+    transferredBy,
+  };
   const endAtOnce = async (status: CallStatus, reason: "unavailable" | "busy") => {
     await rt.record(input, status, now);
     await rt.sendTo({ connectionId: sender.connectionId }, { type: "ended", callId, reason });
@@ -77,7 +93,7 @@ export async function invite(
     return endAtOnce("missed", "busy");
   }
 
-  const step = startCall(callId, tab.user, sender.connectionId, callee, now);
+  const step = startCall(callId, tab.user, sender.connectionId, callee, now, transferredBy);
   const owned = await own(rt, step.call);
   startRingTimer(rt, owned);
   await apply(rt, owned, step);

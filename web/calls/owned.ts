@@ -2,11 +2,11 @@
  * The calls this instance owns (it handled their invite): carrying out the steps of the pure call
  * state machine, the ring and grace timers, and the envelopes other instances forward.
  */
+import type { TransferGrant } from "./tickets.ts";
 import {
   applyConnectionLost,
   applyMessage,
   applyRingTimeout,
-  type CallMessage,
   dependsOn,
   type Effect,
   party,
@@ -14,7 +14,14 @@ import {
   type Step,
 } from "./call-state.ts";
 import type { Runtime } from "./runtime.ts";
-import { callAddress, type Envelope, type OwnedCall } from "./types.ts";
+import { applyTransfer, refusedTransfer } from "./transfer.ts";
+import {
+  busyAddress,
+  callAddress,
+  type Envelope,
+  type OwnedCall,
+  type RoutedMessage,
+} from "./types.ts";
 
 /**
  * Carries out a step. The record is written before anyone hears the call ended, so a tab that
@@ -104,7 +111,7 @@ export function onEnvelope(rt: Runtime, callId: string, envelope: Envelope): Pro
       return;
     }
     if (envelope.kind === "message") {
-      await apply(rt, owned, applyMessage(owned.state, sender, envelope.message, rt.clock.now()));
+      await apply(rt, owned, await stepFor(rt, owned, sender, envelope.message));
     } else if (envelope.kind === "lost") {
       connectionLost(rt, owned, sender.connectionId, new Date(envelope.at));
     } else if (envelope.kind === "gone") {
@@ -120,17 +127,47 @@ export function onEnvelope(rt: Runtime, callId: string, envelope: Envelope): Pro
 }
 
 /** A message for an existing call: applied here, or forwarded to the owning instance. */
-export async function route(rt: Runtime, sender: Sender, message: CallMessage): Promise<void> {
+export async function route(rt: Runtime, sender: Sender, message: RoutedMessage): Promise<void> {
   const owned = rt.calls.get(message.callId);
-  if (owned) {
-    return await apply(rt, owned, applyMessage(owned.state, sender, message, rt.clock.now()));
-  }
+  if (owned) return await apply(rt, owned, await stepFor(rt, owned, sender, message));
   const address = callAddress(message.callId);
   if (await rt.hub.isOnline(address)) {
     const envelope: Envelope = { kind: "message", sender, message };
     return await rt.hub.publish(address, envelope);
   }
   await rt.errorTo(sender, "unknown_call", "no such call", message.callId);
+}
+
+/** The step a message makes; a transfer first looks its target up. */
+async function stepFor(
+  rt: Runtime,
+  owned: OwnedCall,
+  sender: Sender,
+  message: RoutedMessage,
+): Promise<Step> {
+  const now = rt.clock.now();
+  if (message.type !== "transfer") return applyMessage(owned.state, sender, message, now);
+  const call = owned.state;
+  const target = await rt.options.lookupUser(message.to);
+  if (!target) return refusedTransfer(call, sender, "unknown_user", `no user ${message.to}`);
+  if (target.userId === call.caller.userId || target.userId === call.callee.userId) {
+    return refusedTransfer(call, sender, "bad_state", "they are already in this call");
+  }
+  // Blind: nobody is left to tell the transferee if the colleague cannot take the call, so
+  // whether they can is checked first and the transferor keeps the call when they cannot.
+  const name = target.displayName;
+  if (target.acceptsDirectCalls === false || !(await rt.hub.isOnline(target.userId))) {
+    return refusedTransfer(call, sender, "bad_state", `${name} is not available right now`);
+  }
+  if (target.doNotDisturb) {
+    return refusedTransfer(call, sender, "bad_state", `${name} has do not disturb on`);
+  }
+  if (await rt.hub.isOnline(busyAddress(target.userId))) {
+    return refusedTransfer(call, sender, "bad_state", `${name} is on another call`);
+  }
+  const { acceptsDirectCalls: _a, doNotDisturb: _d, ...user } = target;
+  const sign = rt.tickets ? (grant: TransferGrant) => rt.tickets!.grant(grant, now) : null;
+  return applyTransfer(call, sender, user, sign, now);
 }
 
 /**

@@ -51,5 +51,7 @@ Deno.test("a record names both parties and uses the call id", () => {
     calleePhone: null,
     hangupCause: null,
     quality: null,
+    transferredBy: null,
+    transferredTo: null,
   });
 });

@@ -1,5 +1,5 @@
 /** Pure rules of the call service: rate limiting and building the one record of a call. */
-import type { CallMode, CallQuality, CallStatus, RecordParty } from "../../shared/calls.ts";
+import type { CallMode, CallQuality, CallStatus, Party, RecordParty } from "../../shared/calls.ts";
 
 /**
  * One finished call, written once by the server from what it relayed (browser calls) or from the
@@ -29,6 +29,10 @@ export interface CallRecord {
   hangupCause: string | null;
   /** How it sounded (the worse side); null when nothing was measured. */
   quality: CallQuality | null;
+  /** The colleague who handed the caller over to the callee (the call came from a transfer). */
+  transferredBy: Party | null;
+  /** The colleague a party handed the other one to, leaving the call (a blind transfer). */
+  transferredTo: Party | null;
 }
 
 /** The caller or callee of a record, as a party. */
@@ -84,6 +88,8 @@ export interface RecordInput {
   answeredAt: Date | null;
   /** See `CallRecord.recordedBy`; absent for calls that never connected. */
   recordedBy?: string | null;
+  transferredBy?: Party | null;
+  transferredTo?: Party | null;
 }
 
 /** The one record of a finished webrtc call. The call id doubles as the record id. */
@@ -107,5 +113,7 @@ export function buildCallRecord(call: RecordInput, status: CallStatus, endedAt: 
     recordedBy: call.recordedBy ?? null,
     hangupCause: null,
     quality: null,
+    transferredBy: call.transferredBy ?? null,
+    transferredTo: call.transferredTo ?? null,
   };
 }

@@ -30,18 +30,56 @@ const payload = z.object({
   recordedBy: z.string().max(40).nullable(),
 });
 
+/** A transfer grant is used at once (the transferee's tab invites straight away). */
+const GRANT_MAX_AGE_MS = 2 * 60 * 1000;
+
+const grantPayload = z.object({
+  kind: z.literal("transfer"),
+  callId: z.uuid(),
+  transfereeUserId: z.string().min(1).max(100),
+  to: z.string().min(1).max(40),
+  by: z.object({ care4wId: z.string().min(1).max(40), displayName: z.string().max(200) }),
+  issuedAt: z.number().int(),
+});
+
+/**
+ * What a blind transfer lets the transferee do: invite `to`, the new call naming `by` as who
+ * transferred it (on the callee's screen and in the record).
+ */
+export type TransferGrant = Omit<z.infer<typeof grantPayload>, "kind" | "issuedAt">;
+
 /** Issues and reads the tickets of one deployment (every instance shares `secret`). */
 export interface CallTickets {
   /** The ticket of an answered call. */
   issue(call: CallState): string;
   /** The answered call a ticket stands for, or null when it is not one of ours or too old. */
   read(ticket: string, now: Date): CallState | null;
+  /** A transfer grant (signed apart from tickets: one never passes for the other). */
+  grant(grant: TransferGrant, now: Date): string;
+  /** The grant a token stands for, or null when it is not one of ours or too old. */
+  readGrant(token: string, now: Date): TransferGrant | null;
 }
 
 /** Tickets signed with HMAC-SHA256 under `secret`. */
 export function createCallTickets(secret: string | Uint8Array): CallTickets {
   const sign = (body: string) => createHmac("sha256", secret).update(body).digest("base64url");
+  const signGrant = (body: string) => sign(`transfer.${body}`);
   return {
+    grant(grant, now) {
+      const body = Buffer.from(JSON.stringify({
+        kind: "transfer",
+        ...grant,
+        issuedAt: now.getTime(),
+      })).toString("base64url");
+      return `${body}.${signGrant(body)}`;
+    },
+    readGrant(token, now) {
+      const parsed = grantPayload.safeParse(verified(token, signGrant));
+      if (!parsed.success) return null;
+      const { kind: _kind, issuedAt, ...grant } = parsed.data;
+      const age = now.getTime() - issuedAt;
+      return age < 0 || age > GRANT_MAX_AGE_MS ? null : grant;
+    },
     issue(call) {
       const body = Buffer.from(JSON.stringify({
         callId: call.callId,
@@ -56,18 +94,7 @@ export function createCallTickets(secret: string | Uint8Array): CallTickets {
       return `${body}.${sign(body)}`;
     },
     read(ticket, now) {
-      const [body, signature] = ticket.split(".");
-      if (!body || !signature) return null;
-      const expected = Buffer.from(sign(body));
-      const given = Buffer.from(signature);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-      let decoded: unknown;
-      try {
-        decoded = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
-      } catch {
-        return null;
-      }
-      const parsed = payload.safeParse(decoded);
+      const parsed = payload.safeParse(verified(ticket, sign));
       if (!parsed.success) return null;
       const p = parsed.data;
       if (now.getTime() - p.answeredAt > MAX_AGE_MS || p.answeredAt < p.startedAt) return null;
@@ -85,4 +112,18 @@ export function createCallTickets(secret: string | Uint8Array): CallTickets {
       };
     },
   };
+}
+
+/** The JSON a signed token carries, or undefined when its signature does not check. */
+function verified(token: string, sign: (body: string) => string): unknown {
+  const [body, signature, extra] = token.split(".");
+  if (!body || !signature || extra !== undefined) return undefined;
+  const expected = Buffer.from(sign(body));
+  const given = Buffer.from(signature);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  try {
+    return JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
+  } catch {
+    return undefined;
+  }
 }

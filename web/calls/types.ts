@@ -1,5 +1,5 @@
 /** Types shared by the call service's parts; `service.ts` re-exports the public ones. */
-import type { ServerMessage } from "../../shared/signal.ts";
+import type { ClientMessage, ServerMessage } from "../../shared/signal.ts";
 import type { Hub, Unregister } from "../signal/hub.ts";
 import type { CallMessage, CallState, Sender } from "./call-state.ts";
 import type { Clock, Timer } from "./clock.ts";
@@ -69,9 +69,12 @@ export interface CallService {
   close(): Promise<void>;
 }
 
+/** Messages for an existing call, handled by its owner (a transfer included). */
+export type RoutedMessage = CallMessage | Extract<ClientMessage, { type: "transfer" }>;
+
 /** Hub messages for a call's owner, sent by the instance a callee tab is connected to. */
 export type Envelope =
-  | { kind: "message"; sender: Sender; message: CallMessage }
+  | { kind: "message"; sender: Sender; message: RoutedMessage }
   | { kind: "lost"; sender: Sender; at: number }
   | { kind: "back"; sender: Sender }
   /** The tab came back without its call (the page was reloaded): the call ends now. */

@@ -77,6 +77,8 @@ async function callOf(
     recordedBy: call.recordedBy ?? null,
     hangupCause: call.hangupCause ?? null,
     quality: call.quality ?? null,
+    transferredBy: null,
+    transferredTo: null,
   };
   return record;
 }

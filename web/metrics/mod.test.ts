@@ -110,6 +110,8 @@ Deno.test("records arriving from the switch are counted with how late they came"
       durationSeconds: 60,
       recordedBy: null,
       hangupCause: null,
+      transferredBy: null,
+      transferredTo: null,
       quality: null,
     } as const;
     const write = { id: "event-1", type: "cdr", at: now, call };

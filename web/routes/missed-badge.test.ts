@@ -26,6 +26,8 @@ function missed(id: string, calleeId: string, at: Date): CallRecord {
     durationSeconds: 0,
     recordedBy: null,
     hangupCause: null,
+    transferredBy: null,
+    transferredTo: null,
     quality: null,
   };
 }

@@ -76,6 +76,8 @@ export function twilioCallRecord(o: TwilioCallOutcome): CallRecord {
     durationSeconds: seconds,
     recordedBy: null,
     hangupCause: null,
+    transferredBy: null,
+    transferredTo: null,
     quality: null,
   };
 }

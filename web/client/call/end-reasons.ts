@@ -23,6 +23,7 @@ const TEXTS: Record<CallEnd, readonly [outbound: string, inbound: string]> = {
   hangup: ["Call ended", "Call ended"],
   failed: ["Call failed: the connection was lost", "Call failed: the connection was lost"],
   "no-microphone": ["{name}'s microphone is not available", "Your microphone is not available"],
+  transferred: ["Call transferred", "Call transferred"],
   error: ["Call failed", "Call failed"],
   offline: ["CareFlow is not connected", "CareFlow is not connected"],
   "not-connected": ["No answer or busy", "No answer or busy"],

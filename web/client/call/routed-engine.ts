@@ -41,6 +41,10 @@ export function routeEngines(primary: CallEngine, phones: CallEngine | null): Ca
     get audio() {
       return current().audio;
     },
+    get canTransfer() {
+      return current().canTransfer ?? false;
+    },
+    transfer: (target) => current().transfer?.(target),
     allows: (e164) => phones.allows?.(e164) ?? true,
     start() {
       unsubscribe = [

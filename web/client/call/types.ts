@@ -64,6 +64,8 @@ export interface CallSnapshot {
   phonesReady: boolean;
   /** Why they cannot, when the line exists but is down (Twilio unreachable, token refused). */
   phonesProblem: string | null;
+  /** The colleague who handed this call over (a transfer), shown beside the other party. */
+  transferredBy: Party | null;
 }
 
 export const IDLE: CallSnapshot = {
@@ -86,6 +88,7 @@ export const IDLE: CallSnapshot = {
   problem: null,
   phonesReady: false,
   phonesProblem: null,
+  transferredBy: null,
 };
 
 /** The recording part of an engine whose calls are recorded by the server side, not the tab. */
@@ -133,6 +136,13 @@ export interface CallEngine {
   /** Does not consent to the other party's recording: theirs stops and is deleted. */
   refuseRecording(): void;
   sendDtmf(tones: string): void;
+  /** Whether this engine can hand the connected call to a colleague (a blind transfer). */
+  readonly canTransfer?: boolean;
+  /**
+   * Hands the other party to `target` (a CareFlow ID) and leaves the call once the server took
+   * it; a refusal (nobody by that ID, not available) keeps the call and is told in `notice`.
+   */
+  transfer?(target: string): void;
   /** Whether a call to `e164` may be placed (absent: any number the line reaches). */
   allows?(e164: string): boolean;
   /** Microphone and speaker choice, where the engine offers it. */

@@ -11,7 +11,7 @@ import { createRecording, type Recording } from "./consent-recording.ts";
 import { SignalingSocket } from "./signaling.ts";
 import { type CallResume, createCallResume } from "./resume.ts";
 import { trackActivity } from "../activity.ts";
-import type { CallEngine } from "./types.ts";
+import type { CallEngine, Party } from "./types.ts";
 
 export interface WebRtcOptions {
   iceServers: IceServer[];
@@ -48,8 +48,11 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
   const startPeer = (offerer: boolean) =>
     startPeerFor(offerer, { options, calls, media, send, finish, recording });
   const answer = () => void engine.answer();
+  const microphone = (onRefused: () => void) => openMicrophoneFor(media, onRefused, finish);
+  const { dial, transferred } = createOutgoing({ calls, media, send, finish, resume, microphone });
   const context = { calls, media, send, finish, startPeer, recording, resume, glare, answer };
-  const onMessage = (message: ServerMessage) => handleServerMessage(message, context);
+  const onMessage = (message: ServerMessage) =>
+    handleServerMessage(message, { ...context, transferred });
 
   const current = () => calls.inCall() ? calls.state.callId : null;
   const socket = new SignalingSocket(
@@ -68,7 +71,6 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
   // A reload or a closed tab ends its call for the other side at once, not after a timeout.
   const leave = () => engine.hangup();
   const applyTrackState = () => silence(media, calls.state);
-  const microphone = (onRefused: () => void) => openMicrophoneFor(media, onRefused, finish);
 
   const engine: CallEngine = {
     mode: "webrtc",
@@ -78,19 +80,7 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
       addEventListener("pagehide", leave);
       socket.connect();
     },
-    async call(target) {
-      if (calls.inCall()) return;
-      const id = crypto.randomUUID();
-      calls.begin({
-        phase: "calling",
-        callId: id,
-        direction: "outbound",
-        remote: { care4wId: target, displayName: target },
-      });
-      if (!(await microphone(() => {}))) return;
-      if (calls.state.callId !== id) return release(media.stream);
-      if (!send({ type: "invite", callId: id, to: target })) finish("offline");
-    },
+    call: (target) => dial({ care4wId: target, displayName: target }),
     async answer() {
       if (calls.state.phase !== "incoming") return;
       calls.tone(null);
@@ -131,6 +121,14 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
     canRecord: true,
     setRecording: (on) => recording.set(on),
     refuseRecording: () => recording.refuse(),
+    canTransfer: true,
+    transfer(target) {
+      if (calls.state.phase !== "connected" && calls.state.phase !== "reconnecting") return;
+      calls.update({ notice: `Transferring to ${target}…` });
+      if (!send({ type: "transfer", callId: callId(), to: target })) {
+        calls.update({ notice: "Not transferred: CareFlow is not connected" });
+      }
+    },
     sendDtmf(tones) {
       const dtmf = media.peer?.sender()?.dtmf;
       if (dtmf?.canInsertDTMF) dtmf.insertDTMF(tones, 120, 70);
@@ -144,6 +142,47 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
     },
   };
   return engine;
+}
+
+/** What placing a call needs from the engine. */
+interface OutgoingContext {
+  calls: CallState;
+  media: Media;
+  send(message: ClientMessage): boolean;
+  finish(end: CallEnd | { text: string }): void;
+  resume: CallResume;
+  microphone(onRefused: () => void): Promise<boolean>;
+}
+
+/** Placing calls: one the user dials, and the one a transfer hands us to. */
+function createOutgoing(ctx: OutgoingContext) {
+  const { calls, media, send, finish, resume, microphone } = ctx;
+  /** Places a call; `transfer`: the grant and who handed us over, when a transfer made it. */
+  const dial = async (to: Party, transfer?: { grant?: string; by: Party }) => {
+    if (calls.inCall()) return;
+    const id = crypto.randomUUID();
+    calls.begin({
+      phase: "calling",
+      callId: id,
+      direction: "outbound",
+      remote: to,
+      transferredBy: transfer?.by ?? null,
+    });
+    if (!(await microphone(() => {}))) return;
+    if (calls.state.callId !== id) return release(media.stream);
+    const invite: ClientMessage = transfer?.grant
+      ? { type: "invite", callId: id, to: to.care4wId, transfer: transfer.grant }
+      : { type: "invite", callId: id, to: to.care4wId };
+    if (!send(invite)) finish("offline");
+  };
+  /** We were handed to `to`: this call ends here without a card, and we call them at once. */
+  const transferred = (to: Party, by: Party, grant?: string) => {
+    resume.ended(calls.state.callId!, true);
+    releaseMedia(media, calls.state.callId);
+    calls.begin({ phase: "idle" });
+    void dial(to, { grant, by });
+  };
+  return { dial, transferred };
 }
 
 /**
@@ -240,6 +279,8 @@ interface MessageContext {
   glare: Glare;
   /** Answers the call ringing now (the one a crossed invite gave way to). */
   answer(): void;
+  /** The other party handed us to `to`: we call them. */
+  transferred(to: Party, by: Party, grant?: string): void;
 }
 
 /** Applies one frame from the server to this tab's call. */
@@ -248,11 +289,13 @@ async function handleServerMessage(message: ServerMessage, context: MessageConte
   if (message.type === "presence") return;
   if (message.type === "error") {
     // The server refused our invite (unknown user, rate limit...): its words are the reason.
-    if (
-      message.callId && message.callId === calls.state.callId && calls.state.phase === "calling"
-    ) {
+    if (!message.callId || message.callId !== calls.state.callId) return;
+    if (calls.state.phase === "calling") {
       if (message.code === "crossed") context.glare.uncross();
       else finish({ text: message.message });
+    } else if (calls.state.notice?.startsWith("Transferring")) {
+      // A transfer refused (nobody by that ID, not available): the call goes on.
+      calls.update({ notice: `Not transferred: ${message.message}` });
     }
     return;
   }
@@ -263,6 +306,7 @@ async function handleServerMessage(message: ServerMessage, context: MessageConte
       callId: message.callId,
       direction: "inbound",
       remote: message.from,
+      transferredBy: message.transferredBy ?? null,
     });
     send({ type: "ringing", callId: message.callId });
     calls.tone("ring");
@@ -305,6 +349,9 @@ async function handleServerMessage(message: ServerMessage, context: MessageConte
       break;
     case "record-refused":
       await context.recording.refused(message.from.displayName);
+      break;
+    case "transfer":
+      context.transferred(message.to, message.from, message.grant);
       break;
     default:
       finish(message.reason);

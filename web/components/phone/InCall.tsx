@@ -6,6 +6,7 @@ import { AudioDevices } from "./AudioDevices.tsx";
 import { CallTimer, QualityBadge, statusText } from "./CallStatus.tsx";
 import { focusIsLost, lookOf } from "./call-look.ts";
 import { StateIcon } from "./StateIcon.tsx";
+import { TransferForm } from "./TransferForm.tsx";
 import { onSoundBlocked, soundBlocked } from "../../client/call/ringtone.ts";
 
 /**
@@ -16,6 +17,7 @@ export function InCall(props: { call: CallSnapshot; engine: CallEngine; tones?: 
   const { call, engine } = props;
   const [keypad, setKeypad] = useState(false);
   const [devices, setDevices] = useState(false);
+  const [transfer, setTransfer] = useState(false);
   const live = call.phase === "connected" || call.phase === "reconnecting";
   const status = useRef<HTMLParagraphElement>(null);
   // Answered: the Answer button that had focus is gone, so focus goes to the call's state (read
@@ -28,6 +30,7 @@ export function InCall(props: { call: CallSnapshot; engine: CallEngine; tones?: 
       <p class="party">
         <strong>{call.remote?.displayName}</strong>
         <span class="party-id">{call.remote?.care4wId}</span>
+        <TransferredBy call={call} />
       </p>
       <p
         ref={status}
@@ -79,6 +82,14 @@ export function InCall(props: { call: CallSnapshot; engine: CallEngine; tones?: 
             />
           )}
           <Toggle label="Keypad" on={keypad} expands onToggle={() => setKeypad(!keypad)} />
+          {engine.canTransfer && (
+            <Toggle
+              label="Transfer"
+              on={transfer}
+              expands
+              onToggle={() => setTransfer(!transfer)}
+            />
+          )}
           {engine.audio && (
             <Toggle
               label="Audio"
@@ -95,6 +106,7 @@ export function InCall(props: { call: CallSnapshot; engine: CallEngine; tones?: 
         </p>
       )}
       {live && devices && engine.audio && <AudioDevices audio={engine.audio} />}
+      {live && transfer && engine.canTransfer && <TransferForm engine={engine} />}
       {live && keypad && <Keypad label="Send tones" onPress={(key) => engine.sendDtmf(key)} />}
       {live && props.tones && (
         <p class="hint" aria-live="polite" data-testid="tones-sent">Tones sent: {props.tones}</p>
@@ -142,6 +154,15 @@ function RecordingState(props: { call: CallSnapshot; engine: CallEngine }) {
   );
 }
 
+/** Who handed this call over, when a transfer made it. */
+function TransferredBy(props: { call: CallSnapshot }) {
+  const by = props.call.transferredBy;
+  if (!by) return null;
+  return (
+    <span class="transferred-by" data-testid="transferred-by">Transferred by {by.displayName}</span>
+  );
+}
+
 /** A call control that is on or off, its state exposed to assistive technology. */
 function Toggle(props: { label: string; on: boolean; expands?: boolean; onToggle(): void }) {
   return (
@@ -177,6 +198,7 @@ export function IncomingCall(props: { call: CallSnapshot; engine: CallEngine }) 
       <p class="party">
         <strong data-testid="caller-name">{call.remote?.displayName}</strong>
         <span class="party-id" data-testid="caller-id">{call.remote?.care4wId}</span>
+        <TransferredBy call={call} />
       </p>
       <div class="answer-row">
         <button

@@ -43,6 +43,8 @@ function callRecord(id: string, callerId: string, calleeId: string, status: Call
     calleePhone: null,
     hangupCause: null,
     quality: null,
+    transferredBy: null,
+    transferredTo: null,
   } satisfies CallRecord;
 }
 

@@ -43,6 +43,8 @@ function record(
     calleePhone: null,
     hangupCause: null,
     quality: null,
+    transferredBy: null,
+    transferredTo: null,
     ...extra,
   };
 }

@@ -23,6 +23,8 @@ export function callView(call: CallRecord, userId: string): CallView {
     endedAt: call.endedAt.toISOString(),
     recordedBy: call.recordedBy,
     quality: call.quality,
+    transferredBy: call.transferredBy,
+    transferredTo: call.transferredTo,
   };
 }
 

@@ -12,7 +12,7 @@ type CallDoc = Omit<CallRecord, "id"> & {
 };
 
 function toCall({ _id, callerNameLower: _a, calleeNameLower: _b, ...rest }: CallDoc): CallRecord {
-  // Calls stored before recording, outside phones and quality existed lack those fields.
+  // Calls stored before recording, outside phones, quality and transfers existed lack them.
   return {
     id: _id,
     ...rest,
@@ -21,6 +21,8 @@ function toCall({ _id, callerNameLower: _a, calleeNameLower: _b, ...rest }: Call
     recordedBy: rest.recordedBy ?? null,
     hangupCause: rest.hangupCause ?? null,
     quality: rest.quality ?? null,
+    transferredBy: rest.transferredBy ?? null,
+    transferredTo: rest.transferredTo ?? null,
   };
 }
 

@@ -6,14 +6,18 @@ import { type Db, decode, type Row, type Shape, type Sync } from "./db.ts";
 
 const CALL: Shape = { dates: ["startedAt", "answeredAt", "endedAt"] };
 
-type CallRow = Omit<CallRecord, "quality"> & {
+type CallRow = Omit<CallRecord, "quality" | "transferredBy" | "transferredTo"> & {
   qualityMos: number | null;
   qualityJitterMs: number | null;
   qualityLossPercent: number | null;
+  transferredById: string | null;
+  transferredByName: string | null;
+  transferredToId: string | null;
+  transferredToName: string | null;
 };
 
-/** A record as the table's columns: quality flattened, names also lower-cased for search. */
-function callColumns({ quality, ...call }: CallRecord): object {
+/** A record as the table's columns: quality and transfers flattened, names lower-cased too. */
+function callColumns({ quality, transferredBy, transferredTo, ...call }: CallRecord): object {
   return {
     ...call,
     callerNameLower: call.callerName.toLowerCase(),
@@ -21,16 +25,33 @@ function callColumns({ quality, ...call }: CallRecord): object {
     qualityMos: quality?.mos ?? null,
     qualityJitterMs: quality?.jitterMs ?? null,
     qualityLossPercent: quality?.lossPercent ?? null,
+    transferredById: transferredBy?.care4wId ?? null,
+    transferredByName: transferredBy?.displayName ?? null,
+    transferredToId: transferredTo?.care4wId ?? null,
+    transferredToName: transferredTo?.displayName ?? null,
   };
 }
 
 function callFromRow(row: Row): CallRecord {
-  const { qualityMos, qualityJitterMs, qualityLossPercent, ...call } = decode<CallRow>(row, CALL);
+  const {
+    qualityMos,
+    qualityJitterMs,
+    qualityLossPercent,
+    transferredById,
+    transferredByName,
+    transferredToId,
+    transferredToName,
+    ...call
+  } = decode<CallRow>(row, CALL);
+  const party = (care4wId: string | null, displayName: string | null) =>
+    care4wId ? { care4wId, displayName: displayName ?? care4wId } : null;
   return {
     ...call,
     quality: qualityMos === null
       ? null
       : { mos: qualityMos, jitterMs: qualityJitterMs ?? 0, lossPercent: qualityLossPercent ?? 0 },
+    transferredBy: party(transferredById, transferredByName),
+    transferredTo: party(transferredToId, transferredToName),
   };
 }
 

@@ -275,4 +275,10 @@ export const MIGRATIONS: readonly string[] = [
     user_id TEXT NOT NULL, favourite_user_id TEXT NOT NULL, created_at INTEGER NOT NULL,
     PRIMARY KEY (user_id, favourite_user_id)
   ) STRICT, WITHOUT ROWID;`,
+  // Blind transfers: who handed the caller over (on the new call), and to whom a party handed the
+  // other one (on the call it left).
+  `ALTER TABLE calls ADD COLUMN transferred_by_id TEXT;
+  ALTER TABLE calls ADD COLUMN transferred_by_name TEXT;
+  ALTER TABLE calls ADD COLUMN transferred_to_id TEXT;
+  ALTER TABLE calls ADD COLUMN transferred_to_name TEXT;`,
 ];

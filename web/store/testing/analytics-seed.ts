@@ -115,6 +115,8 @@ function seedCall(
     recordedBy: null,
     hangupCause: null,
     quality: null,
+    transferredBy: null,
+    transferredTo: null,
   };
 }
 

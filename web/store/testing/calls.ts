@@ -36,6 +36,8 @@ export function call(
     recordedBy: null,
     hangupCause: null,
     quality: null,
+    transferredBy: null,
+    transferredTo: null,
     ...extra,
   };
 }
