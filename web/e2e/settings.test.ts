@@ -201,10 +201,11 @@ Deno.test("the Settings form sets times' zone and formats; the Dialer shows pres
     await patch(cat, server.url, { privacy: { showOnlineStatus: false } });
 
     await ann.page.getByLabel("Number or CareFlow ID").fill(bob.care4wId);
-    await ann.page.getByTestId("presence").filter({ hasText: "(online)" }).waitFor();
+    await ann.page.getByTestId("presence-word").filter({ hasText: "Available" }).waitFor();
     await ann.page.getByLabel("Number or CareFlow ID").fill(cat.care4wId);
     await ann.page.getByTestId("callee-name").filter({ hasText: "Cat Helper" }).waitFor();
     assert.equal(await ann.page.getByTestId("presence").count(), 0, "Cat hides hers");
+    assert.equal(await ann.page.getByTestId("presence-word").count(), 0, "all of it");
     await dial(ann, bob);
     await bob.page.getByRole("button", { name: "Decline" }).click();
 

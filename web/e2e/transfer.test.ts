@@ -62,6 +62,11 @@ Deno.test("a blind transfer hands the caller to a colleague, who is told who tra
       assert.equal(cats.calls[0].status, "completed");
       assert.equal((await history(ann, server.url)).calls.length, 2);
     });
+    // History says it too, on the transferor's row and on the colleague's.
+    await bob.page.getByRole("link", { name: "History" }).first().click();
+    await bob.page.getByTestId("transfer-note").getByText("Transferred to Cat Doctor").waitFor();
+    await cat.page.getByRole("link", { name: "History" }).first().click();
+    await cat.page.getByTestId("transfer-note").getByText("Transferred by Bob Nurse").waitFor();
     for (const seen of errors) assert.deepEqual(seen, []);
   } finally {
     await browser.close();

@@ -4,10 +4,14 @@ import type { HistoryPage } from "../../shared/api.ts";
 import { CallTable, Pager } from "../components/history/CallTable.tsx";
 import { type Filters, HistoryFilters, NO_FILTERS } from "../components/history/HistoryFilters.tsx";
 import { loadSettings, settingsNow } from "../client/settings.ts";
+import { usePresenceBatch } from "../client/use-presence-batch.ts";
 
 const LIMIT = 20;
 
-/** The user's calls: filters, pages, and a way to call back; times as their settings say. */
+/**
+ * The user's calls: filters, pages, and a way to call back; times as their settings say; each
+ * colleague's presence, asked for the whole page at once.
+ */
 export default function CallHistory() {
   const display = useSignal(settingsNow().display);
   useEffect(() => void loadSettings().then((settings) => (display.value = settings.display)), []);
@@ -38,6 +42,10 @@ export default function CallHistory() {
     page.value = 1;
   };
   const data = result.value;
+  // Only CareFlow users have presence: outside numbers are never asked about.
+  const presence = usePresenceBatch(
+    data?.calls.flatMap((call) => call.otherParty.care4wId ?? []) ?? [],
+  );
   return (
     <section class="history card" aria-labelledby="history-title">
       <h1 id="history-title">History</h1>
@@ -45,7 +53,9 @@ export default function CallHistory() {
       {error.value && <p class="form-error" role="alert">{error.value}</p>}
       {!data && !error.value && <p class="hint">Loading your calls…</p>}
       {data && data.calls.length === 0 && <p class="empty">No calls match.</p>}
-      {data && data.calls.length > 0 && <CallTable calls={data.calls} display={display.value} />}
+      {data && data.calls.length > 0 && (
+        <CallTable calls={data.calls} display={display.value} presence={presence} />
+      )}
       {data && <Pager pagination={data.pagination} onPage={(next) => (page.value = next)} />}
     </section>
   );

@@ -145,7 +145,7 @@ function DialPad({ value }: { value: Signal<string> }) {
             autocomplete="off"
             spellcheck={false}
             maxLength={MAX_LENGTH}
-            placeholder="care4w-1000001 or +44 20 7946 0958"
+            placeholder="care4w-1000001 or +44…"
             value={value.value}
             onInput={(event) => (value.value = event.currentTarget.value)}
             aria-describedby="dial-hint"
@@ -221,7 +221,8 @@ function Hint(props: { target: DialTarget; lookup: Lookup; line: PhoneLine }) {
     ? (
       <>
         : <strong data-testid="callee-name">{lookup.displayName}</strong>
-        {lookup.online !== undefined && (
+        {/* The presence word says more than online/offline; the latter only without it. */}
+        {lookup.online !== undefined && !lookup.presence && (
           <span class={`presence ${lookup.online ? "online" : "offline"}`} data-testid="presence">
             {` (${lookup.online ? "online" : "offline"})`}
           </span>

@@ -83,8 +83,8 @@ export function HealthPanel(props: { health: SystemHealth }) {
       </dl>
       <p class="hint">
         Checked{" "}
-        <time dateTime={health.checkedAt}>{health.checkedAt}</time>. The same figures as JSON:{" "}
-        <a href="/api/admin/health">/api/admin/health</a>.
+        <time dateTime={health.checkedAt}>{`${health.checkedAt.slice(11, 19)} UTC`}</time>. The same
+        figures as JSON: <a href="/api/admin/health">/api/admin/health</a>.
       </p>
     </>
   );

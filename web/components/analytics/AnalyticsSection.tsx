@@ -66,7 +66,9 @@ function TopContacts({ report }: { report: AnalyticsReport }) {
             <tr key={c.party.care4wId ?? c.party.phone ?? c.party.displayName}>
               <td>
                 <strong>{c.party.displayName}</strong>
-                {(c.party.care4wId ?? c.party.phone) && (
+                {/* An outside number's name is often the number: said once, not twice. */}
+                {(c.party.care4wId ?? c.party.phone) &&
+                  (c.party.care4wId ?? c.party.phone) !== c.party.displayName && (
                   <>
                     <br />
                     <code>{c.party.care4wId ?? c.party.phone}</code>

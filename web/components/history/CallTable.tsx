@@ -1,8 +1,11 @@
 import type { CallView } from "../../../shared/api.ts";
 import { addressOf } from "../../../shared/calls.ts";
+import type { Presence } from "../../../shared/presence.ts";
 import { qualityGrade } from "../../../shared/quality.ts";
 import { type Display, formatDateTime } from "../../../shared/display-time.ts";
+import type { PresenceWords } from "../../client/use-presence-batch.ts";
 import { STATUS_LABELS } from "./HistoryFilters.tsx";
+import { PresenceBadge } from "../people/PresenceBadge.tsx";
 
 const GRADE_LABELS = { good: "Good audio", fair: "Fair audio", poor: "Poor audio" } as const;
 
@@ -11,10 +14,13 @@ function duration(seconds: number): string {
 }
 
 /**
- * One page of calls: who, when (in the user's time zone, date and time formats: `display`),
- * how it ended, how long, and a way to call back.
+ * One page of calls: who (with a colleague's presence, from `presence` by CareFlow ID), when (in
+ * the user's time zone, date and time formats: `display`), how it ended, how long, and a way to
+ * call back.
  */
-export function CallTable(props: { calls: CallView[]; display: Display }) {
+export function CallTable(
+  props: { calls: CallView[]; display: Display; presence: PresenceWords },
+) {
   return (
     <table class="calls" data-testid="history-table">
       <thead>
@@ -29,23 +35,51 @@ export function CallTable(props: { calls: CallView[]; display: Display }) {
         </tr>
       </thead>
       <tbody>
-        {props.calls.map((call) => <CallRow key={call.id} call={call} display={props.display} />)}
+        {props.calls.map((call) => (
+          <CallRow
+            key={call.id}
+            call={call}
+            display={props.display}
+            presence={call.otherParty.care4wId
+              ? props.presence[call.otherParty.care4wId]
+              : undefined}
+          />
+        ))}
       </tbody>
     </table>
   );
 }
 
-function CallRow({ call, display }: { call: CallView; display: Display }) {
+function CallRow(
+  { call, display, presence }: { call: CallView; display: Display; presence?: Presence },
+) {
   const inbound = call.direction === "inbound";
+  const address = addressOf(call.otherParty);
   return (
     <tr data-status={call.status}>
       <td>
         <span class="direction" aria-label={inbound ? "Incoming" : "Outgoing"}>
           {inbound ? "↙" : "↗"}
         </span>{" "}
-        <strong>{call.otherParty.displayName}</strong>
-        <br />
-        <code>{addressOf(call.otherParty)}</code>
+        <strong>{call.otherParty.displayName}</strong>{" "}
+        <PresenceBadge presence={presence} testId="history-presence" />
+        {/* An outside caller's name is often their number: said once, not twice. */}
+        {address !== call.otherParty.displayName && (
+          <>
+            <br />
+            <code>{address}</code>
+          </>
+        )}
+        {call.transferredBy && (
+          <span class="transfer-note" data-testid="transfer-note">
+            Transferred by {call.transferredBy.displayName}
+          </span>
+        )}
+        {call.transferredTo && (
+          <span class="transfer-note" data-testid="transfer-note">
+            Transferred to {call.transferredTo.displayName}
+          </span>
+        )}
         {call.recordedBy && (
           <span class="recorded-by" data-testid="recorded-by">
             <span class="rec-dot" aria-hidden="true" /> Recorded by {call.recordedBy === call
@@ -76,7 +110,7 @@ function CallRow({ call, display }: { call: CallView; display: Display }) {
       <td>
         <a
           class="button small"
-          href={`/dashboard?dial=${encodeURIComponent(addressOf(call.otherParty))}`}
+          href={`/dashboard?dial=${encodeURIComponent(address)}`}
           aria-label={`Call back ${call.otherParty.displayName}`}
         >
           Call back

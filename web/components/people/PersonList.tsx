@@ -1,5 +1,5 @@
 /** A list of colleagues: presence (a dot and its words), a name to call, a star. */
-import { PRESENCE_LABELS } from "../../../shared/presence.ts";
+import { PresenceBadge } from "./PresenceBadge.tsx";
 import type { Colleague } from "./people-api.ts";
 
 /** What a row can do. */
@@ -21,7 +21,7 @@ export function PersonList(
     <ul class="person-list" aria-label={props.label}>
       {people.map((person) => (
         <li class="person" key={person.care4wId} data-testid="person">
-          <PresenceBadge person={person} />
+          <PresenceBadge presence={person.presence} testId="person-presence" placeholder />
           <button
             type="button"
             class="person-call"
@@ -45,17 +45,5 @@ export function PersonList(
         </li>
       ))}
     </ul>
-  );
-}
-
-/** The presence dot with its words (never the colour alone); nothing when it is hidden. */
-function PresenceBadge(props: { person: Colleague }) {
-  const { presence } = props.person;
-  if (!presence) return <span class="presence-badge hidden-presence" />;
-  return (
-    <span class={`presence-badge ${presence}`} data-testid="person-presence">
-      <span class="presence-dot" aria-hidden="true" />
-      {PRESENCE_LABELS[presence]}
-    </span>
   );
 }
