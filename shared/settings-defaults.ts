@@ -31,5 +31,5 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
     retentionDays: 30,
     notifyOnRecord: true,
   },
-  presence: { doNotDisturb: false },
+  presence: { doNotDisturb: false, callWaiting: true },
 }) as Settings;

@@ -48,6 +48,11 @@ const Display = z.object({
 const PresenceSettings = z.object({
   /** Set by the user: colleagues see "do not disturb" and their browser calls are answered busy. */
   doNotDisturb: z.boolean(),
+  /**
+   * A second call while on one rings softly (answer it and the first goes on hold, decline it,
+   * or send it to voicemail); off, the caller hears busy as before.
+   */
+  callWaiting: z.boolean(),
 }).strict();
 
 /** Privacy, with `retentionDays` bounded by the organisation's configuration. */

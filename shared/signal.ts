@@ -84,8 +84,11 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("invite"), callId, to: care4wId, transfer: ticket.optional() }),
   bare("ringing"),
   bare("accept"),
-  /** `no-microphone`: the callee tried to answer but its microphone is not available. */
-  bare("reject").extend({ reason: z.enum(["no-microphone"]).optional() }),
+  /**
+   * `no-microphone`: the callee tried to answer but its microphone is not available; `busy`: a
+   * call waiting sent to voicemail (the caller hears busy and may leave a message).
+   */
+  bare("reject").extend({ reason: z.enum(["no-microphone", "busy"]).optional() }),
   bare("cancel"),
   /** `failed`: the media path broke and could not be restored; both sides are told so. */
   bare("hangup").extend({ reason: z.enum(["failed"]).optional() }),

@@ -236,6 +236,7 @@ function callService(
         displayName: user.displayName,
         acceptsDirectCalls: privacy.allowDirectCalls,
         doNotDisturb: presence.doNotDisturb,
+        callWaiting: presence.callWaiting,
       };
     },
     ...config.calls,

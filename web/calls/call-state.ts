@@ -180,8 +180,8 @@ export function applyMessage(
         ],
       };
     case "reject":
-      if (message.reason === "no-microphone" && role === "callee" && call.phase === "ringing") {
-        return refusedByCallee(call, sender, now, "no-microphone");
+      if (message.reason && role === "callee" && call.phase === "ringing") {
+        return refusedByCallee(call, sender, now, message.reason);
       }
       return endByParty(call, sender, role, now);
     case "cancel":
@@ -235,19 +235,23 @@ function relay(call: CallState, to: Target, frame: ServerMessage): Step {
   return { call, effects: [{ type: "send", to, frame }] };
 }
 
+/** What a refusal by the callee records. */
+const REFUSED_STATUS = { declined: "declined", "no-microphone": "failed", busy: "missed" } as const;
+
 /**
- * The callee refused the ringing call: declined, or (`no-microphone`) answered without a
- * microphone, which failed the call rather than declined it; the caller is told which, and the
+ * The callee refused the ringing call: declined; (`no-microphone`) answered without a
+ * microphone, which failed the call rather than declined it; or (`busy`) a call waiting sent to
+ * voicemail, heard as busy and kept as missed, to call back. The caller is told which, and the
  * callee's other tabs stop ringing.
  */
 function refusedByCallee(
   call: CallState,
   sender: Sender,
   now: Date,
-  why: "declined" | "no-microphone",
+  why: "declined" | "no-microphone" | "busy",
 ): Step {
   const { callId } = call;
-  const declined = why === "declined";
+  const declined = why !== "no-microphone";
   return {
     call,
     effects: [
@@ -266,7 +270,7 @@ function refusedByCallee(
           reason: declined ? "declined" : "failed",
         },
       },
-      { type: "end", status: declined ? "declined" : "failed", endedAt: now },
+      { type: "end", status: REFUSED_STATUS[why], endedAt: now },
     ],
   };
 }

@@ -30,7 +30,12 @@ const types = (frames: ServerMessage[]) =>
 
 async function crossInstanceCall(hubA: Hub, hubB: Hub) {
   const { records, recordCall } = recorder();
-  const options = { recordCall, lookupUser, ringTimeoutMs: 5000, graceMs: 100 };
+  // Call waiting off: a user on a call is busy, which every instance must see alike.
+  const noWaiting = (care4wId: string) => {
+    const found = lookupUser(care4wId);
+    return found && { ...found, callWaiting: false };
+  };
+  const options = { recordCall, lookupUser: noWaiting, ringTimeoutMs: 5000, graceMs: 100 };
   const instanceA = createCallService({ ...options, hub: hubA });
   const instanceB = createCallService({ ...options, hub: hubB });
   try {

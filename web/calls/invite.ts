@@ -45,7 +45,7 @@ export async function invite(
   }
   const found = await rt.options.lookupUser(message.to);
   if (!found) return fail("unknown_user", `no user ${message.to}`);
-  const { acceptsDirectCalls, doNotDisturb, ...callee } = found;
+  const { acceptsDirectCalls, doNotDisturb, callWaiting, ...callee } = found;
   if (callee.userId === sender.userId) return fail("self_call", "you cannot call yourself");
   if (!rt.rings.admit(callee.userId, now.getTime())) {
     return fail("rate_limited", "this person is being called too often, try again in a minute");
@@ -84,12 +84,12 @@ export async function invite(
   if (acceptsDirectCalls === false || !(await hub.isOnline(callee.userId))) {
     return endAtOnce("unavailable", "unavailable");
   }
-  // Busy, not call waiting: a care worker in a call about a client is not interrupted, and one
-  // call per user keeps the browser engine and the UI simple. The caller hears "busy"; the record
-  // says `missed` so the callee's history shows who tried to reach them, to call back.
-  // Do-not-disturb answers exactly as busy: the caller hears "busy", the callee's history shows
-  // the attempt (to call back later) and nothing rings.
-  if (doNotDisturb || await hub.isOnline(busyAddress(callee.userId))) {
+  // Call waiting: a callee already on a call is rung all the same (softly, on the tab in the
+  // call), unless they turned it off; then the caller hears "busy" and the record says `missed`
+  // so the callee's history shows who tried to reach them, to call back. Do-not-disturb answers
+  // exactly as busy with call waiting off: nothing rings.
+  if (doNotDisturb) return endAtOnce("missed", "busy");
+  if (callWaiting === false && await hub.isOnline(busyAddress(callee.userId))) {
     return endAtOnce("missed", "busy");
   }
 

@@ -6,13 +6,18 @@ const { ann, bob, cat, dan } = users;
 
 const codes = (frames: ServerMessage[]) => frames.map((f) => f.type === "error" ? f.code : f.type);
 
-Deno.test("a user on a call is busy: the caller hears busy, the callee's record says missed", async () => {
-  const { service, records, a, b1 } = await answered();
+Deno.test("with call waiting off, a user on a call is busy: the record says missed", async () => {
+  const { service, records, a, b1 } = await answered({
+    lookupUser: (id) => {
+      const found = Object.values(users).find((u) => u.care4wId === id);
+      return found ? { ...found, callWaiting: false } : null;
+    },
+  });
   const c = await openTab(service, cat, "cat-1");
   const callId = newCallId();
   await c.send({ type: "invite", callId, to: bob.care4wId });
   assert.deepEqual(c.take(), [{ type: "ended", callId, reason: "busy" }]);
-  assert.deepEqual(b1.take(), [], "no call waiting: the busy callee is not disturbed");
+  assert.deepEqual(b1.take(), [], "call waiting off: the busy callee is not disturbed");
   // The caller of a ringing or answered call is busy too.
   await c.send({ type: "invite", callId: newCallId(), to: ann.care4wId });
   assert.equal(codes(c.take())[0], "ended");

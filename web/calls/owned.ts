@@ -165,7 +165,7 @@ async function stepFor(
   if (await rt.hub.isOnline(busyAddress(target.userId))) {
     return refusedTransfer(call, sender, "bad_state", `${name} is on another call`);
   }
-  const { acceptsDirectCalls: _a, doNotDisturb: _d, ...user } = target;
+  const { acceptsDirectCalls: _a, doNotDisturb: _d, callWaiting: _w, ...user } = target;
   const sign = rt.tickets ? (grant: TransferGrant) => rt.tickets!.grant(grant, now) : null;
   return applyTransfer(call, sender, user, sign, now);
 }

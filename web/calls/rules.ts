@@ -56,6 +56,8 @@ export interface CallUser {
   acceptsDirectCalls?: boolean;
   /** From `lookupUser` only: true while the user has do-not-disturb on (calls answered busy). */
   doNotDisturb?: boolean;
+  /** From `lookupUser` only: false when a call while they are on one is answered busy. */
+  callWaiting?: boolean;
 }
 
 /**

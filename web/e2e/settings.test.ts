@@ -7,7 +7,13 @@
 import assert from "node:assert/strict";
 import type { BrowserContext, Page } from "playwright-core";
 import { launchChromium, watchErrors } from "../testing/browser.ts";
-import { dial, openPhone, type PhoneUser, waitForStatus } from "../testing/phone-kit.ts";
+import {
+  dial,
+  openPhone,
+  patchOwnSettings,
+  type PhoneUser,
+  waitForStatus,
+} from "../testing/phone-kit.ts";
 import { startServer } from "../testing/server.ts";
 import { eventually } from "../../testing/eventually.ts";
 
@@ -48,11 +54,7 @@ const read = (page: Page, name: string) => page.evaluate((n) => (globalThis as a
 
 /** Changes the user's settings through the API, as the Settings form does. */
 async function patch(user: PhoneUser, base: string, body: unknown) {
-  const response = await user.context.request.patch(`${base}/api/users/settings`, {
-    headers: { origin: base },
-    data: body,
-  });
-  assert.equal(response.status(), 200, await response.text());
+  await patchOwnSettings(user, base, body);
   // The page reads settings as it loads: loaded again, it has these.
   await user.page.reload();
   await waitForStatus(user.page, "Ready");

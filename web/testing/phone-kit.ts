@@ -98,3 +98,18 @@ export async function createSipPassword(
   }
   return ((await response.json()) as { password: string }).password;
 }
+
+/** Changes the user's settings through the API, as Settings does (the page is not reloaded). */
+export async function patchOwnSettings(
+  user: Pick<PhoneUser, "context">,
+  base: string,
+  body: unknown,
+) {
+  const response = await user.context.request.patch(`${base}/api/users/settings`, {
+    headers: { origin: base },
+    data: body,
+  });
+  if (response.status() !== 200) {
+    throw new Error(`settings: ${response.status()} ${await response.text()}`);
+  }
+}

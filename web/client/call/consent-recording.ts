@@ -5,7 +5,7 @@
 import type { ClientMessage } from "../../../shared/signal.ts";
 import type { CallState } from "./call-state.ts";
 import { startCallRecorder } from "./recorder.ts";
-import type { Media } from "./webrtc-engine.ts";
+import type { Media } from "./call-media.ts";
 
 /** Recording this tab's call, and consenting (or not) to the other party's. */
 export interface Recording {

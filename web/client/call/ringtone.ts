@@ -1,7 +1,8 @@
 /**
  * Ringtone and ringback generated with Web Audio (no audio files to ship): the UK double ring
  * (400+450 Hz, 0.4 s on, 0.2 s off, 0.4 s on, 2 s off) for incoming calls, a softer single
- * 425 Hz tone for ringback.
+ * 425 Hz tone for ringback, and two quiet beeps every 5 s for a call waiting (heard over the call
+ * in progress, so it must not drown it).
  *
  * Browsers keep audio of a page the person has not interacted with suspended (autoplay
  * policy): a call ringing in a tab nobody clicked stays silent. That is detected (the context
@@ -20,6 +21,7 @@ export interface Tone {
 const PATTERNS = {
   ring: { freqs: [400, 450], bursts: [[0, 0.4], [0.6, 1.0]], period: 3.0, gain: 0.15 },
   ringback: { freqs: [425], bursts: [[0, 1.0]], period: 4.0, gain: 0.06 },
+  waiting: { freqs: [440], bursts: [[0, 0.2], [0.4, 0.6]], period: 5.0, gain: 0.04 },
 } as const;
 
 let blocked = false;
@@ -53,11 +55,12 @@ void loadSettings();
 
 /**
  * Plays a repeating tone until stopped; silent (never throwing) where Web Audio is missing, and
- * for the ring when the user turned the ringtone off.
+ * for the ring (and the call-waiting beeps) when the user turned the ringtone off.
  */
 export function playTone(kind: keyof typeof PATTERNS): Tone {
   const Context = globalThis.AudioContext;
-  if (!Context || (kind === "ring" && !settingsNow().notifications.sound)) return { stop() {} };
+  const ringing = kind === "ring" || kind === "waiting";
+  if (!Context || (ringing && !settingsNow().notifications.sound)) return { stop() {} };
   const context = new Context();
   const pattern = PATTERNS[kind];
   const gain = context.createGain();

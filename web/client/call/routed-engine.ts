@@ -45,6 +45,9 @@ export function routeEngines(primary: CallEngine, phones: CallEngine | null): Ca
       return current().canTransfer ?? false;
     },
     transfer: (target) => current().transfer?.(target),
+    answerWaiting: async () => await current().answerWaiting?.(),
+    declineWaiting: (toVoicemail) => current().declineWaiting?.(toVoicemail),
+    swap: () => current().swap?.(),
     allows: (e164) => phones.allows?.(e164) ?? true,
     start() {
       unsubscribe = [

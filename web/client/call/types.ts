@@ -66,6 +66,16 @@ export interface CallSnapshot {
   phonesProblem: string | null;
   /** The colleague who handed this call over (a transfer), shown beside the other party. */
   transferredBy: Party | null;
+  /** A second call ringing while this one goes on (call waiting). */
+  waiting: OtherCall | null;
+  /** The other call, on hold, since a call waiting was answered (`swap` brings it back). */
+  parked: OtherCall | null;
+}
+
+/** A call beside the one shown: ringing (waiting) or on hold (parked). */
+export interface OtherCall {
+  callId: string;
+  remote: Party;
 }
 
 export const IDLE: CallSnapshot = {
@@ -89,6 +99,8 @@ export const IDLE: CallSnapshot = {
   phonesReady: false,
   phonesProblem: null,
   transferredBy: null,
+  waiting: null,
+  parked: null,
 };
 
 /** The recording part of an engine whose calls are recorded by the server side, not the tab. */
@@ -143,6 +155,14 @@ export interface CallEngine {
    * it; a refusal (nobody by that ID, not available) keeps the call and is told in `notice`.
    */
   transfer?(target: string): void;
+  /**
+   * Call waiting (engines that have it): answers the call waiting, the current one going on
+   * hold; declines it, or sends it to voicemail (the caller hears busy); swaps the call shown
+   * with the one on hold.
+   */
+  answerWaiting?(): Promise<void>;
+  declineWaiting?(toVoicemail: boolean): void;
+  swap?(): void;
   /** Whether a call to `e164` may be placed (absent: any number the line reaches). */
   allows?(e164: string): boolean;
   /** Microphone and speaker choice, where the engine offers it. */

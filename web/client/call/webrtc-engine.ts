@@ -2,31 +2,25 @@
 import type { IceServer } from "../../../shared/calls.ts";
 import type { ClientMessage, ServerMessage } from "../../../shared/signal.ts";
 import { type CallState, createCallState } from "./call-state.ts";
-import { type CallEnd, hangupKind } from "./end-reasons.ts";
-import { reportCallQuality } from "./quality-report.ts";
-import { microphoneProblem, openMicrophone, release, remoteAudioElement } from "./media.ts";
+import { type CallEnd, endText, hangupKind } from "./end-reasons.ts";
+import { type Media, openMicrophoneFor, releaseMedia, silence } from "./call-media.ts";
+import { remoteAudioElement } from "./media.ts";
+import { createOutgoing, requestTransfer } from "./outgoing.ts";
 import { Peer } from "./peer.ts";
-import type { CallRecorder } from "./recorder.ts";
 import { createRecording, type Recording } from "./consent-recording.ts";
 import { SignalingSocket } from "./signaling.ts";
 import { type CallResume, createCallResume } from "./resume.ts";
 import { trackActivity } from "../activity.ts";
 import type { CallEngine, Party } from "./types.ts";
+import { CallWaiting } from "./waiting.ts";
+
+export type { Media } from "./call-media.ts";
 
 export interface WebRtcOptions {
   iceServers: IceServer[];
   signalingUrl: string;
   /** The user's setting: record every call once it connects (the other party is told). */
   autoRecord?: boolean;
-}
-
-/** The media of the current call: microphone, peer connection, what plays, what records. */
-export interface Media {
-  stream: MediaStream | null;
-  remote: MediaStream | null;
-  peer: Peer | null;
-  audio: HTMLAudioElement | null;
-  recorder: CallRecorder | null;
 }
 
 /** Creates the engine; `start()` connects the signaling socket. */
@@ -37,22 +31,29 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
   const callId = () => calls.state.callId!;
   const resume = createCallResume();
 
-  /** Ends the call here: the recording sent, devices released, the ending shown, then idle. */
+  /**
+   * Ends the call here: the recording sent, devices released, the ending shown, then idle; or,
+   * with another call on hold or waiting, that one shown next (waiting.ts).
+   */
   const finish = (end: CallEnd | { text: string }, told = true) => {
-    if (calls.state.callId) resume.ended(calls.state.callId, told);
-    releaseMedia(media, calls.state.callId);
-    calls.showEnded(end);
+    const { callId, direction, remote } = calls.state;
+    if (callId) resume.ended(callId, told);
+    releaseMedia(media, callId);
+    const text = typeof end === "string" ? endText(end, direction, remote?.displayName) : end.text;
+    if (!waiting.afterEnd(text)) calls.showEnded(end);
   };
   const glare = createGlare(calls, media);
   const recording = createRecording(calls, media, send);
+  const elsewhere = (id: string) => waiting.lost(id);
   const startPeer = (offerer: boolean) =>
-    startPeerFor(offerer, { options, calls, media, send, finish, recording });
+    startPeerFor(offerer, { options, calls, media, send, finish, recording, elsewhere });
   const answer = () => void engine.answer();
   const microphone = (onRefused: () => void) => openMicrophoneFor(media, onRefused, finish);
   const { dial, transferred } = createOutgoing({ calls, media, send, finish, resume, microphone });
+  const waiting = new CallWaiting({ calls, media, send, microphone, startPeer });
   const context = { calls, media, send, finish, startPeer, recording, resume, glare, answer };
   const onMessage = (message: ServerMessage) =>
-    handleServerMessage(message, { ...context, transferred });
+    handleServerMessage(message, { ...context, transferred, waiting });
 
   const current = () => calls.inCall() ? calls.state.callId : null;
   const socket = new SignalingSocket(
@@ -122,13 +123,10 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
     setRecording: (on) => recording.set(on),
     refuseRecording: () => recording.refuse(),
     canTransfer: true,
-    transfer(target) {
-      if (calls.state.phase !== "connected" && calls.state.phase !== "reconnecting") return;
-      calls.update({ notice: `Transferring to ${target}…` });
-      if (!send({ type: "transfer", callId: callId(), to: target })) {
-        calls.update({ notice: "Not transferred: CareFlow is not connected" });
-      }
-    },
+    transfer: (target) => requestTransfer(calls, send, target),
+    answerWaiting: () => waiting.answer(),
+    declineWaiting: (toVoicemail) => waiting.decline(toVoicemail),
+    swap: () => waiting.swap(),
     sendDtmf(tones) {
       const dtmf = media.peer?.sender()?.dtmf;
       if (dtmf?.canInsertDTMF) dtmf.insertDTMF(tones, 120, 70);
@@ -137,52 +135,12 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
     stop() {
       removeEventListener("pagehide", leave);
       activity.stop();
+      waiting.stop();
       if (calls.inCall()) engine.hangup();
       socket.close();
     },
   };
   return engine;
-}
-
-/** What placing a call needs from the engine. */
-interface OutgoingContext {
-  calls: CallState;
-  media: Media;
-  send(message: ClientMessage): boolean;
-  finish(end: CallEnd | { text: string }): void;
-  resume: CallResume;
-  microphone(onRefused: () => void): Promise<boolean>;
-}
-
-/** Placing calls: one the user dials, and the one a transfer hands us to. */
-function createOutgoing(ctx: OutgoingContext) {
-  const { calls, media, send, finish, resume, microphone } = ctx;
-  /** Places a call; `transfer`: the grant and who handed us over, when a transfer made it. */
-  const dial = async (to: Party, transfer?: { grant?: string; by: Party }) => {
-    if (calls.inCall()) return;
-    const id = crypto.randomUUID();
-    calls.begin({
-      phase: "calling",
-      callId: id,
-      direction: "outbound",
-      remote: to,
-      transferredBy: transfer?.by ?? null,
-    });
-    if (!(await microphone(() => {}))) return;
-    if (calls.state.callId !== id) return release(media.stream);
-    const invite: ClientMessage = transfer?.grant
-      ? { type: "invite", callId: id, to: to.care4wId, transfer: transfer.grant }
-      : { type: "invite", callId: id, to: to.care4wId };
-    if (!send(invite)) finish("offline");
-  };
-  /** We were handed to `to`: this call ends here without a card, and we call them at once. */
-  const transferred = (to: Party, by: Party, grant?: string) => {
-    resume.ended(calls.state.callId!, true);
-    releaseMedia(media, calls.state.callId);
-    calls.begin({ phase: "idle" });
-    void dial(to, { grant, by });
-  };
-  return { dial, transferred };
 }
 
 /**
@@ -216,12 +174,19 @@ interface PeerContext {
   send(message: ClientMessage): boolean;
   finish(end: CallEnd, told?: boolean): void;
   recording: Recording;
+  /** The media path of a call no longer shown (on hold) failed. */
+  elsewhere(callId: string): void;
 }
 
-/** Starts the call's peer connection; its media states drive the call's phase. */
+/**
+ * Starts the call's peer connection; its media states drive the call's phase while it is the
+ * call shown (after a call waiting was answered, it may be on hold: waiting.ts).
+ */
 function startPeerFor(offerer: boolean, ctx: PeerContext): Peer {
   const { options, calls, media, send, finish, recording } = ctx;
-  const callId = () => calls.state.callId!;
+  const id = calls.state.callId!;
+  const callId = () => id;
+  const shown = () => calls.state.callId === id;
   media.audio = remoteAudioElement();
   media.peer = new Peer(options.iceServers, media.stream!, offerer, {
     description: (kind, sdp) => send({ type: kind, callId: callId(), sdp }),
@@ -232,6 +197,7 @@ function startPeerFor(offerer: boolean, ctx: PeerContext): Peer {
       void media.audio!.play().catch(() => {});
     },
     media: (state) => {
+      if (!shown()) return state === "failed" ? ctx.elsewhere(id) : undefined;
       if (state === "connected") {
         const first = calls.state.connectedAt === null;
         calls.update({ phase: "connected", connectedAt: calls.state.connectedAt ?? Date.now() });
@@ -239,32 +205,9 @@ function startPeerFor(offerer: boolean, ctx: PeerContext): Peer {
       } else if (state === "interrupted") calls.update({ phase: "reconnecting" });
       else finish("failed", send({ type: "hangup", callId: callId(), reason: "failed" }));
     },
-    quality: (quality) => calls.update({ quality }),
+    quality: (quality) => shown() && calls.update({ quality }),
   });
   return media.peer;
-}
-
-/** Opens the microphone; on failure the call ends with the device's problem. */
-async function openMicrophoneFor(
-  media: Media,
-  onRefused: () => void,
-  finish: (end: { text: string }) => void,
-): Promise<boolean> {
-  try {
-    media.stream = await openMicrophone();
-    return true;
-  } catch (error) {
-    onRefused();
-    finish({ text: microphoneProblem(error) });
-    return false;
-  }
-}
-
-/** Our microphone is off while muted or held; the other side is not heard while held. */
-function silence(media: Media, state: { muted: boolean; held: boolean }) {
-  const track = media.peer?.sender()?.track;
-  if (track) track.enabled = !state.muted && !state.held;
-  if (media.audio) media.audio.muted = state.held;
 }
 
 /** What handling a server frame may touch. */
@@ -281,6 +224,8 @@ interface MessageContext {
   answer(): void;
   /** The other party handed us to `to`: we call them. */
   transferred(to: Party, by: Party, grant?: string): void;
+  /** The calls beside the one shown (waiting, on hold). */
+  waiting: CallWaiting;
 }
 
 /** Applies one frame from the server to this tab's call. */
@@ -300,7 +245,8 @@ async function handleServerMessage(message: ServerMessage, context: MessageConte
     return;
   }
   if (message.type === "invite") {
-    if (calls.inCall()) return; // the server answers busy for us; this tab keeps its call
+    // On a call: it rings softly beside it (call waiting), or is answered busy.
+    if (calls.inCall()) return context.waiting.ring(message.callId, message.from);
     calls.begin({
       phase: "incoming",
       callId: message.callId,
@@ -314,6 +260,7 @@ async function handleServerMessage(message: ServerMessage, context: MessageConte
     if (context.glare.crossedBy(message.from.care4wId)) context.answer();
     return;
   }
+  if (await context.waiting.handle(message)) return;
   if (message.callId !== calls.state.callId || calls.state.phase === "ended") return;
   switch (message.type) {
     case "ticket":
@@ -356,18 +303,4 @@ async function handleServerMessage(message: ServerMessage, context: MessageConte
     default:
       finish(message.reason);
   }
-}
-
-/**
- * Lets a call's media go: the recording's last parts sent (`savingParts` shows it), the measured
- * quality reported, the microphone and the audio element released.
- */
-function releaseMedia(media: Media, callId: string | null): void {
-  void media.recorder?.stop();
-  void media.peer?.close().then((quality) => {
-    if (quality && callId) void reportCallQuality(callId, quality);
-  });
-  release(media.stream);
-  media.audio?.remove();
-  Object.assign(media, { stream: null, remote: null, peer: null, audio: null, recorder: null });
 }

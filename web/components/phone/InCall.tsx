@@ -7,6 +7,7 @@ import { CallTimer, QualityBadge, statusText } from "./CallStatus.tsx";
 import { focusIsLost, lookOf } from "./call-look.ts";
 import { StateIcon } from "./StateIcon.tsx";
 import { TransferForm } from "./TransferForm.tsx";
+import { OtherCalls } from "./OtherCalls.tsx";
 import { onSoundBlocked, soundBlocked } from "../../client/call/ringtone.ts";
 
 /**
@@ -48,6 +49,7 @@ export function InCall(props: { call: CallSnapshot; engine: CallEngine; tones?: 
         <QualityBadge quality={call.quality} />
       </p>
       <RecordingState call={call} engine={engine} />
+      <OtherCalls call={call} engine={engine} />
       {live && (
         <div class="controls" role="group" aria-label="Call controls">
           <Toggle

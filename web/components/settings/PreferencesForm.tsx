@@ -176,6 +176,12 @@ function Fields(props: { edited: Signal<Settings | null>; devices: MediaDeviceIn
         </Choice>
       </fieldset>
       <fieldset>
+        <legend>Calls</legend>
+        <Check edited={props.edited} section="presence" name="callWaiting">
+          Call waiting: a second call while I am on one rings softly (off: the caller hears busy)
+        </Check>
+      </fieldset>
+      <fieldset>
         <legend>Privacy</legend>
         <Check edited={props.edited} section="privacy" name="allowDirectCalls">
           Colleagues may call me in CareFlow

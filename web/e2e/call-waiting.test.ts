@@ -1,0 +1,118 @@
+/**
+ * Call waiting between real browsers (issue 15): Bob, on a call with Ann, is called by Cat. His
+ * call card shows Cat calling (softly, beside Ann's call); he answers, Ann hears she is on hold;
+ * he swaps back and forth, audio following each time; when Ann's call ends, Cat's comes back on
+ * hold. A call waiting sent to voicemail is heard as busy by its caller, offered a message.
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { launchChromium, watchErrors } from "../testing/browser.ts";
+import {
+  dial,
+  history,
+  inboundAudioBytes,
+  openPhone,
+  patchOwnSettings,
+  waitForStatus,
+} from "../testing/phone-kit.ts";
+import { startServer } from "../testing/server.ts";
+import { eventually } from "../../testing/eventually.ts";
+
+/** Audio keeps arriving at `page` (its newest peer connection's inbound bytes grow). */
+async function hears(page: Page, what: string) {
+  const before = await inboundAudioBytes(page);
+  await eventually(what, async () => {
+    assert.ok((await inboundAudioBytes(page)) > before + 1_000);
+  }, { timeoutMs: 10_000 });
+}
+
+Deno.test("call waiting: answer a second call, swap between the two, each ends on its own", async () => {
+  const server = await startServer();
+  const browser = await launchChromium({ media: true });
+  try {
+    const ann = await openPhone(browser, server.url, "Ann Carer");
+    const bob = await openPhone(browser, server.url, "Bob Nurse");
+    const cat = await openPhone(browser, server.url, "Cat Doctor");
+    const errors = [ann, bob, cat].map((user) => watchErrors(user.page));
+    await dial(ann, bob);
+    await bob.page.getByRole("button", { name: "Answer" }).click();
+    await Promise.all([waitForStatus(ann.page, "Connected"), waitForStatus(bob.page, "Connected")]);
+
+    await dial(cat, bob);
+    const waiting = bob.page.getByTestId("call-waiting");
+    await waiting.getByText("Cat Doctor is calling").waitFor();
+    await waitForStatus(cat.page, /Ringing/);
+    await waiting.getByRole("button", { name: "Answer and hold this call" }).click();
+    await Promise.all([
+      waitForStatus(cat.page, "Connected"),
+      waitForStatus(bob.page, "Connected"),
+      waitForStatus(ann.page, "On hold by the other side"),
+    ]);
+    await bob.page.getByTestId("call-parked").getByText("Ann Carer").waitFor();
+    await hears(cat.page, "Bob's audio reaches Cat");
+
+    // The swap: back to Ann (Cat on hold), then to Cat again.
+    await bob.page.getByRole("button", { name: "Swap" }).click();
+    await Promise.all([
+      waitForStatus(ann.page, "Connected"),
+      waitForStatus(cat.page, "On hold by the other side"),
+    ]);
+    await bob.page.getByTestId("call-parked").getByText("Cat Doctor").waitFor();
+    await hears(ann.page, "Bob's audio reaches Ann again");
+    await bob.page.getByRole("button", { name: "Swap" }).click();
+    await waitForStatus(cat.page, "Connected");
+    await waitForStatus(ann.page, "On hold by the other side");
+
+    // Cat hangs up: Ann's call, still on hold, is what Bob sees; he takes it back.
+    await cat.page.getByRole("button", { name: "Hang up" }).click();
+    await waitForStatus(bob.page, "On hold");
+    assert.equal(await bob.page.locator(".party strong").first().textContent(), "Ann Carer");
+    await bob.page.getByRole("button", { name: "Resume" }).click();
+    await waitForStatus(ann.page, "Connected");
+    await ann.page.getByRole("button", { name: "Hang up" }).click();
+    await waitForStatus(bob.page, /ended/i);
+    await eventually("one record per call, both completed", async () => {
+      const calls = (await history(bob, server.url)).calls;
+      assert.deepEqual(calls.map((c) => [c.otherParty.displayName, c.status]).sort(), [
+        ["Ann Carer", "completed"],
+        ["Cat Doctor", "completed"],
+      ]);
+    });
+    for (const seen of errors) assert.deepEqual(seen, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+Deno.test("a call waiting sent to voicemail; with call waiting off the caller hears busy", async () => {
+  const server = await startServer();
+  const browser = await launchChromium({ media: true });
+  try {
+    const ann = await openPhone(browser, server.url, "Ann Carer");
+    const bob = await openPhone(browser, server.url, "Bob Nurse");
+    const cat = await openPhone(browser, server.url, "Cat Doctor");
+    await dial(ann, bob);
+    await bob.page.getByRole("button", { name: "Answer" }).click();
+    await waitForStatus(bob.page, "Connected");
+
+    await dial(cat, bob);
+    await bob.page.getByTestId("call-waiting").getByRole("button", { name: "To voicemail" })
+      .click();
+    await waitForStatus(cat.page, "Busy on another call");
+    await cat.page.getByTestId("leave-voicemail").waitFor();
+    await waitForStatus(bob.page, "Connected");
+    assert.equal(await bob.page.getByTestId("call-waiting").count(), 0);
+
+    await patchOwnSettings(bob, server.url, { presence: { callWaiting: false } });
+    await cat.page.getByRole("button", { name: /Dismiss|Close/ }).first().click().catch(() => {});
+    await dial(cat, bob);
+    await waitForStatus(cat.page, "Busy on another call");
+    assert.equal(await bob.page.getByTestId("call-waiting").count(), 0, "nothing rang");
+    const statuses = (await history(bob, server.url)).calls.map((c) => c.status);
+    assert.deepEqual(statuses.filter((s) => s === "missed").length, 2);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
