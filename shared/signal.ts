@@ -80,8 +80,17 @@ const ticket = z.string().min(10).max(4096).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-
 
 /** Every frame a browser may send. Unknown keys (such as a forged `from`) are stripped. */
 export const clientMessageSchema = z.discriminatedUnion("type", [
-  /** `transfer`: the grant of a `transfer` frame, when this call is the transferee's new one. */
-  z.object({ type: z.literal("invite"), callId, to: care4wId, transfer: ticket.optional() }),
+  /**
+   * `transfer`: the grant of a `transfer` frame, when this call is the transferee's new one;
+   * `consult`: the call this tab holds meanwhile (it asks the colleague first, to transfer it).
+   */
+  z.object({
+    type: z.literal("invite"),
+    callId,
+    to: care4wId,
+    transfer: ticket.optional(),
+    consult: callId.optional(),
+  }),
   bare("ringing"),
   bare("accept"),
   /**
@@ -91,7 +100,8 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
   bare("reject").extend({ reason: z.enum(["no-microphone", "busy"]).optional() }),
   bare("cancel"),
   /** `failed`: the media path broke and could not be restored; both sides are told so. */
-  bare("hangup").extend({ reason: z.enum(["failed"]).optional() }),
+  /** `transferred`: the call ends because the other party's new one replaces it. */
+  bare("hangup").extend({ reason: z.enum(["failed", "transferred"]).optional() }),
   z.object({ type: z.literal("offer"), callId, sdp }),
   z.object({ type: z.literal("answer"), callId, sdp }),
   z.object({ type: z.literal("candidate"), callId, candidate: iceCandidateSchema }),
@@ -101,8 +111,11 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("record"), callId, recording: z.boolean() }),
   /** The other party does not consent: the recorder stops and discards what it has. */
   bare("record-refused"),
-  /** Hands the other party of this answered call to `to` (blind transfer), leaving the call. */
-  z.object({ type: z.literal("transfer"), callId, to: care4wId }),
+  /**
+   * Hands the other party of this answered call to `to`, leaving the call: blind, or (`replaces`:
+   * this tab's call with `to`, asked first) attended, the new call taking that one's place.
+   */
+  z.object({ type: z.literal("transfer"), callId, to: care4wId, replaces: callId.optional() }),
   /**
    * After reconnecting, a tab still in an answered call presents the call's ticket, so the call
    * goes on even when the server restarted meanwhile. `endedAt` (ms since epoch): the user hung
@@ -133,8 +146,11 @@ const ending = <T extends string>(type: T) =>
 
 /** Every frame the server may send to a browser. */
 export const serverMessageSchema = z.discriminatedUnion("type", [
-  /** `transferredBy`: the colleague who handed the caller over to this callee. */
-  relayed("invite").extend({ transferredBy: partySchema.optional() }),
+  /**
+   * `transferredBy`: the colleague who handed the caller over to this callee; `replaces`: their
+   * call with this tab that the new one takes the place of (an attended transfer: no ringing).
+   */
+  relayed("invite").extend({ transferredBy: partySchema.optional(), replaces: callId.optional() }),
   relayed("ringing"),
   relayed("accept"),
   ending("reject"),

@@ -73,8 +73,9 @@ export function startCall(
   callerConnectionId: string,
   callee: CallUser,
   now: Date,
-  transferredBy: Party | null = null,
+  transfer: { transferredBy: Party; replaces?: string } | null = null,
 ): Step {
+  const transferredBy = transfer?.transferredBy ?? null;
   const call: CallState = {
     callId,
     phase: "ringing",
@@ -88,9 +89,8 @@ export function startCall(
     recordedBy: null,
     transferredBy,
   };
-  const invite: ServerMessage = transferredBy
-    ? { type: "invite", callId, from: party(caller), transferredBy }
-    : { type: "invite", callId, from: party(caller) };
+  const invite: ServerMessage = { type: "invite", callId, from: party(caller) };
+  if (transfer) Object.assign(invite, transfer);
   return { call, effects: [{ type: "send", to: { userId: callee.userId }, frame: invite }] };
 }
 
@@ -280,7 +280,7 @@ function endByParty(
   sender: Sender,
   role: "caller" | "callee",
   now: Date,
-  reason: "failed" | undefined = undefined,
+  reason: "failed" | "transferred" | undefined = undefined,
 ): Step {
   const { callId } = call;
   const end: Effect = {

@@ -56,15 +56,19 @@ export async function invite(
     const envelope: Envelope = { kind: "crossed", sender, callId };
     return await hub.publish(glareAddress(callee.userId, sender.userId), envelope);
   }
-  if (await hub.isOnline(busyAddress(sender.userId))) return fail("in_call", "already on a call");
+  if (await hub.isOnline(busyAddress(sender.userId)) && !(await mayConsult(rt, tab, message))) {
+    return fail("in_call", "already on a call");
+  }
   // The transferee's call to the colleague it was handed to: the grant says who handed it over.
-  let transferredBy: Party | null = null;
+  let transfer: { transferredBy: Party; replaces?: string } | null = null;
   if (message.transfer) {
     const grant = rt.tickets?.readGrant(message.transfer, now);
     if (!grant || grant.transfereeUserId !== sender.userId || grant.to !== message.to) {
       return fail("bad_ticket", "this transfer is not valid any more");
     }
-    transferredBy = grant.by;
+    transfer = grant.replaces
+      ? { transferredBy: grant.by, replaces: grant.replaces }
+      : { transferredBy: grant.by };
   }
 
   const input: RecordInput = {
@@ -73,7 +77,7 @@ export async function invite(
     callee,
     startedAt: now,
     answeredAt: null,
-    transferredBy,
+    transferredBy: transfer?.transferredBy ?? null,
   };
   const endAtOnce = async (status: CallStatus, reason: "unavailable" | "busy") => {
     await rt.record(input, status, now);
@@ -89,14 +93,27 @@ export async function invite(
   // so the callee's history shows who tried to reach them, to call back. Do-not-disturb answers
   // exactly as busy with call waiting off: nothing rings.
   if (doNotDisturb) return endAtOnce("missed", "busy");
-  if (callWaiting === false && await hub.isOnline(busyAddress(callee.userId))) {
-    return endAtOnce("missed", "busy");
-  }
+  // An attended transfer's call replaces the callee's own call with the transferor: not waiting.
+  const waits = !transfer?.replaces && await hub.isOnline(busyAddress(callee.userId));
+  if (callWaiting === false && waits) return endAtOnce("missed", "busy");
 
-  const step = startCall(callId, tab.user, sender.connectionId, callee, now, transferredBy);
+  const step = startCall(callId, tab.user, sender.connectionId, callee, now, transfer);
   const owned = await own(rt, step.call);
   startRingTimer(rt, owned);
   await apply(rt, owned, step);
+}
+
+/**
+ * A second call of a user already on one: only to ask a colleague before transferring the call
+ * this very tab has (`consult`), and never a third.
+ */
+async function mayConsult(
+  rt: Runtime,
+  tab: Tab,
+  message: Extract<ClientMessage, { type: "invite" }>,
+): Promise<boolean> {
+  if (!message.consult || !tab.calls.has(message.consult)) return false;
+  return (await rt.hub.connectionCount(busyAddress(tab.user.userId))) < 2;
 }
 
 /**

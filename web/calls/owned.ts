@@ -162,12 +162,13 @@ async function stepFor(
   if (target.doNotDisturb) {
     return refusedTransfer(call, sender, "bad_state", `${name} has do not disturb on`);
   }
-  if (await rt.hub.isOnline(busyAddress(target.userId))) {
+  // Attended, the colleague is on a call: the transferor's own, which the new one replaces.
+  if (!message.replaces && await rt.hub.isOnline(busyAddress(target.userId))) {
     return refusedTransfer(call, sender, "bad_state", `${name} is on another call`);
   }
   const { acceptsDirectCalls: _a, doNotDisturb: _d, callWaiting: _w, ...user } = target;
   const sign = rt.tickets ? (grant: TransferGrant) => rt.tickets!.grant(grant, now) : null;
-  return applyTransfer(call, sender, user, sign, now);
+  return applyTransfer(call, sender, user, sign, now, message.replaces);
 }
 
 /**

@@ -39,6 +39,8 @@ const grantPayload = z.object({
   transfereeUserId: z.string().min(1).max(100),
   to: z.string().min(1).max(40),
   by: z.object({ care4wId: z.string().min(1).max(40), displayName: z.string().max(200) }),
+  /** Attended: the transferor's call with `to` that the new call replaces. */
+  replaces: z.uuid().optional(),
   issuedAt: z.number().int(),
 });
 

@@ -95,3 +95,53 @@ Deno.test("only an answered call is transferred, only by one of its parties", as
   assert.equal(intruder.take()[0].type, "error");
   assert.equal(bob.userId, "u-bob");
 });
+
+Deno.test("an attended transfer: ask the colleague first, then the new call replaces that one", async () => {
+  const ctx = await answered({ tickets: tickets() });
+  const { a, b1, callId, records, service } = ctx;
+  const c = await openTab(service, cat, "cat-1");
+  // Bob holds Ann and calls Cat to ask; only his tab in Ann's call may, and only once.
+  await b1.send({ type: "hold", callId });
+  const ask = newCallId();
+  await b1.send({ type: "invite", callId: ask, to: cat.care4wId });
+  assert.equal(b1.take()[0].type === "error", true, "no second call without `consult`");
+  await b1.send({ type: "invite", callId: ask, to: cat.care4wId, consult: callId });
+  await c.send({ type: "accept", callId: ask });
+  const third = newCallId();
+  await b1.send({ type: "invite", callId: third, to: users.dan.care4wId, consult: callId });
+  assert.deepEqual(b1.take().map((f) => f.type === "error" ? f.code : f.type), [
+    "accept",
+    "ticket",
+    "in_call",
+  ]);
+  c.take();
+  a.take();
+
+  await b1.send({ type: "transfer", callId, to: cat.care4wId, replaces: ask });
+  const [frame] = a.take() as Transfer[];
+  assert.equal(frame.type, "transfer");
+  const next = newCallId();
+  await a.send({ type: "invite", callId: next, to: cat.care4wId, transfer: frame.grant });
+  assert.deepEqual(c.take(), [{
+    type: "invite",
+    callId: next,
+    from: annFrom,
+    transferredBy: bobFrom,
+    replaces: ask,
+  }]);
+  await c.send({ type: "accept", callId: next });
+  await c.send({ type: "hangup", callId: ask, reason: "transferred" });
+  assert.deepEqual(b1.take().at(-1), {
+    type: "hangup",
+    callId: ask,
+    from: catFrom,
+    reason: "transferred",
+  });
+  await a.send({ type: "hangup", callId: next });
+  assert.deepEqual(records.map((r) => [r.id, r.status, r.transferredTo?.care4wId ?? null]), [
+    [callId, "completed", cat.care4wId],
+    [ask, "completed", null],
+    [next, "completed", null],
+  ]);
+  assert.deepEqual(records[2].transferredBy, bobFrom);
+});

@@ -20,7 +20,8 @@ import type { CallUser } from "./rules.ts";
 import type { TransferGrant } from "./tickets.ts";
 
 /**
- * A blind transfer: `sender`, a party of the answered call, hands the other party to `target`.
+ * A transfer: `sender`, a party of the answered call, hands the other party to `target`
+ * (attended when `replaces` names the sender's own call with `target`, asked first).
  * The other party is told (with `grant`, which lets its own invite to `target` say who transferred
  * it) and the sender's part ends; the call's record names `target`.
  */
@@ -30,6 +31,7 @@ export function applyTransfer(
   target: CallUser,
   signGrant: ((grant: TransferGrant) => string) | null,
   now: Date,
+  replaces?: string,
 ): Step {
   const role = roleOf(call, sender);
   const refuse = (code: "not_in_call" | "bad_state", why: string) =>
@@ -48,6 +50,7 @@ export function applyTransfer(
     transfereeUserId: transferee.userId,
     to: to.care4wId,
     by: from,
+    ...(replaces ? { replaces } : {}),
   });
   const frame: ServerMessage = grant
     ? { type: "transfer", callId, from, to, grant }

@@ -3,6 +3,8 @@
  * Ann's phone calls Cat by itself and hears ringback; Cat's ringing card says Bob transferred
  * the call; once Cat answers, Ann and Cat hear each other; Bob's call ends as "Call transferred";
  * the history records both sides of it. A transfer Cat cannot take leaves Bob's call as it was.
+ * Attended: Bob holds Ann and asks Cat first; on Complete, Ann's new call takes the place of Bob's
+ * with Cat, answered at once.
  */
 import assert from "node:assert/strict";
 import { launchChromium, watchErrors } from "../testing/browser.ts";
@@ -67,6 +69,55 @@ Deno.test("a blind transfer hands the caller to a colleague, who is told who tra
     await bob.page.getByTestId("transfer-note").getByText("Transferred to Cat Doctor").waitFor();
     await cat.page.getByRole("link", { name: "History" }).first().click();
     await cat.page.getByTestId("transfer-note").getByText("Transferred by Bob Nurse").waitFor();
+    for (const seen of errors) assert.deepEqual(seen, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+Deno.test("an attended transfer: Bob asks Cat first, then Ann's call takes his place", async () => {
+  const server = await startServer();
+  const browser = await launchChromium({ media: true });
+  try {
+    const ann = await openPhone(browser, server.url, "Ann Carer");
+    const bob = await openPhone(browser, server.url, "Bob Nurse");
+    const cat = await openPhone(browser, server.url, "Cat Doctor");
+    const errors = [ann, bob, cat].map((user) => watchErrors(user.page));
+    await dial(ann, bob);
+    await bob.page.getByRole("button", { name: "Answer" }).click();
+    await waitForStatus(ann.page, "Connected");
+
+    await bob.page.getByRole("button", { name: "Transfer" }).click();
+    await bob.page.getByLabel("Transfer to (CareFlow ID)").fill(cat.care4wId);
+    await bob.page.getByRole("button", { name: "Ask first" }).click();
+    await waitForStatus(ann.page, "On hold by the other side");
+    await cat.page.getByRole("button", { name: "Answer" }).click();
+    await Promise.all([waitForStatus(bob.page, "Connected"), waitForStatus(cat.page, "Connected")]);
+    await bob.page.getByTestId("call-parked").getByText("Ann Carer").waitFor();
+
+    await bob.page.getByRole("button", { name: "Complete transfer to Cat Doctor" }).click();
+    await waitForStatus(bob.page, "Call transferred");
+    await cat.page.getByTestId("transferred-by").getByText("Transferred by Bob Nurse").waitFor();
+    await Promise.all([waitForStatus(ann.page, "Connected"), waitForStatus(cat.page, "Connected")]);
+    assert.equal(await cat.page.locator(".party strong").first().textContent(), "Ann Carer");
+    await eventually("Ann's audio reaches Cat", async () => {
+      assert.ok((await inboundAudioBytes(cat.page)) > 2_000);
+    }, { timeoutMs: 10_000 });
+    await ann.page.getByRole("button", { name: "Hang up" }).click();
+    await waitForStatus(cat.page, /ended/i);
+    await eventually("the history of each", async () => {
+      const bobs = (await history(bob, server.url)).calls;
+      assert.deepEqual(bobs.map((c) => c.transferredTo?.displayName ?? null).sort(), [
+        "Cat Doctor",
+        null,
+      ]);
+      const cats = (await history(cat, server.url)).calls;
+      assert.deepEqual(cats.map((c) => c.transferredBy?.displayName ?? null).sort(), [
+        "Bob Nurse",
+        null,
+      ]);
+    });
     for (const seen of errors) assert.deepEqual(seen, []);
   } finally {
     await browser.close();

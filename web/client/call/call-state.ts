@@ -31,11 +31,16 @@ export interface CallState {
   cancelIdle(): void;
 }
 
-/** What outlives a call: the line's state, and a recording still being sent. */
+/**
+ * What outlives a call: the line's state, a recording still being sent, and the calls beside it
+ * (one waiting, one on hold: call waiting).
+ */
 const lasting = (state: CallSnapshot) => ({
   ready: state.ready,
   problem: state.problem,
   savingParts: state.savingParts,
+  waiting: state.waiting,
+  parked: state.parked,
 });
 
 /** Creates the state holder of one engine. */

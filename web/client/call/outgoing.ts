@@ -34,8 +34,11 @@ interface OutgoingContext {
 /** Placing calls: one the user dials, and the one a transfer hands us to. */
 export function createOutgoing(ctx: OutgoingContext) {
   const { calls, media, send, finish, resume, microphone } = ctx;
-  /** Places a call; `transfer`: the grant and who handed us over, when a transfer made it. */
-  const dial = async (to: Party, transfer?: { grant?: string; by: Party }) => {
+  /**
+   * Places a call; `how.grant` and `how.by`: a transfer made it (the grant, who handed us over);
+   * `how.consult`: it asks a colleague first about the call on hold (an attended transfer).
+   */
+  const dial = async (to: Party, how: { grant?: string; by?: Party; consult?: string } = {}) => {
     if (calls.inCall()) return;
     const id = crypto.randomUUID();
     calls.begin({
@@ -43,13 +46,14 @@ export function createOutgoing(ctx: OutgoingContext) {
       callId: id,
       direction: "outbound",
       remote: to,
-      transferredBy: transfer?.by ?? null,
+      transferredBy: how.by ?? null,
+      consulting: how.consult !== undefined,
     });
     if (!(await microphone(() => {}))) return;
     if (calls.state.callId !== id) return release(media.stream);
-    const invite: ClientMessage = transfer?.grant
-      ? { type: "invite", callId: id, to: to.care4wId, transfer: transfer.grant }
-      : { type: "invite", callId: id, to: to.care4wId };
+    const invite: ClientMessage = { type: "invite", callId: id, to: to.care4wId };
+    if (how.grant) invite.transfer = how.grant;
+    if (how.consult) invite.consult = how.consult;
     if (!send(invite)) finish("offline");
   };
   /** We were handed to `to`: this call ends here without a card, and we call them at once. */
@@ -59,5 +63,24 @@ export function createOutgoing(ctx: OutgoingContext) {
     calls.begin({ phase: "idle" });
     void dial(to, { grant, by });
   };
-  return { dial, transferred };
+  /** Attended transfer: `hold` puts the call shown aside (its id), then `target` is called. */
+  const consult = (target: string, hold: () => string | null) => {
+    const held = hold();
+    if (held) void dial({ care4wId: target, displayName: target }, { consult: held });
+  };
+  return { dial, transferred, consult };
+}
+
+/** Attended: hands the call on hold to the colleague of the call shown, which asked them. */
+export function completeTransfer(calls: CallState, send: (m: ClientMessage) => boolean) {
+  const { phase, callId, remote, parked, consulting } = calls.state;
+  if (!consulting || !parked || phase !== "connected" || !remote) return;
+  calls.update({ notice: `Transferring ${parked.remote.displayName}…` });
+  const sent = send({
+    type: "transfer",
+    callId: parked.callId,
+    to: remote.care4wId,
+    replaces: callId!,
+  });
+  if (!sent) calls.update({ notice: "Not transferred: CareFlow is not connected" });
 }

@@ -45,6 +45,8 @@ export function routeEngines(primary: CallEngine, phones: CallEngine | null): Ca
       return current().canTransfer ?? false;
     },
     transfer: (target) => current().transfer?.(target),
+    consult: (target) => current().consult?.(target),
+    completeTransfer: () => current().completeTransfer?.(),
     answerWaiting: async () => await current().answerWaiting?.(),
     declineWaiting: (toVoicemail) => current().declineWaiting?.(toVoicemail),
     swap: () => current().swap?.(),

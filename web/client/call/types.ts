@@ -70,6 +70,8 @@ export interface CallSnapshot {
   waiting: OtherCall | null;
   /** The other call, on hold, since a call waiting was answered (`swap` brings it back). */
   parked: OtherCall | null;
+  /** This call asks a colleague first, to transfer the call on hold to them (attended). */
+  consulting: boolean;
 }
 
 /** A call beside the one shown: ringing (waiting) or on hold (parked). */
@@ -101,6 +103,7 @@ export const IDLE: CallSnapshot = {
   transferredBy: null,
   waiting: null,
   parked: null,
+  consulting: false,
 };
 
 /** The recording part of an engine whose calls are recorded by the server side, not the tab. */
@@ -155,6 +158,10 @@ export interface CallEngine {
    * it; a refusal (nobody by that ID, not available) keeps the call and is told in `notice`.
    */
   transfer?(target: string): void;
+  /** Attended transfer: holds this call and calls `target` to ask them first. */
+  consult?(target: string): void;
+  /** Attended transfer: hands the call on hold to the colleague of the call shown. */
+  completeTransfer?(): void;
   /**
    * Call waiting (engines that have it): answers the call waiting, the current one going on
    * hold; declines it, or sends it to voicemail (the caller hears busy); swaps the call shown

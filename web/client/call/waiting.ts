@@ -40,6 +40,7 @@ const FRESH: Partial<CallSnapshot> = {
   notice: null,
   endKind: null,
   transferredBy: null,
+  consulting: false,
 };
 
 const other = (snapshot: CallSnapshot): OtherCall => ({
@@ -109,6 +110,25 @@ export class CallWaiting {
     calls.update({ waiting: null });
   }
 
+  /**
+   * Attended transfer: the call shown goes on hold, out of the way of the call that asks the
+   * colleague first. Returns the held call's id, or null when there is no call to hold or one is
+   * on hold already.
+   */
+  holdToConsult(): string | null {
+    const { calls } = this.ctx;
+    if (this.#parked || calls.state.phase !== "connected") return null;
+    const parked = this.#parked = this.#park();
+    calls.update({
+      ...FRESH,
+      phase: "idle",
+      callId: null,
+      remote: null,
+      parked: other(parked.snapshot),
+    });
+    return parked.snapshot.callId;
+  }
+
   /** The call shown goes on hold and the one on hold comes back. */
   swap(): void {
     const { calls, media, send } = this.ctx;
@@ -162,8 +182,11 @@ export class CallWaiting {
     }
     const parked = this.#parked;
     if (parked?.snapshot.callId !== message.callId) return false;
-    if (ENDINGS.has(message.type)) {
-      this.#drop(`${parked.snapshot.remote?.displayName} hung up while on hold`);
+    const name = parked.snapshot.remote?.displayName;
+    if (message.type === "ended" && message.reason === "transferred") {
+      this.#drop(`${name} is being transferred`);
+    } else if (ENDINGS.has(message.type)) {
+      this.#drop(`${name} hung up while on hold`);
     } else if (message.type === "hold" || message.type === "unhold") {
       parked.snapshot = { ...parked.snapshot, remoteHeld: message.type === "hold" };
     } else if (message.type === "offer" || message.type === "answer") {

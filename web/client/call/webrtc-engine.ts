@@ -5,7 +5,7 @@ import { type CallState, createCallState } from "./call-state.ts";
 import { type CallEnd, endText, hangupKind } from "./end-reasons.ts";
 import { type Media, openMicrophoneFor, releaseMedia, silence } from "./call-media.ts";
 import { remoteAudioElement } from "./media.ts";
-import { createOutgoing, requestTransfer } from "./outgoing.ts";
+import { completeTransfer, createOutgoing, requestTransfer } from "./outgoing.ts";
 import { Peer } from "./peer.ts";
 import { createRecording, type Recording } from "./consent-recording.ts";
 import { SignalingSocket } from "./signaling.ts";
@@ -31,10 +31,7 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
   const callId = () => calls.state.callId!;
   const resume = createCallResume();
 
-  /**
-   * Ends the call here: the recording sent, devices released, the ending shown, then idle; or,
-   * with another call on hold or waiting, that one shown next (waiting.ts).
-   */
+  /** Ends the call here (devices released, the ending shown), or shows the one on hold next. */
   const finish = (end: CallEnd | { text: string }, told = true) => {
     const { callId, direction, remote } = calls.state;
     if (callId) resume.ended(callId, told);
@@ -49,11 +46,11 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
     startPeerFor(offerer, { options, calls, media, send, finish, recording, elsewhere });
   const answer = () => void engine.answer();
   const microphone = (onRefused: () => void) => openMicrophoneFor(media, onRefused, finish);
-  const { dial, transferred } = createOutgoing({ calls, media, send, finish, resume, microphone });
+  const outgoing = createOutgoing({ calls, media, send, finish, resume, microphone });
   const waiting = new CallWaiting({ calls, media, send, microphone, startPeer });
   const context = { calls, media, send, finish, startPeer, recording, resume, glare, answer };
   const onMessage = (message: ServerMessage) =>
-    handleServerMessage(message, { ...context, transferred, waiting });
+    handleServerMessage(message, { ...context, transferred: outgoing.transferred, waiting });
 
   const current = () => calls.inCall() ? calls.state.callId : null;
   const socket = new SignalingSocket(
@@ -81,7 +78,7 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
       addEventListener("pagehide", leave);
       socket.connect();
     },
-    call: (target) => dial({ care4wId: target, displayName: target }),
+    call: (target) => outgoing.dial({ care4wId: target, displayName: target }),
     async answer() {
       if (calls.state.phase !== "incoming") return;
       calls.tone(null);
@@ -124,6 +121,8 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
     refuseRecording: () => recording.refuse(),
     canTransfer: true,
     transfer: (target) => requestTransfer(calls, send, target),
+    consult: (target) => outgoing.consult(target, () => waiting.holdToConsult()),
+    completeTransfer: () => completeTransfer(calls, send),
     answerWaiting: () => waiting.answer(),
     declineWaiting: (toVoicemail) => waiting.decline(toVoicemail),
     swap: () => waiting.swap(),
@@ -228,6 +227,16 @@ interface MessageContext {
   waiting: CallWaiting;
 }
 
+/**
+ * Whether an invite replaces the call shown (an attended transfer): its transferor is the party
+ * we are talking to, and it names this very call.
+ */
+function replacesOurs(invite: Extract<ServerMessage, { type: "invite" }>, calls: CallState) {
+  const { callId, remote, phase } = calls.state;
+  return invite.replaces !== undefined && invite.replaces === callId && phase === "connected" &&
+    invite.transferredBy?.care4wId === remote?.care4wId;
+}
+
 /** Applies one frame from the server to this tab's call. */
 async function handleServerMessage(message: ServerMessage, context: MessageContext) {
   const { calls, media, send, finish } = context;
@@ -245,8 +254,14 @@ async function handleServerMessage(message: ServerMessage, context: MessageConte
     return;
   }
   if (message.type === "invite") {
-    // On a call: it rings softly beside it (call waiting), or is answered busy.
-    if (calls.inCall()) return context.waiting.ring(message.callId, message.from);
+    // An attended transfer to us: the new call takes the place of ours with the transferor.
+    const replacing = replacesOurs(message, calls);
+    if (replacing) {
+      send({ type: "hangup", callId: message.replaces!, reason: "transferred" });
+      releaseMedia(media, message.replaces!);
+      calls.begin({ phase: "idle" });
+    } // On a call: it rings softly beside it (call waiting), or is answered busy.
+    else if (calls.inCall()) return context.waiting.ring(message.callId, message.from);
     calls.begin({
       phase: "incoming",
       callId: message.callId,
@@ -256,8 +271,8 @@ async function handleServerMessage(message: ServerMessage, context: MessageConte
     });
     send({ type: "ringing", callId: message.callId });
     calls.tone("ring");
-    // Their invite crossed ours: both wanted this call, so it is answered at once.
-    if (context.glare.crossedBy(message.from.care4wId)) context.answer();
+    // Their invite crossed ours, or replaces our call with its transferor: answered at once.
+    if (replacing || context.glare.crossedBy(message.from.care4wId)) context.answer();
     return;
   }
   if (await context.waiting.handle(message)) return;

@@ -2,7 +2,8 @@ import type { CallEngine, CallSnapshot } from "../../client/call/types.ts";
 
 /**
  * The calls beside the one shown: a second call ringing softly (call waiting: answer it and this
- * one goes on hold, decline it, or send it to voicemail), and a call on hold with Swap.
+ * one goes on hold, decline it, or send it to voicemail), and a call on hold with Swap (and,
+ * while asking a colleague before a transfer, Complete transfer).
  */
 export function OtherCalls(props: { call: CallSnapshot; engine: CallEngine }) {
   const { call, engine } = props;
@@ -44,14 +45,26 @@ export function OtherCalls(props: { call: CallSnapshot; engine: CallEngine }) {
           <span>
             On hold: <strong>{call.parked.remote.displayName}</strong>
           </span>
-          <button
-            type="button"
-            class="button small"
-            disabled={call.phase !== "connected"}
-            onClick={() => engine.swap?.()}
-          >
-            Swap
-          </button>
+          <span class="parked-actions">
+            {call.consulting && (
+              <button
+                type="button"
+                class="button small"
+                disabled={call.phase !== "connected"}
+                onClick={() => engine.completeTransfer?.()}
+              >
+                Complete transfer to {call.remote?.displayName}
+              </button>
+            )}
+            <button
+              type="button"
+              class="button small secondary"
+              disabled={call.phase !== "connected"}
+              onClick={() => engine.swap?.()}
+            >
+              Swap
+            </button>
+          </span>
         </div>
       )}
     </>
