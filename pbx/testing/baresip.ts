@@ -61,6 +61,8 @@ export interface BaresipOptions {
   commands?: string[];
   /** Load the ctrl_tcp module (on a free loopback port), to drive the phone with `command()`. */
   control?: boolean;
+  /** Log every SIP message sent and received (baresip `-s`), to read what the phone was told. */
+  sipTrace?: boolean;
 }
 
 /** baresip's config: no sound card, what was heard recorded into `dir`. */
@@ -114,6 +116,7 @@ export async function startBaresip(o: BaresipOptions): Promise<Baresip> {
 
   const args = ["-f", o.dir];
   if (o.quitAfter) args.push("-t", String(o.quitAfter));
+  if (o.sipTrace) args.push("-s");
   for (const c of o.commands ?? []) args.push("-e", c);
   const logFile = `${o.dir}/baresip.log`;
   await Deno.remove(logFile).catch(() => {});

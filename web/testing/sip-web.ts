@@ -7,6 +7,7 @@ import { encodeBase64 } from "../http/base64.ts";
 import { type Stack, startStack } from "../../tools/stack/stack.ts";
 import { type AgentProcess, startAgent } from "../../testing/agent.ts";
 import { type RunningServer, startServer } from "./server.ts";
+import { sessionCookie } from "./app.ts";
 
 /** The running pieces, for the test to reach into. */
 export interface SipWeb {
@@ -72,4 +73,34 @@ export async function startSipWeb(o: {
     await stop();
     throw error;
   }
+}
+
+/** A user with a SIP phone password, for a test SIP phone (baresip) to register with. */
+export interface SipPhoneUser {
+  care4wId: string;
+  name: string;
+  password: string;
+}
+
+/** Signs `name` up through web's API and creates their SIP phone password. */
+export async function signUpPhoneUser(base: string, name: string): Promise<SipPhoneUser> {
+  const signup = await fetch(`${base}/api/auth/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      email: `${name.toLowerCase().replace(/\W/g, "")}-${crypto.randomUUID()}@example.org`,
+      password: "a long enough password",
+      displayName: name,
+    }),
+  });
+  if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${await signup.text()}`);
+  const { user } = await signup.json();
+  const created = await fetch(`${base}/api/sip/credentials`, {
+    method: "POST",
+    headers: { cookie: sessionCookie(signup), origin: base },
+  });
+  if (created.status !== 200) {
+    throw new Error(`SIP credentials: ${created.status} ${await created.text()}`);
+  }
+  return { care4wId: user.care4wId, name, password: (await created.json()).password };
 }

@@ -4,11 +4,25 @@
  * the webrtc engine (`end-reasons.ts`), so the phone UI does not care which engine runs. Loaded as
  * its own chunk (sip.js is ~55 KB gzipped).
  */
-import { Invitation, Inviter, type Session, SessionState, UserAgent, type Web } from "sip.js";
+import {
+  Invitation,
+  Inviter,
+  type Referral,
+  type Session,
+  SessionState,
+  UserAgent,
+  type Web,
+} from "sip.js";
 import { type CallState, createCallState } from "./call-state.ts";
 import { type CallEnd, endOfSipStatus, hangupKind } from "./end-reasons.ts";
 import { microphoneConstraints, microphoneProblem, remoteAudioElement } from "./media.ts";
 import { createSipRegistration, type SipRegistrationOptions } from "./sip-registration.ts";
+import {
+  followReferral,
+  referrerOfInvite,
+  type TransferDial,
+  transferOut,
+} from "./sip-transfer.ts";
 import { type CallEngine, RECORDED_ELSEWHERE } from "./types.ts";
 
 export type { SipRegistrationOptions as SipEngineOptions } from "./sip-registration.ts";
@@ -25,7 +39,7 @@ function targetUri(target: string, domain: string) {
 }
 
 /** The current call's session, its audio, and how this tab ended it (if it did). */
-interface Line {
+export interface Line {
   session: Session | null;
   audio: HTMLAudioElement | null;
   endedByUs: CallEnd | { text: string } | null;
@@ -54,7 +68,20 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
     finish(end);
   };
   const follow = (s: Session, ending: () => CallEnd) =>
-    followSession(s, { calls, line, finish: (end) => finish(line.endedByUs ?? end) }, ending);
+    followSession(s, {
+      calls,
+      line,
+      finish: (end) => finish(line.endedByUs ?? end),
+      referred: (referral) => followReferral(referral, s, { calls, line, domain: domain(), dial }),
+    }, ending);
+  const domain = () => registration.domain();
+  /** Places a call: one the user dials, or the one a transfer hands us to. */
+  const dial = (target: string, transfer?: TransferDial) =>
+    dialOut(
+      { calls, line, ua: registration.ua, domain: domain(), follow, finish },
+      target,
+      transfer,
+    );
 
   const registration = createSipRegistration(options, {
     invite(invitation) {
@@ -77,39 +104,17 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
     mode: "sip",
     phoneLine: "sip",
     canHold: true,
+    canTransfer: true,
+    transfer(target) {
+      const s = line.session;
+      if (!s || !calls.inCall() || calls.state.notice?.startsWith("Transferring")) return;
+      transferOut(s, target, domain(), calls, () => {
+        if (line.session === s) endByUs("transferred");
+      });
+    },
     start: () => registration.start(),
     async call(target) {
-      if (calls.inCall()) return;
-      const uri = targetUri(target, registration.domain());
-      if (!uri) return;
-      const inviter = new Inviter(registration.ua, uri, {
-        sessionDescriptionHandlerOptions: mediaOptions(),
-      });
-      line.session = inviter;
-      line.endedByUs = null;
-      let final = 0;
-      calls.begin({
-        phase: "calling",
-        callId: inviter.request.callId,
-        direction: "outbound",
-        remote: { care4wId: target, displayName: target },
-      });
-      follow(inviter, () => final ? endOfSipStatus(final) : "hangup");
-      try {
-        await inviter.invite({
-          requestDelegate: {
-            onProgress: (response) => {
-              if (response.message.statusCode === 180 || response.message.statusCode === 183) {
-                if (calls.state.phase === "calling") calls.update({ phase: "ringing" });
-                calls.tone("ringback");
-              }
-            },
-            onReject: (response) => (final = response.message.statusCode ?? 500),
-          },
-        });
-      } catch (error) {
-        if (line.session === inviter) finish({ text: microphoneProblem(error) });
-      }
+      if (!calls.inCall()) await dial(target);
     },
     async answer() {
       const s = line.session;
@@ -155,6 +160,64 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
   return engine;
 }
 
+/** What placing a call needs from the engine. */
+interface Dialing {
+  calls: CallState;
+  line: Line;
+  ua: UserAgent;
+  domain: string;
+  follow(s: Session, ending: () => CallEnd): void;
+  finish(end: CallEnd | { text: string }): void;
+}
+
+/** Places a call to `target`; `transfer` when a REFER asked for it (told each response). */
+async function dialOut(d: Dialing, target: string, transfer?: TransferDial) {
+  const { calls, line } = d;
+  const uri = targetUri(target, d.domain);
+  if (!uri) return;
+  const inviter = new Inviter(d.ua, uri, {
+    sessionDescriptionHandlerOptions: mediaOptions(),
+    extraHeaders: transfer ? [`Referred-By: ${transfer.referredBy}`] : undefined,
+  });
+  line.session = inviter;
+  line.endedByUs = null;
+  let final = 0;
+  calls.begin({
+    phase: "calling",
+    callId: inviter.request.callId,
+    direction: "outbound",
+    remote: { care4wId: target, displayName: target },
+    transferredBy: transfer?.by ?? null,
+  });
+  d.follow(inviter, () => final ? endOfSipStatus(final) : "hangup");
+  type Response = { message: { statusCode?: number; reasonPhrase?: string } };
+  const report = ({ message }: Response) =>
+    transfer?.report(message.statusCode ?? 500, message.reasonPhrase ?? "");
+  try {
+    await inviter.invite({
+      requestDelegate: {
+        onTrying: report,
+        onProgress: (response) => {
+          report(response);
+          if (response.message.statusCode === 180 || response.message.statusCode === 183) {
+            if (calls.state.phase === "calling") calls.update({ phase: "ringing" });
+            calls.tone("ringback");
+          }
+        },
+        onAccept: report,
+        onReject: (response) => {
+          final = response.message.statusCode ?? 500;
+          report(response);
+        },
+      },
+    });
+  } catch (error) {
+    // The transferor hears of it before this call's end is shown (the old call may come back).
+    transfer?.report(500, "Server Internal Error");
+    if (line.session === inviter) d.finish({ text: microphoneProblem(error) });
+  }
+}
+
 /** Rings for an incoming call until it is answered, refused or withdrawn. */
 function ring(
   invitation: Invitation,
@@ -178,6 +241,8 @@ function ring(
     callId: invitation.request.callId,
     direction: "inbound",
     remote: { care4wId, displayName: identity.displayName || care4wId },
+    // Set by the colleague's transferee phone: who handed this caller over.
+    transferredBy: referrerOfInvite(invitation.request),
   });
   follow(invitation, () => calls.state.phase === "incoming" ? cancelled : "hangup");
   void invitation.progress().catch(() => {});
@@ -211,6 +276,8 @@ interface SessionContext {
   calls: CallState;
   line: Line;
   finish(end: CallEnd): void;
+  /** A REFER arrived in this session (the other party hands us to someone else). */
+  referred(referral: Referral): void;
 }
 
 /** Follows a session to its end; `ending` reads how it ended when the other side ended it. */
@@ -219,6 +286,7 @@ function followSession(s: Session, context: SessionContext, ending: () => CallEn
   s.delegate = {
     ...s.delegate,
     onSessionDescriptionHandler: (sdh) => attachMedia(sdh as SessionDescriptionHandler, s, context),
+    onRefer: (referral) => context.referred(referral),
     onInvite: (request) => {
       // A re-INVITE from the other side: sendonly/inactive means they put us on hold.
       calls.update({ remoteHeld: /a=(sendonly|inactive)/.test(request.body ?? "") });

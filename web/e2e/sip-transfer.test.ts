@@ -1,0 +1,247 @@
+/**
+ * Blind transfer on SIP calls through the real stack (Kamailio, RTPEngine, agent, web in `sip`
+ * mode), REFER in the dialog and NOTIFYs back:
+ * (a) Ann's dashboard calls Bob's baresip phone; Bob's phone first transfers her to an ID nobody
+ *     has (the failure reaches the phone, which then hangs up), then to Cat's dashboard: Ann's tab calls Cat by itself,
+ *     Cat's ringing card says Bob handed the call over, Cat answers, and audio flows both ways;
+ * (b) Ann's dashboard, on a call with Bob's phone, transfers Bob: to an ID nobody has (the call
+ *     stays, with a notice), then to Cat. baresip follows the REFER itself and calls Cat, whose
+ *     tab rings; Ann's call ends "Call transferred"; Cat answers and hears Bob;
+ * (c) Ann's dashboard calls Cat's; Cat transfers Ann to an ID nobody has (both calls stay, both
+ *     told why), then to Bob's phone, which answers Ann's new call.
+ *
+ * Real processes (redis, rtpengine, kamailio, the agent, web, baresip, chromium), every port a
+ * free one; a missing one makes the test fail, never skip. All are ended by the test, by PID.
+ */
+import assert from "node:assert/strict";
+import type { Browser, Page } from "playwright-core";
+import { eventually, sleep } from "../../testing/eventually.ts";
+import {
+  signUpPhoneUser,
+  type SipPhoneUser,
+  type SipWeb,
+  startSipWeb,
+} from "../testing/sip-web.ts";
+import { writeTone } from "../../pbx/testing/audio.ts";
+import { type Baresip, startBaresip } from "../../pbx/testing/baresip.ts";
+import { registeredAors } from "../../pbx/testing/kit.ts";
+import { launchChromium, watchErrors } from "../testing/browser.ts";
+import { openPhone, type PhoneUser, waitForStatus } from "../testing/phone-kit.ts";
+
+const DOMAIN = "careflow.e2e";
+const NOBODY = "care4w-1999999";
+
+/** Bob's baresip phone: answers by itself, driven through ctrl_tcp. */
+async function startBob(web: SipWeb, bob: SipPhoneUser): Promise<Baresip> {
+  const dir = `${web.stack.workDir}/bob`;
+  await writeTone(`${dir}.wav`, 600, 60);
+  const phone = await startBaresip({
+    dir,
+    user: bob.care4wId,
+    domain: DOMAIN,
+    authUser: bob.care4wId,
+    password: bob.password,
+    proxy: `127.0.0.1:${web.stack.ports.sip}`,
+    toneWav: `${dir}.wav`,
+    autoAnswer: true,
+    control: true,
+    quitAfter: 170,
+    sipTrace: true,
+  });
+  await eventually(
+    "baresip's registration",
+    async () => (await registeredAors(web.stack.rpc)).includes(bob.care4wId),
+  );
+  return phone;
+}
+
+/**
+ * Audio bytes received by the page's open peer connections: a transfer that did not take leaves
+ * the newest one closed and the call before it current again (phone-kit reads the newest only).
+ */
+function liveAudioBytes(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    // deno-lint-ignore no-explicit-any
+    const peers = (globalThis as any).__peers as RTCPeerConnection[];
+    let bytes = 0;
+    for (const peer of peers.filter((p) => p.connectionState !== "closed")) {
+      (await peer.getStats()).forEach((stat) => {
+        if (stat.type === "inbound-rtp" && stat.kind === "audio") bytes += stat.bytesReceived ?? 0;
+      });
+    }
+    return bytes;
+  });
+}
+
+/** Resolves once audio keeps arriving in the page's call. */
+async function audioFlows(page: Page, what: string) {
+  await eventually(what, async () => {
+    const before = await liveAudioBytes(page);
+    await sleep(700);
+    return (await liveAudioBytes(page)) > before + 500;
+  }, { timeoutMs: 15_000 });
+}
+
+/** Ann's dashboard calls Bob's phone, which answers; resolves once audio flows. */
+async function annCallsBob(ann: PhoneUser, bob: SipPhoneUser, phone: Baresip, calls: number) {
+  await ann.page.getByLabel("Number or CareFlow ID").fill(bob.care4wId);
+  await ann.page.getByTestId("callee-name").filter({ hasText: bob.name }).waitFor();
+  await ann.page.getByRole("button", { name: "Call", exact: true }).click();
+  await waitForStatus(ann.page, "Connected");
+  await eventually("Bob's phone to answer", async () => {
+    return ((await phone.log()).match(/Call established/g) ?? []).length >= calls;
+  });
+  await audioFlows(ann.page, "Bob's audio into Ann's tab");
+}
+
+/** The baresip log since its `n`-th established call, for reading what followed. */
+async function logAfter(phone: Baresip, n: number) {
+  return (await phone.log()).split("Call established").slice(n).join("Call established");
+}
+
+/** (a) Bob's phone sends the REFER; Ann's tab follows it. */
+async function phoneTransfersBrowser(scene: Scene) {
+  const { ann, cat, bob, phone } = scene;
+  await annCallsBob(ann, bob, phone, 1);
+
+  // Nobody has this ID: Ann's tab tries, Kamailio answers 404, and the NOTIFY says so. Ann's tab
+  // would keep the call, but baresip 1.0 hangs up once a transfer it asked for failed.
+  await phone.command("transfer", `sip:${NOBODY}@${DOMAIN}`);
+  await eventually("Bob's phone to hear the failure", async () => {
+    return /transfer failed: 404/.test(await logAfter(phone, 1));
+  });
+  await waitForStatus(ann.page, "Ended: Call ended");
+  await waitForStatus(ann.page, "Ready");
+
+  await annCallsBob(ann, bob, phone, 2);
+  await phone.command("transfer", `sip:${cat.care4wId}@${DOMAIN}`);
+  await waitForStatus(ann.page, /Calling|Ringing/);
+  const byBob = `Transferred by ${bob.care4wId}`;
+  await ann.page.getByTestId("transferred-by").getByText(byBob).waitFor();
+  await waitForStatus(cat.page, "Incoming call");
+  await cat.page.getByTestId("transferred-by").getByText(byBob).waitFor();
+  assert.equal(await cat.page.getByTestId("caller-id").textContent(), ann.care4wId);
+  await waitForStatus(ann.page, "Ringing");
+  await cat.page.getByRole("button", { name: "Answer" }).click();
+  await Promise.all([waitForStatus(ann.page, "Connected"), waitForStatus(cat.page, "Connected")]);
+  await audioFlows(cat.page, "Ann's audio into Cat's tab");
+  await audioFlows(ann.page, "Cat's audio into Ann's tab");
+  // Bob's phone heard the 200 in a NOTIFY and left (Ann is on with Cat: nothing else ends it).
+  await eventually("Bob's phone to leave the call", async () => {
+    return new RegExp(`Call with sip:${ann.care4wId}@\\S+ terminated`).test(
+      await logAfter(phone, 2),
+    );
+  });
+
+  await cat.page.getByRole("button", { name: "Hang up" }).click();
+  await Promise.all([waitForStatus(ann.page, "Ended"), waitForStatus(cat.page, "Ended")]);
+  await Promise.all([waitForStatus(ann.page, "Ready"), waitForStatus(cat.page, "Ready")]);
+}
+
+/** Fills the transfer form of the user's connected call and sends it. */
+async function transferTo(user: PhoneUser, target: string) {
+  const field = user.page.getByLabel("Transfer to (CareFlow ID)");
+  if (!(await field.isVisible())) await user.page.getByRole("button", { name: "Transfer" }).click();
+  await field.fill(target);
+  await user.page.getByRole("button", { name: "Transfer now" }).click();
+}
+
+/** (b) Ann's tab sends the REFER; baresip follows it and calls Cat. */
+async function browserTransfersPhone(scene: Scene) {
+  const { ann, cat, bob, phone } = scene;
+  await annCallsBob(ann, bob, phone, 3);
+
+  await transferTo(ann, NOBODY);
+  await ann.page.getByText(`Not transferred: no user ${NOBODY}`).waitFor({ timeout: 15_000 });
+  await waitForStatus(ann.page, "Connected");
+  await audioFlows(ann.page, "Bob's audio after the failed transfer");
+
+  await transferTo(ann, cat.care4wId);
+  await waitForStatus(ann.page, "Ended: Call transferred");
+  await waitForStatus(cat.page, "Incoming call");
+  assert.equal(await cat.page.getByTestId("caller-id").textContent(), bob.care4wId);
+  await cat.page.getByRole("button", { name: "Answer" }).click();
+  await waitForStatus(cat.page, "Connected");
+  await audioFlows(cat.page, "Bob's audio into Cat's tab");
+  await cat.page.getByRole("button", { name: "Hang up" }).click();
+  await waitForStatus(cat.page, "Ended");
+}
+
+/** (c) Both ends are tabs: Cat's tab sends the REFER, Ann's tab follows it, to Bob's phone. */
+async function browserTransfersBrowser(scene: Scene) {
+  const { ann, cat, bob, phone } = scene;
+  await ann.page.getByLabel("Number or CareFlow ID").fill(cat.care4wId);
+  await ann.page.getByTestId("callee-name").filter({ hasText: cat.name }).waitFor();
+  await ann.page.getByRole("button", { name: "Call", exact: true }).click();
+  await waitForStatus(cat.page, "Incoming call");
+  await cat.page.getByRole("button", { name: "Answer" }).click();
+  await Promise.all([waitForStatus(ann.page, "Connected"), waitForStatus(cat.page, "Connected")]);
+
+  // Nobody has this ID: Ann's tab tries, then both tabs keep their call, each told why.
+  await transferTo(cat, NOBODY);
+  await cat.page.getByText(`Not transferred: no user ${NOBODY}`).waitFor({ timeout: 15_000 });
+  await ann.page.getByText(`Not transferred: no user ${NOBODY}`).waitFor();
+  await Promise.all([waitForStatus(ann.page, "Connected"), waitForStatus(cat.page, "Connected")]);
+  await audioFlows(cat.page, "Ann's audio after the failed transfer");
+  await audioFlows(ann.page, "Cat's audio after the failed transfer");
+
+  await transferTo(cat, bob.care4wId);
+  await waitForStatus(cat.page, "Ended: Call transferred");
+  await ann.page.getByTestId("transferred-by").getByText(`Transferred by ${cat.care4wId}`)
+    .waitFor();
+  await waitForStatus(ann.page, "Connected");
+  await eventually("Bob's phone to answer Ann", async () => {
+    return ((await phone.log()).match(/Call established/g) ?? []).length >= 4;
+  });
+  await audioFlows(ann.page, "Bob's audio into Ann's tab");
+  await ann.page.getByRole("button", { name: "Hang up" }).click();
+  await waitForStatus(ann.page, "Ended: Call ended");
+}
+
+/** What both parts share; the test ends all of it. */
+interface Scene {
+  ann: PhoneUser;
+  cat: PhoneUser;
+  bob: SipPhoneUser;
+  phone: Baresip;
+}
+
+Deno.test({
+  name: "sip mode: blind transfer by REFER, from a SIP phone and from the dashboard",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const web = await startSipWeb({ domain: DOMAIN });
+    let browser: Browser | undefined;
+    let phone: Baresip | undefined;
+    try {
+      const bob = await signUpPhoneUser(web.server.url, "Bob");
+      phone = await startBob(web, bob);
+      browser = await launchChromium({ media: true });
+      const ann = await openPhone(browser, web.server.url, "Ann");
+      const cat = await openPhone(browser, web.server.url, "Cat");
+      const errors = [ann, cat].map((user) => watchErrors(user.page));
+      for (const user of [ann, cat]) {
+        await eventually(
+          `${user.name}'s registration`,
+          async () => (await registeredAors(web.stack.rpc)).includes(user.care4wId),
+        );
+      }
+      const scene = { ann, cat, bob, phone };
+      await phoneTransfersBrowser(scene);
+      await browserTransfersPhone(scene);
+      await waitForStatus(ann.page, "Ready");
+      await browserTransfersBrowser(scene);
+      for (const seen of errors) assert.deepEqual(seen, []);
+    } catch (error) {
+      const log = await phone?.log().catch(() => "") ?? "";
+      throw new Error(`${(error as Error).message}\nbaresip:\n${log.slice(-4000)}`, {
+        cause: error,
+      });
+    } finally {
+      await phone?.stop();
+      await browser?.close().catch(() => {});
+      await web.stop();
+    }
+  },
+});
