@@ -64,6 +64,11 @@ export class CallWaiting {
   /** An invite while on a call: rung softly beside it; a third call is answered busy. */
   ring(callId: string, remote: Party): void {
     const { calls, send } = this.ctx;
+    const { phase, remote: calling } = calls.state;
+    // Glare: the person we are calling calls us. The server settles it (`crossed`) and rings
+    // this tab again with their call once ours gave way; this invite is not a second call.
+    const outgoing = phase === "calling" || phase === "ringing";
+    if (outgoing && calling?.care4wId === remote.care4wId) return;
     if (calls.state.waiting || this.#parked) {
       send({ type: "reject", callId, reason: "busy" });
       return;

@@ -268,6 +268,8 @@ async function handleServerMessage(message: ServerMessage, context: MessageConte
       direction: "inbound",
       remote: message.from,
       transferredBy: message.transferredBy ?? null,
+      // Rung again (glare's second invite): it is the call shown now, not one waiting.
+      waiting: calls.state.waiting?.callId === message.callId ? null : calls.state.waiting,
     });
     send({ type: "ringing", callId: message.callId });
     calls.tone("ring");
