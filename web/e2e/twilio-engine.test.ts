@@ -16,6 +16,7 @@ import {
   history,
   inboundAudioBytes,
   openPhone,
+  patchOwnSettings,
   type PhoneUser,
   waitForStatus,
 } from "../testing/phone-kit.ts";
@@ -40,6 +41,11 @@ const TRACK_TONES = `(() => {
     window.__tones += tones;
     return insert.call(this, tones, ...rest);
   };
+  // And what the SDK asks of the microphone (the user's voice processing settings).
+  window.__constraints = [];
+  const media = navigator.mediaDevices;
+  const ask = media.getUserMedia.bind(media);
+  media.getUserMedia = (constraints) => { window.__constraints.push(constraints); return ask(constraints); };
 })()`;
 
 /** A free loopback port, so the app's PUBLIC_URL can be its real address. */
@@ -79,11 +85,15 @@ async function audioBothWays(user: PhoneUser, phone: OutsidePhone) {
 async function callToPhone(w: World) {
   const { server, gateway, phone } = w;
   const ann = await openUser(w, "Ann Carer");
+  // Her settings ask for no echo cancellation: the SDK's microphone is opened that way.
+  await patchOwnSettings(ann, server.url, { audio: { echoCancellation: false } });
+  await ann.page.reload();
   const errors = watchErrors(ann.page);
   await eventually(
     "Ann's Device to register",
-    () => gateway.registered(ann.care4wId) === 1,
+    () => gateway.registered(ann.care4wId) >= 1,
   );
+  await waitForStatus(ann.page, "Ready");
   // The organisation's toll-fraud guard, told before anything is dialled.
   await typeNumber(ann, "+882 123 456 789");
   await ann.page.getByTestId("dial-hint").filter({ hasText: "not allowed" }).waitFor();
@@ -94,6 +104,11 @@ async function callToPhone(w: World) {
   await ann.page.getByRole("button", { name: "Call", exact: true }).click();
   await waitForStatus(ann.page, "Connected");
   await audioBothWays(ann, phone);
+  const asked = await ann.page.evaluate("window.__constraints") as MediaStreamConstraints[];
+  assert.ok(
+    asked.some((c) => (c.audio as MediaTrackConstraints)?.echoCancellation === false),
+    JSON.stringify(asked),
+  );
   // The TwiML CareFlow answered: the organisation's number as caller ID, to the number.
   assert.match(
     gateway.twiml[0],

@@ -12,7 +12,8 @@ import type { TokenResponse } from "../../../shared/api.ts";
 import { isAllowedDestination } from "../../../shared/phone.ts";
 import { type CallState, createCallState } from "./call-state.ts";
 import type { CallEnd } from "./end-reasons.ts";
-import { microphoneProblem } from "./media.ts";
+import { microphoneConstraints, microphoneProblem } from "./media.ts";
+import { loadSettings, settingsNow } from "../settings.ts";
 import { type AudioChoice, type CallEngine, RECORDED_ELSEWHERE } from "./types.ts";
 
 export type TwilioBrowserToken = NonNullable<TokenResponse["twilio"]>;
@@ -99,7 +100,7 @@ export function createTwilioEngine(options: TwilioEngineOptions): CallEngine {
         remote: { care4wId: target, displayName: target },
       });
       try {
-        const call = await device.connect({ params: { To: target } });
+        const call = await device.connect({ params: { To: target }, rtcConstraints: microphone() });
         line.call = call;
         call.on("ringing", () => {
           if (calls.state.phase === "calling") calls.update({ phase: "ringing" });
@@ -115,7 +116,7 @@ export function createTwilioEngine(options: TwilioEngineOptions): CallEngine {
       if (calls.state.phase !== "incoming" || !line.call) return Promise.resolve();
       calls.tone(null);
       calls.update({ phase: "connecting" });
-      line.call.accept();
+      line.call.accept({ rtcConstraints: microphone() });
       return Promise.resolve();
     },
     decline() {
@@ -183,6 +184,7 @@ function registerDevice(
   device.audio?.incoming(false);
   device.audio?.outgoing(false);
   device.audio?.disconnect(false);
+  void applyAudioSettings(device);
   /** Swaps the token before Twilio refuses it; a failed refresh shows as unreachable. */
   const renew = async () => {
     try {
@@ -250,6 +252,23 @@ function followCall(call: Call, context: CallContext, ending: () => CallEnd) {
       calls.update({ quality: "good" });
     }
   });
+}
+
+/**
+ * What the SDK asks of the microphone for each call: the user's chosen microphone and voice
+ * processing (Settings), the same as the other engines' `media.ts`.
+ */
+const microphone = () => ({ audio: microphoneConstraints() });
+
+/** The user's chosen speaker (Settings), where the browser can route audio. */
+async function applyAudioSettings(device: Device): Promise<void> {
+  await loadSettings();
+  const audio = device.audio;
+  const { outputDeviceId } = settingsNow().audio;
+  // A device unplugged since is no reason to fail: the default stays.
+  if (audio && outputDeviceId && audio.isOutputSelectionSupported) {
+    await audio.speakerDevices.set(outputDeviceId).catch(() => {});
+  }
 }
 
 /** Microphone and speaker choice through the SDK's audio helper. */
