@@ -23,14 +23,20 @@ import {
   type TransferDial,
   transferOut,
 } from "./sip-transfer.ts";
+import { handlerOf, holdShown, SipCallWaiting } from "./sip-waiting.ts";
 import { type CallEngine, RECORDED_ELSEWHERE } from "./types.ts";
 
 export type { SipRegistrationOptions as SipEngineOptions } from "./sip-registration.ts";
 
 type SessionDescriptionHandler = Web.SessionDescriptionHandler;
+type Ending = CallEnd | { text: string };
 
 /** The user's microphone and its processing (Settings), asked for when each call starts. */
 const mediaOptions = () => ({ constraints: { audio: microphoneConstraints(), video: false } });
+
+/** Answers an incoming call with the user's microphone. */
+const acceptCall = (invitation: Invitation) =>
+  invitation.accept({ sessionDescriptionHandlerOptions: mediaOptions() });
 
 /** `care4w-…` or an E.164 number → the SIP URI to call. */
 function targetUri(target: string, domain: string) {
@@ -38,31 +44,34 @@ function targetUri(target: string, domain: string) {
   return UserAgent.makeURI(`sip:${user}@${domain}`);
 }
 
-/** The current call's session, its audio, and how this tab ended it (if it did). */
+/**
+ * One call's session, its audio, and how this tab ended it (if it did). The engine's `line` is the
+ * call shown; a call on hold keeps its own (sip-waiting.ts).
+ */
 export interface Line {
   session: Session | null;
   audio: HTMLAudioElement | null;
-  endedByUs: CallEnd | { text: string } | null;
+  endedByUs: Ending | null;
 }
-
-const handlerOf = (s: Session | null) =>
-  (s?.sessionDescriptionHandler ?? null) as SessionDescriptionHandler | null;
 
 /** Creates the engine; `start()` connects and registers. */
 export function createSipEngine(options: SipRegistrationOptions): CallEngine {
   const calls = createCallState();
   const line: Line = { session: null, audio: null, endedByUs: null };
 
-  /** Ends the call here: devices released, tone stopped, the ending shown, then idle. */
-  const finish = (end: CallEnd | { text: string }) => {
+  /**
+   * Ends the call shown here: devices released, tone stopped, then the call on hold (or waiting)
+   * shown with the ending as a notice, or else the ending shown, then idle.
+   */
+  const finish = (end: Ending) => {
     // Closing the handler stops our microphone track and the remote tracks.
     handlerOf(line.session)?.close();
     line.session = null;
     line.audio?.remove();
     line.audio = null;
-    calls.showEnded(end);
+    if (!waiting.afterEnd(end)) calls.showEnded(end);
   };
-  const endByUs = (end: CallEnd | { text: string }, statusCode?: number) => {
+  const endByUs = (end: Ending, statusCode?: number) => {
     line.endedByUs = end;
     endSession(line.session, statusCode);
     finish(end);
@@ -73,6 +82,7 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
       line,
       finish: (end) => finish(line.endedByUs ?? end),
       referred: (referral) => followReferral(referral, s, { calls, line, domain: domain(), dial }),
+      aside: waiting,
     }, ending);
   const domain = () => registration.domain();
   /** Places a call: one the user dials, or the one a transfer hands us to. */
@@ -83,20 +93,25 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
       transfer,
     );
 
+  const ringing = (invitation: Invitation) =>
+    ring(invitation, calls, follow, options.ringTimeoutSeconds * 1000);
+  const waiting = new SipCallWaiting({ calls, line, follow, ringing, accept: acceptCall, endByUs });
+
   const registration = createSipRegistration(options, {
     invite(invitation) {
-      if (calls.inCall()) {
-        void invitation.reject({ statusCode: 486 }).catch(() => {});
-        return;
-      }
+      // On a call: it waits beside it (sip-waiting.ts), or is answered busy.
+      if (calls.inCall()) return waiting.offer(invitation);
       line.session = invitation;
       line.endedByUs = null;
-      ring(invitation, calls, follow, options.ringTimeoutSeconds * 1000);
+      ringing(invitation);
     },
     registered: (ready, problem) => calls.update({ ready, problem, phonesReady: ready }),
     disconnected(error) {
       calls.update({ ready: false });
-      if (error && calls.inCall()) finish("failed");
+      if (!error || !calls.inCall()) return;
+      // The connection is gone: no call on hold may come back in place of this one.
+      waiting.stop();
+      finish("failed");
     },
   });
 
@@ -105,28 +120,12 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
     phoneLine: "sip",
     canHold: true,
     canTransfer: true,
-    transfer(target) {
-      const s = line.session;
-      if (!s || !calls.inCall() || calls.state.notice?.startsWith("Transferring")) return;
-      transferOut(s, target, domain(), calls, () => {
-        if (line.session === s) endByUs("transferred");
-      });
-    },
+    transfer: (target) => transferShown(line, calls, target, domain(), endByUs),
     start: () => registration.start(),
     async call(target) {
       if (!calls.inCall()) await dial(target);
     },
-    async answer() {
-      const s = line.session;
-      if (calls.state.phase !== "incoming" || !(s instanceof Invitation)) return;
-      calls.tone(null);
-      calls.update({ phase: "connecting" });
-      try {
-        await s.accept({ sessionDescriptionHandlerOptions: mediaOptions() });
-      } catch (error) {
-        if (line.session === s) endByUs({ text: microphoneProblem(error) });
-      }
-    },
+    answer: () => answerRinging(line, calls, endByUs),
     // 603 Decline (not sip.js's default 480): the caller hears "declined", and the proxy stops
     // ringing this user's other devices, as a person's "no" means every phone.
     decline() {
@@ -146,18 +145,51 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
       calls.update({ muted });
       handlerOf(line.session)?.enableSenderTracks(!muted && !calls.state.held);
     },
-    setHeld: (held) => hold(line, calls, held),
+    setHeld: (held) => holdShown(line, calls, held),
+    answerWaiting: () => waiting.answer(),
+    declineWaiting: (toVoicemail) => waiting.decline(toVoicemail),
+    swap: () => waiting.swap(),
     // SIP calls are recorded by the media side (FreeSWITCH), not in the browser.
     ...RECORDED_ELSEWHERE,
     sendDtmf: (tones) => sendTones(line.session, tones),
     subscribe: calls.subscribe,
     stop() {
+      // First: hanging up the call shown would bring the one on hold back.
+      waiting.stop();
       if (calls.inCall()) engine.hangup();
       calls.cancelIdle();
       registration.stop();
     },
   };
   return engine;
+}
+
+/** Answers the call ringing (shown as incoming) with the user's microphone. */
+async function answerRinging(line: Line, calls: CallState, endByUs: (end: Ending) => void) {
+  const s = line.session;
+  if (calls.state.phase !== "incoming" || !(s instanceof Invitation)) return;
+  calls.tone(null);
+  calls.update({ phase: "connecting" });
+  try {
+    await acceptCall(s);
+  } catch (error) {
+    if (line.session === s) endByUs({ text: microphoneProblem(error) });
+  }
+}
+
+/** Hands the other party of the call shown to `target` (REFER); this side leaves once it took. */
+function transferShown(
+  line: Line,
+  calls: CallState,
+  target: string,
+  domain: string,
+  endByUs: (end: Ending) => void,
+) {
+  const s = line.session;
+  if (!s || !calls.inCall() || calls.state.notice?.startsWith("Transferring")) return;
+  transferOut(s, target, domain, calls, () => {
+    if (line.session === s) endByUs("transferred");
+  });
 }
 
 /** What placing a call needs from the engine. */
@@ -167,7 +199,7 @@ interface Dialing {
   ua: UserAgent;
   domain: string;
   follow(s: Session, ending: () => CallEnd): void;
-  finish(end: CallEnd | { text: string }): void;
+  finish(end: Ending): void;
 }
 
 /** Places a call to `target`; `transfer` when a REFER asked for it (told each response). */
@@ -278,6 +310,8 @@ interface SessionContext {
   finish(end: CallEnd): void;
   /** A REFER arrived in this session (the other party hands us to someone else). */
   referred(referral: Referral): void;
+  /** The call on hold, told of its own re-INVITEs and of its media failing (call waiting). */
+  aside: Pick<SipCallWaiting, "reinvited" | "lost">;
 }
 
 /** Follows a session to its end; `ending` reads how it ended when the other side ended it. */
@@ -289,7 +323,9 @@ function followSession(s: Session, context: SessionContext, ending: () => CallEn
     onRefer: (referral) => context.referred(referral),
     onInvite: (request) => {
       // A re-INVITE from the other side: sendonly/inactive means they put us on hold.
-      calls.update({ remoteHeld: /a=(sendonly|inactive)/.test(request.body ?? "") });
+      const remoteHeld = /a=(sendonly|inactive)/.test(request.body ?? "");
+      if (line.session === s) calls.update({ remoteHeld });
+      else context.aside.reinvited(s, remoteHeld);
     },
   };
   s.stateChange.addListener((next) => {
@@ -317,7 +353,11 @@ function attachMedia(sdh: SessionDescriptionHandler, s: Session, context: Sessio
   sdh.peerConnectionDelegate = {
     onconnectionstatechange: () => {
       const pc = sdh.peerConnection;
-      if (!pc || line.session !== s || s.sessionDescriptionHandler !== sdh) return;
+      if (!pc || s.sessionDescriptionHandler !== sdh) return;
+      if (line.session !== s) {
+        if (pc.connectionState === "failed") context.aside.lost(s);
+        return;
+      }
       if (pc.connectionState === "connected") {
         calls.update({ phase: "connected", connectedAt: calls.state.connectedAt ?? Date.now() });
       } else if (pc.connectionState === "disconnected" && calls.state.phase === "connected") {
@@ -330,22 +370,6 @@ function attachMedia(sdh: SessionDescriptionHandler, s: Session, context: Sessio
     },
     ontrack: () => void line.audio?.play().catch(() => {}),
   };
-}
-
-/** Holds (a re-INVITE with sendonly, our track muted) or resumes the established call. */
-function hold(line: Line, calls: CallState, held: boolean) {
-  const s = line.session;
-  if (!s || s.state !== SessionState.Established || held === calls.state.held) return;
-  calls.update({ held });
-  // No constraints: the microphone the call started with stays (new ones would open it again).
-  s.sessionDescriptionHandlerOptionsReInvite = {
-    hold: held,
-  } as typeof s.sessionDescriptionHandlerOptionsReInvite;
-  void s.invite({
-    requestDelegate: { onReject: () => calls.update({ held: !held }) },
-  }).catch(() => calls.update({ held: !held }));
-  if (line.audio) line.audio.muted = held;
-  handlerOf(s)?.enableSenderTracks(!held && !calls.state.muted);
 }
 
 /** RFC 4733 events in the media when the browser can; SIP INFO otherwise. */

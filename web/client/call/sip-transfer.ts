@@ -243,6 +243,9 @@ function restore(
     phonesReady: now.phonesReady,
     phonesProblem: now.phonesProblem,
     savingParts: now.savingParts,
+    // The calls beside it (call waiting) are as they are now, not as at the REFER.
+    waiting: now.waiting,
+    parked: now.parked,
     notice: `Not transferred: ${why}`,
   });
 }
