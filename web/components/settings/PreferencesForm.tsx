@@ -192,20 +192,10 @@ function Fields(props: { edited: Signal<Settings | null>; devices: MediaDeviceIn
         <Check edited={props.edited} section="privacy" name="blockAnonymousCalls">
           Refuse calls from withheld numbers
         </Check>
-        <Check edited={props.edited} section="privacy" name="autoRecord">
-          Record my calls (the other person is always told and may refuse)
-        </Check>
-        <div class="field">
-          <label for="pref-retention">Keep recordings for (days)</label>
-          <input
-            id="pref-retention"
-            type="number"
-            inputMode="numeric"
-            value={form.privacy.retentionDays}
-            onInput={(e) =>
-              set(props.edited, "privacy", "retentionDays", e.currentTarget.valueAsNumber)}
-          />
-        </div>
+        {
+          /* Recording every call and how long recordings are kept are set once, under "Calls and
+            recordings" below (the same fields of this document), not twice on one page. */
+        }
         <Check edited={props.edited} section="privacy" name="notifyOnRecord">
           A notice when the other person starts recording
         </Check>
