@@ -5,26 +5,18 @@
  * hold. A call waiting sent to voicemail is heard as busy by its caller, offered a message.
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { launchChromium, watchErrors } from "../testing/browser.ts";
 import {
+  audioKeepsFlowing,
+  connectCall,
   dial,
   history,
-  inboundAudioBytes,
   openPhone,
   patchOwnSettings,
   waitForStatus,
 } from "../testing/phone-kit.ts";
 import { startServer } from "../testing/server.ts";
 import { eventually } from "../../testing/eventually.ts";
-
-/** Audio keeps arriving at `page` (its newest peer connection's inbound bytes grow). */
-async function hears(page: Page, what: string) {
-  const before = await inboundAudioBytes(page);
-  await eventually(what, async () => {
-    assert.ok((await inboundAudioBytes(page)) > before + 1_000);
-  }, { timeoutMs: 10_000 });
-}
 
 Deno.test("call waiting: answer a second call, swap between the two, each ends on its own", async () => {
   const server = await startServer();
@@ -34,9 +26,7 @@ Deno.test("call waiting: answer a second call, swap between the two, each ends o
     const bob = await openPhone(browser, server.url, "Bob Nurse");
     const cat = await openPhone(browser, server.url, "Cat Doctor");
     const errors = [ann, bob, cat].map((user) => watchErrors(user.page));
-    await dial(ann, bob);
-    await bob.page.getByRole("button", { name: "Answer" }).click();
-    await Promise.all([waitForStatus(ann.page, "Connected"), waitForStatus(bob.page, "Connected")]);
+    await connectCall(ann, bob);
 
     await dial(cat, bob);
     const waiting = bob.page.getByTestId("call-waiting");
@@ -49,7 +39,7 @@ Deno.test("call waiting: answer a second call, swap between the two, each ends o
       waitForStatus(ann.page, "On hold by the other side"),
     ]);
     await bob.page.getByTestId("call-parked").getByText("Ann Carer").waitFor();
-    await hears(cat.page, "Bob's audio reaches Cat");
+    await audioKeepsFlowing(cat);
 
     // The swap: back to Ann (Cat on hold), then to Cat again.
     await bob.page.getByRole("button", { name: "Swap" }).click();
@@ -58,7 +48,7 @@ Deno.test("call waiting: answer a second call, swap between the two, each ends o
       waitForStatus(cat.page, "On hold by the other side"),
     ]);
     await bob.page.getByTestId("call-parked").getByText("Cat Doctor").waitFor();
-    await hears(ann.page, "Bob's audio reaches Ann again");
+    await audioKeepsFlowing(ann);
     await bob.page.getByRole("button", { name: "Swap" }).click();
     await waitForStatus(cat.page, "Connected");
     await waitForStatus(ann.page, "On hold by the other side");
@@ -92,9 +82,7 @@ Deno.test("a call waiting sent to voicemail; with call waiting off the caller he
     const ann = await openPhone(browser, server.url, "Ann Carer");
     const bob = await openPhone(browser, server.url, "Bob Nurse");
     const cat = await openPhone(browser, server.url, "Cat Doctor");
-    await dial(ann, bob);
-    await bob.page.getByRole("button", { name: "Answer" }).click();
-    await waitForStatus(bob.page, "Connected");
+    await connectCall(ann, bob);
 
     await dial(cat, bob);
     await bob.page.getByTestId("call-waiting").getByRole("button", { name: "To voicemail" })

@@ -8,7 +8,13 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { eventually } from "../../testing/eventually.ts";
 import { launchChromium } from "../testing/browser.ts";
-import { dial, openPhone, type PhoneUser, waitForStatus } from "../testing/phone-kit.ts";
+import {
+  connectCall,
+  dial,
+  openPhone,
+  type PhoneUser,
+  waitForStatus,
+} from "../testing/phone-kit.ts";
 import { type RunningServer, startServer } from "../testing/server.ts";
 
 /** The user's recordings through the API, as their browser would fetch them. */
@@ -42,18 +48,10 @@ function playIn(page: Page, src: string, seekTo: number) {
   }, { src, seekTo });
 }
 
-async function connect(ann: PhoneUser, bob: PhoneUser) {
-  await dial(ann, bob);
-  await waitForStatus(bob.page, "Incoming call");
-  await bob.page.getByRole("button", { name: "Answer" }).click();
-  await waitForStatus(ann.page, "Connected");
-  await waitForStatus(bob.page, "Connected");
-}
-
 async function recordedCall(server: RunningServer, browser: Browser) {
   const ann = await openPhone(browser, server.url, "Ann Carer");
   const bob = await openPhone(browser, server.url, "Bob Nurse");
-  await connect(ann, bob);
+  await connectCall(ann, bob);
   await ann.page.getByRole("button", { name: "Record" }).click();
   await ann.page.getByTestId("recording-indicator").filter({ hasText: /Recording/ }).waitFor();
   await bob.page.getByTestId("peer-recording").filter({ hasText: "Ann Carer is recording" })
@@ -82,7 +80,7 @@ async function recordedCall(server: RunningServer, browser: Browser) {
 async function refusedRecording(server: RunningServer, browser: Browser) {
   const ann = await openPhone(browser, server.url, "Ann Carer");
   const bob = await openPhone(browser, server.url, "Bob Nurse");
-  await connect(ann, bob);
+  await connectCall(ann, bob);
   // Bob refuses while Ann's recording is still opening its upload (slow, as on a busy server):
   // what started must be thrown away, not kept.
   await ann.page.route("**/api/recordings", async (route) => {

@@ -8,9 +8,10 @@ import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "../testing/browser.ts";
 import {
+  audioKeepsFlowing,
+  connectCall,
   dial,
   history,
-  inboundAudioBytes,
   openPhone,
   type PhoneUser,
   waitForStatus,
@@ -44,26 +45,9 @@ async function withTwo(
   }
 }
 
-async function audioKeepsFlowing(...sides: PhoneUser[]) {
-  for (const side of sides) {
-    const before = await inboundAudioBytes(side.page);
-    await eventually(
-      `audio flowing to ${side.name}`,
-      async () => (await inboundAudioBytes(side.page)) > before + 2000,
-    );
-  }
-}
-
-async function connect(ann: PhoneUser, bob: PhoneUser) {
-  await dial(ann, bob);
-  await bob.page.getByRole("button", { name: "Answer" }).click();
-  await waitForStatus(ann.page, "Connected");
-  await waitForStatus(bob.page, "Connected");
-}
-
 Deno.test("a web restart mid-call keeps the audio, and the call ends cleanly with one record", async () => {
   await withTwo(async ({ server, ann, bob }) => {
-    await connect(ann, bob);
+    await connectCall(ann, bob);
     await server.restart();
     // Down and up again: the audio never stopped, both tabs reconnect and resume the call.
     await audioKeepsFlowing(ann, bob);
@@ -135,7 +119,7 @@ Deno.test("a callee whose microphone is blocked fails the call, in words for bot
 
 Deno.test("a reload during a call ends it for both sides at once", async () => {
   await withTwo(async ({ server, ann, bob }) => {
-    await connect(ann, bob);
+    await connectCall(ann, bob);
     const reloaded = Date.now();
     await bob.page.reload();
     await waitForStatus(ann.page, /ended/i, 5000);

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { launchChromium, watchErrors } from "../testing/browser.ts";
 import {
-  dial,
+  connectCall,
   history,
   inboundAudioBytes,
   openPhone,
@@ -25,9 +25,7 @@ Deno.test("a blind transfer hands the caller to a colleague, who is told who tra
     const ann = await openPhone(browser, server.url, "Ann Carer");
     const bob = await openPhone(browser, server.url, "Bob Nurse");
     const errors = [ann, bob].map((user) => watchErrors(user.page));
-    await dial(ann, bob);
-    await bob.page.getByRole("button", { name: "Answer" }).click();
-    await Promise.all([waitForStatus(ann.page, "Connected"), waitForStatus(bob.page, "Connected")]);
+    await connectCall(ann, bob);
 
     // Cat has no tab open yet: she is not available, and Bob keeps his call.
     await bob.page.getByRole("button", { name: "Transfer" }).click();
@@ -84,9 +82,7 @@ Deno.test("an attended transfer: Bob asks Cat first, then Ann's call takes his p
     const bob = await openPhone(browser, server.url, "Bob Nurse");
     const cat = await openPhone(browser, server.url, "Cat Doctor");
     const errors = [ann, bob, cat].map((user) => watchErrors(user.page));
-    await dial(ann, bob);
-    await bob.page.getByRole("button", { name: "Answer" }).click();
-    await waitForStatus(ann.page, "Connected");
+    await connectCall(ann, bob);
 
     await bob.page.getByRole("button", { name: "Transfer" }).click();
     await bob.page.getByLabel("Transfer to (CareFlow ID)").fill(cat.care4wId);

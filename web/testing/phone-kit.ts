@@ -1,5 +1,6 @@
 import { HistoryPage } from "../../shared/api.ts";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { eventually } from "../../testing/eventually.ts";
 
 /** A signed-in user with the dashboard open in their own browser context. */
 export interface PhoneUser {
@@ -111,5 +112,27 @@ export async function patchOwnSettings(
   });
   if (response.status() !== 200) {
     throw new Error(`settings: ${response.status()} ${await response.text()}`);
+  }
+}
+
+/** `caller` calls `callee`, who answers: both see the call connected. */
+export async function connectCall(caller: PhoneUser, callee: PhoneUser): Promise<void> {
+  await dial(caller, callee);
+  await callee.page.getByRole("button", { name: "Answer" }).click();
+  await Promise.all([
+    waitForStatus(caller.page, "Connected"),
+    waitForStatus(callee.page, "Connected"),
+  ]);
+}
+
+/** Audio keeps arriving at each side's newest peer connection (its inbound bytes grow). */
+export async function audioKeepsFlowing(...sides: PhoneUser[]): Promise<void> {
+  for (const side of sides) {
+    const before = await inboundAudioBytes(side.page);
+    await eventually(
+      `audio flowing to ${side.name}`,
+      async () => (await inboundAudioBytes(side.page)) > before + 1_000,
+      { timeoutMs: 10_000 },
+    );
   }
 }
