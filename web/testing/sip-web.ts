@@ -3,7 +3,9 @@
  * app in `sip` mode, and the agent, wired to each other the way production is (the agent asks
  * this web for cache misses and tells Kamailio about changes). Everything is ended by `stop()`.
  */
+import type { Page } from "playwright-core";
 import { encodeBase64 } from "../http/base64.ts";
+import { eventually, sleep } from "../../testing/eventually.ts";
 import { type Stack, startStack } from "../../tools/stack/stack.ts";
 import { type AgentProcess, startAgent } from "../../testing/agent.ts";
 import { type RunningServer, startServer } from "./server.ts";
@@ -103,4 +105,31 @@ export async function signUpPhoneUser(base: string, name: string): Promise<SipPh
     throw new Error(`SIP credentials: ${created.status} ${await created.text()}`);
   }
   return { care4wId: user.care4wId, name, password: (await created.json()).password };
+}
+
+/**
+ * Audio bytes received by the page's open peer connections (each SIP call has its own; a call
+ * that ended or was handed on closes its one), read from the peers phone-kit keeps in `__peers`.
+ */
+export function liveAudioBytes(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    // deno-lint-ignore no-explicit-any
+    const peers = (globalThis as any).__peers as RTCPeerConnection[];
+    let bytes = 0;
+    for (const peer of peers.filter((p) => p.connectionState !== "closed")) {
+      (await peer.getStats()).forEach((stat) => {
+        if (stat.type === "inbound-rtp" && stat.kind === "audio") bytes += stat.bytesReceived ?? 0;
+      });
+    }
+    return bytes;
+  });
+}
+
+/** Resolves once audio keeps arriving in the page's open calls; `what` names it in a timeout. */
+export async function audioFlows(page: Page, what: string): Promise<void> {
+  await eventually(what, async () => {
+    const before = await liveAudioBytes(page);
+    await sleep(700);
+    return (await liveAudioBytes(page)) > before + 500;
+  }, { timeoutMs: 15_000 });
 }

@@ -1,8 +1,9 @@
 /**
  * The `sip` call engine: sip.js registered to Kamailio over WebSocket (`sip-registration.ts`),
  * placing and answering calls with media through RTPEngine. Same phases and end-reason texts as
- * the webrtc engine (`end-reasons.ts`), so the phone UI does not care which engine runs. Loaded as
- * its own chunk (sip.js is ~55 KB gzipped).
+ * the webrtc engine (`end-reasons.ts`), so the phone UI does not care which engine runs. Transfer
+ * blind (`sip-transfer.ts`) and attended (`sip-attended.ts`), call waiting (`sip-waiting.ts`).
+ * Loaded as its own chunk (sip.js is ~55 KB gzipped).
  */
 import {
   Invitation,
@@ -17,13 +18,10 @@ import { type CallState, createCallState } from "./call-state.ts";
 import { type CallEnd, endOfSipStatus, hangupKind } from "./end-reasons.ts";
 import { microphoneConstraints, microphoneProblem, remoteAudioElement } from "./media.ts";
 import { createSipRegistration, type SipRegistrationOptions } from "./sip-registration.ts";
-import {
-  followReferral,
-  referrerOfInvite,
-  type TransferDial,
-  transferOut,
-} from "./sip-transfer.ts";
+import { followReferral, type TransferDial, transferShown } from "./sip-transfer.ts";
 import { handlerOf, holdShown, SipCallWaiting } from "./sip-waiting.ts";
+import { SipAttendedTransfer } from "./sip-attended.ts";
+import { ring } from "./sip-ringing.ts";
 import { type CallEngine, RECORDED_ELSEWHERE } from "./types.ts";
 
 export type { SipRegistrationOptions as SipEngineOptions } from "./sip-registration.ts";
@@ -64,6 +62,8 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
    * shown with the ending as a notice, or else the ending shown, then idle.
    */
   const finish = (end: Ending) => {
+    // A consultation ending while it completes an attended transfer: it took.
+    if (attended.tookOver(line.session, line.endedByUs)) end = "transferred";
     // Closing the handler stops our microphone track and the remote tracks.
     handlerOf(line.session)?.close();
     line.session = null;
@@ -85,20 +85,25 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
       aside: waiting,
     }, ending);
   const domain = () => registration.domain();
-  /** Places a call: one the user dials, or the one a transfer hands us to. */
-  const dial = (target: string, transfer?: TransferDial) =>
+  /** Places a call: one the user dials, one a transfer hands us to, or a consultation. */
+  const dial = (target: string, transfer?: TransferDial, consulting = false) =>
     dialOut(
       { calls, line, ua: registration.ua, domain: domain(), follow, finish },
       target,
-      transfer,
+      { transfer, consulting },
     );
 
   const ringing = (invitation: Invitation) =>
     ring(invitation, calls, follow, options.ringTimeoutSeconds * 1000);
-  const waiting = new SipCallWaiting({ calls, line, follow, ringing, accept: acceptCall, endByUs });
+  const shown = { calls, line, follow, accept: acceptCall, endByUs };
+  const waiting = new SipCallWaiting({ ...shown, ringing });
+  const dialConsultation = (target: string) => void dial(target, undefined, true);
+  const attended = new SipAttendedTransfer({ ...shown, waiting, domain, dialConsultation });
 
   const registration = createSipRegistration(options, {
     invite(invitation) {
+      // An attended transfer's INVITE takes the place of the call it names, or is refused.
+      if (attended.takeOver(invitation)) return;
       // On a call: it waits beside it (sip-waiting.ts), or is answered busy.
       if (calls.inCall()) return waiting.offer(invitation);
       line.session = invitation;
@@ -121,6 +126,8 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
     canHold: true,
     canTransfer: true,
     transfer: (target) => transferShown(line, calls, target, domain(), endByUs),
+    consult: (target) => attended.consult(target),
+    completeTransfer: () => attended.complete(),
     start: () => registration.start(),
     async call(target) {
       if (!calls.inCall()) await dial(target);
@@ -177,21 +184,6 @@ async function answerRinging(line: Line, calls: CallState, endByUs: (end: Ending
   }
 }
 
-/** Hands the other party of the call shown to `target` (REFER); this side leaves once it took. */
-function transferShown(
-  line: Line,
-  calls: CallState,
-  target: string,
-  domain: string,
-  endByUs: (end: Ending) => void,
-) {
-  const s = line.session;
-  if (!s || !calls.inCall() || calls.state.notice?.startsWith("Transferring")) return;
-  transferOut(s, target, domain, calls, () => {
-    if (line.session === s) endByUs("transferred");
-  });
-}
-
 /** What placing a call needs from the engine. */
 interface Dialing {
   calls: CallState;
@@ -202,14 +194,27 @@ interface Dialing {
   finish(end: Ending): void;
 }
 
-/** Places a call to `target`; `transfer` when a REFER asked for it (told each response). */
-async function dialOut(d: Dialing, target: string, transfer?: TransferDial) {
+/**
+ * Places a call to `target`; `how.transfer` when a REFER asked for it (told each response),
+ * `how.consulting` when it asks a colleague first about the call on hold.
+ */
+async function dialOut(
+  d: Dialing,
+  target: string,
+  how: { transfer?: TransferDial; consulting: boolean },
+) {
   const { calls, line } = d;
+  const { transfer } = how;
   const uri = targetUri(target, d.domain);
   if (!uri) return;
   const inviter = new Inviter(d.ua, uri, {
     sessionDescriptionHandlerOptions: mediaOptions(),
-    extraHeaders: transfer ? [`Referred-By: ${transfer.referredBy}`] : undefined,
+    extraHeaders: transfer
+      ? [
+        `Referred-By: ${transfer.referredBy}`,
+        ...(transfer.replaces ? [`Replaces: ${transfer.replaces}`] : []),
+      ]
+      : undefined,
   });
   line.session = inviter;
   line.endedByUs = null;
@@ -220,6 +225,7 @@ async function dialOut(d: Dialing, target: string, transfer?: TransferDial) {
     direction: "outbound",
     remote: { care4wId: target, displayName: target },
     transferredBy: transfer?.by ?? null,
+    consulting: how.consulting,
   });
   d.follow(inviter, () => final ? endOfSipStatus(final) : "hangup");
   type Response = { message: { statusCode?: number; reasonPhrase?: string } };
@@ -248,50 +254,6 @@ async function dialOut(d: Dialing, target: string, transfer?: TransferDial) {
     transfer?.report(500, "Server Internal Error");
     if (line.session === inviter) d.finish({ text: microphoneProblem(error) });
   }
-}
-
-/** Rings for an incoming call until it is answered, refused or withdrawn. */
-function ring(
-  invitation: Invitation,
-  calls: CallState,
-  follow: (s: Session, ending: () => CallEnd) => void,
-  ringTimeoutMs: number,
-) {
-  const identity = invitation.remoteIdentity;
-  const care4wId = identity.uri.user ?? "unknown";
-  const since = Date.now();
-  let cancelled: CallEnd = "cancelled";
-  invitation.delegate = {
-    onCancel: (cancel) => {
-      // Kamailio's timer started a moment before this tab began to ring: allow a second.
-      const rangFullTime = Date.now() - since >= ringTimeoutMs - 1000;
-      cancelled = endOfCancel(cancel.request.getHeader("Reason") ?? "", rangFullTime);
-    },
-  };
-  calls.begin({
-    phase: "incoming",
-    callId: invitation.request.callId,
-    direction: "inbound",
-    remote: { care4wId, displayName: identity.displayName || care4wId },
-    // Set by the colleague's transferee phone: who handed this caller over.
-    transferredBy: referrerOfInvite(invitation.request),
-  });
-  follow(invitation, () => calls.state.phase === "incoming" ? cancelled : "hangup");
-  void invitation.progress().catch(() => {});
-  calls.tone("ring");
-}
-
-/**
- * Why the caller's side withdrew an incoming call: the CANCEL's Reason (RFC 3326) says another of
- * this user's devices answered (200) or a proxy gave up (408, 480). Kamailio's own ring timeout
- * sends its CANCEL without a Reason, so a call withdrawn once it has rung the whole ring time
- * was missed, not hung up.
- */
-function endOfCancel(reason: string, rangFullTime: boolean): CallEnd {
-  const cause = Number(/cause=(\d{3})/.exec(reason)?.[1] ?? 0);
-  if (cause === 200) return "answered-elsewhere";
-  if (cause === 408 || cause === 480 || rangFullTime) return "missed";
-  return "cancelled";
 }
 
 /** Sends whatever ends the session in its current state. */

@@ -6,6 +6,8 @@
  * - the transferee (`followReferral`): the REFER's target is called at once with `Referred-By`,
  *   each response told back in a NOTIFY; the old call goes quiet meanwhile and comes back when the
  *   target could not be reached at all, as the transferor then keeps it too.
+ * A Refer-To with a Replaces header (attended transfer, RFC 5589 §7) is followed the same way, the
+ * new INVITE carrying that `Replaces` so the target swaps it for its call with the transferor.
  * The new INVITE is this user's own call: Kamailio authenticates and routes it like any other.
  */
 import {
@@ -19,6 +21,7 @@ import {
 import { normalizeCare4wId } from "../../../shared/care4w-id.ts";
 import type { CallState } from "./call-state.ts";
 import type { Line } from "./sip-engine.ts";
+import { unescapeReplaces } from "./sip-replaces.ts";
 import type { CallSnapshot, Party } from "./types.ts";
 
 /** With no NOTIFY that tells anything this long after the REFER was accepted, the party is gone. */
@@ -88,6 +91,21 @@ export function transferOut(
   }).catch(() => settle("the call could not be handed over"));
 }
 
+/** Hands the other party of the call shown to `target` (REFER); this side leaves once it took. */
+export function transferShown(
+  line: Line,
+  calls: CallState,
+  target: string,
+  domain: string,
+  endByUs: (end: "transferred") => void,
+) {
+  const s = line.session;
+  if (!s || !calls.inCall() || calls.state.notice?.startsWith("Transferring")) return;
+  transferOut(s, target, domain, calls, () => {
+    if (line.session === s) endByUs("transferred");
+  });
+}
+
 /** A name-addr header's party, or null when it names no user. */
 function partyOf(header: NameAddrHeader | undefined): Party | null {
   const care4wId = header?.uri.user;
@@ -122,6 +140,11 @@ export interface TransferDial {
   by: Party;
   /** The `Referred-By` value the new INVITE carries. */
   referredBy: string;
+  /**
+   * Attended transfer: the `Replaces` value the new INVITE carries (RFC 3891), naming the call
+   * between the transferor and the target that this one takes the place of.
+   */
+  replaces: string | null;
   /** Every response to the new INVITE (100 … 6xx), in order. */
   report(status: number, reason: string): void;
 }
@@ -203,6 +226,7 @@ export function followReferral(referral: Referral, old: Session, context: Referr
   context.dial(target, {
     by,
     referredBy: referral.referredBy ?? `<${from.uri}>`,
+    replaces: unescapeReplaces(referral.replaces),
     report(code, reason) {
       notify(code, reason);
       if (code >= 180 && code < 300) reached = true;

@@ -10,6 +10,9 @@
  * `line` is always the call shown, and a parked call's line is moved out of it and back. Events of
  * the parked session never touch the snapshot, except its end (which clears `parked`).
  *
+ * Attended transfer parks the call shown the same way (`holdToConsult`) before it calls the
+ * colleague, so a consultation that fails brings the call on hold back like any call shown.
+ *
  * One call waiting and one on hold at most: a third caller hears 486 Busy Here, as does any caller
  * while call waiting is off or the call shown is not established yet.
  */
@@ -98,7 +101,7 @@ const other = (snapshot: CallSnapshot): OtherCall => ({
 });
 
 /** The party an invitation comes from, as the phone names it. */
-function callerOf(invitation: Invitation) {
+export function callerOf(invitation: Invitation) {
   const identity = invitation.remoteIdentity;
   const care4wId = identity.uri.user ?? "unknown";
   return { care4wId, displayName: identity.displayName || care4wId };
@@ -169,6 +172,41 @@ export class SipCallWaiting {
     void invitation.reject({ statusCode: toVoicemail ? 486 : 603 }).catch(() => {});
   }
 
+  /**
+   * Attended transfer: the established call shown goes on hold and aside, out of the way of the
+   * call that asks a colleague first (placed next, as the call shown). False when there is no
+   * such call or one is on hold already.
+   */
+  holdToConsult(): boolean {
+    const { calls, line } = this.ctx;
+    const established = line.session?.state === SessionState.Established;
+    if (this.#parked || calls.state.phase !== "connected" || !established) return false;
+    const parked = this.#parked = this.#park();
+    calls.update({
+      ...FRESH,
+      phase: "idle",
+      callId: null,
+      remote: null,
+      parked: other(parked.snapshot),
+    });
+    return true;
+  }
+
+  /** The session of the call on hold, or null. */
+  parkedSession(): Session | null {
+    return this.#parked?.line.session ?? null;
+  }
+
+  /** The call on hold is hung up from this side (BYE) and goes without a notice. */
+  hangUpParked(end: Ending): void {
+    const parked = this.#parked;
+    if (!parked) return;
+    parked.line.endedByUs = end;
+    const s = parked.line.session;
+    if (s?.state === SessionState.Established) void s.bye().catch(() => {});
+    this.#drop("");
+  }
+
   /** The call shown goes on hold and the one on hold comes back, resumed. */
   swap(): void {
     const { calls, line } = this.ctx;
@@ -231,12 +269,7 @@ export class SipCallWaiting {
 
   /** The engine stops (or lost its connection): the call on hold is hung up, the one waiting declined. */
   stop(): void {
-    const parked = this.#parked;
-    if (parked?.line.session?.state === SessionState.Established) {
-      parked.line.endedByUs = "hangup";
-      void parked.line.session.bye().catch(() => {});
-    }
-    this.#drop("");
+    this.hangUpParked("hangup");
     this.decline(false);
   }
 

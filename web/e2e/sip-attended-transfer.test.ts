@@ -1,0 +1,197 @@
+/**
+ * Attended transfer on SIP calls through the real stack (Kamailio, RTPEngine, agent, web in `sip`
+ * mode): REFER with Replaces (RFC 3891, RFC 5589 §7), all three parties dashboards.
+ * (a) Ann calls Bob; Bob asks Cat first (Ann goes on hold), Cat answers, Bob completes: Ann's tab
+ *     calls Cat with Replaces, Cat's tab takes it in place of Bob's call without ringing and
+ *     ends Bob's; Ann and Cat hear each other, Bob's card says "Call transferred", Cat's shows
+ *     who handed Ann over;
+ * (b) Bob asks Cat first again and Cat declines: Ann's call comes back to Bob, still on hold, with
+ *     the refusal as a notice; Resume takes it up with audio;
+ * (c) Bob asks Dan's baresip phone first. baresip 1.0 has no Replaces support (neither it nor
+ *     libre 1.1 knows the header): it answers Ann's INVITE, which carries the Replaces, as a second
+ *     call and keeps Bob's; Bob's tab, told 200 in a NOTIFY, ends the consultation itself. (As a
+ *     transferee baresip 1.0 is no use: it writes the Refer-To's URI headers into the Request-URI
+ *     and sends no Replaces, so the target rings it as a new call: not tested.)
+ *
+ * Real processes (redis, rtpengine, kamailio, the agent, web, chromium, baresip), every port a
+ * free one; a missing one makes the test fail, never skip. All are ended by the test, by PID.
+ */
+import assert from "node:assert/strict";
+import type { Browser } from "playwright-core";
+import { eventually } from "../../testing/eventually.ts";
+import {
+  audioFlows,
+  signUpPhoneUser,
+  type SipPhoneUser,
+  type SipWeb,
+  startSipWeb,
+} from "../testing/sip-web.ts";
+import { writeTone } from "../../pbx/testing/audio.ts";
+import { type Baresip, startBaresip } from "../../pbx/testing/baresip.ts";
+import { registeredAors } from "../../pbx/testing/kit.ts";
+import { launchChromium, watchErrors } from "../testing/browser.ts";
+import { dial, openPhone, type PhoneUser, waitForStatus } from "../testing/phone-kit.ts";
+
+const DOMAIN = "careflow.e2e";
+
+/** The three tabs and Dan's phone; the test ends all of them. */
+interface Scene {
+  ann: PhoneUser;
+  bob: PhoneUser;
+  cat: PhoneUser;
+  dan: SipPhoneUser;
+  phone: Baresip;
+}
+
+/** Dan's baresip phone: answers by itself, logs every SIP message it is sent. */
+async function startDan(web: SipWeb, dan: SipPhoneUser): Promise<Baresip> {
+  const dir = `${web.stack.workDir}/dan`;
+  await writeTone(`${dir}.wav`, 600, 60);
+  return await startBaresip({
+    dir,
+    user: dan.care4wId,
+    domain: DOMAIN,
+    authUser: dan.care4wId,
+    password: dan.password,
+    proxy: `127.0.0.1:${web.stack.ports.sip}`,
+    toneWav: `${dir}.wav`,
+    autoAnswer: true,
+    quitAfter: 170,
+    sipTrace: true,
+  });
+}
+
+/** Ann's tab calls Bob's, who answers; resolves once audio flows both ways. */
+async function annCallsBob({ ann, bob }: Scene) {
+  await dial(ann, bob);
+  await waitForStatus(bob.page, "Incoming call");
+  await bob.page.getByRole("button", { name: "Answer" }).click();
+  await Promise.all([waitForStatus(ann.page, "Connected"), waitForStatus(bob.page, "Connected")]);
+  await audioFlows(ann.page, "Bob's audio into Ann's tab");
+  await audioFlows(bob.page, "Ann's audio into Bob's tab");
+}
+
+/** Bob asks `colleague` first: Ann is put on hold. */
+async function bobAsks({ ann, bob }: Scene, colleague: string) {
+  const field = bob.page.getByLabel("Transfer to (CareFlow ID)");
+  if (!(await field.isVisible())) await bob.page.getByRole("button", { name: "Transfer" }).click();
+  await field.fill(colleague);
+  await bob.page.getByRole("button", { name: "Ask first" }).click();
+  await waitForStatus(ann.page, "On hold by the other side");
+  await bob.page.getByTestId("call-parked").getByText(ann.care4wId).waitFor();
+}
+
+/** Bob asks Cat first: Ann is put on hold and Cat's tab rings. */
+async function bobAsksCat(scene: Scene) {
+  await bobAsks(scene, scene.cat.care4wId);
+  await waitForStatus(scene.cat.page, "Incoming call");
+}
+
+/** (a) Bob consults Cat, then hands Ann over to her. */
+async function completed(scene: Scene) {
+  const { ann, bob, cat } = scene;
+  await annCallsBob(scene);
+  await bobAsksCat(scene);
+  await cat.page.getByRole("button", { name: "Answer" }).click();
+  await Promise.all([waitForStatus(bob.page, "Connected"), waitForStatus(cat.page, "Connected")]);
+  await audioFlows(cat.page, "Bob's audio into Cat's tab");
+
+  await bob.page.getByRole("button", { name: /^Complete transfer to / }).click();
+  await waitForStatus(bob.page, "Ended: Call transferred");
+  await bob.page.getByTestId("call-parked").waitFor({ state: "detached" });
+  // Cat's tab took Ann's call in place of Bob's: no ringing, her card names who handed it over.
+  await waitForStatus(cat.page, "Connected");
+  await cat.page.getByTestId("transferred-by").getByText(`Transferred by ${bob.care4wId}`)
+    .waitFor();
+  await cat.page.locator(".party .party-id").getByText(ann.care4wId).waitFor();
+  await waitForStatus(ann.page, "Connected");
+  await audioFlows(cat.page, "Ann's audio into Cat's tab");
+  await audioFlows(ann.page, "Cat's audio into Ann's tab");
+  // Nothing is left with Bob: the calls he had are over on both of his lines.
+  await waitForStatus(bob.page, "Ready");
+
+  await cat.page.getByRole("button", { name: "Hang up" }).click();
+  await Promise.all([waitForStatus(ann.page, "Ended"), waitForStatus(cat.page, "Ended")]);
+  await Promise.all([waitForStatus(ann.page, "Ready"), waitForStatus(cat.page, "Ready")]);
+}
+
+/** (b) Cat declines the consultation: Ann's call comes back to Bob, on hold. */
+async function declined(scene: Scene) {
+  const { ann, bob, cat } = scene;
+  await annCallsBob(scene);
+  await bobAsksCat(scene);
+  await cat.page.getByRole("button", { name: "Decline" }).click();
+  await waitForStatus(bob.page, "On hold");
+  await bob.page.getByTestId("recording-notice").getByText("Declined").waitFor();
+  assert.equal(await bob.page.getByTestId("call-parked").count(), 0);
+  assert.equal(await bob.page.getByRole("button", { name: /^Complete transfer/ }).count(), 0);
+  await bob.page.getByRole("button", { name: "Resume" }).click();
+  await Promise.all([waitForStatus(bob.page, "Connected"), waitForStatus(ann.page, "Connected")]);
+  await audioFlows(bob.page, "Ann's audio back in Bob's tab");
+  await audioFlows(ann.page, "Bob's audio back in Ann's tab");
+  await ann.page.getByRole("button", { name: "Hang up" }).click();
+  await Promise.all([waitForStatus(ann.page, "Ended"), waitForStatus(bob.page, "Ended")]);
+}
+
+/** (c) Bob consults Dan's phone, which knows nothing of Replaces; Bob's tab ends his call. */
+async function phoneAsTarget(scene: Scene) {
+  const { ann, bob, dan, phone } = scene;
+  await annCallsBob(scene);
+  await bobAsks(scene, dan.care4wId);
+  await waitForStatus(bob.page, "Connected");
+  await audioFlows(bob.page, "Dan's audio into Bob's tab");
+  await bob.page.getByRole("button", { name: /^Complete transfer to / }).click();
+  await waitForStatus(bob.page, "Ended: Call transferred");
+  await waitForStatus(ann.page, "Connected");
+  await audioFlows(ann.page, "Dan's audio into Ann's tab");
+  const log = await phone.log();
+  // Ann's INVITE named Bob's call with Dan, as the target must be told (RFC 3891).
+  assert.match(log, /\nReplaces: [^;\r\n]+;to-tag=[^;\r\n]+;from-tag=[^;\r\n]+\r?\n/);
+  assert.match(log, new RegExp(`Call established: sip:${ann.care4wId}@`));
+  await eventually("Bob's tab to end Dan's call with him", async () => {
+    return new RegExp(`Call with sip:${bob.care4wId}@\\S+ terminated`).test(await phone.log());
+  });
+  await ann.page.getByRole("button", { name: "Hang up" }).click();
+  await waitForStatus(ann.page, "Ended: Call ended");
+}
+
+Deno.test({
+  name: "sip mode: attended transfer by REFER with Replaces (tabs, a baresip target), declined",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const web = await startSipWeb({ domain: DOMAIN });
+    let browser: Browser | undefined;
+    let phone: Baresip | undefined;
+    try {
+      const dan = await signUpPhoneUser(web.server.url, "Dan");
+      phone = await startDan(web, dan);
+      browser = await launchChromium({ media: true });
+      const ann = await openPhone(browser, web.server.url, "Ann");
+      const bob = await openPhone(browser, web.server.url, "Bob");
+      const cat = await openPhone(browser, web.server.url, "Cat");
+      const errors = [ann, bob, cat].map((user) => watchErrors(user.page));
+      for (const user of [ann, bob, cat, dan]) {
+        await eventually(
+          `${user.name}'s registration`,
+          async () => (await registeredAors(web.stack.rpc)).includes(user.care4wId),
+        );
+      }
+      const scene = { ann, bob, cat, dan, phone };
+      await completed(scene);
+      await declined(scene);
+      await waitForStatus(bob.page, "Ready");
+      await phoneAsTarget(scene);
+      for (const seen of errors) assert.deepEqual(seen, []);
+    } catch (error) {
+      const log = await phone?.log().catch(() => "") ?? "";
+      throw new Error(`${(error as Error).message}\nbaresip:\n${log.slice(-4000)}`, {
+        cause: error,
+      });
+    } finally {
+      await phone?.stop();
+      await browser?.close().catch(() => {});
+      await web.stop();
+    }
+  },
+});
