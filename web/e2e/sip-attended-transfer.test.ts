@@ -23,12 +23,11 @@ import {
   audioFlows,
   signUpPhoneUser,
   type SipPhoneUser,
-  type SipWeb,
+  startBaresipUser,
   startSipWeb,
+  waitRegistered,
 } from "../testing/sip-web.ts";
-import { writeTone } from "../../pbx/testing/audio.ts";
-import { type Baresip, startBaresip } from "../../pbx/testing/baresip.ts";
-import { registeredAors } from "../../pbx/testing/kit.ts";
+import type { Baresip } from "../../pbx/testing/baresip.ts";
 import { launchChromium, watchErrors } from "../testing/browser.ts";
 import { dial, openPhone, type PhoneUser, waitForStatus } from "../testing/phone-kit.ts";
 
@@ -41,24 +40,6 @@ interface Scene {
   cat: PhoneUser;
   dan: SipPhoneUser;
   phone: Baresip;
-}
-
-/** Dan's baresip phone: answers by itself, logs every SIP message it is sent. */
-async function startDan(web: SipWeb, dan: SipPhoneUser): Promise<Baresip> {
-  const dir = `${web.stack.workDir}/dan`;
-  await writeTone(`${dir}.wav`, 600, 60);
-  return await startBaresip({
-    dir,
-    user: dan.care4wId,
-    domain: DOMAIN,
-    authUser: dan.care4wId,
-    password: dan.password,
-    proxy: `127.0.0.1:${web.stack.ports.sip}`,
-    toneWav: `${dir}.wav`,
-    autoAnswer: true,
-    quitAfter: 170,
-    sipTrace: true,
-  });
 }
 
 /** Ann's tab calls Bob's, who answers; resolves once audio flows both ways. */
@@ -165,18 +146,13 @@ Deno.test({
     let phone: Baresip | undefined;
     try {
       const dan = await signUpPhoneUser(web.server.url, "Dan");
-      phone = await startDan(web, dan);
+      phone = await startBaresipUser(web, dan, DOMAIN, { quitAfter: 170 });
       browser = await launchChromium({ media: true });
       const ann = await openPhone(browser, web.server.url, "Ann");
       const bob = await openPhone(browser, web.server.url, "Bob");
       const cat = await openPhone(browser, web.server.url, "Cat");
       const errors = [ann, bob, cat].map((user) => watchErrors(user.page));
-      for (const user of [ann, bob, cat, dan]) {
-        await eventually(
-          `${user.name}'s registration`,
-          async () => (await registeredAors(web.stack.rpc)).includes(user.care4wId),
-        );
-      }
+      await waitRegistered(web, [ann, bob, cat, dan]);
       const scene = { ann, bob, cat, dan, phone };
       await completed(scene);
       await declined(scene);

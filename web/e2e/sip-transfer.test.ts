@@ -19,41 +19,16 @@ import { eventually, sleep } from "../../testing/eventually.ts";
 import {
   signUpPhoneUser,
   type SipPhoneUser,
-  type SipWeb,
+  startBaresipUser,
   startSipWeb,
+  waitRegistered,
 } from "../testing/sip-web.ts";
-import { writeTone } from "../../pbx/testing/audio.ts";
-import { type Baresip, startBaresip } from "../../pbx/testing/baresip.ts";
-import { registeredAors } from "../../pbx/testing/kit.ts";
+import type { Baresip } from "../../pbx/testing/baresip.ts";
 import { launchChromium, watchErrors } from "../testing/browser.ts";
 import { openPhone, type PhoneUser, waitForStatus } from "../testing/phone-kit.ts";
 
 const DOMAIN = "careflow.e2e";
 const NOBODY = "care4w-1999999";
-
-/** Bob's baresip phone: answers by itself, driven through ctrl_tcp. */
-async function startBob(web: SipWeb, bob: SipPhoneUser): Promise<Baresip> {
-  const dir = `${web.stack.workDir}/bob`;
-  await writeTone(`${dir}.wav`, 600, 60);
-  const phone = await startBaresip({
-    dir,
-    user: bob.care4wId,
-    domain: DOMAIN,
-    authUser: bob.care4wId,
-    password: bob.password,
-    proxy: `127.0.0.1:${web.stack.ports.sip}`,
-    toneWav: `${dir}.wav`,
-    autoAnswer: true,
-    control: true,
-    quitAfter: 170,
-    sipTrace: true,
-  });
-  await eventually(
-    "baresip's registration",
-    async () => (await registeredAors(web.stack.rpc)).includes(bob.care4wId),
-  );
-  return phone;
-}
 
 /**
  * Audio bytes received by the page's open peer connections: a transfer that did not take leaves
@@ -216,17 +191,12 @@ Deno.test({
     let phone: Baresip | undefined;
     try {
       const bob = await signUpPhoneUser(web.server.url, "Bob");
-      phone = await startBob(web, bob);
+      phone = await startBaresipUser(web, bob, DOMAIN, { quitAfter: 170, control: true });
       browser = await launchChromium({ media: true });
       const ann = await openPhone(browser, web.server.url, "Ann");
       const cat = await openPhone(browser, web.server.url, "Cat");
       const errors = [ann, cat].map((user) => watchErrors(user.page));
-      for (const user of [ann, cat]) {
-        await eventually(
-          `${user.name}'s registration`,
-          async () => (await registeredAors(web.stack.rpc)).includes(user.care4wId),
-        );
-      }
+      await waitRegistered(web, [ann, cat]);
       const scene = { ann, cat, bob, phone };
       await phoneTransfersBrowser(scene);
       await browserTransfersPhone(scene);

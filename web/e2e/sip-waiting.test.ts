@@ -21,11 +21,11 @@ import {
   signUpPhoneUser,
   type SipPhoneUser,
   type SipWeb,
+  startBaresipUser,
   startSipWeb,
+  waitRegistered,
 } from "../testing/sip-web.ts";
-import { writeTone } from "../../pbx/testing/audio.ts";
-import { type Baresip, startBaresip } from "../../pbx/testing/baresip.ts";
-import { registeredAors } from "../../pbx/testing/kit.ts";
+import type { Baresip } from "../../pbx/testing/baresip.ts";
 import { launchChromium, watchErrors } from "../testing/browser.ts";
 import {
   openPhone,
@@ -43,29 +43,6 @@ interface Scene {
   cat: PhoneUser;
   bob: SipPhoneUser;
   phone: Baresip;
-}
-
-/** Bob's baresip phone: answers by itself, logs every SIP message it is sent. */
-async function startBob(web: SipWeb, bob: SipPhoneUser): Promise<Baresip> {
-  const dir = `${web.stack.workDir}/bob`;
-  await writeTone(`${dir}.wav`, 600, 60);
-  const phone = await startBaresip({
-    dir,
-    user: bob.care4wId,
-    domain: DOMAIN,
-    authUser: bob.care4wId,
-    password: bob.password,
-    proxy: `127.0.0.1:${web.stack.ports.sip}`,
-    toneWav: `${dir}.wav`,
-    autoAnswer: true,
-    quitAfter: 200,
-    sipTrace: true,
-  });
-  await eventually(
-    "baresip's registration",
-    async () => (await registeredAors(web.stack.rpc)).includes(bob.care4wId),
-  );
-  return phone;
 }
 
 /**
@@ -241,17 +218,12 @@ Deno.test({
     let phone: Baresip | undefined;
     try {
       const bob = await signUpPhoneUser(web.server.url, "Bob");
-      phone = await startBob(web, bob);
+      phone = await startBaresipUser(web, bob, DOMAIN, { quitAfter: 200 });
       browser = await launchChromium({ media: true });
       const ann = await openPhone(browser, web.server.url, "Ann");
       const cat = await openPhone(browser, web.server.url, "Cat");
       const errors = [ann, cat].map((user) => watchErrors(user.page));
-      for (const user of [ann, cat]) {
-        await eventually(
-          `${user.name}'s registration`,
-          async () => (await registeredAors(web.stack.rpc)).includes(user.care4wId),
-        );
-      }
+      await waitRegistered(web, [ann, cat]);
       const scene = { web, ann, cat, bob, phone };
       await answerSwapAndHangUpOnHold(scene);
       await endShownVoicemailDecline(scene);

@@ -10,6 +10,9 @@ import { type Stack, startStack } from "../../tools/stack/stack.ts";
 import { type AgentProcess, startAgent } from "../../testing/agent.ts";
 import { type RunningServer, startServer } from "./server.ts";
 import { sessionCookie } from "./app.ts";
+import { writeTone } from "../../pbx/testing/audio.ts";
+import { type Baresip, startBaresip } from "../../pbx/testing/baresip.ts";
+import { registeredAors } from "../../pbx/testing/kit.ts";
 
 /** The running pieces, for the test to reach into. */
 export interface SipWeb {
@@ -132,4 +135,44 @@ export async function audioFlows(page: Page, what: string): Promise<void> {
     await sleep(700);
     return (await liveAudioBytes(page)) > before + 500;
   }, { timeoutMs: 15_000 });
+}
+
+/**
+ * A baresip phone registered as `user` (answering by itself, tracing SIP, playing a tone as its
+ * microphone), resolved once Kamailio holds its registration. `quitAfter` bounds its life in
+ * seconds; `control` opens its ctrl_tcp for commands such as a transfer.
+ */
+export async function startBaresipUser(
+  web: SipWeb,
+  user: SipPhoneUser,
+  domain: string,
+  o: { quitAfter: number; control?: boolean },
+): Promise<Baresip> {
+  const dir = `${web.stack.workDir}/${user.care4wId}`;
+  await writeTone(`${dir}.wav`, 600, 60);
+  const phone = await startBaresip({
+    dir,
+    user: user.care4wId,
+    domain,
+    authUser: user.care4wId,
+    password: user.password,
+    proxy: `127.0.0.1:${web.stack.ports.sip}`,
+    toneWav: `${dir}.wav`,
+    autoAnswer: true,
+    control: o.control,
+    quitAfter: o.quitAfter,
+    sipTrace: true,
+  });
+  await waitRegistered(web, [user]);
+  return phone;
+}
+
+/** Resolves once Kamailio holds a registration of each of `users`. */
+export async function waitRegistered(web: SipWeb, users: { care4wId: string }[]): Promise<void> {
+  for (const user of users) {
+    await eventually(
+      `${user.care4wId}'s registration`,
+      async () => (await registeredAors(web.stack.rpc)).includes(user.care4wId),
+    );
+  }
 }

@@ -22,7 +22,7 @@ import { type CallEnd, endText } from "./end-reasons.ts";
 import { microphoneProblem } from "./media.ts";
 import { playTone, type Tone } from "./ringtone.ts";
 import type { Line } from "./sip-engine.ts";
-import type { CallSnapshot, OtherCall } from "./types.ts";
+import { type CallSnapshot, FRESH_CALL, otherCall } from "./types.ts";
 import { settingsNow } from "../settings.ts";
 
 /** The media handler of a session, once it has one. */
@@ -73,32 +73,11 @@ export interface SipWaitingContext {
 
 type Ending = CallEnd | { text: string };
 
-/** A call starting afresh in the snapshot: nothing of the one before it. */
-const FRESH: Partial<CallSnapshot> = {
-  connectedAt: null,
-  muted: false,
-  held: false,
-  remoteHeld: false,
-  quality: null,
-  endReason: null,
-  recording: "off",
-  peerRecording: false,
-  notice: null,
-  endKind: null,
-  transferredBy: null,
-  consulting: false,
-};
-
 /** A call put aside: what the snapshot said of it, and its own line. */
 interface Parked {
   snapshot: CallSnapshot;
   line: Line;
 }
-
-const other = (snapshot: CallSnapshot): OtherCall => ({
-  callId: snapshot.callId!,
-  remote: snapshot.remote!,
-});
 
 /** The party an invitation comes from, as the phone names it. */
 export function callerOf(invitation: Invitation) {
@@ -145,13 +124,13 @@ export class SipCallWaiting {
     const parked = this.#parked = this.#park();
     Object.assign(line, { session: invitation, audio: null, endedByUs: null });
     calls.update({
-      ...FRESH,
+      ...FRESH_CALL,
       phase: "connecting",
       callId: invitation.request.callId,
       direction: "inbound",
       remote: callerOf(invitation),
       waiting: null,
-      parked: other(parked.snapshot),
+      parked: otherCall(parked.snapshot),
     });
     this.ctx.follow(invitation, () => "hangup");
     try {
@@ -183,11 +162,11 @@ export class SipCallWaiting {
     if (this.#parked || calls.state.phase !== "connected" || !established) return false;
     const parked = this.#parked = this.#park();
     calls.update({
-      ...FRESH,
+      ...FRESH_CALL,
       phase: "idle",
       callId: null,
       remote: null,
-      parked: other(parked.snapshot),
+      parked: otherCall(parked.snapshot),
     });
     return true;
   }
@@ -220,7 +199,7 @@ export class SipCallWaiting {
       if (line.session === s) calls.update({ held: true });
     });
     this.#parked = current;
-    calls.update({ ...snapshot, ...this.#lineState(), parked: other(current.snapshot) });
+    calls.update({ ...snapshot, ...this.#lineState(), parked: otherCall(current.snapshot) });
   }
 
   /**

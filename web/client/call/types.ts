@@ -106,6 +106,33 @@ export const IDLE: CallSnapshot = {
   consulting: false,
 };
 
+/**
+ * What a call starting beside another (call waiting, asking a colleague first) resets: nothing of
+ * the call before it, while the line's state and the calls beside it stay.
+ */
+export const FRESH_CALL: Partial<CallSnapshot> = Object.fromEntries(
+  ([
+    "connectedAt",
+    "muted",
+    "held",
+    "remoteHeld",
+    "quality",
+    "endReason",
+    "recording",
+    "peerRecording",
+    "notice",
+    "endKind",
+    "transferredBy",
+    "consulting",
+  ] as const).map((key) => [key, IDLE[key]]),
+);
+
+/** A call of the snapshot as the call beside another one (waiting, on hold). */
+export const otherCall = (snapshot: CallSnapshot): OtherCall => ({
+  callId: snapshot.callId!,
+  remote: snapshot.remote!,
+});
+
 /** The recording part of an engine whose calls are recorded by the server side, not the tab. */
 export const RECORDED_ELSEWHERE: Pick<
   CallEngine,

@@ -10,7 +10,7 @@
 import type { ClientMessage, ServerMessage } from "../../../shared/signal.ts";
 import type { CallState } from "./call-state.ts";
 import { playTone, type Tone } from "./ringtone.ts";
-import type { CallSnapshot, OtherCall, Party } from "./types.ts";
+import { type CallSnapshot, FRESH_CALL, otherCall, type Party } from "./types.ts";
 import { type Media, releaseMedia, silence } from "./call-media.ts";
 
 /** What call waiting needs from the engine. */
@@ -26,27 +26,6 @@ export interface WaitingContext {
 
 /** Frames that end a call for a tab (as shared/signal.ts's `isCallEnd`, without its zod). */
 const ENDINGS = new Set(["reject", "cancel", "hangup", "ended", "transfer"]);
-
-/** A call starting afresh in the snapshot: nothing of the one before it. */
-const FRESH: Partial<CallSnapshot> = {
-  connectedAt: null,
-  muted: false,
-  held: false,
-  remoteHeld: false,
-  quality: null,
-  endReason: null,
-  recording: "off",
-  peerRecording: false,
-  notice: null,
-  endKind: null,
-  transferredBy: null,
-  consulting: false,
-};
-
-const other = (snapshot: CallSnapshot): OtherCall => ({
-  callId: snapshot.callId!,
-  remote: snapshot.remote!,
-});
 
 /** A call put aside: what the snapshot said of it, and its media. */
 interface Parked {
@@ -86,13 +65,13 @@ export class CallWaiting {
     this.#stopTone();
     const parked = this.#parked = this.#park();
     calls.update({
-      ...FRESH,
+      ...FRESH_CALL,
       phase: "connecting",
       callId: waiting.callId,
       direction: "inbound",
       remote: waiting.remote,
       waiting: null,
-      parked: other(parked.snapshot),
+      parked: otherCall(parked.snapshot),
     });
     const noMicrophone = () =>
       send({ type: "reject", callId: waiting.callId, reason: "no-microphone" });
@@ -125,11 +104,11 @@ export class CallWaiting {
     if (this.#parked || calls.state.phase !== "connected") return null;
     const parked = this.#parked = this.#park();
     calls.update({
-      ...FRESH,
+      ...FRESH_CALL,
       phase: "idle",
       callId: null,
       remote: null,
-      parked: other(parked.snapshot),
+      parked: otherCall(parked.snapshot),
     });
     return parked.snapshot.callId;
   }
@@ -145,7 +124,7 @@ export class CallWaiting {
     send({ type: "unhold", callId: snapshot.callId! });
     silence(media, snapshot);
     this.#parked = current;
-    calls.update({ ...snapshot, ...this.#line(), parked: other(current.snapshot) });
+    calls.update({ ...snapshot, ...this.#line(), parked: otherCall(current.snapshot) });
   }
 
   /**
