@@ -4,6 +4,7 @@
  * played; the greeting recorded with the (fake) microphone; the recording settings.
  */
 import assert from "node:assert/strict";
+import { eventually } from "../../testing/eventually.ts";
 import { Buffer } from "node:buffer";
 import type { BrowserContext, Page } from "playwright-core";
 import { wavBytes } from "../recordings/testing/audio.ts";
@@ -104,10 +105,10 @@ Deno.test("a recording is listed, played and seeked, noted, archived and deleted
     await page.getByRole("button", { name: "Yes, delete" }).click();
     await page.getByTestId("recordings-notice").getByText(/purged for good on/).waitFor();
     await page.getByTestId("recordings-empty").getByText("No recordings yet").waitFor();
-    assert.equal(
-      await page.evaluate(() => document.activeElement?.id),
-      "recordings-title",
+    await eventually(
       "the keyboard carries on from the list's heading, not the top of the page",
+      async () => (await page.evaluate(() => document.activeElement?.id)) === "recordings-title",
+      { timeoutMs: 2_000 },
     );
     await page.reload();
     await page.getByTestId("recordings-empty").waitFor();

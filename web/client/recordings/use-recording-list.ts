@@ -89,8 +89,9 @@ export function useRefocusAfterReload(list: RecordingList, target: RefObject<HTM
   // the reload has even started, while the focused row is still there).
   const armedOn = useRef<RecordingsPage | null | undefined>(undefined);
   useEffect(() => {
-    if (armedOn.current === undefined || list.loading.value) return;
-    if (list.page.value === armedOn.current) return;
+    // A newer page is the reload's answer: its rows are the ones on screen from this render on
+    // (`loading` clears a moment later, in a render of its own).
+    if (armedOn.current === undefined || list.page.value === armedOn.current) return;
     armedOn.current = undefined;
     if (!document.activeElement || document.activeElement === document.body) {
       target.current?.focus();
