@@ -75,8 +75,8 @@ callEngineContract({
     await browser.close();
     await side.stop();
   },
-  // No call history from SIP calls yet (it comes from the media side's CDRs), and only the
-  // caller's CareFlow ID travels until the SIP edge asserts their identity with a name.
+  // No call history from SIP calls here (it comes from the media side's CDRs); the caller's name
+  // comes from the identity Kamailio asserts (P-Asserted-Identity with the directory name).
   open: ({ side, browser }) =>
-    openPair(browser, side.url, { recordsHistory: false, namesCaller: false }),
+    openPair(browser, side.url, { recordsHistory: false, namesCaller: true }),
 });

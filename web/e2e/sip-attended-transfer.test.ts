@@ -59,7 +59,7 @@ async function bobAsks({ ann, bob }: Scene, colleague: string) {
   await field.fill(colleague);
   await bob.page.getByRole("button", { name: "Ask first" }).click();
   await waitForStatus(ann.page, "On hold by the other side");
-  await bob.page.getByTestId("call-parked").getByText(ann.care4wId).waitFor();
+  await bob.page.getByTestId("call-parked").getByText(ann.name).waitFor();
 }
 
 /** Bob asks Cat first: Ann is put on hold and Cat's tab rings. */
@@ -82,7 +82,7 @@ async function completed(scene: Scene) {
   await bob.page.getByTestId("call-parked").waitFor({ state: "detached" });
   // Cat's tab took Ann's call in place of Bob's: no ringing, her card names who handed it over.
   await waitForStatus(cat.page, "Connected");
-  await cat.page.getByTestId("transferred-by").getByText(`Transferred by ${bob.care4wId}`)
+  await cat.page.getByTestId("transferred-by").getByText(`Transferred by ${bob.name}`)
     .waitFor();
   await cat.page.locator(".party .party-id").getByText(ann.care4wId).waitFor();
   await waitForStatus(ann.page, "Connected");

@@ -103,7 +103,8 @@ async function catCallsAnn({ ann, cat }: Scene) {
 async function catWaits(scene: Scene) {
   await catCallsAnn(scene);
   const waiting = scene.ann.page.getByTestId("call-waiting");
-  await waiting.getByText("is calling").waitFor();
+  // Named as the SIP edge asserts her identity: her directory name and CareFlow ID.
+  await waiting.getByText(`${scene.cat.name} is calling`).waitFor();
   assert.match(await waiting.textContent() ?? "", new RegExp(scene.cat.care4wId));
   await waitForStatus(scene.cat.page, "Ringing");
   await waitForStatus(scene.ann.page, "Connected");
@@ -130,7 +131,7 @@ async function answerSwapAndHangUpOnHold(scene: Scene) {
   await ann.page.getByRole("button", { name: "Swap" }).click();
   await waitForStatus(cat.page, "On hold by the other side");
   await waitForStatus(ann.page, "Connected");
-  await ann.page.getByTestId("call-parked").getByText(cat.care4wId).waitFor();
+  await ann.page.getByTestId("call-parked").getByText(cat.name).waitFor();
   await flows(ann.page, -2, "Bob's audio back into Ann's tab");
   await stops(ann.page, -1, "Cat's audio to stop while on hold");
   await eventually("Bob's phone to be resumed", async () => {
@@ -141,7 +142,7 @@ async function answerSwapAndHangUpOnHold(scene: Scene) {
   await cat.page.getByRole("button", { name: "Hang up" }).click();
   await waitForStatus(cat.page, "Ended");
   await ann.page.getByTestId("call-parked").waitFor({ state: "detached" });
-  await ann.page.getByText(`${cat.care4wId} hung up while on hold`).waitFor();
+  await ann.page.getByText(`${cat.name} hung up while on hold`).waitFor();
   await waitForStatus(ann.page, "Connected");
   await flows(ann.page, -2, "Bob's audio after Cat hung up");
 

@@ -7,6 +7,7 @@ import type { Invitation, Session } from "sip.js";
 import type { CallState } from "./call-state.ts";
 import type { CallEnd } from "./end-reasons.ts";
 import { referrerOfInvite } from "./sip-transfer.ts";
+import { callerOf } from "./sip-waiting.ts";
 
 /** Rings for an incoming call until it is answered, refused or withdrawn. */
 export function ring(
@@ -15,8 +16,6 @@ export function ring(
   follow: (s: Session, ending: () => CallEnd) => void,
   ringTimeoutMs: number,
 ) {
-  const identity = invitation.remoteIdentity;
-  const care4wId = identity.uri.user ?? "unknown";
   const since = Date.now();
   let cancelled: CallEnd = "cancelled";
   invitation.delegate = {
@@ -30,7 +29,7 @@ export function ring(
     phase: "incoming",
     callId: invitation.request.callId,
     direction: "inbound",
-    remote: { care4wId, displayName: identity.displayName || care4wId },
+    remote: callerOf(invitation),
     // Set by the colleague's transferee phone: who handed this caller over.
     transferredBy: referrerOfInvite(invitation.request),
   });

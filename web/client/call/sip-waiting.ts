@@ -16,7 +16,7 @@
  * One call waiting and one on hold at most: a third caller hears 486 Busy Here, as does any caller
  * while call waiting is off or the call shown is not established yet.
  */
-import { type Invitation, type Session, SessionState, type Web } from "sip.js";
+import { Grammar, type Invitation, type Session, SessionState, type Web } from "sip.js";
 import type { CallState } from "./call-state.ts";
 import { type CallEnd, endText } from "./end-reasons.ts";
 import { microphoneProblem } from "./media.ts";
@@ -79,9 +79,14 @@ interface Parked {
   line: Line;
 }
 
-/** The party an invitation comes from, as the phone names it. */
+/**
+ * The party an invitation comes from. Kamailio asserts a colleague's identity (P-Asserted-Identity
+ * with their CareFlow ID and directory name, after removing any a device sent: auth.cfg), so that
+ * names them rather than the From a device chose; without it, From.
+ */
 export function callerOf(invitation: Invitation) {
-  const identity = invitation.remoteIdentity;
+  const asserted = invitation.request.getHeader("P-Asserted-Identity");
+  const identity = (asserted && Grammar.nameAddrHeaderParse(asserted)) || invitation.remoteIdentity;
   const care4wId = identity.uri.user ?? "unknown";
   return { care4wId, displayName: identity.displayName || care4wId };
 }
