@@ -17,19 +17,10 @@
  * free one; a missing one makes the test fail, never skip. All are ended by the test, by PID.
  */
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
 import { eventually } from "../../testing/eventually.ts";
-import {
-  audioFlows,
-  signUpPhoneUser,
-  type SipPhoneUser,
-  startBaresipUser,
-  startSipWeb,
-  waitRegistered,
-} from "../testing/sip-web.ts";
+import { audioFlows, type SipPhoneUser, waitRegistered, withSipScene } from "../testing/sip-web.ts";
 import type { Baresip } from "../../pbx/testing/baresip.ts";
-import { launchChromium, watchErrors } from "../testing/browser.ts";
-import { dial, openPhone, type PhoneUser, waitForStatus } from "../testing/phone-kit.ts";
+import { dial, type PhoneUser, waitForStatus } from "../testing/phone-kit.ts";
 
 const DOMAIN = "careflow.e2e";
 
@@ -140,34 +131,18 @@ Deno.test({
   name: "sip mode: attended transfer by REFER with Replaces (tabs, a baresip target), declined",
   sanitizeOps: false,
   sanitizeResources: false,
-  async fn() {
-    const web = await startSipWeb({ domain: DOMAIN });
-    let browser: Browser | undefined;
-    let phone: Baresip | undefined;
-    try {
-      const dan = await signUpPhoneUser(web.server.url, "Dan");
-      phone = await startBaresipUser(web, dan, DOMAIN, { quitAfter: 170 });
-      browser = await launchChromium({ media: true });
-      const ann = await openPhone(browser, web.server.url, "Ann");
-      const bob = await openPhone(browser, web.server.url, "Bob");
-      const cat = await openPhone(browser, web.server.url, "Cat");
-      const errors = [ann, bob, cat].map((user) => watchErrors(user.page));
-      await waitRegistered(web, [ann, bob, cat, dan]);
+  fn: () =>
+    withSipScene({
+      domain: DOMAIN,
+      phone: { name: "Dan", quitAfter: 170 },
+      tabs: ["Ann", "Bob", "Cat"],
+    }, async ({ web, phoneUser: dan, phone, tabs: [ann, bob, cat], errors }) => {
+      await waitRegistered(web, [dan]);
       const scene = { ann, bob, cat, dan, phone };
       await completed(scene);
       await declined(scene);
       await waitForStatus(bob.page, "Ready");
       await phoneAsTarget(scene);
       for (const seen of errors) assert.deepEqual(seen, []);
-    } catch (error) {
-      const log = await phone?.log().catch(() => "") ?? "";
-      throw new Error(`${(error as Error).message}\nbaresip:\n${log.slice(-4000)}`, {
-        cause: error,
-      });
-    } finally {
-      await phone?.stop();
-      await browser?.close().catch(() => {});
-      await web.stop();
-    }
-  },
+    }),
 });

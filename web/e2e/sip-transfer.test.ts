@@ -14,18 +14,11 @@
  * free one; a missing one makes the test fail, never skip. All are ended by the test, by PID.
  */
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { eventually, sleep } from "../../testing/eventually.ts";
-import {
-  signUpPhoneUser,
-  type SipPhoneUser,
-  startBaresipUser,
-  startSipWeb,
-  waitRegistered,
-} from "../testing/sip-web.ts";
+import { type SipPhoneUser, withSipScene } from "../testing/sip-web.ts";
 import type { Baresip } from "../../pbx/testing/baresip.ts";
-import { launchChromium, watchErrors } from "../testing/browser.ts";
-import { openPhone, type PhoneUser, waitForStatus } from "../testing/phone-kit.ts";
+import { type PhoneUser, waitForStatus } from "../testing/phone-kit.ts";
 
 const DOMAIN = "careflow.e2e";
 const NOBODY = "care4w-1999999";
@@ -185,33 +178,17 @@ Deno.test({
   name: "sip mode: blind transfer by REFER, from a SIP phone and from the dashboard",
   sanitizeOps: false,
   sanitizeResources: false,
-  async fn() {
-    const web = await startSipWeb({ domain: DOMAIN });
-    let browser: Browser | undefined;
-    let phone: Baresip | undefined;
-    try {
-      const bob = await signUpPhoneUser(web.server.url, "Bob");
-      phone = await startBaresipUser(web, bob, DOMAIN, { quitAfter: 170, control: true });
-      browser = await launchChromium({ media: true });
-      const ann = await openPhone(browser, web.server.url, "Ann");
-      const cat = await openPhone(browser, web.server.url, "Cat");
-      const errors = [ann, cat].map((user) => watchErrors(user.page));
-      await waitRegistered(web, [ann, cat]);
+  fn: () =>
+    withSipScene({
+      domain: DOMAIN,
+      phone: { name: "Bob", quitAfter: 170, control: true },
+      tabs: ["Ann", "Cat"],
+    }, async ({ phoneUser: bob, phone, tabs: [ann, cat], errors }) => {
       const scene = { ann, cat, bob, phone };
       await phoneTransfersBrowser(scene);
       await browserTransfersPhone(scene);
       await waitForStatus(ann.page, "Ready");
       await browserTransfersBrowser(scene);
       for (const seen of errors) assert.deepEqual(seen, []);
-    } catch (error) {
-      const log = await phone?.log().catch(() => "") ?? "";
-      throw new Error(`${(error as Error).message}\nbaresip:\n${log.slice(-4000)}`, {
-        cause: error,
-      });
-    } finally {
-      await phone?.stop();
-      await browser?.close().catch(() => {});
-      await web.stop();
-    }
-  },
+    }),
 });

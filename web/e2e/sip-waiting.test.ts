@@ -15,24 +15,11 @@
  * free one; a missing one makes the test fail, never skip. All are ended by the test, by PID.
  */
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { eventually, sleep } from "../../testing/eventually.ts";
-import {
-  signUpPhoneUser,
-  type SipPhoneUser,
-  type SipWeb,
-  startBaresipUser,
-  startSipWeb,
-  waitRegistered,
-} from "../testing/sip-web.ts";
+import { type SipPhoneUser, type SipWeb, withSipScene } from "../testing/sip-web.ts";
 import type { Baresip } from "../../pbx/testing/baresip.ts";
-import { launchChromium, watchErrors } from "../testing/browser.ts";
-import {
-  openPhone,
-  patchOwnSettings,
-  type PhoneUser,
-  waitForStatus,
-} from "../testing/phone-kit.ts";
+import { patchOwnSettings, type PhoneUser, waitForStatus } from "../testing/phone-kit.ts";
 
 const DOMAIN = "careflow.e2e";
 
@@ -213,32 +200,16 @@ Deno.test({
   name: "sip mode: call waiting (answer, swap, hold ends, to voicemail, decline, off)",
   sanitizeOps: false,
   sanitizeResources: false,
-  async fn() {
-    const web = await startSipWeb({ domain: DOMAIN });
-    let browser: Browser | undefined;
-    let phone: Baresip | undefined;
-    try {
-      const bob = await signUpPhoneUser(web.server.url, "Bob");
-      phone = await startBaresipUser(web, bob, DOMAIN, { quitAfter: 200 });
-      browser = await launchChromium({ media: true });
-      const ann = await openPhone(browser, web.server.url, "Ann");
-      const cat = await openPhone(browser, web.server.url, "Cat");
-      const errors = [ann, cat].map((user) => watchErrors(user.page));
-      await waitRegistered(web, [ann, cat]);
+  fn: () =>
+    withSipScene({
+      domain: DOMAIN,
+      phone: { name: "Bob", quitAfter: 200 },
+      tabs: ["Ann", "Cat"],
+    }, async ({ web, phoneUser: bob, phone, tabs: [ann, cat], errors }) => {
       const scene = { web, ann, cat, bob, phone };
       await answerSwapAndHangUpOnHold(scene);
       await endShownVoicemailDecline(scene);
       for (const seen of errors) assert.deepEqual(seen, []);
       await callWaitingOff(scene);
-    } catch (error) {
-      const log = await phone?.log().catch(() => "") ?? "";
-      throw new Error(`${(error as Error).message}\nbaresip:\n${log.slice(-4000)}`, {
-        cause: error,
-      });
-    } finally {
-      await phone?.stop();
-      await browser?.close().catch(() => {});
-      await web.stop();
-    }
-  },
+    }),
 });

@@ -3,7 +3,9 @@
  * app in `sip` mode, and the agent, wired to each other the way production is (the agent asks
  * this web for cache misses and tells Kamailio about changes). Everything is ended by `stop()`.
  */
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium, watchErrors } from "./browser.ts";
+import { openPhone, type PhoneUser } from "./phone-kit.ts";
 import { encodeBase64 } from "../http/base64.ts";
 import { eventually, sleep } from "../../testing/eventually.ts";
 import { type Stack, startStack } from "../../tools/stack/stack.ts";
@@ -174,5 +176,54 @@ export async function waitRegistered(web: SipWeb, users: { care4wId: string }[])
       `${user.care4wId}'s registration`,
       async () => (await registeredAors(web.stack.rpc)).includes(user.care4wId),
     );
+  }
+}
+
+/** A SIP product, a baresip phone and dashboard tabs in sip mode, as `withSipScene` gives them. */
+export interface SipScene {
+  web: SipWeb;
+  /** The phone's user, and the phone (answering by itself). */
+  phoneUser: SipPhoneUser;
+  phone: Baresip;
+  /** The tabs, in the order of `tabs`, each registered. */
+  tabs: PhoneUser[];
+  /** Page errors of each tab so far (a test asserts them empty where it means to). */
+  errors: string[][];
+}
+
+/**
+ * Runs `run` in a SIP scene: the stack and web in sip mode, a baresip phone for `phone.name`,
+ * Chromium tabs for `tabs`, all registered; on failure the phone's SIP log is added to the error;
+ * everything is stopped after.
+ */
+export async function withSipScene(
+  o: {
+    domain: string;
+    phone: { name: string; quitAfter: number; control?: boolean };
+    tabs: string[];
+  },
+  run: (scene: SipScene) => Promise<void>,
+): Promise<void> {
+  const web = await startSipWeb({ domain: o.domain });
+  let browser: Browser | undefined;
+  let phone: Baresip | undefined;
+  try {
+    const phoneUser = await signUpPhoneUser(web.server.url, o.phone.name);
+    phone = await startBaresipUser(web, phoneUser, o.domain, o.phone);
+    browser = await launchChromium({ media: true });
+    const tabs: PhoneUser[] = [];
+    for (const name of o.tabs) tabs.push(await openPhone(browser, web.server.url, name));
+    const errors = tabs.map((tab) => watchErrors(tab.page));
+    await waitRegistered(web, tabs);
+    await run({ web, phoneUser, phone, tabs, errors });
+  } catch (error) {
+    const log = await phone?.log().catch(() => "") ?? "";
+    throw new Error(`${(error as Error).message}\nbaresip:\n${log.slice(-4000)}`, {
+      cause: error,
+    });
+  } finally {
+    await phone?.stop();
+    await browser?.close().catch(() => {});
+    await web.stop();
   }
 }

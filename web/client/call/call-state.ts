@@ -43,6 +43,19 @@ const lasting = (state: CallSnapshot) => ({
   parked: state.parked,
 });
 
+/**
+ * What belongs to the line, not to a call, as it is now: kept when a call on hold comes back in
+ * place of the one shown (call waiting), whatever changed while it was aside.
+ */
+export const lineOf = (state: CallSnapshot) => ({
+  ready: state.ready,
+  problem: state.problem,
+  savingParts: state.savingParts,
+  phonesReady: state.phonesReady,
+  phonesProblem: state.phonesProblem,
+  waiting: state.waiting,
+});
+
 /** Creates the state holder of one engine. */
 export function createCallState(): CallState {
   let state: CallSnapshot = { ...IDLE };

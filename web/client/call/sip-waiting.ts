@@ -17,7 +17,7 @@
  * while call waiting is off or the call shown is not established yet.
  */
 import { Grammar, type Invitation, type Session, SessionState, type Web } from "sip.js";
-import type { CallState } from "./call-state.ts";
+import { type CallState, lineOf } from "./call-state.ts";
 import { type CallEnd, endText } from "./end-reasons.ts";
 import { microphoneProblem } from "./media.ts";
 import { playTone, type Tone } from "./ringtone.ts";
@@ -204,7 +204,7 @@ export class SipCallWaiting {
       if (line.session === s) calls.update({ held: true });
     });
     this.#parked = current;
-    calls.update({ ...snapshot, ...this.#lineState(), parked: otherCall(current.snapshot) });
+    calls.update({ ...snapshot, ...lineOf(calls.state), parked: otherCall(current.snapshot) });
   }
 
   /**
@@ -223,7 +223,7 @@ export class SipCallWaiting {
       this.#parked = null;
       Object.assign(line, back.line);
       calls.tone(null);
-      calls.update({ ...back.snapshot, ...this.#lineState(), parked: null, notice });
+      calls.update({ ...back.snapshot, ...lineOf(calls.state), parked: null, notice });
       return true;
     }
     const invitation = this.#waiting;
@@ -267,13 +267,6 @@ export class SipCallWaiting {
     this.#stopTone();
     this.#waiting = null;
     this.ctx.calls.update({ waiting: null });
-  }
-
-  /** What belongs to the line, not to a call: kept as it is now when a call comes back. */
-  #lineState() {
-    const { ready, problem, savingParts, phonesReady, phonesProblem, waiting } =
-      this.ctx.calls.state;
-    return { ready, problem, savingParts, phonesReady, phonesProblem, waiting };
   }
 
   /** Holds the call shown and takes its line out of the engine's. */

@@ -8,7 +8,7 @@
  * One call waiting and one on hold at most: a third caller hears busy.
  */
 import type { ClientMessage, ServerMessage } from "../../../shared/signal.ts";
-import type { CallState } from "./call-state.ts";
+import { type CallState, lineOf } from "./call-state.ts";
 import { playTone, type Tone } from "./ringtone.ts";
 import { type CallSnapshot, FRESH_CALL, otherCall, type Party } from "./types.ts";
 import { type Media, releaseMedia, silence } from "./call-media.ts";
@@ -124,7 +124,7 @@ export class CallWaiting {
     send({ type: "unhold", callId: snapshot.callId! });
     silence(media, snapshot);
     this.#parked = current;
-    calls.update({ ...snapshot, ...this.#line(), parked: otherCall(current.snapshot) });
+    calls.update({ ...snapshot, ...lineOf(calls.state), parked: otherCall(current.snapshot) });
   }
 
   /**
@@ -137,7 +137,7 @@ export class CallWaiting {
     if (back) {
       this.#parked = null;
       Object.assign(media, back.media);
-      calls.update({ ...back.snapshot, ...this.#line(), parked: null, notice: endText });
+      calls.update({ ...back.snapshot, ...lineOf(calls.state), parked: null, notice: endText });
       return true;
     }
     const waiting = calls.state.waiting;
@@ -203,13 +203,6 @@ export class CallWaiting {
   #stopTone() {
     this.#tone?.stop();
     this.#tone = null;
-  }
-
-  /** What belongs to the line, not to a call: kept as it is now when a call comes back. */
-  #line() {
-    const { ready, problem, savingParts, phonesReady, phonesProblem, waiting } =
-      this.ctx.calls.state;
-    return { ready, problem, savingParts, phonesReady, phonesProblem, waiting };
   }
 
   /** Holds the call shown and takes its media out of `media`. */
