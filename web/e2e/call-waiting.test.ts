@@ -5,102 +5,87 @@
  * hold. A call waiting sent to voicemail is heard as busy by its caller, offered a message.
  */
 import assert from "node:assert/strict";
-import { launchChromium, watchErrors } from "../testing/browser.ts";
 import {
   audioKeepsFlowing,
   connectCall,
   dial,
   history,
-  openPhone,
   patchOwnSettings,
   waitForStatus,
+  withPhones,
 } from "../testing/phone-kit.ts";
-import { startServer } from "../testing/server.ts";
 import { eventually } from "../../testing/eventually.ts";
 
-Deno.test("call waiting: answer a second call, swap between the two, each ends on its own", async () => {
-  const server = await startServer();
-  const browser = await launchChromium({ media: true });
-  try {
-    const ann = await openPhone(browser, server.url, "Ann Carer");
-    const bob = await openPhone(browser, server.url, "Bob Nurse");
-    const cat = await openPhone(browser, server.url, "Cat Doctor");
-    const errors = [ann, bob, cat].map((user) => watchErrors(user.page));
-    await connectCall(ann, bob);
+Deno.test("call waiting: answer a second call, swap between the two, each ends on its own", () =>
+  withPhones(
+    ["Ann Carer", "Bob Nurse", "Cat Doctor"],
+    async ({ server, phones: [ann, bob, cat], errors }) => {
+      await connectCall(ann, bob);
 
-    await dial(cat, bob);
-    const waiting = bob.page.getByTestId("call-waiting");
-    await waiting.getByText("Cat Doctor is calling").waitFor();
-    await waitForStatus(cat.page, /Ringing/);
-    await waiting.getByRole("button", { name: "Answer and hold this call" }).click();
-    await Promise.all([
-      waitForStatus(cat.page, "Connected"),
-      waitForStatus(bob.page, "Connected"),
-      waitForStatus(ann.page, "On hold by the other side"),
-    ]);
-    await bob.page.getByTestId("call-parked").getByText("Ann Carer").waitFor();
-    await audioKeepsFlowing(cat);
-
-    // The swap: back to Ann (Cat on hold), then to Cat again.
-    await bob.page.getByRole("button", { name: "Swap" }).click();
-    await Promise.all([
-      waitForStatus(ann.page, "Connected"),
-      waitForStatus(cat.page, "On hold by the other side"),
-    ]);
-    await bob.page.getByTestId("call-parked").getByText("Cat Doctor").waitFor();
-    await audioKeepsFlowing(ann);
-    await bob.page.getByRole("button", { name: "Swap" }).click();
-    await waitForStatus(cat.page, "Connected");
-    await waitForStatus(ann.page, "On hold by the other side");
-
-    // Cat hangs up: Ann's call, still on hold, is what Bob sees; he takes it back.
-    await cat.page.getByRole("button", { name: "Hang up" }).click();
-    await waitForStatus(bob.page, "On hold");
-    assert.equal(await bob.page.locator(".party strong").first().textContent(), "Ann Carer");
-    await bob.page.getByRole("button", { name: "Resume" }).click();
-    await waitForStatus(ann.page, "Connected");
-    await ann.page.getByRole("button", { name: "Hang up" }).click();
-    await waitForStatus(bob.page, /ended/i);
-    await eventually("one record per call, both completed", async () => {
-      const calls = (await history(bob, server.url)).calls;
-      assert.deepEqual(calls.map((c) => [c.otherParty.displayName, c.status]).sort(), [
-        ["Ann Carer", "completed"],
-        ["Cat Doctor", "completed"],
+      await dial(cat, bob);
+      const waiting = bob.page.getByTestId("call-waiting");
+      await waiting.getByText("Cat Doctor is calling").waitFor();
+      await waitForStatus(cat.page, /Ringing/);
+      await waiting.getByRole("button", { name: "Answer and hold this call" }).click();
+      await Promise.all([
+        waitForStatus(cat.page, "Connected"),
+        waitForStatus(bob.page, "Connected"),
+        waitForStatus(ann.page, "On hold by the other side"),
       ]);
-    });
-    for (const seen of errors) assert.deepEqual(seen, []);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-});
+      await bob.page.getByTestId("call-parked").getByText("Ann Carer").waitFor();
+      await audioKeepsFlowing(cat);
 
-Deno.test("a call waiting sent to voicemail; with call waiting off the caller hears busy", async () => {
-  const server = await startServer();
-  const browser = await launchChromium({ media: true });
-  try {
-    const ann = await openPhone(browser, server.url, "Ann Carer");
-    const bob = await openPhone(browser, server.url, "Bob Nurse");
-    const cat = await openPhone(browser, server.url, "Cat Doctor");
-    await connectCall(ann, bob);
+      // The swap: back to Ann (Cat on hold), then to Cat again.
+      await bob.page.getByRole("button", { name: "Swap" }).click();
+      await Promise.all([
+        waitForStatus(ann.page, "Connected"),
+        waitForStatus(cat.page, "On hold by the other side"),
+      ]);
+      await bob.page.getByTestId("call-parked").getByText("Cat Doctor").waitFor();
+      await audioKeepsFlowing(ann);
+      await bob.page.getByRole("button", { name: "Swap" }).click();
+      await waitForStatus(cat.page, "Connected");
+      await waitForStatus(ann.page, "On hold by the other side");
 
-    await dial(cat, bob);
-    await bob.page.getByTestId("call-waiting").getByRole("button", { name: "To voicemail" })
-      .click();
-    await waitForStatus(cat.page, "Busy on another call");
-    await cat.page.getByTestId("leave-voicemail").waitFor();
-    await waitForStatus(bob.page, "Connected");
-    assert.equal(await bob.page.getByTestId("call-waiting").count(), 0);
+      // Cat hangs up: Ann's call, still on hold, is what Bob sees; he takes it back.
+      await cat.page.getByRole("button", { name: "Hang up" }).click();
+      await waitForStatus(bob.page, "On hold");
+      assert.equal(await bob.page.locator(".party strong").first().textContent(), "Ann Carer");
+      await bob.page.getByRole("button", { name: "Resume" }).click();
+      await waitForStatus(ann.page, "Connected");
+      await ann.page.getByRole("button", { name: "Hang up" }).click();
+      await waitForStatus(bob.page, /ended/i);
+      await eventually("one record per call, both completed", async () => {
+        const calls = (await history(bob, server.url)).calls;
+        assert.deepEqual(calls.map((c) => [c.otherParty.displayName, c.status]).sort(), [
+          ["Ann Carer", "completed"],
+          ["Cat Doctor", "completed"],
+        ]);
+      });
+      for (const seen of errors) assert.deepEqual(seen, []);
+    },
+  ));
 
-    await patchOwnSettings(bob, server.url, { presence: { callWaiting: false } });
-    await cat.page.getByRole("button", { name: /Dismiss|Close/ }).first().click().catch(() => {});
-    await dial(cat, bob);
-    await waitForStatus(cat.page, "Busy on another call");
-    assert.equal(await bob.page.getByTestId("call-waiting").count(), 0, "nothing rang");
-    const statuses = (await history(bob, server.url)).calls.map((c) => c.status);
-    assert.deepEqual(statuses.filter((s) => s === "missed").length, 2);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-});
+Deno.test("a call waiting sent to voicemail; with call waiting off the caller hears busy", () =>
+  withPhones(
+    ["Ann Carer", "Bob Nurse", "Cat Doctor"],
+    async ({ server, phones: [ann, bob, cat] }) => {
+      await connectCall(ann, bob);
+
+      await dial(cat, bob);
+      await bob.page.getByTestId("call-waiting").getByRole("button", { name: "To voicemail" })
+        .click();
+      await waitForStatus(cat.page, "Busy on another call");
+      await cat.page.getByTestId("leave-voicemail").waitFor();
+      await waitForStatus(bob.page, "Connected");
+      assert.equal(await bob.page.getByTestId("call-waiting").count(), 0);
+
+      await patchOwnSettings(bob, server.url, { presence: { callWaiting: false } });
+      await cat.page.getByRole("button", { name: /Dismiss|Close/ }).first().click().catch(() => {});
+      await dial(cat, bob);
+      await waitForStatus(cat.page, "Busy on another call");
+      assert.equal(await bob.page.getByTestId("call-waiting").count(), 0, "nothing rang");
+      const statuses = (await history(bob, server.url)).calls.map((c) => c.status);
+      assert.deepEqual(statuses.filter((s) => s === "missed").length, 2);
+    },
+  ));

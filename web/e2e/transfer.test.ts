@@ -14,6 +14,7 @@ import {
   inboundAudioBytes,
   openPhone,
   waitForStatus,
+  withPhones,
 } from "../testing/phone-kit.ts";
 import { startServer } from "../testing/server.ts";
 import { eventually } from "../../testing/eventually.ts";
@@ -74,49 +75,48 @@ Deno.test("a blind transfer hands the caller to a colleague, who is told who tra
   }
 });
 
-Deno.test("an attended transfer: Bob asks Cat first, then Ann's call takes his place", async () => {
-  const server = await startServer();
-  const browser = await launchChromium({ media: true });
-  try {
-    const ann = await openPhone(browser, server.url, "Ann Carer");
-    const bob = await openPhone(browser, server.url, "Bob Nurse");
-    const cat = await openPhone(browser, server.url, "Cat Doctor");
-    const errors = [ann, bob, cat].map((user) => watchErrors(user.page));
-    await connectCall(ann, bob);
+Deno.test("an attended transfer: Bob asks Cat first, then Ann's call takes his place", () =>
+  withPhones(
+    ["Ann Carer", "Bob Nurse", "Cat Doctor"],
+    async ({ server, phones: [ann, bob, cat], errors }) => {
+      await connectCall(ann, bob);
 
-    await bob.page.getByRole("button", { name: "Transfer" }).click();
-    await bob.page.getByLabel("Transfer to (CareFlow ID)").fill(cat.care4wId);
-    await bob.page.getByRole("button", { name: "Ask first" }).click();
-    await waitForStatus(ann.page, "On hold by the other side");
-    await cat.page.getByRole("button", { name: "Answer" }).click();
-    await Promise.all([waitForStatus(bob.page, "Connected"), waitForStatus(cat.page, "Connected")]);
-    await bob.page.getByTestId("call-parked").getByText("Ann Carer").waitFor();
+      await bob.page.getByRole("button", { name: "Transfer" }).click();
+      await bob.page.getByLabel("Transfer to (CareFlow ID)").fill(cat.care4wId);
+      await bob.page.getByRole("button", { name: "Ask first" }).click();
+      await waitForStatus(ann.page, "On hold by the other side");
+      await cat.page.getByRole("button", { name: "Answer" }).click();
+      await Promise.all([
+        waitForStatus(bob.page, "Connected"),
+        waitForStatus(cat.page, "Connected"),
+      ]);
+      await bob.page.getByTestId("call-parked").getByText("Ann Carer").waitFor();
 
-    await bob.page.getByRole("button", { name: "Complete transfer to Cat Doctor" }).click();
-    await waitForStatus(bob.page, "Call transferred");
-    await cat.page.getByTestId("transferred-by").getByText("Transferred by Bob Nurse").waitFor();
-    await Promise.all([waitForStatus(ann.page, "Connected"), waitForStatus(cat.page, "Connected")]);
-    assert.equal(await cat.page.locator(".party strong").first().textContent(), "Ann Carer");
-    await eventually("Ann's audio reaches Cat", async () => {
-      assert.ok((await inboundAudioBytes(cat.page)) > 2_000);
-    }, { timeoutMs: 10_000 });
-    await ann.page.getByRole("button", { name: "Hang up" }).click();
-    await waitForStatus(cat.page, /ended/i);
-    await eventually("the history of each", async () => {
-      const bobs = (await history(bob, server.url)).calls;
-      assert.deepEqual(bobs.map((c) => c.transferredTo?.displayName ?? null).sort(), [
-        "Cat Doctor",
-        null,
+      await bob.page.getByRole("button", { name: "Complete transfer to Cat Doctor" }).click();
+      await waitForStatus(bob.page, "Call transferred");
+      await cat.page.getByTestId("transferred-by").getByText("Transferred by Bob Nurse").waitFor();
+      await Promise.all([
+        waitForStatus(ann.page, "Connected"),
+        waitForStatus(cat.page, "Connected"),
       ]);
-      const cats = (await history(cat, server.url)).calls;
-      assert.deepEqual(cats.map((c) => c.transferredBy?.displayName ?? null).sort(), [
-        "Bob Nurse",
-        null,
-      ]);
-    });
-    for (const seen of errors) assert.deepEqual(seen, []);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-});
+      assert.equal(await cat.page.locator(".party strong").first().textContent(), "Ann Carer");
+      await eventually("Ann's audio reaches Cat", async () => {
+        assert.ok((await inboundAudioBytes(cat.page)) > 2_000);
+      }, { timeoutMs: 10_000 });
+      await ann.page.getByRole("button", { name: "Hang up" }).click();
+      await waitForStatus(cat.page, /ended/i);
+      await eventually("the history of each", async () => {
+        const bobs = (await history(bob, server.url)).calls;
+        assert.deepEqual(bobs.map((c) => c.transferredTo?.displayName ?? null).sort(), [
+          "Cat Doctor",
+          null,
+        ]);
+        const cats = (await history(cat, server.url)).calls;
+        assert.deepEqual(cats.map((c) => c.transferredBy?.displayName ?? null).sort(), [
+          "Bob Nurse",
+          null,
+        ]);
+      });
+      for (const seen of errors) assert.deepEqual(seen, []);
+    },
+  ));

@@ -1,6 +1,8 @@
 import { HistoryPage } from "../../shared/api.ts";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { eventually } from "../../testing/eventually.ts";
+import { launchChromium, watchErrors } from "./browser.ts";
+import { type RunningServer, startServer } from "./server.ts";
 
 /** A signed-in user with the dashboard open in their own browser context. */
 export interface PhoneUser {
@@ -134,5 +136,25 @@ export async function audioKeepsFlowing(...sides: PhoneUser[]): Promise<void> {
       async () => (await inboundAudioBytes(side.page)) > before + 1_000,
       { timeoutMs: 10_000 },
     );
+  }
+}
+
+/**
+ * Runs `run` with the app serving, a Chromium and a signed-in phone for each of `names` (in that
+ * order, each with its page errors kept in `errors`); everything is closed after.
+ */
+export async function withPhones(
+  names: string[],
+  run: (ctx: { server: RunningServer; phones: PhoneUser[]; errors: string[][] }) => Promise<void>,
+): Promise<void> {
+  const server = await startServer();
+  const browser = await launchChromium({ media: true });
+  try {
+    const phones: PhoneUser[] = [];
+    for (const name of names) phones.push(await openPhone(browser, server.url, name));
+    await run({ server, phones, errors: phones.map((phone) => watchErrors(phone.page)) });
+  } finally {
+    await browser.close();
+    await server.close();
   }
 }
