@@ -42,6 +42,10 @@ export const cdrEventSchema = z.object({
     recordedBy: care4wIdSchema.optional(),
     /** The id of this call's `recording` or `voicemail` event, when it has one. */
     recordingId: eventId.optional(),
+    /** Who transferred the caller to the callee (this call is the transfer's new call). */
+    transferredBy: care4wIdSchema.optional(),
+    /** Whom this call was transferred to, by one of its parties. */
+    transferredTo: care4wIdSchema.optional(),
   }).strict(),
 }).strict();
 

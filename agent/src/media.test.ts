@@ -60,3 +60,21 @@ test("the configured media side starts in order and /metrics names every series 
     await agent.stop();
   }
 });
+
+test("without FreeSWITCH, an agent beside Kamailio takes Kamailio's call records", async () => {
+  const agent = createAgent(
+    testConfig(redis.url, {
+      webUrl: "http://127.0.0.1:9",
+      kamailioEvapi: { host: "127.0.0.1", port: 9 },
+    }),
+    { warn: () => {} },
+  );
+  expect(agent.media.sipCalls).not.toBeNull();
+  expect(agent.media.services.map((service) => service.name)).toEqual([
+    agent.media.outbox!.deliverer.name,
+    agent.media.sipCalls!.name,
+    agent.media.presence!.name,
+  ]);
+  const metrics = await (await agent.app.request("/metrics")).text();
+  expect(metrics).toContain('careflow_agent_sip_call_records_total{result="appended"} 0');
+});

@@ -23,6 +23,12 @@ import { createRedisPresenceStore } from "./presence/state-store.ts";
 import { readRedisLocations } from "./presence/redis-locations.ts";
 import { noticeFromCareflow } from "./recordings/intake.ts";
 import { createRecordingService, type RecordingService } from "./recordings/service.ts";
+import { defaultConsumerName } from "./outbox/keys.ts";
+import {
+  createSipCallConsumer,
+  createSipCallMetrics,
+  type SipCallConsumer,
+} from "./sip-calls/consumer.ts";
 
 /** The media parts that were configured; each null when its variables are unset. */
 export interface MediaSide {
@@ -31,6 +37,8 @@ export interface MediaSide {
   cdr: CdrService | null;
   recordings: RecordingService | null;
   presence: PresenceService | null;
+  /** Kamailio's own call records (no FreeSWITCH): null with FreeSWITCH or without Kamailio. */
+  sipCalls: SipCallConsumer | null;
   /** Users' greetings copied for FreeSWITCH; null without `VOICEMAIL_GREETINGS_DIR`. */
   greetings: GreetingSync | null;
   /** In start order: the deliverer first (producers may append at once), the socket last. */
@@ -86,6 +94,7 @@ export function createMediaSide(config: AgentConfig, deps: MediaDeps): MediaSide
       cdr: null,
       recordings: null,
       presence: null,
+      sipCalls: null,
       greetings,
       services: greetings ? [greetings] : [],
     };
@@ -133,6 +142,16 @@ export function createMediaSide(config: AgentConfig, deps: MediaDeps): MediaSide
       warn,
     })
     : null;
+  // Without FreeSWITCH, the Kamailio beside this agent records the calls itself (records.cfg).
+  const sipCalls = config.kamailioEvapi && !config.freeswitch
+    ? createSipCallConsumer({
+      redis,
+      sink: outbox.sink,
+      metrics: createSipCallMetrics(registry),
+      warn,
+      consumer: defaultConsumerName(),
+    })
+    : null;
   const usrlocClient: AgentService | null = usrloc
     ? {
       name: "usrloc redis",
@@ -141,7 +160,15 @@ export function createMediaSide(config: AgentConfig, deps: MediaDeps): MediaSide
     }
     : null;
   // Stopped last-started-first: the usrloc client goes after the presence service.
-  const services = [outbox.deliverer, greetings, recordings, cdr, usrlocClient, presence, esl]
-    .filter((service): service is NonNullable<typeof service> => service !== null);
-  return { outbox, esl, cdr, recordings, presence, greetings, services };
+  const services = [
+    outbox.deliverer,
+    greetings,
+    recordings,
+    cdr,
+    sipCalls,
+    usrlocClient,
+    presence,
+    esl,
+  ].filter((service): service is NonNullable<typeof service> => service !== null);
+  return { outbox, esl, cdr, recordings, presence, sipCalls, greetings, services };
 }

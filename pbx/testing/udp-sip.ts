@@ -16,6 +16,8 @@ export interface UdpRequest {
   cseq: number;
   extra?: string[];
   body?: string;
+  /** The body's type (default `application/sdp`). */
+  contentType?: string;
 }
 
 /**
@@ -105,7 +107,7 @@ export class UdpSipClient {
       `CSeq: ${request.cseq} ${request.method}`,
       `Contact: <sip:probe@${this.address}:${this.port}>`,
       ...(request.extra ?? []),
-      ...(body ? ["Content-Type: application/sdp"] : []),
+      ...(body ? [`Content-Type: ${request.contentType ?? "application/sdp"}`] : []),
       `Content-Length: ${new TextEncoder().encode(body).length}`,
       "",
       body,
@@ -195,9 +197,47 @@ export class UdpSipClient {
     this.send(this.build(inDialog(request, answer, "ACK", request.cseq)));
   }
 
-  /** Hangs up the call `answer` set up: BYE, and its final reply. */
-  bye(request: UdpRequest, answer: SipMessage): Promise<SipMessage | null> {
-    return this.ask(inDialog(request, answer, "BYE", request.cseq + 1));
+  /** Hangs up the call `answer` set up: BYE (CSeq `cseq`), and its final reply. */
+  bye(
+    request: UdpRequest,
+    answer: SipMessage,
+    cseq = request.cseq + 1,
+  ): Promise<SipMessage | null> {
+    return this.ask(inDialog(request, answer, "BYE", cseq));
+  }
+
+  /**
+   * A request from the callee of a call this phone answered (`answerCalls`) back to its caller:
+   * to the caller's Contact along the Record-Route set as received, with this phone's tag.
+   */
+  askCaller(
+    invite: SipMessage,
+    request: Pick<UdpRequest, "method" | "cseq" | "extra" | "body" | "contentType">,
+  ) {
+    const to = header(invite, "To")!;
+    return this.ask({
+      ...request,
+      uri: /<([^>]+)>/.exec(header(invite, "Contact") ?? "")?.[1] ?? "",
+      from: /;tag=/.test(to) ? to : `${to};tag=${tagOf(invite)}`,
+      to: header(invite, "From")!,
+      callId: header(invite, "Call-ID")!,
+      extra: [
+        ...headers(invite, "Record-Route").flatMap((v) => v.split(/,\s*(?=<)/))
+          .map((r) => `Route: ${r}`),
+        ...(request.extra ?? []),
+      ],
+    });
+  }
+
+  /** Transfers the other party of the call `answer` set up to `referTo` (a SIP URI): REFER. */
+  refer(
+    request: UdpRequest,
+    answer: SipMessage,
+    referTo: string,
+    cseq = request.cseq + 1,
+  ): Promise<SipMessage | null> {
+    const refer = inDialog(request, answer, "REFER", cseq);
+    return this.ask({ ...refer, extra: [...refer.extra, `Refer-To: <${referTo}>`] });
   }
 
   /**

@@ -76,6 +76,14 @@ export function kamailioArgs(opts: {
 }
 
 /**
+ * The defines that have Kamailio write a record of every call into the Redis at `host:port`
+ * (WITH_CALL_RECORDS, pbx/kamailio/records.cfg), the stack's one, which its agent reads.
+ */
+export function callRecordDefines(host: string, port: number): string[] {
+  return ["WITH_CALL_RECORDS", `CALL_RECORDS_REDIS="name=records;addr=${host};port=${port}"`];
+}
+
+/**
  * The defines that run Kamailio WITH_FREESWITCH over `nodes` (`host:port`): writes their
  * dispatcher list (set 1) into `dir` under a fresh name, so Kamailios sharing a dir keep theirs.
  */

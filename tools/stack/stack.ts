@@ -14,11 +14,22 @@ import { startRedis } from "../../testing/redis.ts";
 import { DEFAULT_ROOT, spawn } from "./process.ts";
 import { freeStackPorts } from "./ports.ts";
 import { httpOk, kamailioRpc, rtpenginePing } from "./probes.ts";
-import { freeswitchDefines, kamailioArgs, writeAgentHttpConfig } from "./kamailio.ts";
+import {
+  callRecordDefines,
+  freeswitchDefines,
+  kamailioArgs,
+  writeAgentHttpConfig,
+} from "./kamailio.ts";
 
 import { freeFrontPorts, startTcpFront, tcpFrontDefines, type TcpFrontOptions } from "./haproxy.ts";
 export { kamailioRpc, type KamailioRpcTarget, rtpengineCalls, rtpenginePing } from "./probes.ts";
-export { freeswitchDefines, kamailioArgs, redisUsrlocDefines, startKamailio } from "./kamailio.ts";
+export {
+  callRecordDefines,
+  freeswitchDefines,
+  kamailioArgs,
+  redisUsrlocDefines,
+  startKamailio,
+} from "./kamailio.ts";
 export { freeStackPorts } from "./ports.ts";
 
 /** Ports of every component; all are bound on `host`. */
@@ -300,7 +311,7 @@ async function startKamailioOf(c: Context) {
         : []),
       ...(c.options.freeswitchNodes
         ? await freeswitchDefines(c.workDir, c.options.freeswitchNodes)
-        : []),
+        : callRecordDefines(c.host, c.ports.redis)),
       ...(front ? tcpFrontDefines(c.host, front) : []),
       ...(c.options.kamailioDefines ?? []),
     ],

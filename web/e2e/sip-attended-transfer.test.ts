@@ -12,6 +12,8 @@
  *     call and keeps Bob's; Bob's tab, told 200 in a NOTIFY, ends the consultation itself. (As a
  *     transferee baresip 1.0 is no use: it writes the Refer-To's URI headers into the Request-URI
  *     and sends no Replaces, so the target rings it as a new call: not tested.)
+ * Then Ann's and Bob's histories hold every call once, the consultations too, each transfer named
+ * as Kamailio recorded it (pbx/kamailio/records.cfg).
  *
  * Real processes (redis, rtpengine, kamailio, the agent, web, chromium, baresip), every port a
  * free one; a missing one makes the test fail, never skip. All are ended by the test, by PID.
@@ -20,7 +22,7 @@ import assert from "node:assert/strict";
 import { eventually } from "../../testing/eventually.ts";
 import { audioFlows, type SipPhoneUser, waitRegistered, withSipScene } from "../testing/sip-web.ts";
 import type { Baresip } from "../../pbx/testing/baresip.ts";
-import { dial, type PhoneUser, waitForStatus } from "../testing/phone-kit.ts";
+import { dial, history, type PhoneUser, waitForStatus } from "../testing/phone-kit.ts";
 
 const DOMAIN = "careflow.e2e";
 
@@ -127,6 +129,42 @@ async function phoneAsTarget(scene: Scene) {
   await waitForStatus(ann.page, "Ended: Call ended");
 }
 
+/** A user's history as [other party, direction, status, transferred by, transferred to]. */
+async function transfersIn(user: PhoneUser, base: string) {
+  return (await history(user, base)).calls.map((call) => [
+    call.otherParty.care4wId,
+    call.direction,
+    call.status,
+    call.transferredBy?.care4wId ?? null,
+    call.transferredTo?.care4wId ?? null,
+  ]);
+}
+
+/** The calls of (a), (b) and (c), newest first, as Ann and Bob see them. */
+async function historiesNameTheTransfers(scene: Scene, base: string) {
+  const { ann, bob, cat, dan } = scene;
+  const [a, b, c, d] = [ann.care4wId, bob.care4wId, cat.care4wId, dan.care4wId];
+  await eventually("five calls in Ann's history and six in Bob's", async () => {
+    return (await history(ann, base)).calls.length >= 5 &&
+      (await history(bob, base)).calls.length >= 6;
+  });
+  assert.deepEqual(await transfersIn(ann, base), [
+    [d, "outbound", "completed", b, null], // (c) handed over to Dan
+    [b, "outbound", "completed", null, d],
+    [b, "outbound", "completed", null, null], // (b) Cat declined: no transfer
+    [c, "outbound", "completed", b, null], // (a) handed over to Cat
+    [b, "outbound", "completed", null, c],
+  ]);
+  assert.deepEqual(await transfersIn(bob, base), [
+    [d, "outbound", "completed", null, null], // (c) the consultation
+    [a, "inbound", "completed", null, d],
+    [c, "outbound", "declined", null, null], // (b) the consultation Cat declined
+    [a, "inbound", "completed", null, null],
+    [c, "outbound", "completed", null, null], // (a) the consultation, replaced by Ann's call
+    [a, "inbound", "completed", null, c],
+  ]);
+}
+
 Deno.test({
   name: "sip mode: attended transfer by REFER with Replaces (tabs, a baresip target), declined",
   sanitizeOps: false,
@@ -143,6 +181,7 @@ Deno.test({
       await declined(scene);
       await waitForStatus(bob.page, "Ready");
       await phoneAsTarget(scene);
+      await historiesNameTheTransfers(scene, web.server.url);
       for (const seen of errors) assert.deepEqual(seen, []);
     }),
 });

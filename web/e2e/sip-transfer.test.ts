@@ -9,46 +9,20 @@
  *     tab rings; Ann's call ends "Call transferred"; Cat answers and hears Bob;
  * (c) Ann's dashboard calls Cat's; Cat transfers Ann to an ID nobody has (both calls stay, both
  *     told why), then to Bob's phone, which answers Ann's new call.
+ * Then every call is in the histories, once, each transfer named by Kamailio's record of it
+ * (no FreeSWITCH here: pbx/kamailio/records.cfg), a failed one not at all.
  *
  * Real processes (redis, rtpengine, kamailio, the agent, web, baresip, chromium), every port a
  * free one; a missing one makes the test fail, never skip. All are ended by the test, by PID.
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
-import { eventually, sleep } from "../../testing/eventually.ts";
-import { type SipPhoneUser, withSipScene } from "../testing/sip-web.ts";
+import { eventually } from "../../testing/eventually.ts";
+import { audioFlows, type SipPhoneUser, withSipScene } from "../testing/sip-web.ts";
 import type { Baresip } from "../../pbx/testing/baresip.ts";
-import { type PhoneUser, waitForStatus } from "../testing/phone-kit.ts";
+import { history, type PhoneUser, waitForStatus } from "../testing/phone-kit.ts";
 
 const DOMAIN = "careflow.e2e";
 const NOBODY = "care4w-1999999";
-
-/**
- * Audio bytes received by the page's open peer connections: a transfer that did not take leaves
- * the newest one closed and the call before it current again (phone-kit reads the newest only).
- */
-function liveAudioBytes(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    // deno-lint-ignore no-explicit-any
-    const peers = (globalThis as any).__peers as RTCPeerConnection[];
-    let bytes = 0;
-    for (const peer of peers.filter((p) => p.connectionState !== "closed")) {
-      (await peer.getStats()).forEach((stat) => {
-        if (stat.type === "inbound-rtp" && stat.kind === "audio") bytes += stat.bytesReceived ?? 0;
-      });
-    }
-    return bytes;
-  });
-}
-
-/** Resolves once audio keeps arriving in the page's call. */
-async function audioFlows(page: Page, what: string) {
-  await eventually(what, async () => {
-    const before = await liveAudioBytes(page);
-    await sleep(700);
-    return (await liveAudioBytes(page)) > before + 500;
-  }, { timeoutMs: 15_000 });
-}
 
 /** Ann's dashboard calls Bob's phone, which answers; resolves once audio flows. */
 async function annCallsBob(ann: PhoneUser, bob: SipPhoneUser, phone: Baresip, calls: number) {
@@ -166,6 +140,41 @@ async function browserTransfersBrowser(scene: Scene) {
   await waitForStatus(ann.page, "Ended: Call ended");
 }
 
+/** A user's history as [other party, direction, status, transferred by, transferred to]. */
+async function transfersIn(user: PhoneUser, base: string) {
+  return (await history(user, base)).calls.map((call) => [
+    call.otherParty.care4wId,
+    call.direction,
+    call.status,
+    call.transferredBy?.care4wId ?? null,
+    call.transferredTo?.care4wId ?? null,
+  ]);
+}
+
+/** Every call of the three parts, newest first, in Ann's and in Cat's history. */
+async function historiesNameTheTransfers(scene: Scene, base: string) {
+  const { ann, cat, bob } = scene;
+  const [a, b, c] = [ann.care4wId, bob.care4wId, cat.care4wId];
+  await eventually("six calls in Ann's history", async () => {
+    return (await history(ann, base)).calls.length >= 6;
+  });
+  assert.deepEqual(await transfersIn(ann, base), [
+    [b, "outbound", "completed", c, null], // (c) the call Cat handed Ann to Bob
+    [c, "outbound", "completed", null, b], // (c) Cat's transfer, after the failed one
+    [b, "outbound", "completed", null, c], // (b) Ann hands Bob on, after the failed one
+    [c, "outbound", "completed", b, null], // (a) the call Bob handed Ann to Cat
+    [b, "outbound", "completed", null, c], // (a) Bob's transfer
+    [b, "outbound", "completed", null, null], // (a) the transfer that failed
+  ]);
+  assert.deepEqual(await transfersIn(cat, base), [
+    [a, "inbound", "completed", null, b],
+    [b, "inbound", "completed", a, null],
+    [a, "inbound", "completed", b, null],
+  ]);
+  const named = (await history(cat, base)).calls[1].transferredBy;
+  assert.deepEqual(named, { care4wId: a, displayName: ann.name });
+}
+
 /** What both parts share; the test ends all of it. */
 interface Scene {
   ann: PhoneUser;
@@ -183,12 +192,13 @@ Deno.test({
       domain: DOMAIN,
       phone: { name: "Bob", quitAfter: 170, control: true },
       tabs: ["Ann", "Cat"],
-    }, async ({ phoneUser: bob, phone, tabs: [ann, cat], errors }) => {
+    }, async ({ web, phoneUser: bob, phone, tabs: [ann, cat], errors }) => {
       const scene = { ann, cat, bob, phone };
       await phoneTransfersBrowser(scene);
       await browserTransfersPhone(scene);
       await waitForStatus(ann.page, "Ready");
       await browserTransfersBrowser(scene);
+      await historiesNameTheTransfers(scene, web.server.url);
       for (const seen of errors) assert.deepEqual(seen, []);
     }),
 });

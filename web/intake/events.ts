@@ -3,7 +3,7 @@
  * idempotently by its id (applying is idempotent by itself; the ingest store remembers what was
  * applied so a redelivered batch is answered `duplicate` without touching anything).
  */
-import type { RecordParty } from "../../shared/calls.ts";
+import type { Party, RecordParty } from "../../shared/calls.ts";
 import {
   type AgentEvent,
   agentEventSchema,
@@ -46,6 +46,12 @@ async function resolveParty(
   return { user, party: userParty(user) };
 }
 
+/** A transfer's party as history names it; a CareFlow ID nobody has any more is no reason to refuse. */
+async function transferParty(deps: IntakeDeps, care4wId: string): Promise<Party> {
+  const user = await deps.store.findUserByCare4wId(care4wId);
+  return { care4wId, displayName: user?.displayName ?? care4wId };
+}
+
 async function callOf(
   deps: IntakeDeps,
   event: Extract<AgentEvent, { type: "cdr" }>,
@@ -77,8 +83,8 @@ async function callOf(
     recordedBy: call.recordedBy ?? null,
     hangupCause: call.hangupCause ?? null,
     quality: call.quality ?? null,
-    transferredBy: null,
-    transferredTo: null,
+    transferredBy: call.transferredBy ? await transferParty(deps, call.transferredBy) : null,
+    transferredTo: call.transferredTo ? await transferParty(deps, call.transferredTo) : null,
   };
   return record;
 }

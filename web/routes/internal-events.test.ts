@@ -149,6 +149,44 @@ Deno.test("the history says whose setting had a SIP call recorded", async () => 
   }
 });
 
+Deno.test("a SIP transfer is in the history, named by who made it and to whom", async () => {
+  const { t, ann } = await twoUsers();
+  try {
+    const base = cdr("x").call;
+    const events = [
+      {
+        ...cdr("event-xfer-1"),
+        call: { ...base, id: "sip-xfer-1", transferredTo: "care4w-1000002" },
+      },
+      {
+        ...cdr("event-xfer-2"),
+        call: { ...base, id: "sip-xfer-2", transferredBy: "care4w-1000002" },
+      },
+      // Someone who has since left is named by their ID; that is no reason to lose the call.
+      {
+        ...cdr("event-xfer-3"),
+        call: { ...base, id: "sip-xfer-3", transferredBy: "care4w-1999999" },
+      },
+      { ...cdr("event-xfer-4"), call: { ...base, id: "sip-xfer-4", transferredTo: "bob" } },
+    ];
+    const { results } = await (await t.app.request("/internal/events", postEvents(events))).json();
+    assert.deepEqual(results.map((r: { ok: boolean }) => r.ok), [true, true, true, false]);
+    const history = await (await t.app.request("/api/calls/history", { headers: { cookie: ann } }))
+      .json();
+    type Row = { id: string; transferredBy: unknown; transferredTo: unknown };
+    const byId = Object.fromEntries(
+      history.calls.map((c: Row) => [c.id, [c.transferredBy, c.transferredTo]]),
+    );
+    assert.deepEqual(byId, {
+      "sip-xfer-1": [null, { care4wId: "care4w-1000002", displayName: "Bob Nurse" }],
+      "sip-xfer-2": [{ care4wId: "care4w-1000002", displayName: "Bob Nurse" }, null],
+      "sip-xfer-3": [{ care4wId: "care4w-1999999", displayName: "care4w-1999999" }, null],
+    });
+  } finally {
+    await t.close();
+  }
+});
+
 Deno.test("a call to an outside phone is in the user's history with its number and quality", async () => {
   const { t, ann } = await twoUsers();
   try {

@@ -73,6 +73,8 @@ export async function startSipWeb(o: {
       webUrl: server.url,
       kamailioRpcUrl: stack.urls.rpc,
       kamailioApiSecret: stack.kamailioApiSecret,
+      // Registrations (presence) and, without FreeSWITCH, Kamailio's call records reach web.
+      kamailioEvapi: stack.ports.evapi ? `127.0.0.1:${stack.ports.evapi}` : undefined,
     });
     cleanups.unshift(() => agent.stop());
     return { stack, server, agent, stop };

@@ -46,7 +46,10 @@ export function defaultConsumerName(): string {
 }
 
 /** Creates the stream and its group when missing (idempotent: BUSYGROUP means it exists). */
-export async function ensureGroup(redis: Redis, keys: OutboxKeys): Promise<void> {
+export async function ensureGroup(
+  redis: Redis,
+  keys: Pick<OutboxKeys, "stream" | "group">,
+): Promise<void> {
   try {
     await redis.xgroup("CREATE", keys.stream, keys.group, "0", "MKSTREAM");
   } catch (error) {

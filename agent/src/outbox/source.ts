@@ -23,12 +23,15 @@ export interface Entry {
 /** Options of {@link createEntrySource}. */
 export interface SourceOptions {
   redis: Redis;
-  keys: OutboxKeys;
+  /** The stream and its group (the outbox's, or another stream read the same way). */
+  keys: Pick<OutboxKeys, "stream" | "group">;
+  /** The entry field holding the JSON (default `event`). */
+  field?: string;
   consumer: string;
   batchSize: number;
   /** Pending entries idle this long are claimed (and refused ones retried). */
   claimIdleMs: number;
-  metrics: OutboxMetrics;
+  metrics: Pick<OutboxMetrics, "reclaimed">;
   /** Entries this process is delivering right now: never claimed back from ourselves. */
   inFlight: Set<string>;
   /** Clock in ms (tests). */
@@ -48,8 +51,8 @@ export interface EntrySource {
 type RawEntry = [id: string, fields: string[] | null];
 
 /** Turns a raw entry into an {@link Entry}, tolerating anything a stranger could have XADDed. */
-export function toEntry([entryId, fields]: RawEntry): Entry {
-  const at = fields ? fields.indexOf("event") : -1;
+export function toEntry([entryId, fields]: RawEntry, field = "event"): Entry {
+  const at = fields ? fields.indexOf(field) : -1;
   const json = at >= 0 && at % 2 === 0 ? fields![at + 1] ?? null : null;
   // Data without an `event` field is kept whole, so the dead-letter stream shows what came in.
   if (json === null) {
@@ -76,6 +79,7 @@ export function createEntrySource(o: SourceOptions): EntrySource {
   let nextClaimAt = 0;
   let chain: Promise<unknown> = Promise.resolve();
 
+  const entryOf = (raw: RawEntry) => toEntry(raw, o.field);
   const fresh = (entries: Entry[]) => entries.filter((e) => !o.inFlight.has(e.entryId));
 
   async function readGroup(id: string): Promise<RawEntry[]> {
@@ -100,7 +104,7 @@ export function createEntrySource(o: SourceOptions): EntrySource {
         break;
       }
       ownCursor = raw[raw.length - 1][0];
-      const entries = fresh(raw.map(toEntry));
+      const entries = fresh(raw.map(entryOf));
       if (entries.length) {
         metrics.reclaimed.inc({}, entries.length);
         return entries;
@@ -123,7 +127,7 @@ export function createEntrySource(o: SourceOptions): EntrySource {
     claimCursor = cursor;
     // A whole pass of the pending list done: rest until the next look.
     if (cursor === "0-0") nextClaimAt = now() + claimEveryMs;
-    const entries = fresh(raw.map(toEntry));
+    const entries = fresh(raw.map(entryOf));
     if (entries.length) metrics.reclaimed.inc({}, entries.length);
     return entries;
   }
@@ -137,7 +141,7 @@ export function createEntrySource(o: SourceOptions): EntrySource {
     if (own.length) return own;
     const taken = await claimed();
     if (taken.length) return taken;
-    return (await readGroup(">")).map(toEntry);
+    return (await readGroup(">")).map(entryOf);
   }
 
   return {
