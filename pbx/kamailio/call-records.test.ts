@@ -85,6 +85,127 @@ async function waitForCdrs(redis: Redis, count: number): Promise<CdrEvent[]> {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The phones and what the checks share. */
+interface Scene {
+  stack: Stack;
+  alice: UdpSipClient;
+  bob: UdpSipClient;
+  cat: UdpSipClient;
+  dee: UdpSipClient;
+  /** The newest call record, once exactly one more than before is in the outbox. */
+  latest(): Promise<CdrEvent["call"]>;
+}
+
+/** Calls that end without a transfer: answered, refused, unreachable, declined. */
+async function plainCalls(t: Deno.TestContext, scene: Scene) {
+  const { stack, alice, dee, latest } = scene;
+  await t.step("an answered call: completed, with its times in order", async () => {
+    const { reply, sent } = await invite(alice, ALICE, BOB);
+    assert.equal(reply.status, 200);
+    await pause(300);
+    assert.equal((await alice.bye(sent, reply))?.status, 200);
+    const call = await latest();
+    assert.equal(call.mode, "sip");
+    assert.equal(call.status, "completed");
+    assert.deepEqual([call.caller, call.callee], [ALICE, BOB]);
+    const [started, answered, ended] = [call.startedAt, call.answeredAt!, call.endedAt]
+      .map((at) => Date.parse(at));
+    assert.ok(started <= answered && answered + 250 <= ended, JSON.stringify(call));
+  });
+
+  await t.step("nobody's device registered: unavailable", async () => {
+    assert.equal((await invite(alice, ALICE, CAT)).reply.status, 480);
+    const call = await latest();
+    assert.deepEqual([call.status, call.callee, call.answeredAt], ["unavailable", CAT, null]);
+  });
+
+  await t.step("the callee's do-not-disturb: busy", async () => {
+    assert.equal(await subscriber(stack, BOB, { doNotDisturb: true }), 200);
+    assert.equal((await invite(alice, ALICE, BOB)).reply.status, 486);
+    assert.equal((await latest()).status, "busy");
+    assert.equal(await subscriber(stack, BOB), 200);
+  });
+
+  await t.step("the device declines: declined", async () => {
+    const pending = invite(alice, ALICE, DEE);
+    const ringing = await dee.request("INVITE");
+    assert.ok(ringing, "Dee's phone rings");
+    dee.respond(ringing, 603, "Decline", { toTag: tag() });
+    assert.equal((await pending).reply.status, 603);
+    const call = await latest();
+    assert.deepEqual([call.status, call.hangupCause], ["declined", "CALL_REJECTED"]);
+  });
+}
+
+/** Transfers: one that took, one that is remembered once, one the transferee reports failed. */
+async function transfers(t: Deno.TestContext, scene: Scene) {
+  const { alice, bob, cat, latest } = scene;
+  await t.step(
+    "a blind transfer: the new call names the transferor, the old the target",
+    async () => {
+      await register(cat, CAT);
+      cat.answerCalls();
+      const first = await invite(alice, ALICE, BOB);
+      assert.equal(first.reply.status, 200);
+      const referred = await alice.refer(first.sent, first.reply, `sip:${CAT}@${DOMAIN}`);
+      assert.equal(referred?.status, 200, "Bob takes the REFER");
+      // Bob, the transferee, calls the target, and Alice leaves.
+      const second = await invite(bob, BOB, CAT);
+      assert.equal(second.reply.status, 200);
+      assert.equal(
+        (await alice.bye(first.sent, first.reply, first.sent.cseq + 2))?.status,
+        200,
+      );
+      const old = await latest();
+      assert.deepEqual([old.caller, old.callee, old.transferredTo], [ALICE, BOB, CAT]);
+      assert.equal(old.transferredBy, undefined);
+      assert.equal((await bob.bye(second.sent, second.reply))?.status, 200);
+      const transferred = await latest();
+      assert.deepEqual(
+        [transferred.caller, transferred.callee, transferred.transferredBy],
+        [BOB, CAT, ALICE],
+      );
+      assert.equal(transferred.status, "completed");
+    },
+  );
+
+  await t.step(
+    "a REFER is remembered once: the next call between them is no transfer",
+    async () => {
+      const again = await invite(bob, BOB, CAT);
+      assert.equal(again.reply.status, 200);
+      assert.equal((await bob.bye(again.sent, again.reply))?.status, 200);
+      assert.equal((await latest()).transferredBy, undefined);
+    },
+  );
+
+  await t.step("a transfer the transferee reports failed names no target", async () => {
+    const call = await invite(alice, ALICE, BOB);
+    assert.equal(call.reply.status, 200);
+    const atBob = bob.answered.filter((m) => m.method === "INVITE").at(-1)!;
+    const nobody = "care4w-1699999";
+    assert.equal(
+      (await alice.refer(call.sent, call.reply, `sip:${nobody}@${DOMAIN}`))?.status,
+      200,
+    );
+    // Bob's phone tried and tells Alice it failed; the call goes on.
+    const notified = bob.askCaller(atBob, {
+      method: "NOTIFY",
+      cseq: 1,
+      extra: ["Event: refer", "Subscription-State: terminated;reason=noresource"],
+      body: "SIP/2.0 404 Not Found",
+      contentType: "message/sipfrag;version=2.0",
+    });
+    const notify = await alice.request("NOTIFY");
+    assert.ok(notify, "the NOTIFY reaches Alice through the proxy");
+    alice.respond(notify, 200, "OK");
+    assert.equal((await notified)?.status, 200);
+    assert.equal((await alice.bye(call.sent, call.reply, call.sent.cseq + 2))?.status, 200);
+    const record = await latest();
+    assert.deepEqual([record.status, record.transferredTo], ["completed", undefined]);
+  });
+}
+
 Deno.test({
   name: "every call through the proxy leaves one record, transfers named as the proxy saw them",
   sanitizeOps: false,
@@ -108,108 +229,8 @@ Deno.test({
       await register(dee, DEE);
       bob.answerCalls();
 
-      await t.step("an answered call: completed, with its times in order", async () => {
-        const { reply, sent } = await invite(alice, ALICE, BOB);
-        assert.equal(reply.status, 200);
-        await pause(300);
-        assert.equal((await alice.bye(sent, reply))?.status, 200);
-        const call = await latest();
-        assert.equal(call.mode, "sip");
-        assert.equal(call.status, "completed");
-        assert.deepEqual([call.caller, call.callee], [ALICE, BOB]);
-        const [started, answered, ended] = [call.startedAt, call.answeredAt!, call.endedAt]
-          .map((at) => Date.parse(at));
-        assert.ok(started <= answered && answered + 250 <= ended, JSON.stringify(call));
-      });
-
-      await t.step("nobody's device registered: unavailable", async () => {
-        assert.equal((await invite(alice, ALICE, CAT)).reply.status, 480);
-        const call = await latest();
-        assert.deepEqual([call.status, call.callee, call.answeredAt], ["unavailable", CAT, null]);
-      });
-
-      await t.step("the callee's do-not-disturb: busy", async () => {
-        assert.equal(await subscriber(stack, BOB, { doNotDisturb: true }), 200);
-        assert.equal((await invite(alice, ALICE, BOB)).reply.status, 486);
-        assert.equal((await latest()).status, "busy");
-        assert.equal(await subscriber(stack, BOB), 200);
-      });
-
-      await t.step("the device declines: declined", async () => {
-        const pending = invite(alice, ALICE, DEE);
-        const ringing = await dee.request("INVITE");
-        assert.ok(ringing, "Dee's phone rings");
-        dee.respond(ringing, 603, "Decline", { toTag: tag() });
-        assert.equal((await pending).reply.status, 603);
-        const call = await latest();
-        assert.deepEqual([call.status, call.hangupCause], ["declined", "CALL_REJECTED"]);
-      });
-
-      await t.step(
-        "a blind transfer: the new call names the transferor, the old the target",
-        async () => {
-          await register(cat, CAT);
-          cat.answerCalls();
-          const first = await invite(alice, ALICE, BOB);
-          assert.equal(first.reply.status, 200);
-          const referred = await alice.refer(first.sent, first.reply, `sip:${CAT}@${DOMAIN}`);
-          assert.equal(referred?.status, 200, "Bob takes the REFER");
-          // Bob, the transferee, calls the target, and Alice leaves.
-          const second = await invite(bob, BOB, CAT);
-          assert.equal(second.reply.status, 200);
-          assert.equal(
-            (await alice.bye(first.sent, first.reply, first.sent.cseq + 2))?.status,
-            200,
-          );
-          const old = await latest();
-          assert.deepEqual([old.caller, old.callee, old.transferredTo], [ALICE, BOB, CAT]);
-          assert.equal(old.transferredBy, undefined);
-          assert.equal((await bob.bye(second.sent, second.reply))?.status, 200);
-          const transferred = await latest();
-          assert.deepEqual(
-            [transferred.caller, transferred.callee, transferred.transferredBy],
-            [BOB, CAT, ALICE],
-          );
-          assert.equal(transferred.status, "completed");
-        },
-      );
-
-      await t.step(
-        "a REFER is remembered once: the next call between them is no transfer",
-        async () => {
-          const again = await invite(bob, BOB, CAT);
-          assert.equal(again.reply.status, 200);
-          assert.equal((await bob.bye(again.sent, again.reply))?.status, 200);
-          assert.equal((await latest()).transferredBy, undefined);
-        },
-      );
-
-      await t.step("a transfer the transferee reports failed names no target", async () => {
-        const call = await invite(alice, ALICE, BOB);
-        assert.equal(call.reply.status, 200);
-        const atBob = bob.answered.filter((m) => m.method === "INVITE").at(-1)!;
-        const nobody = "care4w-1699999";
-        assert.equal(
-          (await alice.refer(call.sent, call.reply, `sip:${nobody}@${DOMAIN}`))?.status,
-          200,
-        );
-        // Bob's phone tried and tells Alice it failed; the call goes on.
-        const notified = bob.askCaller(atBob, {
-          method: "NOTIFY",
-          cseq: 1,
-          extra: ["Event: refer", "Subscription-State: terminated;reason=noresource"],
-          body: "SIP/2.0 404 Not Found",
-          contentType: "message/sipfrag;version=2.0",
-        });
-        const notify = await alice.request("NOTIFY");
-        assert.ok(notify, "the NOTIFY reaches Alice through the proxy");
-        alice.respond(notify, 200, "OK");
-        assert.equal((await notified)?.status, 200);
-        assert.equal((await alice.bye(call.sent, call.reply, call.sent.cseq + 2))?.status, 200);
-        const record = await latest();
-        assert.deepEqual([record.status, record.transferredTo], ["completed", undefined]);
-      });
-
+      await plainCalls(t, { stack, alice, bob, cat, dee, latest });
+      await transfers(t, { stack, alice, bob, cat, dee, latest });
       await t.step("each record went once: the stream keeps no backlog", async () => {
         assert.equal(await redis.xlen("kamailio:calls"), 0);
         const ids = (await cdrEvents(redis)).map((event) => event.id);
