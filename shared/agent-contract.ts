@@ -145,6 +145,8 @@ export type CallRefusal = (typeof CALL_REFUSALS)[number];
 export const kamailioCallResponseSchema = z.object({
   callee: z.union([care4wIdSchema, z.literal("")]),
   callerName: sipDisplayNameSchema,
+  /** The callee's CareFlow name ("" for a phone number), for a transfer they make later. */
+  calleeName: sipDisplayNameSchema,
   recordFor: z.string().regex(/^(care4w-\d{7}(,care4w-\d{7})?)?$/),
   callerNumber: z.union([e164Schema, z.literal("")]),
   refuse: z.enum(CALL_REFUSALS),

@@ -13,6 +13,7 @@ import { digestHa1 } from "../../shared/sip-credentials.ts";
 import { freeStackPorts, type Stack, startStack } from "../../tools/stack/stack.ts";
 import { provision } from "../testing/kit.ts";
 import { plainSdp, type UdpRequest, UdpSipClient } from "../testing/udp-sip.ts";
+import { headers } from "../testing/ws-sip.ts";
 
 const DOMAIN = "careflow.test";
 const [ALICE, BOB, CAT, DEE] = [
@@ -28,6 +29,7 @@ function subscriber(stack: Stack, user: string, settings: { doNotDisturb?: boole
   return provision(stack.urls.agent, stack.internalApiSecret, "PUT", user, {
     ha1: digestHa1(user, DOMAIN, password(user)),
     active: true,
+    displayName: user === ALICE ? "Alice Carer" : undefined,
     ...settings,
   });
 }
@@ -46,7 +48,7 @@ async function register(phone: UdpSipClient, user: string) {
 }
 
 /** `from`'s authenticated INVITE to `to`: the final reply and the request it answers. */
-async function invite(phone: UdpSipClient, from: string, to: string) {
+async function invite(phone: UdpSipClient, from: string, to: string, extra: string[] = []) {
   const request = {
     method: "INVITE",
     uri: `sip:${to}@${DOMAIN}`,
@@ -54,6 +56,7 @@ async function invite(phone: UdpSipClient, from: string, to: string) {
     to: `<sip:${to}@${DOMAIN}>`,
     callId: crypto.randomUUID(),
     cseq: 1,
+    extra,
     body: plainSdp(phone.port + 1),
   } satisfies UdpRequest;
   const { reply, sent } = await phone.authed(request, {
@@ -150,8 +153,11 @@ async function transfers(t: Deno.TestContext, scene: Scene) {
       const referred = await alice.refer(first.sent, first.reply, `sip:${CAT}@${DOMAIN}`);
       assert.equal(referred?.status, 200, "Bob takes the REFER");
       // Bob, the transferee, calls the target, and Alice leaves.
-      const second = await invite(bob, BOB, CAT);
+      // Bob's phone names someone else as the transferor: the proxy says who it was.
+      const second = await invite(bob, BOB, CAT, [`Referred-By: <sip:${DEE}@${DOMAIN}>`]);
       assert.equal(second.reply.status, 200);
+      const atCat = cat.answered.filter((m) => m.method === "INVITE").at(-1)!;
+      assert.deepEqual(headers(atCat, "Referred-By"), [`"Alice Carer" <sip:${ALICE}@${DOMAIN}>`]);
       assert.equal(
         (await alice.bye(first.sent, first.reply, first.sent.cseq + 2))?.status,
         200,
@@ -172,8 +178,11 @@ async function transfers(t: Deno.TestContext, scene: Scene) {
   await t.step(
     "a REFER is remembered once: the next call between them is no transfer",
     async () => {
-      const again = await invite(bob, BOB, CAT);
+      const claimed = [`Referred-By: "Boss" <sip:${DEE}@${DOMAIN}>`];
+      const again = await invite(bob, BOB, CAT, claimed);
       assert.equal(again.reply.status, 200);
+      const atCat = cat.answered.filter((m) => m.method === "INVITE").at(-1)!;
+      assert.deepEqual(headers(atCat, "Referred-By"), [], "a device's own claim is dropped");
       assert.equal((await bob.bye(again.sent, again.reply))?.status, 200);
       assert.equal((await latest()).transferredBy, undefined);
     },

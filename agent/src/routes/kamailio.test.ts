@@ -178,6 +178,7 @@ describe("GET /kamailio/call", () => {
       expect(await res.json()).toEqual({
         callee: bob,
         callerName: "Alice Example",
+        calleeName: "Bob",
         recordFor: bob,
         callerNumber: "",
         refuse: "",
@@ -188,6 +189,7 @@ describe("GET /kamailio/call", () => {
     expect(await (await app.request(call(alice, bob))).json()).toEqual({
       callee: bob,
       callerName: "",
+      calleeName: "Bob",
       recordFor: `${alice},${bob}`,
       callerNumber: "",
       refuse: "",
@@ -199,6 +201,7 @@ describe("GET /kamailio/call", () => {
     expect(await (await app.request(call(bob, "+442071234567"))).json()).toEqual({
       callee: "",
       callerName: "Bob",
+      calleeName: "",
       recordFor: bob,
       callerNumber: "",
       refuse: "",
@@ -214,6 +217,7 @@ describe("GET /kamailio/call", () => {
     expect(await res.json()).toEqual({
       callee: bob,
       callerName: "",
+      calleeName: "Bob",
       recordFor: bob,
       callerNumber: "",
       refuse: "",

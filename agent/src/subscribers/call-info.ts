@@ -40,6 +40,7 @@ export function callInfo(input: CallInfoInput): KamailioCallResponse | { status:
   return {
     callee: callee ?? "",
     callerName: sipDisplayName(caller?.displayName),
+    calleeName: callee ? sipDisplayName(calleeSub?.displayName) : "",
     recordFor: recordFor.join(","),
     callerNumber: callee ? "" : caller?.e164 ?? "",
     refuse: callee && calleeSub

@@ -95,6 +95,7 @@ describe("cache miss: heals from web", () => {
     expect(await res.json()).toEqual({
       callee: "",
       callerName: "Alice",
+      calleeName: "",
       recordFor: alice,
       callerNumber: "",
       refuse: "",
