@@ -71,7 +71,7 @@ async function completed(scene: Scene) {
   await audioFlows(cat.page, "Bob's audio into Cat's tab");
 
   await bob.page.getByRole("button", { name: /^Complete transfer to / }).click();
-  await waitForStatus(bob.page, "Ended: Call transferred");
+  await waitForStatus(bob.page, `Ended: Call transferred to ${cat.care4wId}`);
   await bob.page.getByTestId("call-parked").waitFor({ state: "detached" });
   // Cat's tab took Ann's call in place of Bob's: no ringing, her card names who handed it over.
   await waitForStatus(cat.page, "Connected");
@@ -115,7 +115,7 @@ async function phoneAsTarget(scene: Scene) {
   await waitForStatus(bob.page, "Connected");
   await audioFlows(bob.page, "Dan's audio into Bob's tab");
   await bob.page.getByRole("button", { name: /^Complete transfer to / }).click();
-  await waitForStatus(bob.page, "Ended: Call transferred");
+  await waitForStatus(bob.page, `Ended: Call transferred to ${dan.care4wId}`);
   await waitForStatus(ann.page, "Connected");
   await audioFlows(ann.page, "Dan's audio into Ann's tab");
   const log = await phone.log();

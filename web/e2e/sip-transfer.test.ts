@@ -100,7 +100,7 @@ async function browserTransfersPhone(scene: Scene) {
   await audioFlows(ann.page, "Bob's audio after the failed transfer");
 
   await transferTo(ann, cat.care4wId);
-  await waitForStatus(ann.page, "Ended: Call transferred");
+  await waitForStatus(ann.page, `Ended: Call transferred to ${cat.care4wId}`);
   await waitForStatus(cat.page, "Incoming call");
   assert.equal(await cat.page.getByTestId("caller-id").textContent(), bob.care4wId);
   // baresip sends no Referred-By of its own: Kamailio names who transferred Bob.
@@ -131,7 +131,7 @@ async function browserTransfersBrowser(scene: Scene) {
   await audioFlows(ann.page, "Cat's audio after the failed transfer");
 
   await transferTo(cat, bob.care4wId);
-  await waitForStatus(cat.page, "Ended: Call transferred");
+  await waitForStatus(cat.page, `Ended: Call transferred to ${bob.care4wId}`);
   await ann.page.getByTestId("transferred-by").getByText(`Transferred by ${cat.care4wId}`)
     .waitFor();
   await waitForStatus(ann.page, "Connected");

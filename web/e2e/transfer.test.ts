@@ -38,7 +38,7 @@ Deno.test("a blind transfer hands the caller to a colleague, who is told who tra
     const cat = await openPhone(browser, server.url, "Cat Doctor");
     await bob.page.getByLabel("Transfer to (CareFlow ID)").fill(cat.care4wId);
     await bob.page.getByRole("button", { name: "Transfer now" }).click();
-    await waitForStatus(bob.page, "Call transferred");
+    await waitForStatus(bob.page, `Call transferred to ${cat.care4wId}`);
 
     // Ann's phone calls Cat: ringback while it rings, and Cat reads who handed the call over.
     await waitForStatus(ann.page, /Ringing/);
@@ -93,7 +93,7 @@ Deno.test("an attended transfer: Bob asks Cat first, then Ann's call takes his p
       await bob.page.getByTestId("call-parked").getByText("Ann Carer").waitFor();
 
       await bob.page.getByRole("button", { name: "Complete transfer to Cat Doctor" }).click();
-      await waitForStatus(bob.page, "Call transferred");
+      await waitForStatus(bob.page, "Call transferred to Cat Doctor");
       await cat.page.getByTestId("transferred-by").getByText("Transferred by Bob Nurse").waitFor();
       await Promise.all([
         waitForStatus(ann.page, "Connected"),

@@ -89,9 +89,11 @@ export function createCallState(): CallState {
     showEnded(end) {
       tone(null);
       const callId = state.callId;
-      const reason = typeof end === "string"
-        ? endText(end, state.direction, state.remote?.displayName)
-        : end.text;
+      const reason = typeof end !== "string"
+        ? end.text
+        : end === "transferred" && state.transferringTo
+        ? `Call transferred to ${state.transferringTo}`
+        : endText(end, state.direction, state.remote?.displayName);
       update({
         phase: "ended",
         endReason: reason,

@@ -15,7 +15,7 @@ export function requestTransfer(
 ) {
   const { phase, callId } = calls.state;
   if (phase !== "connected" && phase !== "reconnecting") return;
-  calls.update({ notice: `Transferring to ${target}…` });
+  calls.update({ notice: `Transferring to ${target}…`, transferringTo: target });
   if (!send({ type: "transfer", callId: callId!, to: target })) {
     calls.update({ notice: "Not transferred: CareFlow is not connected" });
   }
@@ -75,7 +75,10 @@ export function createOutgoing(ctx: OutgoingContext) {
 export function completeTransfer(calls: CallState, send: (m: ClientMessage) => boolean) {
   const { phase, callId, remote, parked, consulting } = calls.state;
   if (!consulting || !parked || phase !== "connected" || !remote) return;
-  calls.update({ notice: `Transferring ${parked.remote.displayName}…` });
+  calls.update({
+    notice: `Transferring ${parked.remote.displayName}…`,
+    transferringTo: remote.displayName,
+  });
   const sent = send({
     type: "transfer",
     callId: parked.callId,

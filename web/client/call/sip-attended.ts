@@ -94,7 +94,10 @@ export class SipAttendedTransfer {
     if (held?.state !== SessionState.Established || !aor) return;
     const completing: Completing = { consultation };
     this.#completing = completing;
-    calls.update({ notice: `Transferring ${parked.remote.displayName}…` });
+    calls.update({
+      notice: `Transferring ${parked.remote.displayName}…`,
+      transferringTo: calls.state.remote?.displayName ?? colleague,
+    });
     const fail = (why: string) => {
       if (this.#completing !== completing) return;
       clearTimeout(completing.timer);

@@ -101,6 +101,7 @@ export function transferShown(
 ) {
   const s = line.session;
   if (!s || !calls.inCall() || calls.state.notice?.startsWith("Transferring")) return;
+  calls.update({ transferringTo: target });
   transferOut(s, target, domain, calls, () => {
     if (line.session === s) endByUs("transferred");
   });

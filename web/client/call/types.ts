@@ -66,6 +66,8 @@ export interface CallSnapshot {
   phonesProblem: string | null;
   /** The colleague who handed this call over (a transfer), shown beside the other party. */
   transferredBy: Party | null;
+  /** Whom we last asked to hand this call to (a name or ID), for "Call transferred to …". */
+  transferringTo: string | null;
   /** A second call ringing while this one goes on (call waiting). */
   waiting: OtherCall | null;
   /** The other call, on hold, since a call waiting was answered (`swap` brings it back). */
@@ -101,6 +103,7 @@ export const IDLE: CallSnapshot = {
   phonesReady: false,
   phonesProblem: null,
   transferredBy: null,
+  transferringTo: null,
   waiting: null,
   parked: null,
   consulting: false,
@@ -123,6 +126,7 @@ export const FRESH_CALL: Partial<CallSnapshot> = Object.fromEntries(
     "notice",
     "endKind",
     "transferredBy",
+    "transferringTo",
     "consulting",
   ] as const).map((key) => [key, IDLE[key]]),
 );
