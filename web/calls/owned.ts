@@ -28,7 +28,11 @@ import {
  * reloads its history on the end frame finds the call there.
  */
 export async function apply(rt: Runtime, owned: OwnedCall, step: Step): Promise<void> {
-  const answeredNow = owned.state.phase === "ringing" && step.call.phase === "answered";
+  const before = owned.state;
+  const answeredNow = before.phase === "ringing" && step.call.phase === "answered";
+  // A ticket carries what the record will say: a new one once that changes.
+  const ticketStale = answeredNow ||
+    (step.call.phase === "answered" && before.recordedBy !== step.call.recordedBy);
   owned.state = step.call;
   if (step.call.phase === "answered") owned.ringTimer?.cancel();
   const end = step.effects.find((e): e is Extract<Effect, { type: "end" }> => e.type === "end");
@@ -39,7 +43,7 @@ export async function apply(rt: Runtime, owned: OwnedCall, step: Step): Promise<
   for (const effect of step.effects) {
     if (effect.type === "send") await rt.sendTo(effect.to, effect.frame);
   }
-  if (answeredNow && rt.tickets) {
+  if (ticketStale && rt.tickets) {
     const ticket = rt.tickets.issue(step.call);
     const frame = { type: "ticket", callId: step.call.callId, ticket } as const;
     await rt.sendTo({ connectionId: step.call.callerConnectionId }, frame);

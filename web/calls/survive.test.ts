@@ -49,6 +49,30 @@ Deno.test("after a restart both tabs resume the call; its hang-up is relayed and
   assert.deepEqual(second.records.map((r) => [r.id, r.status]), [[first.callId, "completed"]]);
 });
 
+Deno.test("a call resumed after a restart keeps who records it and who transferred it", async () => {
+  const first = await answeredWithTickets();
+  await first.a.send({ type: "record", callId: first.callId, recording: true });
+  // What the record will say changed: both tabs hold a newer ticket now.
+  const annTicket = ticketOf(first.a.take());
+  const bobTicket = ticketOf(first.b.take());
+  await first.service.close();
+  const second = setup({ tickets: createCallTickets(KEY) });
+  const a = await openTab(second.service, ann, "ann-1");
+  const b = await openTab(second.service, bob, "bob-1");
+  await a.send({ type: "resume", callId: first.callId, ticket: annTicket });
+  await b.send({ type: "resume", callId: first.callId, ticket: bobTicket });
+  await b.send({ type: "hangup", callId: first.callId });
+  assert.deepEqual(second.records.map((r) => r.recordedBy), [ann.care4wId]);
+
+  const tickets = createCallTickets(KEY);
+  const by = { care4wId: users.cat.care4wId, displayName: users.cat.displayName };
+  const now = second.clock.now();
+  const call = tickets.read(annTicket, now)!;
+  const transferred = tickets.read(tickets.issue({ ...call, transferredBy: by }), now);
+  assert.deepEqual(transferred?.transferredBy, by);
+  assert.equal(call.transferredBy, null);
+});
+
 Deno.test("a tab that resumes alone ends the call after the grace period, once", async () => {
   const first = await answeredWithTickets();
   await first.service.close();

@@ -4,7 +4,8 @@
  * instance) the audio goes on; the ticket lets a tab bring the call's state back to whichever
  * instance it reaches, which then relays its hang-up and writes its one record as if nothing had
  * happened. Nothing is trusted from the ticket unless its HMAC checks, and a tab may present only
- * its own (its user and its tab id are in it).
+ * its own (its user and its tab id are in it). A call's tickets are issued again whenever what the
+ * record will say changes (who records it), so the newest ticket always writes the right record.
  */
 import { Buffer } from "node:buffer";
 import { createHmac, timingSafeEqual } from "node:crypto";
@@ -28,6 +29,9 @@ const payload = z.object({
   startedAt: z.number().int(),
   answeredAt: z.number().int(),
   recordedBy: z.string().max(40).nullable(),
+  /** Who handed the caller over (absent from tickets issued before it was carried). */
+  transferredBy: z.object({ care4wId: z.string().min(1).max(40), displayName: z.string().max(200) })
+    .nullable().optional(),
 });
 
 /** A transfer grant is used at once (the transferee's tab invites straight away). */
@@ -92,6 +96,7 @@ export function createCallTickets(secret: string | Uint8Array): CallTickets {
         startedAt: call.startedAt.getTime(),
         answeredAt: (call.answeredAt ?? call.startedAt).getTime(),
         recordedBy: call.recordedBy,
+        transferredBy: call.transferredBy ?? null,
       })).toString("base64url");
       return `${body}.${sign(body)}`;
     },
@@ -111,6 +116,7 @@ export function createCallTickets(secret: string | Uint8Array): CallTickets {
         answeredAt: new Date(p.answeredAt),
         ringingRelayed: true,
         recordedBy: p.recordedBy,
+        transferredBy: p.transferredBy ?? null,
       };
     },
   };
