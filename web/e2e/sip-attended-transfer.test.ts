@@ -41,6 +41,8 @@ async function annCallsBob({ ann, bob }: Scene) {
   await waitForStatus(bob.page, "Incoming call");
   await bob.page.getByRole("button", { name: "Answer" }).click();
   await Promise.all([waitForStatus(ann.page, "Connected"), waitForStatus(bob.page, "Connected")]);
+  // Ann's card names Bob as her dialer's lookup did (SIP's answers name nobody).
+  await ann.page.locator(".party").getByText(bob.name, { exact: true }).waitFor();
   await audioFlows(ann.page, "Bob's audio into Ann's tab");
   await audioFlows(bob.page, "Ann's audio into Bob's tab");
 }

@@ -43,9 +43,9 @@ function PeopleOnDialer(props: { People: People; value: Signal<string> }) {
   const { call, engine } = usePhone();
   const { ready, phase } = call.value;
   const idle = ready && (phase === "idle" || phase === "ended") && engine.current !== null;
-  const dial = (care4wId: string) => {
+  const dial = (care4wId: string, displayName?: string) => {
     props.value.value = care4wId;
-    if (idle) void engine.current!.call(care4wId);
+    if (idle) void engine.current!.call(care4wId, displayName);
   };
   return <props.People call={dial} canCall={idle} />;
 }
@@ -91,7 +91,8 @@ function DialPad({ value }: { value: Signal<string> }) {
   const placeCall = () => {
     const current = target.value;
     if (!canCall || !engine.current) return;
-    if (current.kind === "care4w") void engine.current.call(current.care4wId);
+    const found = lookup.value.state === "found" ? lookup.value.displayName : undefined;
+    if (current.kind === "care4w") void engine.current.call(current.care4wId, found);
     else if (current.kind === "phone") void engine.current.call(current.e164);
   };
 

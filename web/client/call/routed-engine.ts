@@ -67,8 +67,10 @@ export function routeEngines(primary: CallEngine, phones: CallEngine | null): Ca
       primary.start();
       phones.start();
     },
-    call: (target) =>
-      classifyDialTarget(target).kind === "phone" ? phones.call(target) : primary.call(target),
+    call: (target, displayName) =>
+      classifyDialTarget(target).kind === "phone"
+        ? phones.call(target)
+        : primary.call(target, displayName),
     answer: () => current().answer(),
     decline: () => current().decline(),
     cancel: () => current().cancel(),

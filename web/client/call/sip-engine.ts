@@ -86,11 +86,11 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
     }, ending);
   const domain = () => registration.domain();
   /** Places a call: one the user dials, one a transfer hands us to, or a consultation. */
-  const dial = (target: string, transfer?: TransferDial, consulting = false) =>
+  const dial = (target: string, transfer?: TransferDial, consulting = false, name?: string) =>
     dialOut(
       { calls, line, ua: registration.ua, domain: domain(), follow, finish },
       target,
-      { transfer, consulting },
+      { transfer, consulting, name },
     );
 
   const ringing = (invitation: Invitation) =>
@@ -129,8 +129,8 @@ export function createSipEngine(options: SipRegistrationOptions): CallEngine {
     consult: (target) => attended.consult(target),
     completeTransfer: () => attended.complete(),
     start: () => registration.start(),
-    async call(target) {
-      if (!calls.inCall()) await dial(target);
+    async call(target, displayName) {
+      if (!calls.inCall()) await dial(target, undefined, false, displayName);
     },
     answer: () => answerRinging(line, calls, endByUs),
     // 603 Decline (not sip.js's default 480): the caller hears "declined", and the proxy stops
@@ -196,12 +196,13 @@ interface Dialing {
 
 /**
  * Places a call to `target`; `how.transfer` when a REFER asked for it (told each response),
- * `how.consulting` when it asks a colleague first about the call on hold.
+ * `how.consulting` when it asks a colleague first about the call on hold, `how.name` the name
+ * the user saw for `target` (the card shows it; SIP's answers name nobody).
  */
 async function dialOut(
   d: Dialing,
   target: string,
-  how: { transfer?: TransferDial; consulting: boolean },
+  how: { transfer?: TransferDial; consulting: boolean; name?: string },
 ) {
   const { calls, line } = d;
   const { transfer } = how;
@@ -223,7 +224,7 @@ async function dialOut(
     phase: "calling",
     callId: inviter.request.callId,
     direction: "outbound",
-    remote: { care4wId: target, displayName: target },
+    remote: { care4wId: target, displayName: how.name || target },
     transferredBy: transfer?.by ?? null,
     consulting: how.consulting,
   });

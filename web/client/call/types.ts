@@ -164,8 +164,11 @@ export interface CallEngine {
   readonly phoneLine: "twilio" | "sip" | null;
   /** Connects (signaling or registration); the phone can ring after this. */
   start(): void;
-  /** Places a call to a CareFlow ID (or, in sip/twilio modes, a phone number). */
-  call(target: string): Promise<void>;
+  /**
+   * Places a call to a CareFlow ID (or, in sip/twilio modes, a phone number); `displayName` is the
+   * name the user saw for it, shown on the call's card until the other side names itself.
+   */
+  call(target: string, displayName?: string): Promise<void>;
   answer(): Promise<void>;
   decline(): void;
   /** Withdraws an outgoing call that has not been answered. */

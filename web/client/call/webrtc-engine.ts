@@ -78,7 +78,8 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
       addEventListener("pagehide", leave);
       socket.connect();
     },
-    call: (target) => outgoing.dial({ care4wId: target, displayName: target }),
+    call: (target, displayName) =>
+      outgoing.dial({ care4wId: target, displayName: displayName || target }),
     async answer() {
       if (calls.state.phase !== "incoming") return;
       calls.tone(null);

@@ -22,7 +22,9 @@ const REFRESH_MS = 15_000;
 const UNREACHABLE = "CareFlow could not be reached. Check your connection and try again.";
 
 /** The panel; `call` dials a CareFlow ID, `canCall` says whether the phone can now. */
-export function PeoplePanel(props: { call(care4wId: string): void; canCall: boolean }) {
+export function PeoplePanel(
+  props: { call(care4wId: string, displayName?: string): void; canCall: boolean },
+) {
   const { favourites, recent, found, dnd, error, attempt, search, refresh } = usePeople();
   const query = useSignal("");
 

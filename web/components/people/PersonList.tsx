@@ -5,7 +5,7 @@ import type { Colleague } from "./people-api.ts";
 /** What a row can do. */
 export interface RowActions {
   /** Calls the colleague through the phone. */
-  call(care4wId: string): void;
+  call(care4wId: string, displayName?: string): void;
   star(person: Colleague): void;
   /** The phone can place a call now. */
   canCall: boolean;
@@ -26,7 +26,7 @@ export function PersonList(
             type="button"
             class="person-call"
             disabled={!actions.canCall}
-            onClick={() => actions.call(person.care4wId)}
+            onClick={() => actions.call(person.care4wId, person.displayName)}
             aria-label={`Dial ${person.displayName}`}
           >
             <span class="person-name">{person.displayName}</span>
