@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { kamailioRpc, startStack } from "../../tools/stack/stack.ts";
 import { eventually } from "../../testing/eventually.ts";
 import { putSubscriber } from "../testing/kit.ts";
-import { plainSdp, type UdpRequest, UdpSipClient } from "../testing/udp-sip.ts";
+import { type UdpRequest, UdpSipClient } from "../testing/udp-sip.ts";
 import { header, type SipMessage } from "../testing/ws-sip.ts";
 
 const DOMAIN = "careflow.test";
@@ -18,7 +18,6 @@ const [ALICE, BOB, CAROL, DAVE, ERIN, FRANK] = [1, 2, 3, 4, 5, 6].map((n) =>
 );
 const password = (user: string) => `${user}-limits-pw`;
 const credentials = (user: string) => ({ username: user, password: password(user) });
-const tag = () => crypto.randomUUID().slice(0, 8);
 
 /** A call placed and, when answered, acknowledged. */
 interface Call {
@@ -26,32 +25,11 @@ interface Call {
   reply: SipMessage | null;
 }
 
-async function call(phone: UdpSipClient, from: string, to: string): Promise<Call> {
-  const request: UdpRequest = {
-    method: "INVITE",
-    uri: `sip:${to}@${DOMAIN}`,
-    from: `<sip:${from}@${DOMAIN}>;tag=${tag()}`,
-    to: `<sip:${to}@${DOMAIN}>`,
-    callId: crypto.randomUUID(),
-    cseq: 1,
-    body: plainSdp(phone.port + 1),
-  };
-  const { reply, sent } = await phone.authed(request, credentials(from));
-  if (reply && reply.status < 300) phone.ackAnswer(sent, reply);
-  else if (reply) phone.ackFailure(sent, reply);
-  return { sent, reply };
-}
+const call = (phone: UdpSipClient, from: string, to: string): Promise<Call> =>
+  phone.call(DOMAIN, to, credentials(from));
 
 async function register(phone: UdpSipClient, user: string) {
-  const { reply } = await phone.authed({
-    method: "REGISTER",
-    uri: `sip:${DOMAIN}`,
-    from: `<sip:${user}@${DOMAIN}>;tag=${tag()}`,
-    to: `<sip:${user}@${DOMAIN}>`,
-    callId: crypto.randomUUID(),
-    cseq: 1,
-    extra: ["Expires: 600"],
-  }, credentials(user));
+  const reply = await phone.register(DOMAIN, credentials(user));
   assert.equal(reply?.status, 200, `${user} registers: ${reply?.raw}`);
 }
 

@@ -12,7 +12,7 @@ import type { CdrEvent } from "../../agent/src/cdr/cdr-event.ts";
 import { digestHa1 } from "../../shared/sip-credentials.ts";
 import { freeStackPorts, type Stack, startStack } from "../../tools/stack/stack.ts";
 import { provision } from "../testing/kit.ts";
-import { plainSdp, type UdpRequest, UdpSipClient } from "../testing/udp-sip.ts";
+import { UdpSipClient } from "../testing/udp-sip.ts";
 import { headers } from "../testing/ws-sip.ts";
 
 const DOMAIN = "careflow.test";
@@ -35,38 +35,18 @@ function subscriber(stack: Stack, user: string, settings: { doNotDisturb?: boole
 }
 
 async function register(phone: UdpSipClient, user: string) {
-  const { reply } = await phone.authed({
-    method: "REGISTER",
-    uri: `sip:${DOMAIN}`,
-    from: `<sip:${user}@${DOMAIN}>;tag=${tag()}`,
-    to: `<sip:${user}@${DOMAIN}>`,
-    callId: crypto.randomUUID(),
-    cseq: 1,
-    extra: ["Expires: 600"],
-  }, { username: user, password: password(user) });
+  const reply = await phone.register(DOMAIN, { username: user, password: password(user) });
   assert.equal(reply?.status, 200, `${user} registers: ${reply?.raw}`);
 }
 
 /** `from`'s authenticated INVITE to `to`: the final reply and the request it answers. */
 async function invite(phone: UdpSipClient, from: string, to: string, extra: string[] = []) {
-  const request = {
-    method: "INVITE",
-    uri: `sip:${to}@${DOMAIN}`,
-    from: `<sip:${from}@${DOMAIN}>;tag=${tag()}`,
-    to: `<sip:${to}@${DOMAIN}>`,
-    callId: crypto.randomUUID(),
-    cseq: 1,
-    extra,
-    body: plainSdp(phone.port + 1),
-  } satisfies UdpRequest;
-  const { reply, sent } = await phone.authed(request, {
+  const { reply, sent } = await phone.call(DOMAIN, to, {
     username: from,
     password: password(from),
-  });
+  }, extra);
   assert.ok(reply, `a final reply to ${from}'s INVITE`);
-  if (reply.status < 300) phone.ackAnswer(sent, reply);
-  else phone.ackFailure(sent, reply);
-  return { reply, sent, callId: request.callId };
+  return { reply, sent };
 }
 
 /** The cdr events in the agent's outbox (web is not running: nothing is taken from it). */

@@ -229,6 +229,51 @@ export class UdpSipClient {
     });
   }
 
+  /** Registers `credentials.username` at `domain` for `expires` seconds; the final reply. */
+  async register(
+    domain: string,
+    credentials: { username: string; password: string },
+    expires = 600,
+  ): Promise<SipMessage | null> {
+    const aor = `<sip:${credentials.username}@${domain}>`;
+    const { reply } = await this.authed({
+      method: "REGISTER",
+      uri: `sip:${domain}`,
+      from: `${aor};tag=${crypto.randomUUID().slice(0, 8)}`,
+      to: aor,
+      callId: crypto.randomUUID(),
+      cseq: 1,
+      extra: [`Expires: ${expires}`],
+    }, credentials);
+    return reply;
+  }
+
+  /**
+   * An authenticated call from `credentials.username` to `to` at `domain` (`extra` headers as the
+   * phone would add them), acknowledged whatever the answer: the request answered and its reply.
+   */
+  async call(
+    domain: string,
+    to: string,
+    credentials: { username: string; password: string },
+    extra: string[] = [],
+  ): Promise<{ sent: UdpRequest; reply: SipMessage | null }> {
+    const request: UdpRequest = {
+      method: "INVITE",
+      uri: `sip:${to}@${domain}`,
+      from: `<sip:${credentials.username}@${domain}>;tag=${crypto.randomUUID().slice(0, 8)}`,
+      to: `<sip:${to}@${domain}>`,
+      callId: crypto.randomUUID(),
+      cseq: 1,
+      extra,
+      body: plainSdp(this.port + 1),
+    };
+    const { reply, sent } = await this.authed(request, credentials);
+    if (reply && reply.status < 300) this.ackAnswer(sent, reply);
+    else if (reply) this.ackFailure(sent, reply);
+    return { sent, reply };
+  }
+
   /** Transfers the other party of the call `answer` set up to `referTo` (a SIP URI): REFER. */
   refer(
     request: UdpRequest,

@@ -22,7 +22,7 @@ import assert from "node:assert/strict";
 import { eventually } from "../../testing/eventually.ts";
 import { audioFlows, type SipPhoneUser, waitRegistered, withSipScene } from "../testing/sip-web.ts";
 import type { Baresip } from "../../pbx/testing/baresip.ts";
-import { dial, history, type PhoneUser, waitForStatus } from "../testing/phone-kit.ts";
+import { dial, history, type PhoneUser, transfersIn, waitForStatus } from "../testing/phone-kit.ts";
 
 const DOMAIN = "careflow.e2e";
 
@@ -129,17 +129,6 @@ async function phoneAsTarget(scene: Scene) {
   });
   await ann.page.getByRole("button", { name: "Hang up" }).click();
   await waitForStatus(ann.page, "Ended: Call ended");
-}
-
-/** A user's history as [other party, direction, status, transferred by, transferred to]. */
-async function transfersIn(user: PhoneUser, base: string) {
-  return (await history(user, base)).calls.map((call) => [
-    call.otherParty.care4wId,
-    call.direction,
-    call.status,
-    call.transferredBy?.care4wId ?? null,
-    call.transferredTo?.care4wId ?? null,
-  ]);
 }
 
 /** The calls of (a), (b) and (c), newest first, as Ann and Bob see them. */

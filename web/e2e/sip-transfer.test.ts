@@ -19,7 +19,7 @@ import assert from "node:assert/strict";
 import { eventually } from "../../testing/eventually.ts";
 import { audioFlows, type SipPhoneUser, withSipScene } from "../testing/sip-web.ts";
 import type { Baresip } from "../../pbx/testing/baresip.ts";
-import { history, type PhoneUser, waitForStatus } from "../testing/phone-kit.ts";
+import { history, type PhoneUser, transfersIn, waitForStatus } from "../testing/phone-kit.ts";
 
 const DOMAIN = "careflow.e2e";
 const NOBODY = "care4w-1999999";
@@ -58,9 +58,8 @@ async function phoneTransfersBrowser(scene: Scene) {
   await annCallsBob(ann, bob, phone, 2);
   await phone.command("transfer", `sip:${cat.care4wId}@${DOMAIN}`);
   await waitForStatus(ann.page, /Calling|Ringing/);
-  // Ann's tab names Bob as his phone's REFER does (by ID); Cat's as Kamailio asserts it, by name.
-  await ann.page.getByTestId("transferred-by").getByText(`Transferred by ${bob.care4wId}`)
-    .waitFor();
+  // Ann's tab names Bob as her dialer did; Cat's as Kamailio asserts who transferred Ann.
+  await ann.page.getByTestId("transferred-by").getByText(`Transferred by ${bob.name}`).waitFor();
   await waitForStatus(cat.page, "Incoming call");
   await cat.page.getByTestId("transferred-by").getByText(`Transferred by ${bob.name}`).waitFor();
   assert.equal(await cat.page.getByTestId("caller-id").textContent(), ann.care4wId);
@@ -132,7 +131,7 @@ async function browserTransfersBrowser(scene: Scene) {
 
   await transferTo(cat, bob.care4wId);
   await waitForStatus(cat.page, `Ended: Call transferred to ${bob.care4wId}`);
-  await ann.page.getByTestId("transferred-by").getByText(`Transferred by ${cat.care4wId}`)
+  await ann.page.getByTestId("transferred-by").getByText(`Transferred by ${cat.name}`)
     .waitFor();
   await waitForStatus(ann.page, "Connected");
   await eventually("Bob's phone to answer Ann", async () => {
@@ -141,17 +140,6 @@ async function browserTransfersBrowser(scene: Scene) {
   await audioFlows(ann.page, "Bob's audio into Ann's tab");
   await ann.page.getByRole("button", { name: "Hang up" }).click();
   await waitForStatus(ann.page, "Ended: Call ended");
-}
-
-/** A user's history as [other party, direction, status, transferred by, transferred to]. */
-async function transfersIn(user: PhoneUser, base: string) {
-  return (await history(user, base)).calls.map((call) => [
-    call.otherParty.care4wId,
-    call.direction,
-    call.status,
-    call.transferredBy?.care4wId ?? null,
-    call.transferredTo?.care4wId ?? null,
-  ]);
 }
 
 /** Every call of the three parts, newest first, in Ann's and in Cat's history. */

@@ -105,7 +105,7 @@ async function answerSwapAndHangUpOnHold(scene: Scene) {
   const waiting = await catWaits(scene);
   await waiting.getByRole("button", { name: "Answer and hold this call" }).click();
   await Promise.all([waitForStatus(cat.page, "Connected"), waitForStatus(ann.page, "Connected")]);
-  await ann.page.getByTestId("call-parked").getByText(bob.care4wId).waitFor();
+  await ann.page.getByTestId("call-parked").getByText(bob.name).waitFor();
   assert.equal(await waiting.count(), 0);
   // The hold re-INVITE went through Kamailio and RTPEngine to Bob's phone, which stops sending.
   await eventually("Bob's phone to be put on hold", async () => {

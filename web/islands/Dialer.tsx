@@ -1,6 +1,6 @@
 import { type Signal, useComputed, useSignal, useSignalEffect } from "@preact/signals";
 import type { CallEngine, CallSnapshot } from "../client/call/types.ts";
-import type { TargetedKeyboardEvent } from "preact";
+import type { ComponentChildren, TargetedKeyboardEvent } from "preact";
 import { classifyDialTarget, type DialTarget } from "../../shared/dial-target.ts";
 import { Keypad } from "../components/Keypad.tsx";
 import { statusText } from "../components/phone/CallStatus.tsx";
@@ -136,35 +136,9 @@ function DialPad({ value }: { value: Signal<string> }) {
       >
         {snapshot.problem ?? statusText(snapshot)}
       </p>
-      <div class="field">
-        <label for="dial-input">Number or CareFlow ID</label>
-        <div class="dial-row">
-          <input
-            id="dial-input"
-            class="dial-input"
-            inputMode="tel"
-            autocomplete="off"
-            spellcheck={false}
-            maxLength={MAX_LENGTH}
-            placeholder="care4w-1000001 or +44…"
-            value={value.value}
-            onInput={(event) => (value.value = event.currentTarget.value)}
-            aria-describedby="dial-hint"
-          />
-          <button type="button" class="icon" aria-label="Backspace" onClick={backspace}>⌫</button>
-          <button
-            type="button"
-            class="icon"
-            aria-label="Clear"
-            onClick={() => (value.value = "")}
-          >
-            ✕
-          </button>
-        </div>
-        <p id="dial-hint" class="hint" aria-live="polite" data-testid="dial-hint">
-          <Hint target={target.value} lookup={lookup.value} line={line} />
-        </p>
-      </div>
+      <DialField value={value} backspace={backspace}>
+        <Hint target={target.value} lookup={lookup.value} line={line} />
+      </DialField>
       <Keypad onPress={press} />
       <button type="button" class="button call" disabled={!canCall} onClick={placeCall}>
         Call
@@ -202,6 +176,44 @@ function useVoicemailOffer(call: Signal<CallSnapshot>, engine: { current: CallEn
     }
   });
   return voicemail;
+}
+
+/** The number being dialled, with its backspace and clear buttons and the hint below it. */
+function DialField(
+  props: { value: Signal<string>; backspace: () => void; children: ComponentChildren },
+) {
+  const { value, backspace } = props;
+  return (
+    <div class="field">
+      <label for="dial-input">Number or CareFlow ID</label>
+      <div class="dial-row">
+        <input
+          id="dial-input"
+          class="dial-input"
+          inputMode="tel"
+          autocomplete="off"
+          spellcheck={false}
+          maxLength={MAX_LENGTH}
+          placeholder="care4w-1000001 or +44…"
+          value={value.value}
+          onInput={(event) => (value.value = event.currentTarget.value)}
+          aria-describedby="dial-hint"
+        />
+        <button type="button" class="icon" aria-label="Backspace" onClick={backspace}>⌫</button>
+        <button
+          type="button"
+          class="icon"
+          aria-label="Clear"
+          onClick={() => (value.value = "")}
+        >
+          ✕
+        </button>
+      </div>
+      <p id="dial-hint" class="hint" aria-live="polite" data-testid="dial-hint">
+        {props.children}
+      </p>
+    </div>
+  );
 }
 
 function Hint(props: { target: DialTarget; lookup: Lookup; line: PhoneLine }) {

@@ -88,6 +88,20 @@ export async function history(user: PhoneUser, base: string) {
   return HistoryPage.parse(await response.json());
 }
 
+/**
+ * A user's history as rows of [other party, direction, status, transferred by, transferred to]
+ * (CareFlow IDs), newest first: what a transfer test compares.
+ */
+export async function transfersIn(user: PhoneUser, base: string) {
+  return (await history(user, base)).calls.map((call) => [
+    call.otherParty.care4wId,
+    call.direction,
+    call.status,
+    call.transferredBy?.care4wId ?? null,
+    call.transferredTo?.care4wId ?? null,
+  ]);
+}
+
 /** Creates (or rotates) the user's SIP phone password through the API, as the settings page does. */
 export async function createSipPassword(
   user: Pick<PhoneUser, "context">,

@@ -122,7 +122,8 @@ export function referrerOfInvite(request: { getHeader(name: string): string | un
 
 /**
  * Who sent a REFER: its `Referred-By` if it has one (baresip sends none), else its From; named
- * as that header, From or the current call's other party name them (phones often name nobody).
+ * as that header names them, else as the current call's other party is named (the directory's
+ * name, when it is them), else as From does (phones often name nobody, or put their ID there).
  */
 function referrerOf(referral: Referral, remote: Party | null): Party {
   const from = referral.request.from;
@@ -131,8 +132,8 @@ function referrerOf(referral: Referral, remote: Party | null): Party {
     : from;
   const care4wId = header.uri.user ?? "unknown";
   const name = header.displayName ||
-    (from.uri.user === care4wId ? from.displayName : "") ||
-    (remote?.care4wId === care4wId ? remote.displayName : "");
+    (remote?.care4wId === care4wId ? remote.displayName : "") ||
+    (from.uri.user === care4wId ? from.displayName : "");
   return { care4wId, displayName: name || care4wId };
 }
 
