@@ -28,6 +28,8 @@ export interface AgentOptions {
   logFile?: string;
   /** The agent's entry file (default: this repository's). */
   entry?: string;
+  /** More variables (the media side's: `FREESWITCH_ESL`, `FREESWITCH_CDR_DIR`, …). */
+  env?: Record<string, string>;
 }
 
 /** A running agent process and where it listens. */
@@ -48,6 +50,7 @@ export async function startAgent(o: AgentOptions): Promise<AgentProcess> {
     KAMAILIO_RPC_URL: o.kamailioRpcUrl ?? "",
     KAMAILIO_EVAPI: o.kamailioEvapi ?? "",
     ...(o.kamailioApiSecret ? { KAMAILIO_API_SECRET: o.kamailioApiSecret } : {}),
+    ...o.env,
   };
   const url = `http://${host}:${port}`;
   const proc = startProcess("agent", "bun", ["run", o.entry ?? ENTRY], { env, logFile: o.logFile });

@@ -109,6 +109,8 @@ export interface StackOptions {
   webDataDir?: string;
   /** Agent entry file (default `<root>/agent/src/main.ts`). */
   agentEntry?: string;
+  /** More agent variables (a FreeSWITCH's event socket, its CDR folder, …). */
+  agentEnv?: Record<string, string>;
   /** Repository root (default: two levels above this file). */
   root?: string;
   /** Print start-up progress. */
@@ -286,6 +288,7 @@ async function startAgentOf(c: Context) {
     webUrl: c.urls.web ?? undefined,
     logFile: `${c.workDir}/agent.log`,
     entry: c.options.agentEntry,
+    env: c.options.agentEnv,
   });
   c.running.push(agent);
   c.log(`agent       ${c.urls.agent}  (pid ${agent.pid})`);
