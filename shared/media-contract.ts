@@ -33,6 +33,11 @@ export const MEDIA_VARIABLES = {
   recordingPath: "careflow_recording_path",
   /** The CareFlow ID a voicemail is for. */
   voicemailFor: "careflow_voicemail_for",
+  /**
+   * Who handed this leg's party on (a REFER, careflow-transfer.xml): set on the transferee's leg
+   * and every leg it creates after, so the legs of the call before the transfer have none.
+   */
+  transferredBy: "careflow_transferred_by",
 } as const;
 
 /** Recording kinds as `careflow_recording` carries them. */

@@ -1,10 +1,11 @@
 /**
  * A real FreeSWITCH behind the stack's Kamailio (WITH_FREESWITCH) with the real agent on its event
- * socket: a call from one UDP phone to another goes through FreeSWITCH, is named as Kamailio
- * asserts the caller, and becomes exactly one cdr event in the agent's outbox. A REFER is refused
- * and the call goes on: a transfer through FreeSWITCH would leave one CDR for two calls (see
- * pbx/freeswitch/README.md). Needs FREESWITCH_BIN (built by hand, not packaged for Debian 12);
- * without it the test is registered ignored (skipped).
+ * socket, and UDP phones: a call goes through FreeSWITCH, is named as Kamailio asserts the caller,
+ * and becomes one cdr event in the agent's outbox; a REFER from either party hands the other on
+ * (careflow-transfer.xml), the target's phone is told who transferred the call (by FreeSWITCH, not
+ * by the device), and the history gets two calls: the one before, naming the target, and the one
+ * after, naming the transferor (agent/src/cdr/transfer.ts). Needs FREESWITCH_BIN (built by hand,
+ * not packaged for Debian 12); without it the test is registered ignored (skipped).
  */
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
@@ -23,19 +24,31 @@ const DOMAIN = "careflow.test";
 const [ANN, BOB, CAT] = ["care4w-1700001", "care4w-1700002", "care4w-1700003"];
 const credentials = (user: string) => ({ username: user, password: `${user}-fs-pw` });
 
+/** The cdr events in the agent's outbox (no web runs: nothing is taken from it). */
 async function cdrEvents(redis: Redis): Promise<CdrEvent[]> {
   return (await redis.xrange("outbox:events", "-", "+"))
     .map(([, fields]) => JSON.parse(fields[1]))
     .filter((event: { type: string }) => event.type === "cdr");
 }
 
+/** Waits for `count` more cdr events than `seen`; returns the new ones, in order. */
+async function newCdrs(redis: Redis, seen: number, count: number) {
+  await eventually(`${count} more cdr events`, async () => {
+    return (await cdrEvents(redis)).length >= seen + count;
+  });
+  const events = await cdrEvents(redis);
+  assert.equal(events.length, seen + count, JSON.stringify(events.slice(seen)));
+  return events.slice(seen).map((event) => event.call);
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 Deno.test({
-  name:
-    "real FreeSWITCH behind Kamailio: a call is one cdr event; a REFER is refused, the call goes on",
+  name: "real FreeSWITCH behind Kamailio: a call is one CDR, a transfer by either party two",
   ignore: !FREESWITCH_BIN,
   sanitizeOps: false,
   sanitizeResources: false,
-  async fn() {
+  async fn(t) {
     const ports = await freeStackPorts();
     const fs = await startFreeSwitch(FREESWITCH_BIN!, { KAMAILIO_SIP: `127.0.0.1:${ports.sip}` });
     await fs.proc.waitFor("ESL to accept the password", async () => {
@@ -57,8 +70,12 @@ Deno.test({
       await fs.stop();
       throw error;
     });
-    const [ann, bob] = await Promise.all([0, 1].map(() => UdpSipClient.open(stack.ports.sip)));
+    const phones = await Promise.all([0, 1, 2].map(() => UdpSipClient.open(stack.ports.sip)));
+    const [ann, bob, cat] = phones;
     const redis = new Redis(stack.urls.redis);
+    let seen = 0;
+    const latestInvite = (phone: UdpSipClient) =>
+      phone.answered.filter((m) => m.method === "INVITE").at(-1)!;
     try {
       for (const [user, displayName] of [[ANN, "Ann"], [BOB, "Bob"], [CAT, "Cat"]]) {
         const ha1 = digestHa1(user, DOMAIN, credentials(user).password);
@@ -69,31 +86,107 @@ Deno.test({
         });
         assert.equal(status, 200);
       }
-      assert.equal((await bob.register(DOMAIN, credentials(BOB)))?.status, 200);
-      bob.answerCalls();
+      for (const [phone, user] of [[bob, BOB], [cat, CAT]] as const) {
+        assert.equal((await phone.register(DOMAIN, credentials(user)))?.status, 200);
+        phone.answerCalls();
+      }
 
-      const call = await ann.call(DOMAIN, BOB, credentials(ANN));
-      assert.equal(call.reply?.status, 200, `Ann calls Bob: ${call.reply?.raw}`);
-      const atBob = bob.answered.filter((m) => m.method === "INVITE").at(-1)!;
-      assert.equal(header(atBob, "P-Asserted-Identity"), `"Ann" <sip:${ANN}@${DOMAIN}>`);
-      // Bob's phone asks FreeSWITCH, its side of the dialog, to hand Ann to Cat.
-      const refer = await bob.askCaller(atBob, {
-        method: "REFER",
-        cseq: 1,
-        extra: [`Refer-To: <sip:${CAT}@${DOMAIN}>`, `Referred-By: <sip:${BOB}@${DOMAIN}>`],
+      await t.step("a call: named as Kamailio asserts Ann, one CDR", async () => {
+        const call = await ann.call(DOMAIN, BOB, credentials(ANN));
+        assert.equal(call.reply?.status, 200, `Ann calls Bob: ${call.reply?.raw}`);
+        assert.equal(
+          header(latestInvite(bob), "P-Asserted-Identity"),
+          `"Ann" <sip:${ANN}@${DOMAIN}>`,
+        );
+        assert.equal(
+          header(latestInvite(bob), "Referred-By"),
+          undefined,
+          "no transfer, no referrer",
+        );
+        await pause(300);
+        assert.equal((await ann.bye(call.sent, call.reply!))?.status, 200);
+        const [record] = await newCdrs(redis, seen, 1);
+        seen++;
+        assert.deepEqual([record.caller, record.callee, record.status], [ANN, BOB, "completed"]);
+        assert.equal(record.transferredTo ?? record.transferredBy, undefined);
       });
-      assert.ok(refer && refer.status >= 400, `the REFER is refused: ${refer?.raw}`);
-      assert.equal(bob.answered.filter((m) => m.method === "BYE").length, 0, "the call goes on");
 
-      assert.equal((await ann.bye(call.sent, call.reply!))?.status, 200);
-      await eventually("the call's cdr event", async () => (await cdrEvents(redis)).length >= 1);
-      const events = await cdrEvents(redis);
-      assert.equal(events.length, 1, JSON.stringify(events));
-      const [{ call: record }] = events;
-      assert.deepEqual([record.caller, record.callee, record.status], [ANN, BOB, "completed"]);
-      assert.notEqual(record.answeredAt, null);
+      await t.step(
+        "Bob hands Ann on to Cat: Ann-Bob naming Cat, then Ann-Cat naming Bob",
+        async () => {
+          const call = await ann.call(DOMAIN, BOB, credentials(ANN));
+          assert.equal(call.reply?.status, 200);
+          const invites = cat.answered.filter((m) => m.method === "INVITE").length;
+          // Bob's phone asks FreeSWITCH, its side of the dialog, to hand Ann to Cat; it claims to be
+          // someone else, which nobody believes.
+          const refer = await bob.askCaller(latestInvite(bob), {
+            method: "REFER",
+            cseq: 1,
+            extra: [
+              `Refer-To: <sip:${CAT}@${DOMAIN}>`,
+              `Referred-By: <sip:care4w-1799999@${DOMAIN}>`,
+            ],
+          });
+          assert.equal(refer?.status, 202, `the REFER is taken: ${refer?.raw}`);
+          await eventually("Cat's phone to ring", () => {
+            return Promise.resolve(
+              cat.answered.filter((m) => m.method === "INVITE").length > invites,
+            );
+          });
+          const atCat = latestInvite(cat);
+          assert.equal(header(atCat, "P-Asserted-Identity"), `"Ann" <sip:${ANN}@${DOMAIN}>`);
+          assert.equal(header(atCat, "Referred-By"), `<sip:${BOB}@${DOMAIN}>`);
+          await eventually("Bob's phone to be let go", () => {
+            return Promise.resolve(bob.answered.some((m) => m.method === "BYE"));
+          });
+          await pause(300);
+          assert.equal((await ann.bye(call.sent, call.reply!))?.status, 200);
+          const [before, after] = await newCdrs(redis, seen, 2);
+          seen += 2;
+          assert.deepEqual(
+            [before.caller, before.callee, before.status, before.transferredTo],
+            [ANN, BOB, "completed", CAT],
+          );
+          assert.deepEqual(
+            [after.caller, after.callee, after.status, after.transferredBy],
+            [ANN, CAT, "completed", BOB],
+          );
+          assert.ok(Date.parse(before.endedAt) <= Date.parse(after.startedAt) + 1000);
+        },
+      );
+
+      await t.step(
+        "Ann hands Bob on to Cat: Ann-Bob naming Cat, then Bob-Cat naming Ann",
+        async () => {
+          const call = await ann.call(DOMAIN, BOB, credentials(ANN));
+          assert.equal(call.reply?.status, 200);
+          const atBob = latestInvite(bob);
+          const invites = cat.answered.filter((m) => m.method === "INVITE").length;
+          const refer = await ann.refer(call.sent, call.reply!, `sip:${CAT}@${DOMAIN}`, 2);
+          assert.equal(refer?.status, 202, `the REFER is taken: ${refer?.raw}`);
+          await eventually("Cat's phone to ring", () => {
+            return Promise.resolve(
+              cat.answered.filter((m) => m.method === "INVITE").length > invites,
+            );
+          });
+          assert.equal(header(latestInvite(cat), "Referred-By"), `<sip:${ANN}@${DOMAIN}>`);
+          await pause(300);
+          // Bob, now talking to Cat, hangs up on his side of his dialog with FreeSWITCH.
+          assert.equal((await bob.askCaller(atBob, { method: "BYE", cseq: 2 }))?.status, 200);
+          const [before, after] = await newCdrs(redis, seen, 2);
+          seen += 2;
+          assert.deepEqual(
+            [before.caller, before.callee, before.transferredTo],
+            [ANN, BOB, CAT],
+          );
+          assert.deepEqual(
+            [after.caller, after.callee, after.status, after.transferredBy],
+            [BOB, CAT, "completed", ANN],
+          );
+        },
+      );
     } finally {
-      for (const phone of [ann, bob]) phone.close();
+      for (const phone of phones) phone.close();
       redis.disconnect();
       await stack.stop();
       await fs.stop();

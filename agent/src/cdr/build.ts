@@ -43,6 +43,9 @@ export interface CallRecord {
   /** The worst of the legs' quality figures, or null without media. */
   quality: CallQuality | null;
   recording: CallRecording | null;
+  /** A call handed on (`transfer.ts`): the target it went to, or who handed its caller over. */
+  transferredTo?: string;
+  transferredBy?: string;
 }
 
 function byCreation(a: LegSummary, b: LegSummary): number {

@@ -4,6 +4,7 @@
  * folder (or twice after a restart) is one event in web, which ingests idempotently by id.
  */
 import { type AgentEvent, type CallParty, cdrEventSchema } from "../../../shared/events.ts";
+import { isCare4wId } from "../../../shared/care4w-id.ts";
 import type { CallRecord } from "./build.ts";
 import type { PartyReading } from "./parties.ts";
 
@@ -67,6 +68,8 @@ export function toCdrEvent(record: CallRecord): CdrOutcome {
       ...(record.recording
         ? { recordingId: recordingEventId(record.recording.kind, record.recording.legUuid) }
         : {}),
+      ...(isCare4wId(record.transferredTo ?? "") ? { transferredTo: record.transferredTo } : {}),
+      ...(isCare4wId(record.transferredBy ?? "") ? { transferredBy: record.transferredBy } : {}),
     },
   };
   const checked = cdrEventSchema.safeParse(candidate);

@@ -13,8 +13,8 @@ import { mkdir, readdir, readFile, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { WarnLogger } from "../log.ts";
 import type { EventSink } from "../outbox/sink.ts";
-import { buildCall } from "./build.ts";
-import { toCdrEvent } from "./cdr-event.ts";
+import { buildCalls } from "./transfer.ts";
+import { type CdrEvent, toCdrEvent } from "./cdr-event.ts";
 import { legFromJsonCdrText } from "./from-json-cdr.ts";
 import { groupLegs } from "./group.ts";
 import type { LegSummary } from "./leg.ts";
@@ -108,46 +108,61 @@ export async function reconcileCdrFolder(options: ReconcileOptions): Promise<Rec
       report.waiting++;
       continue;
     }
-    const outcome = toCdrEvent(buildCall(group.legs));
-    if (!outcome.event) {
+    const outcomes = buildCalls(group.legs).map(toCdrEvent);
+    const unrepresentable = outcomes.find((outcome) => !outcome.event);
+    if (unrepresentable && !unrepresentable.event) {
       await move(options.dir, "unrepresentable", names);
-      options.metrics.skipped.inc({ reason: outcome.problem });
+      options.metrics.skipped.inc({ reason: unrepresentable.problem });
       options.metrics.files.inc({ result: "unrepresentable" }, names.length);
-      report.unrepresentable.push(outcome.record.rootUuid);
-    } else if (options.alreadyAppended?.(outcome.event.id)) {
-      if (!(await handOver(options, outcome.event.call, group.legs))) {
-        report.waiting++;
-        continue;
-      }
-      await move(options.dir, "done", names);
-      options.metrics.files.inc({ result: "done" }, names.length);
-      report.known.push(outcome.event.id);
-    } else {
-      try {
-        await options.sink.append(outcome.event);
-      } catch (error) {
-        // The files stay: the next run tries again.
-        options.metrics.appendFailures.inc();
-        options.warn(
-          `careflow-agent: warning: could not append ${outcome.event.id} from the CDR folder ` +
-            `(${(error as Error)?.name}); will retry`,
-        );
-        report.waiting++;
-        continue;
-      }
-      countBuilt(options.metrics, "cdr_dir", outcome.event.call);
-      if (!(await handOver(options, outcome.event.call, group.legs))) {
-        // Appended: the next run finds it known and only hands it over again.
-        report.waiting++;
-        continue;
-      }
-      await move(options.dir, "done", names);
-      options.metrics.files.inc({ result: "done" }, names.length);
-      report.appended.push(outcome.event.id);
+      report.unrepresentable.push(unrepresentable.record.rootUuid);
+      options.onCall?.(group.legs.map((leg) => leg.uuid));
+      continue;
     }
+    const taken = [];
+    for (const { event } of outcomes) {
+      const result = await take(options, event!, group.legs);
+      if (result === "waiting") break;
+      taken.push({ id: event!.id, result });
+    }
+    if (taken.length < outcomes.length) {
+      report.waiting++;
+      continue;
+    }
+    await move(options.dir, "done", names);
+    options.metrics.files.inc({ result: "done" }, names.length);
+    for (const { id, result } of taken) report[result].push(id);
     options.onCall?.(group.legs.map((leg) => leg.uuid));
   }
   return report;
+}
+
+/**
+ * Appends a call's event unless this process already did, then hands the call over: "appended"
+ * or "known" once both are done, "waiting" when either must be tried again on the next run (an
+ * appended event is then known, and only handed over again).
+ */
+async function take(
+  options: ReconcileOptions,
+  event: CdrEvent,
+  legs: readonly LegSummary[],
+): Promise<"appended" | "known" | "waiting"> {
+  const known = options.alreadyAppended?.(event.id) ?? false;
+  if (!known) {
+    try {
+      await options.sink.append(event);
+    } catch (error) {
+      // The files stay: the next run tries again.
+      options.metrics.appendFailures.inc();
+      options.warn(
+        `careflow-agent: warning: could not append ${event.id} from the CDR folder ` +
+          `(${(error as Error)?.name}); will retry`,
+      );
+      return "waiting";
+    }
+    countBuilt(options.metrics, "cdr_dir", event.call);
+  }
+  if (!(await handOver(options, event.call, legs))) return "waiting";
+  return known ? "known" : "appended";
 }
 
 /** The folder's names; none while it does not exist (FreeSWITCH makes it with its first CDR). */

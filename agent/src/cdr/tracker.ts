@@ -11,7 +11,7 @@
 import type { EslEvent } from "../esl/event.ts";
 import type { WarnLogger } from "../log.ts";
 import type { EventSink } from "../outbox/sink.ts";
-import { buildCall } from "./build.ts";
+import { buildCalls } from "./transfer.ts";
 import { type CdrOutcome, toCdrEvent } from "./cdr-event.ts";
 import { foldEvent, legOf, linksOf, summarizeAccumulated } from "./from-esl.ts";
 import { createCdrAppender } from "./appender.ts";
@@ -101,10 +101,12 @@ export function createCallTracker(options: CallTrackerOptions): CallTracker {
     table.drop(key, call);
     const legs = [...call.legs.values()].map(summarizeAccumulated);
     for (const id of [...call.legs.keys(), ...call.named]) done.add(id);
-    const outcome = toCdrEvent(buildCall(legs));
-    options.onOutcome?.(outcome);
-    if (outcome.event) appender.submit(outcome.event);
-    else options.metrics.skipped.inc({ reason: outcome.problem });
+    for (const record of buildCalls(legs)) {
+      const outcome = toCdrEvent(record);
+      options.onOutcome?.(outcome);
+      if (outcome.event) appender.submit(outcome.event);
+      else options.metrics.skipped.inc({ reason: outcome.problem });
+    }
   }
 
   /** After a hangup: build the call now, or once named legs had `lingerMs` to show up. */
