@@ -4,7 +4,8 @@
  * and becomes one cdr event in the agent's outbox; a REFER from either party hands the other on
  * (careflow-transfer.xml), the target's phone is told who transferred the call (by FreeSWITCH, not
  * by the device), and the history gets two calls: the one before, naming the target, and the one
- * after, naming the transferor (agent/src/cdr/transfer.ts). Needs FREESWITCH_BIN (built by hand,
+ * after, naming the transferor (agent/src/cdr/transfer.ts); an attended transfer (Replaces) gives
+ * the call, the consultation and the call FreeSWITCH bridged, which names the transferor. Needs FREESWITCH_BIN (built by hand,
  * not packaged for Debian 12); without it the test is registered ignored (skipped).
  */
 import assert from "node:assert/strict";
@@ -44,7 +45,8 @@ async function newCdrs(redis: Redis, seen: number, count: number) {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 Deno.test({
-  name: "real FreeSWITCH behind Kamailio: a call is one CDR, a transfer by either party two",
+  name:
+    "real FreeSWITCH behind Kamailio: a call is one CDR, transfers cut into the calls they were",
   ignore: !FREESWITCH_BIN,
   sanitizeOps: false,
   sanitizeResources: false,
@@ -182,6 +184,45 @@ Deno.test({
           assert.deepEqual(
             [after.caller, after.callee, after.status, after.transferredBy],
             [BOB, CAT, "completed", ANN],
+          );
+        },
+      );
+
+      await t.step(
+        "Bob asks Cat first, then hands Ann on: three calls, the last naming Bob",
+        async () => {
+          const call = await ann.call(DOMAIN, BOB, credentials(ANN));
+          assert.equal(call.reply?.status, 200);
+          const atBob = latestInvite(bob);
+          const consultation = await bob.call(DOMAIN, CAT, credentials(BOB));
+          assert.equal(consultation.reply?.status, 200);
+          // Refer-To names Cat and the consultation, as Bob's phone sees its dialog (RFC 3891).
+          const tagOf = (value: string) => /;tag=([^;>\s]+)/.exec(value)![1];
+          const replaces = `${consultation.sent.callId};to-tag=${
+            tagOf(header(consultation.reply!, "To")!)
+          };from-tag=${tagOf(consultation.sent.from)}`;
+          const byes = bob.answered.filter((m) => m.method === "BYE").length;
+          const refer = await bob.askCaller(atBob, {
+            method: "REFER",
+            cseq: 1,
+            extra: [`Refer-To: <sip:${CAT}@${DOMAIN}?Replaces=${encodeURIComponent(replaces)}>`],
+          });
+          assert.equal(refer?.status, 202, `the REFER is taken: ${refer?.raw}`);
+          await eventually("both of Bob's calls to be let go", () => {
+            return Promise.resolve(
+              bob.answered.filter((m) => m.method === "BYE").length >= byes + 2,
+            );
+          });
+          await pause(300);
+          assert.equal((await ann.bye(call.sent, call.reply!))?.status, 200);
+          const [first, asked, bridged] = await newCdrs(redis, seen, 3);
+          seen += 3;
+          assert.deepEqual([first.caller, first.callee, first.transferredTo], [ANN, BOB, CAT]);
+          assert.deepEqual([asked.caller, asked.callee, asked.status], [BOB, CAT, "completed"]);
+          assert.equal(asked.transferredTo ?? asked.transferredBy, undefined);
+          assert.deepEqual(
+            [bridged.caller, bridged.callee, bridged.status, bridged.transferredBy],
+            [ANN, CAT, "completed", BOB],
           );
         },
       );

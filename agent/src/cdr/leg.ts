@@ -38,6 +38,10 @@ export interface LegSummary {
   voicemailPath: string | null;
   /** True once the leg's CHANNEL_HANGUP_COMPLETE (or its CDR file) was seen. */
   hungUp: boolean;
+  /** How the leg's endpoint left it (`endpoint_disposition`: ANSWER, ATTENDED_TRANSFER, …). */
+  disposition: string | null;
+  /** The leg it was bridged to last (`bridge_uuid`). */
+  bridgedTo: string | null;
 }
 
 /** What a source knows about a leg, in source-neutral terms. */
@@ -86,6 +90,7 @@ export const LEG_VARIABLES: readonly string[] = [
   "end_uepoch",
   "record_seconds",
   "voicemail_file_path",
+  "endpoint_disposition",
   "rtp_audio_in_packet_count",
   "rtp_audio_in_mos",
   "rtp_audio_in_jitter_max_variance",
@@ -180,5 +185,9 @@ export function summarizeLeg(reading: LegReading): LegSummary {
     recordingPath: careflow.recordingPath ?? reading.recordingPath ?? null,
     voicemailPath: v("voicemail_file_path") ?? reading.voicemailPath ?? null,
     hungUp: reading.hungUp,
+    disposition: v("endpoint_disposition")?.trim().slice(0, 64) || null,
+    bridgedTo: isLegId(v("bridge_uuid")) && v("bridge_uuid") !== reading.uuid
+      ? v("bridge_uuid")!
+      : null,
   };
 }

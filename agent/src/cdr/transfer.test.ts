@@ -31,6 +31,8 @@ function leg(uuid: string, over: Partial<LegSummary>): LegSummary {
     recordingPath: null,
     voicemailPath: null,
     hungUp: true,
+    disposition: null,
+    bridgedTo: null,
     ...over,
   };
 }
@@ -164,4 +166,78 @@ test("a call nobody handed on is the one record it always was, in any order", ()
   }));
   expect(buildCalls(plain)).toEqual([buildCall(plain)]);
   expect(buildCalls([...calleeTransfers].reverse())).toEqual(buildCalls(calleeTransfers));
+});
+
+test("an attended transfer: the call and the consultation end when it took; Ann-Cat names Bob", () => {
+  const A2 = "a2000000-0000-4000-8000-000000000004";
+  // Ann calls Bob (A, B1); Bob asks Cat first (A2, B2); at 20 s Bob completes: FreeSWITCH bridges
+  // Ann's leg to Cat's and lets Bob's two legs go; Ann hangs up at 50 s.
+  const legs = [
+    leg(A, {
+      direction: "inbound",
+      bridgedTo: B2,
+      createdUs: second(0),
+      answeredUs: second(1),
+      endedUs: second(50),
+      disposition: "ANSWER",
+      careflow: { caller: ANN, callee: BOB },
+    }),
+    leg(B1, {
+      parent: A,
+      bridgedTo: A,
+      createdUs: second(0),
+      answeredUs: second(1),
+      endedUs: second(20),
+      careflow: { caller: ANN, callee: BOB },
+    }),
+    leg(A2, {
+      direction: "inbound",
+      bridgedTo: B2,
+      createdUs: second(5),
+      answeredUs: second(6),
+      endedUs: second(20),
+      disposition: "ATTENDED_TRANSFER",
+      careflow: { caller: BOB, callee: CAT },
+    }),
+    leg(B2, {
+      parent: A2,
+      bridgedTo: A,
+      createdUs: second(5),
+      answeredUs: second(6),
+      endedUs: second(50),
+      careflow: { caller: BOB, callee: CAT },
+    }),
+  ];
+  const [call, consultation, bridged] = buildCalls(legs);
+  expect(call).toMatchObject({
+    rootUuid: A,
+    caller: { party: ANN },
+    callee: { party: BOB },
+    endedUs: second(20),
+    billsec: 19,
+    transferredTo: CAT,
+  });
+  expect(consultation).toMatchObject({
+    rootUuid: A2,
+    caller: { party: BOB },
+    callee: { party: CAT },
+    startedUs: second(5),
+    endedUs: second(20),
+  });
+  expect(consultation.transferredTo ?? consultation.transferredBy).toBeUndefined();
+  expect(bridged).toMatchObject({
+    rootUuid: B2,
+    caller: { party: ANN },
+    callee: { party: CAT },
+    status: "completed",
+    startedUs: second(20),
+    answeredUs: second(20),
+    endedUs: second(50),
+    billsec: 30,
+    transferredBy: BOB,
+  });
+  expect(buildCalls([...legs].reverse())).toEqual([call, consultation, bridged]);
+  // Without the disposition that says a transfer took, the legs stay one call as before.
+  const unmarked = legs.map((l) => ({ ...l, disposition: null }));
+  expect(buildCalls(unmarked)).toEqual([buildCall(unmarked)]);
 });
