@@ -33,7 +33,7 @@ async function cdrEvents(redis: Redis): Promise<CdrEvent[]> {
 }
 
 /** Waits for `count` more cdr events than `seen`; returns the new ones, in order. */
-async function newCdrs(redis: Redis, seen: number, count: number) {
+async function cdrsSince(redis: Redis, seen: number, count: number) {
   await eventually(`${count} more cdr events`, async () => {
     return (await cdrEvents(redis)).length >= seen + count;
   });
@@ -43,6 +43,142 @@ async function newCdrs(redis: Redis, seen: number, count: number) {
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The phones, and the cdr events that came since the last look. */
+interface Scene {
+  ann: UdpSipClient;
+  bob: UdpSipClient;
+  cat: UdpSipClient;
+  newCdrs(count: number): Promise<CdrEvent["call"][]>;
+}
+
+const latestInvite = (phone: UdpSipClient) =>
+  phone.answered.filter((m) => m.method === "INVITE").at(-1)!;
+
+/** a call: named as Kamailio asserts Ann, one CDR. */
+async function plainCall({ ann, bob, newCdrs }: Scene) {
+  const call = await ann.call(DOMAIN, BOB, credentials(ANN));
+  assert.equal(call.reply?.status, 200, `Ann calls Bob: ${call.reply?.raw}`);
+  assert.equal(
+    header(latestInvite(bob), "P-Asserted-Identity"),
+    `"Ann" <sip:${ANN}@${DOMAIN}>`,
+  );
+  assert.equal(
+    header(latestInvite(bob), "Referred-By"),
+    undefined,
+    "no transfer, no referrer",
+  );
+  await pause(300);
+  assert.equal((await ann.bye(call.sent, call.reply!))?.status, 200);
+  const [record] = await newCdrs(1);
+  assert.deepEqual([record.caller, record.callee, record.status], [ANN, BOB, "completed"]);
+  assert.equal(record.transferredTo ?? record.transferredBy, undefined);
+}
+
+/** Bob hands Ann on to Cat: Ann-Bob naming Cat, then Ann-Cat naming Bob. */
+async function calleeTransfers({ ann, bob, cat, newCdrs }: Scene) {
+  const call = await ann.call(DOMAIN, BOB, credentials(ANN));
+  assert.equal(call.reply?.status, 200);
+  const invites = cat.answered.filter((m) => m.method === "INVITE").length;
+  // Bob's phone asks FreeSWITCH, its side of the dialog, to hand Ann to Cat; it claims to be
+  // someone else, which nobody believes.
+  const refer = await bob.askCaller(latestInvite(bob), {
+    method: "REFER",
+    cseq: 1,
+    extra: [
+      `Refer-To: <sip:${CAT}@${DOMAIN}>`,
+      `Referred-By: <sip:care4w-1799999@${DOMAIN}>`,
+    ],
+  });
+  assert.equal(refer?.status, 202, `the REFER is taken: ${refer?.raw}`);
+  await eventually("Cat's phone to ring", () => {
+    return Promise.resolve(
+      cat.answered.filter((m) => m.method === "INVITE").length > invites,
+    );
+  });
+  const atCat = latestInvite(cat);
+  assert.equal(header(atCat, "P-Asserted-Identity"), `"Ann" <sip:${ANN}@${DOMAIN}>`);
+  assert.equal(header(atCat, "Referred-By"), `<sip:${BOB}@${DOMAIN}>`);
+  await eventually("Bob's phone to be let go", () => {
+    return Promise.resolve(bob.answered.some((m) => m.method === "BYE"));
+  });
+  await pause(300);
+  assert.equal((await ann.bye(call.sent, call.reply!))?.status, 200);
+  const [before, after] = await newCdrs(2);
+  assert.deepEqual(
+    [before.caller, before.callee, before.status, before.transferredTo],
+    [ANN, BOB, "completed", CAT],
+  );
+  assert.deepEqual(
+    [after.caller, after.callee, after.status, after.transferredBy],
+    [ANN, CAT, "completed", BOB],
+  );
+  assert.ok(Date.parse(before.endedAt) <= Date.parse(after.startedAt) + 1000);
+}
+
+/** Ann hands Bob on to Cat: Ann-Bob naming Cat, then Bob-Cat naming Ann. */
+async function callerTransfers({ ann, bob, cat, newCdrs }: Scene) {
+  const call = await ann.call(DOMAIN, BOB, credentials(ANN));
+  assert.equal(call.reply?.status, 200);
+  const atBob = latestInvite(bob);
+  const invites = cat.answered.filter((m) => m.method === "INVITE").length;
+  const refer = await ann.refer(call.sent, call.reply!, `sip:${CAT}@${DOMAIN}`, 2);
+  assert.equal(refer?.status, 202, `the REFER is taken: ${refer?.raw}`);
+  await eventually("Cat's phone to ring", () => {
+    return Promise.resolve(
+      cat.answered.filter((m) => m.method === "INVITE").length > invites,
+    );
+  });
+  assert.equal(header(latestInvite(cat), "Referred-By"), `<sip:${ANN}@${DOMAIN}>`);
+  await pause(300);
+  // Bob, now talking to Cat, hangs up on his side of his dialog with FreeSWITCH.
+  assert.equal((await bob.askCaller(atBob, { method: "BYE", cseq: 2 }))?.status, 200);
+  const [before, after] = await newCdrs(2);
+  assert.deepEqual(
+    [before.caller, before.callee, before.transferredTo],
+    [ANN, BOB, CAT],
+  );
+  assert.deepEqual(
+    [after.caller, after.callee, after.status, after.transferredBy],
+    [BOB, CAT, "completed", ANN],
+  );
+}
+
+/** Bob asks Cat first, then hands Ann on: three calls, the last naming Bob. */
+async function attendedTransfer({ ann, bob, newCdrs }: Scene) {
+  const call = await ann.call(DOMAIN, BOB, credentials(ANN));
+  assert.equal(call.reply?.status, 200);
+  const atBob = latestInvite(bob);
+  const consultation = await bob.call(DOMAIN, CAT, credentials(BOB));
+  assert.equal(consultation.reply?.status, 200);
+  // Refer-To names Cat and the consultation, as Bob's phone sees its dialog (RFC 3891).
+  const tagOf = (value: string) => /;tag=([^;>\s]+)/.exec(value)![1];
+  const replaces = `${consultation.sent.callId};to-tag=${
+    tagOf(header(consultation.reply!, "To")!)
+  };from-tag=${tagOf(consultation.sent.from)}`;
+  const byes = bob.answered.filter((m) => m.method === "BYE").length;
+  const refer = await bob.askCaller(atBob, {
+    method: "REFER",
+    cseq: 1,
+    extra: [`Refer-To: <sip:${CAT}@${DOMAIN}?Replaces=${encodeURIComponent(replaces)}>`],
+  });
+  assert.equal(refer?.status, 202, `the REFER is taken: ${refer?.raw}`);
+  await eventually("both of Bob's calls to be let go", () => {
+    return Promise.resolve(
+      bob.answered.filter((m) => m.method === "BYE").length >= byes + 2,
+    );
+  });
+  await pause(300);
+  assert.equal((await ann.bye(call.sent, call.reply!))?.status, 200);
+  const [first, asked, bridged] = await newCdrs(3);
+  assert.deepEqual([first.caller, first.callee, first.transferredTo], [ANN, BOB, CAT]);
+  assert.deepEqual([asked.caller, asked.callee, asked.status], [BOB, CAT, "completed"]);
+  assert.equal(asked.transferredTo ?? asked.transferredBy, undefined);
+  assert.deepEqual(
+    [bridged.caller, bridged.callee, bridged.status, bridged.transferredBy],
+    [ANN, CAT, "completed", BOB],
+  );
+}
 
 Deno.test({
   name:
@@ -76,8 +212,6 @@ Deno.test({
     const [ann, bob, cat] = phones;
     const redis = new Redis(stack.urls.redis);
     let seen = 0;
-    const latestInvite = (phone: UdpSipClient) =>
-      phone.answered.filter((m) => m.method === "INVITE").at(-1)!;
     try {
       for (const [user, displayName] of [[ANN, "Ann"], [BOB, "Bob"], [CAT, "Cat"]]) {
         const ha1 = digestHa1(user, DOMAIN, credentials(user).password);
@@ -93,138 +227,28 @@ Deno.test({
         phone.answerCalls();
       }
 
-      await t.step("a call: named as Kamailio asserts Ann, one CDR", async () => {
-        const call = await ann.call(DOMAIN, BOB, credentials(ANN));
-        assert.equal(call.reply?.status, 200, `Ann calls Bob: ${call.reply?.raw}`);
-        assert.equal(
-          header(latestInvite(bob), "P-Asserted-Identity"),
-          `"Ann" <sip:${ANN}@${DOMAIN}>`,
-        );
-        assert.equal(
-          header(latestInvite(bob), "Referred-By"),
-          undefined,
-          "no transfer, no referrer",
-        );
-        await pause(300);
-        assert.equal((await ann.bye(call.sent, call.reply!))?.status, 200);
-        const [record] = await newCdrs(redis, seen, 1);
-        seen++;
-        assert.deepEqual([record.caller, record.callee, record.status], [ANN, BOB, "completed"]);
-        assert.equal(record.transferredTo ?? record.transferredBy, undefined);
-      });
-
+      const scene: Scene = {
+        ann,
+        bob,
+        cat,
+        async newCdrs(count) {
+          const calls = await cdrsSince(redis, seen, count);
+          seen += count;
+          return calls;
+        },
+      };
+      await t.step("a call: named as Kamailio asserts Ann, one CDR", () => plainCall(scene));
       await t.step(
         "Bob hands Ann on to Cat: Ann-Bob naming Cat, then Ann-Cat naming Bob",
-        async () => {
-          const call = await ann.call(DOMAIN, BOB, credentials(ANN));
-          assert.equal(call.reply?.status, 200);
-          const invites = cat.answered.filter((m) => m.method === "INVITE").length;
-          // Bob's phone asks FreeSWITCH, its side of the dialog, to hand Ann to Cat; it claims to be
-          // someone else, which nobody believes.
-          const refer = await bob.askCaller(latestInvite(bob), {
-            method: "REFER",
-            cseq: 1,
-            extra: [
-              `Refer-To: <sip:${CAT}@${DOMAIN}>`,
-              `Referred-By: <sip:care4w-1799999@${DOMAIN}>`,
-            ],
-          });
-          assert.equal(refer?.status, 202, `the REFER is taken: ${refer?.raw}`);
-          await eventually("Cat's phone to ring", () => {
-            return Promise.resolve(
-              cat.answered.filter((m) => m.method === "INVITE").length > invites,
-            );
-          });
-          const atCat = latestInvite(cat);
-          assert.equal(header(atCat, "P-Asserted-Identity"), `"Ann" <sip:${ANN}@${DOMAIN}>`);
-          assert.equal(header(atCat, "Referred-By"), `<sip:${BOB}@${DOMAIN}>`);
-          await eventually("Bob's phone to be let go", () => {
-            return Promise.resolve(bob.answered.some((m) => m.method === "BYE"));
-          });
-          await pause(300);
-          assert.equal((await ann.bye(call.sent, call.reply!))?.status, 200);
-          const [before, after] = await newCdrs(redis, seen, 2);
-          seen += 2;
-          assert.deepEqual(
-            [before.caller, before.callee, before.status, before.transferredTo],
-            [ANN, BOB, "completed", CAT],
-          );
-          assert.deepEqual(
-            [after.caller, after.callee, after.status, after.transferredBy],
-            [ANN, CAT, "completed", BOB],
-          );
-          assert.ok(Date.parse(before.endedAt) <= Date.parse(after.startedAt) + 1000);
-        },
+        () => calleeTransfers(scene),
       );
-
       await t.step(
         "Ann hands Bob on to Cat: Ann-Bob naming Cat, then Bob-Cat naming Ann",
-        async () => {
-          const call = await ann.call(DOMAIN, BOB, credentials(ANN));
-          assert.equal(call.reply?.status, 200);
-          const atBob = latestInvite(bob);
-          const invites = cat.answered.filter((m) => m.method === "INVITE").length;
-          const refer = await ann.refer(call.sent, call.reply!, `sip:${CAT}@${DOMAIN}`, 2);
-          assert.equal(refer?.status, 202, `the REFER is taken: ${refer?.raw}`);
-          await eventually("Cat's phone to ring", () => {
-            return Promise.resolve(
-              cat.answered.filter((m) => m.method === "INVITE").length > invites,
-            );
-          });
-          assert.equal(header(latestInvite(cat), "Referred-By"), `<sip:${ANN}@${DOMAIN}>`);
-          await pause(300);
-          // Bob, now talking to Cat, hangs up on his side of his dialog with FreeSWITCH.
-          assert.equal((await bob.askCaller(atBob, { method: "BYE", cseq: 2 }))?.status, 200);
-          const [before, after] = await newCdrs(redis, seen, 2);
-          seen += 2;
-          assert.deepEqual(
-            [before.caller, before.callee, before.transferredTo],
-            [ANN, BOB, CAT],
-          );
-          assert.deepEqual(
-            [after.caller, after.callee, after.status, after.transferredBy],
-            [BOB, CAT, "completed", ANN],
-          );
-        },
+        () => callerTransfers(scene),
       );
-
       await t.step(
         "Bob asks Cat first, then hands Ann on: three calls, the last naming Bob",
-        async () => {
-          const call = await ann.call(DOMAIN, BOB, credentials(ANN));
-          assert.equal(call.reply?.status, 200);
-          const atBob = latestInvite(bob);
-          const consultation = await bob.call(DOMAIN, CAT, credentials(BOB));
-          assert.equal(consultation.reply?.status, 200);
-          // Refer-To names Cat and the consultation, as Bob's phone sees its dialog (RFC 3891).
-          const tagOf = (value: string) => /;tag=([^;>\s]+)/.exec(value)![1];
-          const replaces = `${consultation.sent.callId};to-tag=${
-            tagOf(header(consultation.reply!, "To")!)
-          };from-tag=${tagOf(consultation.sent.from)}`;
-          const byes = bob.answered.filter((m) => m.method === "BYE").length;
-          const refer = await bob.askCaller(atBob, {
-            method: "REFER",
-            cseq: 1,
-            extra: [`Refer-To: <sip:${CAT}@${DOMAIN}?Replaces=${encodeURIComponent(replaces)}>`],
-          });
-          assert.equal(refer?.status, 202, `the REFER is taken: ${refer?.raw}`);
-          await eventually("both of Bob's calls to be let go", () => {
-            return Promise.resolve(
-              bob.answered.filter((m) => m.method === "BYE").length >= byes + 2,
-            );
-          });
-          await pause(300);
-          assert.equal((await ann.bye(call.sent, call.reply!))?.status, 200);
-          const [first, asked, bridged] = await newCdrs(redis, seen, 3);
-          seen += 3;
-          assert.deepEqual([first.caller, first.callee, first.transferredTo], [ANN, BOB, CAT]);
-          assert.deepEqual([asked.caller, asked.callee, asked.status], [BOB, CAT, "completed"]);
-          assert.equal(asked.transferredTo ?? asked.transferredBy, undefined);
-          assert.deepEqual(
-            [bridged.caller, bridged.callee, bridged.status, bridged.transferredBy],
-            [ANN, CAT, "completed", BOB],
-          );
-        },
+        () => attendedTransfer(scene),
       );
     } finally {
       for (const phone of phones) phone.close();
