@@ -19,7 +19,13 @@ import assert from "node:assert/strict";
 import { eventually } from "../../testing/eventually.ts";
 import { audioFlows, type SipPhoneUser, withSipScene } from "../testing/sip-web.ts";
 import type { Baresip } from "../../pbx/testing/baresip.ts";
-import { history, type PhoneUser, transfersIn, waitForStatus } from "../testing/phone-kit.ts";
+import {
+  history,
+  type PhoneUser,
+  transfersIn,
+  transferTo,
+  waitForStatus,
+} from "../testing/phone-kit.ts";
 
 const DOMAIN = "careflow.e2e";
 const NOBODY = "care4w-1999999";
@@ -78,14 +84,6 @@ async function phoneTransfersBrowser(scene: Scene) {
   await cat.page.getByRole("button", { name: "Hang up" }).click();
   await Promise.all([waitForStatus(ann.page, "Ended"), waitForStatus(cat.page, "Ended")]);
   await Promise.all([waitForStatus(ann.page, "Ready"), waitForStatus(cat.page, "Ready")]);
-}
-
-/** Fills the transfer form of the user's connected call and sends it. */
-async function transferTo(user: PhoneUser, target: string) {
-  const field = user.page.getByLabel("Transfer to (CareFlow ID)");
-  if (!(await field.isVisible())) await user.page.getByRole("button", { name: "Transfer" }).click();
-  await field.fill(target);
-  await user.page.getByRole("button", { name: "Transfer now" }).click();
 }
 
 /** (b) Ann's tab sends the REFER; baresip follows it and calls Cat. */

@@ -88,6 +88,14 @@ export async function history(user: PhoneUser, base: string) {
   return HistoryPage.parse(await response.json());
 }
 
+/** Fills the transfer form of the user's connected call and presses Transfer now (blind). */
+export async function transferTo(user: PhoneUser, target: string): Promise<void> {
+  const field = user.page.getByLabel("Transfer to (CareFlow ID)");
+  if (!(await field.isVisible())) await user.page.getByRole("button", { name: "Transfer" }).click();
+  await field.fill(target);
+  await user.page.getByRole("button", { name: "Transfer now" }).click();
+}
+
 /**
  * A user's history as rows of [other party, direction, status, transferred by, transferred to]
  * (CareFlow IDs), newest first: what a transfer test compares.

@@ -8,7 +8,7 @@ import { launchChromium, watchErrors } from "./browser.ts";
 import { openPhone, type PhoneUser } from "./phone-kit.ts";
 import { encodeBase64 } from "../http/base64.ts";
 import { eventually, sleep } from "../../testing/eventually.ts";
-import { type Stack, startStack } from "../../tools/stack/stack.ts";
+import { type Stack, type StackPorts, startStack } from "../../tools/stack/stack.ts";
 import { type AgentProcess, startAgent } from "../../testing/agent.ts";
 import { type RunningServer, startServer } from "./server.ts";
 import { sessionCookie } from "./app.ts";
@@ -36,9 +36,14 @@ export async function startSipWeb(o: {
   freeswitchNodes?: string[];
   /** See `StackOptions.kamailioDefines`. */
   kamailioDefines?: string[];
+  /** The stack's ports, when something started first must know them (a FreeSWITCH). */
+  ports?: StackPorts;
+  /** More agent variables (a FreeSWITCH's event socket, its CDR folder). */
+  agentEnv?: Record<string, string>;
 }): Promise<SipWeb> {
   // Every port is a free one (the stack's default).
   const stack = await startStack({
+    ports: o.ports,
     sipDomain: o.domain,
     // Started below, once web's URL (its cache-miss source) is known.
     skip: { agent: true },
@@ -75,6 +80,7 @@ export async function startSipWeb(o: {
       kamailioApiSecret: stack.kamailioApiSecret,
       // Registrations (presence) and, without FreeSWITCH, Kamailio's call records reach web.
       kamailioEvapi: stack.ports.evapi ? `127.0.0.1:${stack.ports.evapi}` : undefined,
+      env: o.agentEnv,
     });
     cleanups.unshift(() => agent.stop());
     return { stack, server, agent, stop };
