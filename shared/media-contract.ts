@@ -17,6 +17,8 @@ export const MEDIA_HEADERS = {
   callerNumber: "X-CareFlow-Caller-Number",
   /** The callee's ring timeout in seconds, after which voicemail answers. */
   ringTimeout: "X-CareFlow-Ring-Timeout",
+  /** The callee's CareFlow display name (safe in a quoted string), for a transfer they make. */
+  calleeName: "X-CareFlow-Callee-Name",
 } as const;
 
 /** Channel variables the dialplan sets, on the A-leg (and inherited by the B-leg). */
@@ -38,6 +40,8 @@ export const MEDIA_VARIABLES = {
    * and every leg it creates after, so the legs of the call before the transfer have none.
    */
   transferredBy: "careflow_transferred_by",
+  /** The callee's CareFlow display name (X-CareFlow-Callee-Name), exported to the B-leg. */
+  calleeName: "careflow_callee_name",
 } as const;
 
 /** Recording kinds as `careflow_recording` carries them. */

@@ -98,7 +98,7 @@ async function calleeTransfers({ ann, bob, cat, newCdrs }: Scene) {
   });
   const atCat = latestInvite(cat);
   assert.equal(header(atCat, "P-Asserted-Identity"), `"Ann" <sip:${ANN}@${DOMAIN}>`);
-  assert.equal(header(atCat, "Referred-By"), `<sip:${BOB}@${DOMAIN}>`);
+  assert.equal(header(atCat, "Referred-By"), `"Bob" <sip:${BOB}@${DOMAIN}>`);
   await eventually("Bob's phone to be let go", () => {
     return Promise.resolve(bob.answered.some((m) => m.method === "BYE"));
   });
@@ -129,7 +129,9 @@ async function callerTransfers({ ann, bob, cat, newCdrs }: Scene) {
       cat.answered.filter((m) => m.method === "INVITE").length > invites,
     );
   });
-  assert.equal(header(latestInvite(cat), "Referred-By"), `<sip:${ANN}@${DOMAIN}>`);
+  assert.equal(header(latestInvite(cat), "Referred-By"), `"Ann" <sip:${ANN}@${DOMAIN}>`);
+  // Bob is the caller now, by his CareFlow name.
+  assert.equal(header(latestInvite(cat), "P-Asserted-Identity"), `"Bob" <sip:${BOB}@${DOMAIN}>`);
   await pause(300);
   // Bob, now talking to Cat, hangs up on his side of his dialog with FreeSWITCH.
   assert.equal((await bob.askCaller(atBob, { method: "BYE", cseq: 2 }))?.status, 200);

@@ -54,6 +54,8 @@ async function firstHopSteps(t: Deno.TestContext, stack: Stack, fsPort: number) 
       assertHeader(invite, "X-CareFlow-Record-For", `${ALICE},${CAROL}`);
       assertHeader(invite, "X-CareFlow-Ring-Timeout", "45");
       assertHeader(invite, "X-CareFlow-Caller-Number", null);
+      // Carol's CareFlow name, should she transfer the call (careflow-transfer.xml).
+      assertHeader(invite, "X-CareFlow-Callee-Name", "Carol");
       for (const name of ["P-Preferred-Identity", "Remote-Party-ID", "Proxy-Authorization"]) {
         assertHeader(invite, name, null);
       }
@@ -69,6 +71,7 @@ async function firstHopSteps(t: Deno.TestContext, stack: Stack, fsPort: number) 
       assertHeader(invite, "P-Asserted-Identity", `"Bob" <sip:${BOB}@${DOMAIN}>`);
       assertHeader(invite, "X-CareFlow-Caller-Number", ORG_NUMBER);
       assertHeader(invite, "X-CareFlow-Record-For", null);
+      assertHeader(invite, "X-CareFlow-Callee-Name", null);
       assert.doesNotMatch(invite.text.replace(/^From:.*$/m, ""), FORGED, invite.text);
 
       // Once web knows a number of his own, that is the one.

@@ -51,7 +51,7 @@ async function blindTransfer({ ann, bob, cat, base }: Scene) {
   await transferTo(bob, cat.care4wId);
   await waitForStatus(bob.page, `Ended: Call transferred to ${cat.care4wId}`);
   await waitForStatus(cat.page, "Incoming call");
-  await cat.page.getByTestId("transferred-by").getByText(`Transferred by ${bob.care4wId}`)
+  await cat.page.getByTestId("transferred-by").getByText(`Transferred by ${bob.name}`)
     .waitFor();
   await cat.page.getByRole("button", { name: "Answer" }).click();
   await waitForStatus(cat.page, "Connected");
