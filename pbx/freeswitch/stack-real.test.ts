@@ -17,8 +17,7 @@ import { freeStackPorts, startStack } from "../../tools/stack/stack.ts";
 import { provision } from "../testing/kit.ts";
 import { UdpSipClient } from "../testing/udp-sip.ts";
 import { header } from "../testing/ws-sip.ts";
-import { Esl } from "./testing/esl.ts";
-import { startFreeSwitch } from "./testing/freeswitch.ts";
+import { agentEnvFor, startFreeSwitchReady } from "./testing/freeswitch.ts";
 
 const FREESWITCH_BIN = Deno.env.get("FREESWITCH_BIN");
 const DOMAIN = "careflow.test";
@@ -190,22 +189,14 @@ Deno.test({
   sanitizeResources: false,
   async fn(t) {
     const ports = await freeStackPorts();
-    const fs = await startFreeSwitch(FREESWITCH_BIN!, { KAMAILIO_SIP: `127.0.0.1:${ports.sip}` });
-    await fs.proc.waitFor("ESL to accept the password", async () => {
-      const esl = await Esl.connect(fs.eslPort);
-      const ok = await esl.auth(fs.env.FREESWITCH_ESL_PASSWORD);
-      esl.close();
-      return ok;
-    }, 60_000);
+    const fs = await startFreeSwitchReady(FREESWITCH_BIN!, {
+      KAMAILIO_SIP: `127.0.0.1:${ports.sip}`,
+    });
     const stack = await startStack({
       ports,
       sipDomain: DOMAIN,
       freeswitchNodes: [`127.0.0.1:${fs.sipPort}`],
-      agentEnv: {
-        FREESWITCH_ESL: fs.env.FREESWITCH_ESL,
-        FREESWITCH_ESL_PASSWORD: fs.env.FREESWITCH_ESL_PASSWORD,
-        FREESWITCH_CDR_DIR: fs.dirs.cdr,
-      },
+      agentEnv: agentEnvFor(fs),
     }).catch(async (error) => {
       await fs.stop();
       throw error;

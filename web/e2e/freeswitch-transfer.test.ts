@@ -11,11 +11,10 @@
 import assert from "node:assert/strict";
 import { eventually } from "../../testing/eventually.ts";
 import { freeStackPorts } from "../../tools/stack/stack.ts";
-import { Esl } from "../../pbx/freeswitch/testing/esl.ts";
-import { startFreeSwitch } from "../../pbx/freeswitch/testing/freeswitch.ts";
+import { agentEnvFor, startFreeSwitchReady } from "../../pbx/freeswitch/testing/freeswitch.ts";
 import { launchChromium, watchErrors } from "../testing/browser.ts";
 import {
-  dial,
+  connectCall,
   history,
   openPhone,
   type PhoneUser,
@@ -39,13 +38,7 @@ interface Scene {
 /** Bob hands Ann on to Cat ("Transfer now"): two calls, each naming the other party. */
 async function blindTransfer({ ann, bob, cat, base }: Scene) {
   const [a, b, c] = [ann.care4wId, bob.care4wId, cat.care4wId];
-  await dial(ann, bob);
-  await waitForStatus(bob.page, "Incoming call");
-  await bob.page.getByRole("button", { name: "Answer" }).click();
-  await Promise.all([
-    waitForStatus(ann.page, "Connected"),
-    waitForStatus(bob.page, "Connected"),
-  ]);
+  await connectCall(ann, bob);
   await audioFlows(ann.page, "Bob's audio into Ann's tab, through FreeSWITCH");
 
   await transferTo(bob, cat.care4wId);
@@ -76,13 +69,7 @@ async function attendedTransfer({ ann, bob, cat, base }: Scene) {
   const [a, b, c] = [ann.care4wId, bob.care4wId, cat.care4wId];
   await waitForStatus(ann.page, "Ready");
   await waitForStatus(cat.page, "Ready");
-  await dial(ann, bob);
-  await waitForStatus(bob.page, "Incoming call");
-  await bob.page.getByRole("button", { name: "Answer" }).click();
-  await Promise.all([
-    waitForStatus(ann.page, "Connected"),
-    waitForStatus(bob.page, "Connected"),
-  ]);
+  await connectCall(ann, bob);
   await bob.page.getByRole("button", { name: "Transfer" }).click();
   await bob.page.getByLabel("Transfer to (CareFlow ID)").fill(cat.care4wId);
   await bob.page.getByRole("button", { name: "Ask first" }).click();
@@ -125,29 +112,16 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const ports = await freeStackPorts();
-    const fs = await startFreeSwitch(FREESWITCH_BIN!, {
+    const fs = await startFreeSwitchReady(FREESWITCH_BIN!, {
       KAMAILIO_SIP: `127.0.0.1:${ports.sip}`,
       SIP_DOMAIN: DOMAIN,
     });
     const stopFs = () => fs.stop();
-    await fs.proc.waitFor("ESL to accept the password", async () => {
-      const esl = await Esl.connect(fs.eslPort);
-      const ok = await esl.auth(fs.env.FREESWITCH_ESL_PASSWORD);
-      esl.close();
-      return ok;
-    }, 60_000).catch(async (error) => {
-      await stopFs();
-      throw error;
-    });
     const web = await startSipWeb({
       domain: DOMAIN,
       ports,
       freeswitchNodes: [`127.0.0.1:${fs.sipPort}`],
-      agentEnv: {
-        FREESWITCH_ESL: fs.env.FREESWITCH_ESL,
-        FREESWITCH_ESL_PASSWORD: fs.env.FREESWITCH_ESL_PASSWORD,
-        FREESWITCH_CDR_DIR: fs.dirs.cdr,
-      },
+      agentEnv: agentEnvFor(fs),
     }).catch(async (error) => {
       await stopFs();
       throw error;

@@ -6,6 +6,7 @@
 import { freePort, freePortRange } from "../../../testing/ports.ts";
 import { startProcess, type TrackedProcess } from "../../../testing/process.ts";
 import { CONF_DIR } from "./config-files.ts";
+import { Esl } from "./esl.ts";
 
 export interface FreeSwitch {
   proc: TrackedProcess;
@@ -80,6 +81,38 @@ export async function startFreeSwitch(
       await proc.stop(10_000);
       if (!Deno.env.get("CAREFLOW_KEEP_LOGS")) await Deno.remove(root, { recursive: true });
     },
+  };
+}
+
+/**
+ * Starts `bin` as `startFreeSwitch` does and resolves once its event socket takes the password
+ * (stopped again if it never does).
+ */
+export async function startFreeSwitchReady(
+  bin: string,
+  env: Record<string, string> = {},
+): Promise<FreeSwitch> {
+  const fs = await startFreeSwitch(bin, env);
+  try {
+    await fs.proc.waitFor("ESL to accept the password", async () => {
+      const esl = await Esl.connect(fs.eslPort);
+      const ok = await esl.auth(fs.env.FREESWITCH_ESL_PASSWORD);
+      esl.close();
+      return ok;
+    }, 60_000);
+  } catch (error) {
+    await fs.stop();
+    throw error;
+  }
+  return fs;
+}
+
+/** The agent's variables that put it on `fs`'s event socket and CDR folder. */
+export function agentEnvFor(fs: FreeSwitch): Record<string, string> {
+  return {
+    FREESWITCH_ESL: fs.env.FREESWITCH_ESL,
+    FREESWITCH_ESL_PASSWORD: fs.env.FREESWITCH_ESL_PASSWORD,
+    FREESWITCH_CDR_DIR: fs.dirs.cdr,
   };
 }
 
