@@ -27,6 +27,11 @@ export interface CallState {
    * problem of the device itself; idle after a moment unless a new call began.
    */
   showEnded(end: CallEnd | { text: string }): void;
+  /**
+   * The words for how the call shown ended: `text` as given, else `end-reasons.ts`'s for the
+   * call's direction and party, naming whom it was handed to after a transfer this tab asked for.
+   */
+  endingText(end: CallEnd | { text: string }): string;
   /** Stops the pending return to idle (the engine is stopping). */
   cancelIdle(): void;
 }
@@ -70,6 +75,13 @@ export function createCallState(): CallState {
     playing?.stop();
     playing = kind ? playTone(kind) : null;
   };
+  const endingText = (end: CallEnd | { text: string }) => {
+    if (typeof end !== "string") return end.text;
+    if (end === "transferred" && state.transferringTo) {
+      return `Call transferred to ${state.transferringTo}`;
+    }
+    return endText(end, state.direction, state.remote?.displayName);
+  };
   return {
     get state() {
       return state;
@@ -86,14 +98,11 @@ export function createCallState(): CallState {
       update({ ...IDLE, ...lasting(state), ...patch });
     },
     tone,
+    endingText,
     showEnded(end) {
       tone(null);
       const callId = state.callId;
-      const reason = typeof end !== "string"
-        ? end.text
-        : end === "transferred" && state.transferringTo
-        ? `Call transferred to ${state.transferringTo}`
-        : endText(end, state.direction, state.remote?.displayName);
+      const reason = endingText(end);
       update({
         phase: "ended",
         endReason: reason,

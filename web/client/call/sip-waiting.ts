@@ -18,7 +18,7 @@
  */
 import { Grammar, type Invitation, type Session, SessionState, type Web } from "sip.js";
 import { type CallState, lineOf } from "./call-state.ts";
-import { type CallEnd, endText } from "./end-reasons.ts";
+import type { CallEnd } from "./end-reasons.ts";
 import { microphoneProblem } from "./media.ts";
 import { playTone, type Tone } from "./ringtone.ts";
 import type { Line } from "./sip-engine.ts";
@@ -216,10 +216,7 @@ export class SipCallWaiting {
     const { calls, line } = this.ctx;
     const back = this.#parked;
     if (back) {
-      const { direction, remote } = calls.state;
-      const notice = typeof end === "string"
-        ? endText(end, direction, remote?.displayName)
-        : end.text;
+      const notice = calls.endingText(end);
       this.#parked = null;
       Object.assign(line, back.line);
       calls.tone(null);

@@ -2,7 +2,7 @@
 import type { IceServer } from "../../../shared/calls.ts";
 import type { ClientMessage, ServerMessage } from "../../../shared/signal.ts";
 import { type CallState, createCallState } from "./call-state.ts";
-import { type CallEnd, endText, hangupKind } from "./end-reasons.ts";
+import { type CallEnd, hangupKind } from "./end-reasons.ts";
 import { type Media, openMicrophoneFor, releaseMedia, silence } from "./call-media.ts";
 import { remoteAudioElement } from "./media.ts";
 import { completeTransfer, createOutgoing, requestTransfer } from "./outgoing.ts";
@@ -33,11 +33,10 @@ export function createWebRtcEngine(options: WebRtcOptions): CallEngine {
 
   /** Ends the call here (devices released, the ending shown), or shows the one on hold next. */
   const finish = (end: CallEnd | { text: string }, told = true) => {
-    const { callId, direction, remote } = calls.state;
+    const { callId } = calls.state;
     if (callId) resume.ended(callId, told);
     releaseMedia(media, callId);
-    const text = typeof end === "string" ? endText(end, direction, remote?.displayName) : end.text;
-    if (!waiting.afterEnd(text)) calls.showEnded(end);
+    if (!waiting.afterEnd(calls.endingText(end))) calls.showEnded(end);
   };
   const glare = createGlare(calls, media);
   const recording = createRecording(calls, media, send);
