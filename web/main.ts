@@ -1,6 +1,7 @@
 /** Starts CareFlow's web app from the environment. A bad configuration exits with a message. */
 import { ConfigError, loadConfig } from "./config.ts";
 import { openWeb } from "./compose.ts";
+import { serveWeb } from "./http/serve.ts";
 
 async function main(): Promise<void> {
   let config;
@@ -15,20 +16,15 @@ async function main(): Promise<void> {
   }
   const web = await openWeb(config);
   const { logger } = web.services;
-  const server = Deno.serve({
-    hostname: config.host,
-    port: config.port,
-    onListen: ({ hostname, port }) => {
-      const shown = hostname === "127.0.0.1" ? "localhost" : hostname;
-      logger.info("listening", {
-        url: `http://${shown}:${port}`,
-        store: config.mongodbUri ? "mongodb" : "sqlite",
-        dataDir: config.dataDir,
-        mode: config.callMode,
-        hub: config.redisUrl ? "redis" : "memory",
-      });
-    },
-  }, web.app.fetch);
+  const server = await serveWeb(web.app, { hostname: config.host, port: config.port });
+  const shown = server.hostname === "127.0.0.1" ? "localhost" : server.hostname;
+  logger.info("listening", {
+    url: `http://${shown}:${server.port}`,
+    store: config.mongodbUri ? "mongodb" : "sqlite",
+    dataDir: config.dataDir,
+    mode: config.callMode,
+    hub: config.redisUrl ? "redis" : "memory",
+  });
   const shutdown = async () => {
     await web.close(() => server.shutdown());
     Deno.exit(0);

@@ -2,7 +2,8 @@
  * Web throughput (`deno task bench:web`): the real app and a bare Hono route served by one Deno
  * process (`server.ts`), loaded from another by autocannon (32 connections, 5 s each, one after
  * the other), side by side in one run:
- * - the bare route (the runtime's and Hono's floor);
+ * - the bare route (the runtime's and Hono's floor), on `Deno.serve` and on node:http (which
+ *   web is served on, for its WebSockets' frame limit);
  * - `GET /api/users/lookup` with a session (cookie, session and user lookup, validation, JSON);
  * - the same without a session (the middleware chain up to the 401);
  * - the landing page (server rendering).
@@ -25,7 +26,7 @@ while (!/^\{"url".*$/m.test(printed)) {
   if (done) throw new Error("the bench server stopped");
   printed += value;
 }
-const { url, bare, cookie } = JSON.parse(printed.match(/^\{"url".*$/m)![0]);
+const { url, bare, bareNode, cookie } = JSON.parse(printed.match(/^\{"url".*$/m)![0]);
 // Keep reading, so the server's request logs never fill the pipe and block it.
 void (async () => {
   while (!(await reader.read()).done);
@@ -49,7 +50,8 @@ async function load(target: string, headers: Record<string, string> = {}): Promi
 try {
   const rows: [string, Result, number][] = [];
   const base = await load(`${bare}/hello`);
-  rows.push(["bare Hono route", base, 200]);
+  rows.push(["bare Hono route (Deno.serve)", base, 200]);
+  rows.push(["bare Hono route (node:http)", await load(`${bareNode}/hello`), 200]);
   rows.push([
     "lookup with a session",
     await load(`${url}/api/users/lookup?care4wId=care4w-1000001`, { cookie }),

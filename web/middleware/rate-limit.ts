@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { getConnInfo } from "hono/deno";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { createMiddleware } from "hono/factory";
 import { problem } from "../../shared/http/problem.ts";
 import type { AppEnv } from "../http/env.ts";

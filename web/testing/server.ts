@@ -1,6 +1,7 @@
 import { openWeb, type Overrides } from "../compose.ts";
 import { loadConfig } from "../config.ts";
 import { argon2Hasher } from "../auth/passwords.ts";
+import { serveWeb } from "../http/serve.ts";
 
 export interface RunningServer {
   url: string;
@@ -36,14 +37,14 @@ export async function startServer(
       passwords: argon2Hasher({ memoryCost: 4096 }),
       ...overrides,
     });
-    const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, web.app.fetch);
+    const server = await serveWeb(web.app, { hostname: "127.0.0.1", port });
     return { web, server, stop: () => web.close(() => server.shutdown()) };
   };
   let running = await open(config.port).catch(async (error) => {
     await Deno.remove(dataDir, { recursive: true });
     throw error;
   });
-  const port = running.server.addr.port;
+  const port = running.server.port;
   return {
     url: `http://127.0.0.1:${port}`,
     dataDir,

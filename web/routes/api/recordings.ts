@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { getConnInfo } from "hono/deno";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { RecordingPatchBody, RecordingsQuery } from "../../../shared/api.ts";
 import type { RecordingsPage, TrailEntryView } from "../../../shared/api.ts";
 import { jsonBody, queryOf } from "../../../shared/http/validate.ts";

@@ -1,14 +1,14 @@
 import { Hono } from "hono";
-import { upgradeWebSocket } from "hono/deno";
 import type { AppEnv } from "../../http/env.ts";
 import { requireUser } from "../../middleware/session.ts";
 import { problem } from "../../../shared/http/problem.ts";
 import type { CallService } from "../../calls/service.ts";
 import type { Logger } from "../../log.ts";
 import { clientAddress } from "../../middleware/rate-limit.ts";
+import { upgradeAccepted, upgradeWebSocket } from "../../http/websocket.ts";
 
 /** The largest signaling frame: an SDP offer with its candidates is a few KB. */
-const MAX_FRAME_CHARS = 64 * 1024;
+const MAX_FRAME_BYTES = 64 * 1024;
 
 const TAB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -66,7 +66,7 @@ export function signalRoutes(
       let upgraded = false;
       try {
         await next();
-        upgraded = c.res.status === 101;
+        upgraded = upgradeAccepted(c);
       } finally {
         if (!upgraded) {
           perUser.release(userId);
@@ -109,14 +109,12 @@ export function signalRoutes(
           });
         },
         onMessage(event, socket) {
-          const data = typeof event.data === "string" ? event.data : "";
-          // Deno offers no frame size limit (it takes frames up to 64 MiB whole): the most a
-          // peer gets to send is one such frame per socket, after which the socket is gone.
-          if (data.length > MAX_FRAME_CHARS || typeof event.data !== "string") {
-            socket.close(1009, "frame too large or not text");
+          // Bigger frames never get here: they are refused at their header (1009).
+          if (typeof event.data !== "string") {
+            socket.close(1003, "text frames only");
             return;
           }
-          void deps.calls.receive(connectionId, data);
+          void deps.calls.receive(connectionId, event.data);
         },
         onClose() {
           clearInterval(recheck);
@@ -127,7 +125,7 @@ export function signalRoutes(
           void deps.calls.disconnect(connectionId);
         },
       };
-    }, { idleTimeout: deps.idleSeconds ?? 30 }),
+    }, { idleTimeout: deps.idleSeconds ?? 30, maxPayload: MAX_FRAME_BYTES }),
   );
   return app;
 }

@@ -1,0 +1,157 @@
+/**
+ * WebSockets for routes served by `serveWeb` (node:http): Hono's `upgradeWebSocket` shape, with
+ * the two things Deno's own `upgradeWebSocket` cannot do. A frame whose header announces more
+ * than `maxPayload` closes the socket (1009) before any of it is read, where Deno takes frames of
+ * up to 64 MiB whole (issue 13: ten 48 MB frames cost 1 GB); and the route's answer to the
+ * upgrade request is a real response (a 401 or 429 with its problem body) until it accepts.
+ *
+ * The route accepts by answering through this helper; `serveWeb` then completes the handshake
+ * with `ws`. (`@hono/node-ws` does the same but takes no payload limit, which is the point here.)
+ */
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { Context } from "hono";
+import { defineWebSocketHelper, WSContext, type WSEvents } from "hono/ws";
+// @deno-types="npm:@types/ws@8.18.1"
+import { type WebSocket, WebSocketServer } from "ws";
+
+/** What a route asks of its sockets. */
+export interface SocketOptions {
+  /** The largest frame, in bytes; a bigger one is refused at its header (1009). */
+  maxPayload: number;
+  /** Seconds a socket may leave the server's ping unanswered before it is dropped. */
+  idleTimeout: number;
+}
+
+const ACCEPTED = Symbol("careflow.websocket.accepted");
+
+/** The env `@hono/node-server` gives a request, and the upgrade a route accepted. */
+interface NodeEnv {
+  incoming?: IncomingMessage;
+  [ACCEPTED]?: { events: WSEvents<WebSocket>; options: SocketOptions };
+}
+
+/**
+ * The route's side: answers an upgrade request (`Upgrade: websocket`) with 200 and marks it
+ * accepted; any other request goes on to `next`. Requests that did not come through `serveWeb`
+ * (in-memory `app.request`) cannot be upgraded and get 426.
+ */
+export const upgradeWebSocket = defineWebSocketHelper<WebSocket, SocketOptions>(
+  (c, events, options) => {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return;
+    const env = c.env as NodeEnv | undefined;
+    if (!env?.incoming || !options) return c.body(null, 426);
+    env[ACCEPTED] = { events, options };
+    return c.body(null, 200);
+  },
+);
+
+/** Whether the route accepted this request's upgrade (its slots are then the socket's). */
+export function upgradeAccepted(c: Context): boolean {
+  return Boolean((c.env as NodeEnv | undefined)?.[ACCEPTED]);
+}
+
+/**
+ * The server's side: after the app answered `request`, completes the handshake the route
+ * accepted, or sends the app's answer and closes. Every accepted upgrade ends in the route's
+ * `onClose`, also when the handshake itself fails.
+ */
+export function createSocketUpgrades() {
+  const servers = new Map<number, WebSocketServer>();
+  const open = new Set<WebSocket>();
+  const serverFor = (maxPayload: number) => {
+    let server = servers.get(maxPayload);
+    if (!server) {
+      // No compression: a small deflated frame must not inflate past the limit.
+      server = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false });
+      servers.set(maxPayload, server);
+    }
+    return server;
+  };
+  return {
+    /** Hands the upgraded `socket` to the route, or writes `response` on it. */
+    complete(
+      env: NodeEnv,
+      request: IncomingMessage,
+      socket: Duplex,
+      head: Buffer,
+      response: Response,
+    ): Promise<void> | void {
+      const accepted = env[ACCEPTED];
+      if (!accepted || response.status !== 200) return refuse(socket, response);
+      const { events, options } = accepted;
+      let handed = false;
+      socket.once("close", () => {
+        if (!handed) events.onClose?.(new CloseEvent("close", { code: 1006 }), contextOf());
+      });
+      serverFor(options.maxPayload).handleUpgrade(request, socket, head, (ws) => {
+        handed = true;
+        open.add(ws);
+        ws.once("close", () => open.delete(ws));
+        wire(ws, events, options, request);
+      });
+    },
+    /** Closes every open socket with 1001 (going away), as a restart or deploy does. */
+    closeAll(): void {
+      for (const ws of open) ws.close(1001, "server restarting");
+      for (const ws of open) setTimeout(() => ws.terminate(), 1000).unref?.();
+    },
+  };
+}
+
+/** Writes the app's answer to an upgrade it did not accept, then closes the connection. */
+async function refuse(socket: Duplex, response: Response): Promise<void> {
+  const body = new Uint8Array(await response.arrayBuffer());
+  const lines = [`HTTP/1.1 ${response.status} ${response.statusText || "Refused"}`];
+  response.headers.forEach((value, name) => {
+    if (name !== "content-length" && name !== "transfer-encoding") lines.push(`${name}: ${value}`);
+  });
+  lines.push(`content-length: ${body.byteLength}`, "connection: close", "", "");
+  socket.write(lines.join("\r\n"));
+  socket.end(body);
+}
+
+function contextOf(ws?: WebSocket, request?: IncomingMessage): WSContext<WebSocket> {
+  return new WSContext<WebSocket>({
+    raw: ws,
+    url: request?.url ? new URL(request.url, "http://localhost") : null,
+    protocol: ws?.protocol ?? null,
+    get readyState() {
+      return (ws?.readyState ?? 3) as 0 | 1 | 2 | 3;
+    },
+    send: (data) => ws?.send(data),
+    close: (code, reason) => ws?.close(code, reason),
+  });
+}
+
+function wire(
+  ws: WebSocket,
+  events: WSEvents<WebSocket>,
+  options: SocketOptions,
+  request: IncomingMessage,
+): void {
+  const context = contextOf(ws, request);
+  // A socket that misses a whole ping period is gone (a dead NAT, a silent attacker).
+  let answered = true;
+  ws.on("pong", () => (answered = true));
+  const pinger = setInterval(() => {
+    if (!answered) return ws.terminate();
+    answered = false;
+    ws.ping();
+  }, options.idleTimeout * 1000);
+  ws.on("message", (data, isBinary) => {
+    const payload = Array.isArray(data)
+      ? Buffer.concat(data)
+      : Buffer.isBuffer(data)
+      ? data
+      : Buffer.from(data);
+    const message = isBinary ? new Uint8Array(payload).buffer : payload.toString("utf8");
+    events.onMessage?.(new MessageEvent("message", { data: message }), context);
+  });
+  ws.on("error", () => events.onError?.(new Event("error"), context));
+  ws.on("close", (code, reason) => {
+    clearInterval(pinger);
+    events.onClose?.(new CloseEvent("close", { code, reason: reason.toString() }), context);
+  });
+  events.onOpen?.(new Event("open"), context);
+}
