@@ -121,3 +121,28 @@ Deno.test("shutting down closes open sockets with 1001 (going away)", async () =
   await server.shutdown();
   assert.equal(await closed, 1001);
 });
+
+Deno.test("served by Deno.serve (an edge host), the same route upgrades with Deno's own", async () => {
+  const closes: number[] = [];
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    echoApp(closes).fetch,
+  );
+  try {
+    const socket = new WebSocket(`ws://127.0.0.1:${server.addr.port}/ws?ok=1`);
+    const echoed = new Promise<string>((resolve) => (socket.onmessage = (e) => resolve(e.data)));
+    await new Promise((resolve) => (socket.onopen = resolve));
+    socket.send("hello");
+    assert.equal(await echoed, "echo hello");
+    const closed = new Promise((resolve) => (socket.onclose = resolve));
+    socket.close(1000);
+    await closed;
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("in memory (app.request) an upgrade cannot happen: 426", async () => {
+  const response = await echoApp([]).request("/ws?ok=1", { headers: { upgrade: "websocket" } });
+  assert.equal(response.status, 426);
+});

@@ -12,6 +12,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Context } from "hono";
 import { defineWebSocketHelper, WSContext, type WSEvents } from "hono/ws";
+import { upgradeWebSocket as upgradeOnDeno } from "hono/deno";
 // @deno-types="npm:@types/ws@8.18.1"
 import { type WebSocket, WebSocketServer } from "ws";
 
@@ -33,22 +34,32 @@ interface NodeEnv {
 
 /**
  * The route's side: answers an upgrade request (`Upgrade: websocket`) with 200 and marks it
- * accepted; any other request goes on to `next`. Requests that did not come through `serveWeb`
- * (in-memory `app.request`) cannot be upgraded and get 426.
+ * accepted; any other request goes on to `next`. Served by `Deno.serve`, it is Deno's upgrade;
+ * a request that neither can upgrade (in-memory `app.request`) gets 426.
  */
 export const upgradeWebSocket = defineWebSocketHelper<WebSocket, SocketOptions>(
-  (c, events, options) => {
+  async (c, events, options) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return;
     const env = c.env as NodeEnv | undefined;
-    if (!env?.incoming || !options) return c.body(null, 426);
-    env[ACCEPTED] = { events, options };
-    return c.body(null, 200);
+    if (env?.incoming && options) {
+      env[ACCEPTED] = { events, options };
+      return c.body(null, 200);
+    }
+    // Served by `Deno.serve` (an edge host without node:http): Deno's own upgrade, whose frames
+    // arrive whole (up to 64 MiB), so the route's `onMessage` must still check their size.
+    try {
+      return await upgradeOnDeno(c, events as WSEvents<unknown>, {
+        idleTimeout: options?.idleTimeout,
+      });
+    } catch {
+      return c.body(null, 426);
+    }
   },
 );
 
 /** Whether the route accepted this request's upgrade (its slots are then the socket's). */
 export function upgradeAccepted(c: Context): boolean {
-  return Boolean((c.env as NodeEnv | undefined)?.[ACCEPTED]);
+  return Boolean((c.env as NodeEnv | undefined)?.[ACCEPTED]) || c.res.status === 101;
 }
 
 /**

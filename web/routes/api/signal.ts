@@ -109,9 +109,10 @@ export function signalRoutes(
           });
         },
         onMessage(event, socket) {
-          // Bigger frames never get here: they are refused at their header (1009).
-          if (typeof event.data !== "string") {
-            socket.close(1003, "text frames only");
+          // Served by `serveWeb`, bigger frames never get here (refused at their header); served
+          // by `Deno.serve`, they arrive whole and close the socket here.
+          if (typeof event.data !== "string" || event.data.length > MAX_FRAME_BYTES) {
+            socket.close(1009, "frame too large or not text");
             return;
           }
           void deps.calls.receive(connectionId, event.data);
