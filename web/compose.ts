@@ -35,6 +35,7 @@ import { openRecordingStorage } from "./recordings/storage/mod.ts";
 import { createTwilioMedia } from "./twilio/media.ts";
 import { createWebMetrics } from "./metrics/mod.ts";
 import { cachingSessionReads } from "./auth/session-cache.ts";
+import { cachingLookupReads } from "./store/lookup-cache.ts";
 import { countingCalls, countingFailures } from "./metrics/counted-store.ts";
 import type { RecordingStorage } from "./recordings/storage/types.ts";
 
@@ -82,7 +83,9 @@ export function composeWeb(
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const now = overrides.now ?? (() => new Date());
   const metrics = createWebMetrics();
-  const store = cachingSessionReads(countingCalls(resources.store, metrics, now));
+  const store = cachingSessionReads(
+    cachingLookupReads(countingCalls(resources.store, metrics, now)),
+  );
   const calls = overrides.calls ?? callService(config, { ...resources, store }, logger);
   const agent = overrides.agent ?? (config.sip
     ? createAgentClient({

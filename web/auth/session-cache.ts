@@ -12,12 +12,10 @@
  *   `uncached`, never through this cache).
  */
 import type { Session, Store, User } from "../store/mod.ts";
+import { createTtlMap, forgetAround as around, readThrough } from "../store/ttl-map.ts";
 
 /** The store with cached session and user reads, and the store it reads through. */
 export type SessionCachedStore = Store & { uncached: Store };
-
-/** Entries kept at most; past it the cache starts over (it holds one second's worth of reads). */
-const MAX_ENTRIES = 10_000;
 
 /**
  * Wraps `store`: `getSession` and `findUserById` answer from memory for up to `ttlMs`; writes
@@ -28,17 +26,10 @@ export function cachingSessionReads(
   ttlMs = 1000,
   clock: () => number = () => performance.now(),
 ): SessionCachedStore {
-  const sessions = new Map<string, { value: Session | null; at: number }>();
-  const users = new Map<string, { value: User | null; at: number }>();
-  const fresh = (at: number) => clock() - at < ttlMs;
-  const remember = <T>(map: Map<string, { value: T; at: number }>, key: string, value: T) => {
-    if (map.size >= MAX_ENTRIES) map.clear();
-    map.set(key, { value, at: clock() });
-    return value;
-  };
-  const forgetSessionsOf = (userId: string) => {
-    for (const [key, entry] of sessions) if (entry.value?.userId === userId) sessions.delete(key);
-  };
+  const sessions = createTtlMap<Session | null>(ttlMs, clock);
+  const users = createTtlMap<User | null>(ttlMs, clock);
+  const forgetSessionsOf = (userId: string) =>
+    sessions.deleteWhere((session) => session?.userId === userId);
   const forgetUser = (userId: string) => {
     users.delete(userId);
     forgetSessionsOf(userId);
@@ -46,26 +37,8 @@ export function cachingSessionReads(
 
   const cached = Object.create(store) as SessionCachedStore;
   cached.uncached = store;
-  cached.getSession = async (id) => {
-    const hit = sessions.get(id);
-    if (hit && fresh(hit.at)) return hit.value;
-    return remember(sessions, id, await store.getSession(id));
-  };
-  cached.findUserById = async (id) => {
-    const hit = users.get(id);
-    if (hit && fresh(hit.at)) return hit.value;
-    return remember(users, id, await store.findUserById(id));
-  };
-  // Forgotten before the write and again after it: a read racing the write (MongoDB's are truly
-  // concurrent) may have cached the old value meanwhile.
-  const around = async <T>(forget: () => void, write: () => Promise<T>): Promise<T> => {
-    forget();
-    try {
-      return await write();
-    } finally {
-      forget();
-    }
-  };
+  cached.getSession = (id) => readThrough(sessions, id, () => store.getSession(id));
+  cached.findUserById = (id) => readThrough(users, id, () => store.findUserById(id));
   cached.touchSession = (id, lastSeenAt, expiresAt) =>
     around(() => sessions.delete(id), () => store.touchSession(id, lastSeenAt, expiresAt));
   cached.deleteSession = (id) => around(() => sessions.delete(id), () => store.deleteSession(id));

@@ -24,9 +24,21 @@ export interface ServedWeb {
 // deno-lint-ignore no-explicit-any
 export function serveWeb(app: Hono<any>, at: { hostname: string; port: number }) {
   const upgrades = createSocketUpgrades();
-  // Its own lighter Request and Response must stay inside it: Deno.serve (stand-ins in tests)
-  // refuses a Response not made by the global constructor.
-  const server = createServer(getRequestListener(app.fetch, { overrideGlobalObjects: false }));
+  // Its own lighter Request and Response stay inside it (Deno.serve, the tests' stand-ins,
+  // refuses a Response not made by the global constructor). A request with a body becomes a real
+  // Request, which middleware may re-wrap (Hono's body limit does); a GET stays light.
+  const fetch = (request: Request, env: unknown) =>
+    app.fetch(
+      request.method === "GET" || request.method === "HEAD" ? request : new Request(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        signal: request.signal,
+        duplex: "half",
+      } as RequestInit),
+      env,
+    );
+  const server = createServer(getRequestListener(fetch, { overrideGlobalObjects: false }));
   server.on("upgrade", async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
     const url = requestUrl(request);

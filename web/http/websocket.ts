@@ -9,6 +9,7 @@
  * with `ws`. (`@hono/node-ws` does the same but takes no payload limit, which is the point here.)
  */
 import type { IncomingMessage } from "node:http";
+import { nextTick } from "node:process";
 import type { Duplex } from "node:stream";
 import type { Context } from "hono";
 import { defineWebSocketHelper, WSContext, type WSEvents } from "hono/ws";
@@ -99,7 +100,7 @@ export function createSocketUpgrades() {
         handed = true;
         open.add(ws);
         ws.once("close", () => open.delete(ws));
-        wire(ws, events, options, request);
+        wire(ws, events, options, request, socket);
       });
     },
     /** Closes every open socket with 1001 (going away), as a restart or deploy does. */
@@ -140,6 +141,7 @@ function wire(
   events: WSEvents<WebSocket>,
   options: SocketOptions,
   request: IncomingMessage,
+  socket: Duplex,
 ): void {
   const context = contextOf(ws, request);
   // A socket that misses a whole ping period is gone (a dead NAT, a silent attacker).
@@ -159,7 +161,18 @@ function wire(
     const message = isBinary ? new Uint8Array(payload).buffer : payload.toString("utf8");
     events.onMessage?.(new MessageEvent("message", { data: message }), context);
   });
-  ws.on("error", () => events.onError?.(new Event("error"), context));
+  ws.on("error", () => {
+    // ws answers a bad frame (one too large) with its close frame, then reads on, discarding,
+    // until the peer closes too: a peer streaming its 48 MB would still be read. Once ws has
+    // queued that (it resumes the socket on the next tick), stop reading, send the close frame
+    // and hang up.
+    nextTick(() => {
+      socket.pause();
+      socket.end();
+      setTimeout(() => socket.destroy(), 1000);
+    });
+    events.onError?.(new Event("error"), context);
+  });
   ws.on("close", (code, reason) => {
     clearInterval(pinger);
     events.onClose?.(new CloseEvent("close", { code, reason: reason.toString() }), context);

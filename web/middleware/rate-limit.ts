@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { getConnInfo } from "@hono/node-server/conninfo";
+import { getConnInfo as nodeConnInfo } from "@hono/node-server/conninfo";
+import { getConnInfo as denoConnInfo } from "hono/deno";
 import { createMiddleware } from "hono/factory";
 import { problem } from "../../shared/http/problem.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -10,13 +11,25 @@ import type { AppEnv } from "../http/env.ts";
  * A forwarded header from anyone else is ignored: it is whatever the client wrote.
  */
 export function clientAddress(c: Context, trustedProxies: readonly string[]): string {
-  let peer = "unknown";
-  try {
-    peer = getConnInfo(c).remote.address ?? "unknown";
-  } catch { /* in-memory requests (tests) have no connection */ }
+  const peer = peerAddress(c) ?? "unknown";
   if (!trustedProxies.includes(peer)) return peer;
   const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
   return forwarded || peer;
+}
+
+/**
+ * The connection's peer address: served by `serveWeb` (node:http) or by `Deno.serve` (an edge
+ * host, and in-memory requests given a `remoteAddr`); null with no connection.
+ */
+export function peerAddress(c: Context): string | null {
+  if ((c.env as { incoming?: unknown } | undefined)?.incoming) {
+    return nodeConnInfo(c).remote.address ?? null;
+  }
+  try {
+    return denoConnInfo(c).remote.address ?? null;
+  } catch {
+    return null; // in-memory requests (tests) have no connection
+  }
 }
 
 /**

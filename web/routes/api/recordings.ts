@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { getConnInfo } from "@hono/node-server/conninfo";
+import { peerAddress } from "../../middleware/rate-limit.ts";
 import { RecordingPatchBody, RecordingsQuery } from "../../../shared/api.ts";
 import type { RecordingsPage, TrailEntryView } from "../../../shared/api.ts";
 import { jsonBody, queryOf } from "../../../shared/http/validate.ts";
@@ -21,11 +21,11 @@ const DAY_MS = 86_400_000;
 
 /** Who asks and from where, for the access trail. */
 export function requester(c: Context<AppEnv>): Requester {
-  let ip: string | null = null;
-  try {
-    ip = getConnInfo(c).remote.address ?? null;
-  } catch { /* in-memory requests (tests) have no connection */ }
-  return { userId: c.get("user")!.id, ip, userAgent: c.req.header("user-agent") ?? null };
+  return {
+    userId: c.get("user")!.id,
+    ip: peerAddress(c),
+    userAgent: c.req.header("user-agent") ?? null,
+  };
 }
 
 /** The recordings routes. */
