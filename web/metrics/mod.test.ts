@@ -59,6 +59,11 @@ Deno.test("requests are counted by route pattern and status; failed sign-ins are
       1,
     );
     assert.doesNotMatch(text, /no\/such\/page/, "paths never become labels");
+    const bogus = await t.app.request("/api/users/lookup", { method: "BREW" });
+    await bogus.body?.cancel();
+    const after = await (await scrape(t)).text();
+    assert.doesNotMatch(after, /method="BREW"/, "methods a client makes up never become labels");
+    assert.match(after, /careflow_http_requests_total\{route="[^"]+",method="OTHER"/);
     assert.equal(sample(text, "careflow_login_failures_total"), 1);
     assert.match(text, /careflow_http_request_duration_seconds_bucket\{le="0.005",route=/);
   } finally {

@@ -19,6 +19,8 @@ export interface WebMetrics {
   ingestLag(seconds: number): void;
 }
 
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
 /** A fresh registry with web's metrics and the process's own (memory, CPU, event loop). */
 export function createWebMetrics(): WebMetrics {
   const registry = new Registry();
@@ -59,11 +61,28 @@ export function createWebMetrics(): WebMetrics {
     buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     registers,
   });
+  // Bounded: routes are patterns, methods the standard few, statuses the ones web answers.
+  const seriesByKey = new Map<
+    string,
+    { count: { inc(): void }; time: { observe(value: number): void } }
+  >();
   return {
     registry,
     request(route, method, status, seconds) {
-      requests.inc({ route, method, status: String(status) });
-      duration.observe({ route, method }, seconds);
+      // A client names any method it likes: only the standard ones get a label of their own.
+      const known = METHODS.has(method) ? method : "OTHER";
+      // Each label set's series is looked up once (prom-client hashes labels on every call).
+      const key = `${route} ${known} ${status}`;
+      let series = seriesByKey.get(key);
+      if (!series) {
+        series = {
+          count: requests.labels(route, known, String(status)),
+          time: duration.labels(route, known),
+        };
+        seriesByKey.set(key, series);
+      }
+      series.count.inc();
+      series.time.observe(seconds);
     },
     socketOpened: () => sockets.inc(),
     socketClosed: () => sockets.dec(),
