@@ -67,6 +67,10 @@ Deno.test("a write through the cache is seen by the very next read", async () =>
 
   await cached.notePhonePresence({ userId: ann.id, online: true, changedAt: T0 });
   assert.equal((await cached.getPhonePresence(ann.id))!.online, true);
+  const later = new Date(T0.getTime() + 60_000);
+  const presence = { userId: ann.id, online: false, changedAt: later };
+  await cached.applyEvents([{ id: "presence-1", type: "presence", at: later, presence }]);
+  assert.equal((await cached.getPhonePresence(ann.id))!.online, false, "an agent event");
   await cached.close();
 });
 

@@ -5,7 +5,8 @@
  *
  * Why it stays correct, as the session cache does:
  * - a write through this store forgets what it touched, so on this instance the next read sees
- *   it (a new or renamed or deactivated user clears the directory: such writes are rare);
+ *   it (a new or renamed or deactivated user clears the directory: such writes are rare; the
+ *   agent's presence events forget their phones);
  * - another instance's write (or the admin CLI's) is seen within `ttlMs` (1 s by default), the
  *   bound sessions already have; presence itself moves by the minute and browsers keep a lookup
  *   for 5 s (`cache-control`).
@@ -43,5 +44,12 @@ export function cachingLookupReads<S extends Store>(
     forgetAround(() => settings.delete(userId), () => store.deleteUserSettings(userId));
   cached.notePhonePresence = (presence) =>
     forgetAround(() => phones.delete(presence.userId), () => store.notePhonePresence(presence));
+  // The agent's presence events arrive in batches, written together with the other events.
+  cached.applyEvents = (writes) => {
+    const forgetPhones = () => {
+      for (const write of writes) if (write.presence) phones.delete(write.presence.userId);
+    };
+    return forgetAround(forgetPhones, () => store.applyEvents(writes));
+  };
   return cached;
 }
