@@ -1,7 +1,7 @@
 /**
  * Web throughput (`deno task bench:web`): the real app and a bare Hono route served by one Deno
- * process (`server.ts`), loaded from another by autocannon (32 connections, 5 s each, one after
- * the other), side by side in one run:
+ * process (`server.ts`), the bare route on `Deno.serve` by another (`bare.ts`), loaded by
+ * autocannon (32 connections, 5 s each, one after the other), side by side in one run:
  * - the bare route (the runtime's and Hono's floor), on `Deno.serve` and on node:http (which
  *   web is served on, for its WebSockets' frame limit);
  * - `GET /api/users/lookup` with a session (cookie, session and user lookup, validation, JSON);
@@ -26,7 +26,14 @@ while (!/^\{"url".*$/m.test(printed)) {
   if (done) throw new Error("the bench server stopped");
   printed += value;
 }
-const { url, bare, bareNode, cookie } = JSON.parse(printed.match(/^\{"url".*$/m)![0]);
+const { url, bareNode, cookie } = JSON.parse(printed.match(/^\{"url".*$/m)![0]);
+const bareServer = new Deno.Command(Deno.execPath(), {
+  args: ["run", "-A", new URL("./bare.ts", import.meta.url).pathname],
+  stdout: "piped",
+}).spawn();
+const bareReader = bareServer.stdout.pipeThrough(new TextDecoderStream()).getReader();
+const bare = ((await bareReader.read()).value ?? "").trim();
+await bareReader.cancel();
 // Keep reading, so the server's request logs never fill the pipe and block it.
 void (async () => {
   while (!(await reader.read()).done);
@@ -76,6 +83,8 @@ try {
   }
   console.log("  target: lookup with a session ≥ 0.50× bare");
 } finally {
-  server.kill();
-  await server.status;
+  for (const child of [server, bareServer]) {
+    child.kill();
+    await child.status;
+  }
 }

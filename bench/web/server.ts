@@ -1,7 +1,9 @@
 /**
- * The two servers the web throughput benchmark loads, in one process on one runtime: the real web
- * app on its embedded defaults, served as `web/main.ts` serves it (a user signed up, their session cookie printed), and a bare Hono
- * route beside it, on `Deno.serve` and on node:http. Prints one JSON line with both URLs and the cookie, then serves until killed.
+ * The servers the web throughput benchmark loads, in one process: the real web app on its
+ * embedded defaults, served as `web/main.ts` serves it (a user signed up, their session cookie
+ * printed), and a bare Hono route beside it on the same node:http server code (`bare.ts` has the
+ * one on `Deno.serve`). Prints one JSON line with both URLs and the cookie, then serves until
+ * killed.
  */
 import { Hono } from "hono";
 import { loadConfig } from "../../web/config.ts";
@@ -21,7 +23,6 @@ const web = await openBenchWeb(config);
 // Served as production serves it (node:http, for the WebSockets' frame limit).
 const app = await serveWeb(web.app, { hostname: "127.0.0.1", port: 0 });
 const bare = new Hono().get("/hello", (c) => c.json({ exists: true, displayName: "Ann" }));
-const plain = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, bare.fetch);
 const plainNode = await serveWeb(bare, { hostname: "127.0.0.1", port: 0 });
 
 const url = `http://127.0.0.1:${app.port}`;
@@ -29,7 +30,6 @@ const url = `http://127.0.0.1:${app.port}`;
 const [{ cookie }] = await signUpBenchUsers(web.app, 1);
 console.log(JSON.stringify({
   url,
-  bare: `http://127.0.0.1:${plain.addr.port}`,
   bareNode: `http://127.0.0.1:${plainNode.port}`,
   cookie,
 }));

@@ -324,7 +324,7 @@ Deno.test({
   sanitizeResources: false,
   async fn(t) {
     const port = freePort();
-    const standIn = startTwilioStandIn();
+    const standIn = await startTwilioStandIn();
     const env = {
       ...TWILIO_ENV,
       PORT: String(port),

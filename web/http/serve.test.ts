@@ -36,3 +36,24 @@ Deno.test("a streamed body under the limit reaches its route; over it, 413", asy
     await server.shutdown();
   }
 });
+
+Deno.test("a POST with neither length nor chunking has no body; a long length is refused", async () => {
+  const app = new Hono().use("*", limitBody(1024))
+    .post("/size", async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength }));
+  const server = await serveWeb(app, { hostname: "127.0.0.1", port: 0 });
+  try {
+    const raw = async (head: string, body = "") => {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+      await conn.write(new TextEncoder().encode(`${head}\r\n\r\n${body}`));
+      const buffer = new Uint8Array(4096);
+      const n = await conn.read(buffer);
+      conn.close();
+      return new TextDecoder().decode(buffer.subarray(0, n ?? 0));
+    };
+    const host = `Host: 127.0.0.1:${server.port}\r\nConnection: close`;
+    assert.match(await raw(`POST /size HTTP/1.1\r\n${host}`), /"bytes":0/);
+    assert.match(await raw(`POST /size HTTP/1.1\r\n${host}\r\nContent-Length: 5000`), / 413 /);
+  } finally {
+    await server.shutdown();
+  }
+});

@@ -1,12 +1,12 @@
 /**
  * Serves the web app on node:http (through `@hono/node-server`) rather than `Deno.serve`: only
  * there can a WebSocket's frames be refused at their header (`./websocket.ts`). Measured side by
- * side (`deno task bench:web`), it costs a few µs a request against the app's own work.
+ * side (`deno task bench:web`): a bare route answers 0.6× as often as on `Deno.serve`, about
+ * 11 µs more a request, against the lookup's 150.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { getRequestListener } from "@hono/node-server";
-import type { Hono } from "hono";
 import { createSocketUpgrades } from "./websocket.ts";
 
 /** A listening web server. */
@@ -17,28 +17,21 @@ export interface ServedWeb {
   shutdown(): Promise<void>;
 }
 
+/** What `serveWeb` serves: a Hono app, or a stand-in's bare handler in tests. */
+export interface FetchApp {
+  fetch(request: Request, env: unknown): Response | Promise<Response>;
+}
+
 /**
  * Listens on `hostname:port` (0: any free port) with `app` answering every request, upgrades
  * included. Resolves once listening.
  */
-// deno-lint-ignore no-explicit-any
-export function serveWeb(app: Hono<any>, at: { hostname: string; port: number }) {
+export function serveWeb(app: FetchApp, at: { hostname: string; port: number }) {
   const upgrades = createSocketUpgrades();
-  // Its own lighter Request and Response stay inside it (Deno.serve, the tests' stand-ins,
-  // refuses a Response not made by the global constructor). A request with a body becomes a real
-  // Request, which middleware may re-wrap (Hono's body limit does); a GET stays light.
-  const fetch = (request: Request, env: unknown) =>
-    app.fetch(
-      request.method === "GET" || request.method === "HEAD" ? request : new Request(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        signal: request.signal,
-        duplex: "half",
-      } as RequestInit),
-      env,
-    );
-  const server = createServer(getRequestListener(fetch, { overrideGlobalObjects: false }));
+  // @hono/node-server's own lighter Request and Response replace the global ones in this
+  // process: its fast path (measured: 1.7× the bare route's throughput with them kept apart).
+  // `Deno.serve` refuses such a Response, so a process serving here serves nothing with it.
+  const server = createServer(getRequestListener(app.fetch));
   server.on("upgrade", async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
     const url = requestUrl(request);

@@ -65,20 +65,31 @@ Deno.test("a frame announcing 48 MB is refused at its header (1009), none of it 
   }
 });
 
+/** `testing/echo-server.ts` in a process of its own, on node:http or on `Deno.serve`. */
+async function startEchoServer(on: "node" | "deno") {
+  const server = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./testing/echo-server.ts", import.meta.url).pathname, on],
+    stdout: "piped",
+  }).spawn();
+  const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const port = Number((await reader.read()).value);
+  await reader.cancel(); // it prints nothing more
+  const stop = async () => {
+    server.kill();
+    await server.status;
+  };
+  return { port, pid: server.pid, stop };
+}
+
 /** The peak memory (VmHWM) of process `pid`, in MB. */
 const peakMb = async (pid: number) =>
   Number((await Deno.readTextFile(`/proc/${pid}/status`)).match(/VmHWM:\s+(\d+)/)![1]) / 1024;
 
 Deno.test("ten sockets streaming 48 MB frames leave the server's memory alone", async () => {
   // The server in its own process: its peak memory is then its own.
-  const server = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("./testing/echo-server.ts", import.meta.url).pathname],
-    stdout: "piped",
-  }).spawn();
-  const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const { port, pid, stop } = await startEchoServer("node");
   try {
-    const port = Number((await reader.read()).value);
-    const before = await peakMb(server.pid);
+    const before = await peakMb(pid);
     const chunk = new Uint8Array(1024 * 1024);
     const sent = await Promise.all(Array.from({ length: 10 }, async () => {
       const { conn } = await handshake(port, "/ws");
@@ -90,12 +101,11 @@ Deno.test("ten sockets streaming 48 MB frames leave the server's memory alone", 
       conn.close();
       return megabytes;
     }));
-    const grown = (await peakMb(server.pid)) - before;
+    const grown = (await peakMb(pid)) - before;
     assert.ok(grown < 50, `the server's peak memory grew by ${grown.toFixed(0)} MB`);
     assert.ok(Math.max(...sent) < 48, `a client sent its whole frame (${sent} MB)`);
   } finally {
-    server.kill();
-    await server.status;
+    await stop();
   }
 });
 
@@ -131,13 +141,10 @@ Deno.test("shutting down closes open sockets with 1001 (going away)", async () =
 });
 
 Deno.test("served by Deno.serve (an edge host), the same route upgrades with Deno's own", async () => {
-  const closes: number[] = [];
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    echoApp(closes).fetch,
-  );
+  // In a process of its own: one that serves on node:http has replaced the global Response.
+  const { port, stop } = await startEchoServer("deno");
   try {
-    const socket = new WebSocket(`ws://127.0.0.1:${server.addr.port}/ws?ok=1`);
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`);
     const echoed = new Promise<string>((resolve) => (socket.onmessage = (e) => resolve(e.data)));
     await new Promise((resolve) => (socket.onopen = resolve));
     socket.send("hello");
@@ -146,7 +153,7 @@ Deno.test("served by Deno.serve (an edge host), the same route upgrades with Den
     socket.close(1000);
     await closed;
   } finally {
-    await server.shutdown();
+    await stop();
   }
 });
 

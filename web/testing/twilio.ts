@@ -3,6 +3,7 @@
  * does (the `twilio` library's own signing over the public URL), and a small TwiML reader.
  */
 import assert from "node:assert/strict";
+import { serveWeb } from "../http/serve.ts";
 import twilio from "twilio";
 
 export const AUTH_TOKEN = "f".repeat(32);
@@ -87,11 +88,16 @@ export interface TwilioStandIn {
 }
 
 /** A local server answering as Twilio's REST API does for recordings (media and deletion). */
-export function startTwilioStandIn(): TwilioStandIn {
+export async function startTwilioStandIn(): Promise<TwilioStandIn> {
   const requests: TwilioStandIn["requests"] = [];
   const audio = new Uint8Array([0x49, 0x44, 0x33, 4, 0, 0, ...new Array(2000).fill(7)]);
   const expected = `Basic ${btoa(`${TWILIO_ENV.TWILIO_ACCOUNT_SID}:${AUTH_TOKEN}`)}`;
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
+  // On web's own server: in a process serving web, Deno.serve would refuse its Responses.
+  const server = await serveWeb({ fetch: (request) => answer(request) }, {
+    hostname: "127.0.0.1",
+    port: 0,
+  });
+  function answer(request: Request): Response {
     const { pathname } = new URL(request.url);
     const authorized = request.headers.get("authorization") === expected;
     requests.push({ method: request.method, path: pathname, authorized });
@@ -105,8 +111,8 @@ export function startTwilioStandIn(): TwilioStandIn {
     }
     if (request.method === "DELETE") return new Response(null, { status: 204 });
     return new Response("not found", { status: 404 });
-  });
-  const origin = `http://127.0.0.1:${server.addr.port}`;
+  }
+  const origin = `http://127.0.0.1:${server.port}`;
   const toStandIn = (url: string) => url.replace("https://api.twilio.com", origin);
   class StandInClient extends twilio.RequestClient {
     override request<T>(options: Parameters<twilio.RequestClient["request"]>[0]) {

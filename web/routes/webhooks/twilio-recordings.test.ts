@@ -25,7 +25,7 @@ const RECORDING_URL =
   `https://api.twilio.com/2010-04-01/Accounts/${TWILIO_ENV.TWILIO_ACCOUNT_SID}/Recordings/${RECORDING_SID}`;
 
 async function withTwilio(run: (t: TestApp, twilio: TwilioStandIn, ann: string) => Promise<void>) {
-  const standIn = startTwilioStandIn();
+  const standIn = await startTwilioStandIn();
   const config = loadConfig({ DATA_DIR: "/nonexistent", ...TWILIO_ENV });
   const t = createTestApp(TWILIO_ENV, {
     twilioMedia: createTwilioMedia(config.twilio!, {
