@@ -53,6 +53,11 @@ const EnvSchema = z.object({
   /** Bearer token a Prometheus scraper sends for `/metrics`; unset, there is no `/metrics`. */
   METRICS_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
   CALL_MODE: z.enum(CALL_MODES).default("webrtc"),
+  /**
+   * What serves web: node:http (default: WebSocket frames refused at their header) or, on an
+   * edge host that offers only it, `Deno.serve` (frames up to 64 MiB are taken whole first).
+   */
+  HTTP_SERVER: z.enum(["node", "deno"]).default("node"),
   STUN_URLS: commaList.pipe(z.array(z.string().regex(/^stuns?:/, "must start with stun:")))
     .default([]),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, "must be a mongodb:// URI").optional(),
@@ -210,6 +215,7 @@ export interface Config {
   /** Bounds of the argon2 queue (hash-queue.ts). */
   passwordHashing: { concurrency: number; maxWaiting: number };
   callMode: CallMode;
+  httpServer: "node" | "deno";
   stunUrls: string[];
   mongodbUri: string | undefined;
   firebase: { projectId: string; jwksUrl: string } | undefined;
@@ -277,6 +283,7 @@ export function loadConfig(
       maxWaiting: e.PASSWORD_HASH_QUEUE,
     },
     callMode: e.CALL_MODE,
+    httpServer: e.HTTP_SERVER,
     stunUrls: e.STUN_URLS,
     mongodbUri: e.MONGODB_URI,
     firebase: e.FIREBASE_PROJECT_ID

@@ -1,7 +1,9 @@
 /** Starts CareFlow's web app from the environment. A bad configuration exits with a message. */
-import { ConfigError, loadConfig } from "./config.ts";
+import type { Hono } from "hono";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
+import type { AppEnv } from "./http/env.ts";
 import { openWeb } from "./compose.ts";
-import { serveWeb } from "./http/serve.ts";
+import { type ServedWeb, serveWeb } from "./http/serve.ts";
 
 async function main(): Promise<void> {
   let config;
@@ -16,7 +18,7 @@ async function main(): Promise<void> {
   }
   const web = await openWeb(config);
   const { logger } = web.services;
-  const server = await serveWeb(web.app, { hostname: config.host, port: config.port });
+  const server = await serve(web.app, config);
   const shown = server.hostname === "127.0.0.1" ? "localhost" : server.hostname;
   logger.info("listening", {
     url: `http://${shown}:${server.port}`,
@@ -31,6 +33,14 @@ async function main(): Promise<void> {
   };
   Deno.addSignalListener("SIGINT", shutdown);
   Deno.addSignalListener("SIGTERM", shutdown);
+}
+
+/** Serves `app` on the server `HTTP_SERVER` names. */
+async function serve(app: Hono<AppEnv>, config: Config): Promise<ServedWeb> {
+  const at = { hostname: config.host, port: config.port };
+  if (config.httpServer === "node") return await serveWeb(app, at);
+  const server = Deno.serve({ ...at, onListen() {} }, app.fetch);
+  return { ...at, port: server.addr.port, shutdown: () => server.shutdown() };
 }
 
 if (import.meta.main) await main();

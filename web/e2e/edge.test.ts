@@ -3,8 +3,9 @@
  * `--deny-ffi` (no subprocesses, no native addons), with writes allowed nowhere but one empty
  * folder, in the production shape that runs here: the Redis hub, recordings in S3, argon2id in
  * WebAssembly, Twilio configured. It serves sign-up and sign-in, lookup, the token, a signaling
- * socket and a signed webhook. MongoDB cannot be installed on these machines, so the store is the
- * embedded SQLite file in that one folder; with `MONGODB_URI` set nothing at all is written.
+ * socket and a signed webhook, on node:http and again on `Deno.serve` (`HTTP_SERVER=deno`).
+ * MongoDB cannot be installed on these machines, so the store is the embedded SQLite file in that
+ * one folder; with `MONGODB_URI` set nothing at all is written.
  */
 import { runAdmin } from "../../tools/admin.ts";
 import assert from "node:assert/strict";
@@ -52,28 +53,10 @@ Deno.test({
     );
     const invite = /[?&]invite=([A-Za-z0-9_-]+)/.exec(printed.join("\n"))?.[1];
     assert.ok(invite, `an invitation link: ${printed.join("\n")}`);
-    const web = startProcess("web (edge)", Deno.execPath(), [
-      "run",
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      "--allow-sys",
-      `--allow-write=${dataDir}`,
-      "--deny-run",
-      "--deny-ffi",
-      `${ROOT}web/main.ts`,
-    ], {
-      cwd: ROOT,
-      env,
-    });
+    // Once on each server HTTP_SERVER offers: node:http (the default), then Deno.serve.
+    let web = startEdgeWeb(env, "node");
     try {
-      await web.waitFor("web to listen", async () => {
-        try {
-          return (await fetch(`${url}/login`)).ok;
-        } catch {
-          return false;
-        }
-      });
+      await waitListening(web, url);
       const json = { "content-type": "application/json", origin: url };
       const account = { email: "ann@example.org", password: "correct horse battery" };
       const signup = await fetch(`${url}/api/auth/signup`, {
@@ -83,47 +66,22 @@ Deno.test({
       });
       assert.equal(signup.status, 201, await signup.clone().text());
       await signup.body?.cancel();
-      const login = await fetch(`${url}/api/auth/login`, {
-        method: "POST",
-        headers: json,
-        body: JSON.stringify(account),
-      });
-      assert.equal(login.status, 200, "a WebAssembly hash verified");
-      const cookie = login.headers.get("set-cookie")!.split(";")[0];
-      await login.body?.cancel();
-
-      const lookup = await fetch(`${url}/api/users/lookup?care4wId=care4w-1000001`, {
-        headers: { cookie },
-      });
-      assert.deepEqual(await lookup.json(), {
-        exists: true,
-        displayName: "Ann Carer",
-        online: false,
-        presence: "offline",
-      });
-      const token = await (await fetch(`${url}/api/token`, { headers: { cookie } })).json();
-      assert.equal(token.care4wId, "care4w-1000001");
-      assert.ok(token.twilio.token);
-
-      const socket = new WebSocket(`ws://127.0.0.1:${port}/api/signal?tab=edge-tab-1`, {
-        headers: { cookie, origin: url },
-      } as unknown as string[]);
-      await new Promise<void>((resolve, reject) => {
-        socket.onopen = () => resolve();
-        socket.onerror = () => reject(new Error("the signaling socket did not open"));
-      });
-      socket.close();
-
-      const voice = "/api/webhooks/twilio/voice";
-      const call = {
-        AccountSid: TWILIO_ENV.TWILIO_ACCOUNT_SID,
-        CallSid: `CA${"f".repeat(32)}`,
-        From: "+447700900123",
-        To: TWILIO_ENV.TWILIO_PHONE_NUMBER,
-      };
-      const answered = await fetch(`${url}${voice}`, signedPost(voice, call, undefined, url));
-      assert.equal(answered.status, 200);
-      assert.match(await answered.text(), /<Gather/);
+      for (const server of ["node", "deno"] as const) {
+        if (server === "deno") {
+          await web.stop();
+          web = startEdgeWeb(env, server);
+          await waitListening(web, url);
+        }
+        const login = await fetch(`${url}/api/auth/login`, {
+          method: "POST",
+          headers: json,
+          body: JSON.stringify(account),
+        });
+        assert.equal(login.status, 200, "a WebAssembly hash verified");
+        const cookie = login.headers.get("set-cookie")!.split(";")[0];
+        await login.body?.cancel();
+        await servesAsProduction(url, port, cookie);
+      }
 
       // Nothing but the store's own files was written, and nothing was refused on the way.
       const written = [...Deno.readDirSync(dataDir)].map((entry) => entry.name).sort();
@@ -138,3 +96,67 @@ Deno.test({
     }
   },
 });
+
+/** `web/main.ts` under the edge host's permissions, on `server`. */
+function startEdgeWeb(env: Record<string, string>, server: "node" | "deno") {
+  const dataDir = env.DATA_DIR;
+  return startProcess(`web (edge, ${server})`, Deno.execPath(), [
+    "run",
+    "--allow-net",
+    "--allow-env",
+    "--allow-read",
+    "--allow-sys",
+    `--allow-write=${dataDir}`,
+    "--deny-run",
+    "--deny-ffi",
+    `${ROOT}web/main.ts`,
+  ], { cwd: ROOT, env: { ...env, HTTP_SERVER: server } });
+}
+
+async function waitListening(web: ReturnType<typeof startProcess>, url: string) {
+  await web.waitFor("web to listen", async () => {
+    try {
+      return (await fetch(`${url}/login`)).ok;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Lookup, token, a signaling socket and a signed Twilio webhook, as production serves them. */
+async function servesAsProduction(url: string, port: number, cookie: string) {
+  const lookup = await fetch(`${url}/api/users/lookup?care4wId=care4w-1000001`, {
+    headers: { cookie },
+  });
+  assert.deepEqual(await lookup.json(), {
+    exists: true,
+    displayName: "Ann Carer",
+    online: false,
+    presence: "offline",
+  });
+  const token = await (await fetch(`${url}/api/token`, { headers: { cookie } })).json();
+  assert.equal(token.care4wId, "care4w-1000001");
+  assert.ok(token.twilio.token);
+
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/api/signal?tab=edge-tab-1`, {
+    headers: { cookie, origin: url },
+  } as unknown as string[]);
+  await new Promise<void>((resolve, reject) => {
+    socket.onopen = () => resolve();
+    socket.onerror = () => reject(new Error("the signaling socket did not open"));
+  });
+  const closed = new Promise((resolve) => (socket.onclose = resolve));
+  socket.close();
+  await closed;
+
+  const voice = "/api/webhooks/twilio/voice";
+  const call = {
+    AccountSid: TWILIO_ENV.TWILIO_ACCOUNT_SID,
+    CallSid: `CA${"f".repeat(32)}`,
+    From: "+447700900123",
+    To: TWILIO_ENV.TWILIO_PHONE_NUMBER,
+  };
+  const answered = await fetch(`${url}${voice}`, signedPost(voice, call, undefined, url));
+  assert.equal(answered.status, 200);
+  assert.match(await answered.text(), /<Gather/);
+}
