@@ -12,6 +12,7 @@
  */
 import { openWeb } from "../web/compose.ts";
 import { loadConfig } from "../web/config.ts";
+import { serveWeb } from "../web/http/serve.ts";
 
 const EMAIL = "real.user@example.org";
 const PASSWORD = "the real user's passphrase";
@@ -36,8 +37,8 @@ async function serve() {
     sweep: false,
     manifest: () => ({ boot: "", styles: "", islands: {} }),
   });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, web.app.fetch);
-  const url = `http://127.0.0.1:${server.addr.port}`;
+  const server = await serveWeb(web.app, { hostname: "127.0.0.1", port: 0 });
+  const url = `http://127.0.0.1:${server.port}`;
   const signup = await web.app.request(`${url}/api/auth/signup`, {
     method: "POST",
     headers: { "content-type": "application/json" },

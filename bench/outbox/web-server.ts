@@ -16,6 +16,7 @@ import { openWeb } from "../../web/compose.ts";
 import { loadConfig } from "../../web/config.ts";
 import { SIP_TEST_ENV, SIP_TEST_SECRETS } from "../../web/testing/app.ts";
 import { createRecordingAgent } from "../../web/testing/recording-agent.ts";
+import { serveWeb } from "../../web/http/serve.ts";
 
 const [port, dataDir] = Deno.args;
 if (!port || !dataDir) {
@@ -39,18 +40,12 @@ const web = await openWeb(config, {
   manifest: () => ({ boot: "", styles: "", islands: {} }),
   passwords: argon2Hasher({ memoryCost: 1024 }),
 });
-const server = Deno.serve({
-  hostname: "127.0.0.1",
-  port: config.port,
-  onListen: ({ port }) => {
-    const ready = {
-      ready: true,
-      url: `http://127.0.0.1:${port}`,
-      internalSecret: SIP_TEST_SECRETS.internal,
-    };
-    console.log(JSON.stringify(ready));
-  },
-}, web.app.fetch);
+const server = await serveWeb(web.app, { hostname: "127.0.0.1", port: config.port });
+console.log(JSON.stringify({
+  ready: true,
+  url: `http://127.0.0.1:${server.port}`,
+  internalSecret: SIP_TEST_SECRETS.internal,
+}));
 Deno.addSignalListener("SIGTERM", async () => {
   await web.close(() => server.shutdown());
   Deno.exit(0);

@@ -13,6 +13,7 @@ import { loadConfig } from "../../web/config.ts";
 import { openBenchWeb } from "../web.ts";
 import { SIP_TEST_ENV, SIP_TEST_SECRETS } from "../../web/testing/app.ts";
 import { type BenchUser, signUpBenchUsers } from "../users.ts";
+import { serveWeb } from "../../web/http/serve.ts";
 
 /** What the driver needs to talk to this process. */
 export interface ServerReady {
@@ -35,8 +36,10 @@ const config = loadConfig({
   RECORDING_QUOTA_MB: "100000",
 });
 const web = await openBenchWeb(config);
-const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, web.app.fetch);
-const sink = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
+// Both on web's own server, so they differ only in what they do with the bytes.
+const server = await serveWeb(web.app, { hostname: "127.0.0.1", port: 0 });
+const sink = await serveWeb({ fetch: sinkAnswer }, { hostname: "127.0.0.1", port: 0 });
+async function sinkAnswer(request: Request): Promise<Response> {
   const { pathname } = new URL(request.url);
   if (pathname === "/memory") return Response.json(Deno.memoryUsage());
   const toFile = pathname === "/file";
@@ -55,11 +58,11 @@ const sink = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async
     await Deno.remove(path);
   }
   return Response.json({ bytes });
-});
+}
 
 const ready: ServerReady = {
-  webUrl: `http://127.0.0.1:${server.addr.port}`,
-  sinkUrl: `http://127.0.0.1:${sink.addr.port}`,
+  webUrl: `http://127.0.0.1:${server.port}`,
+  sinkUrl: `http://127.0.0.1:${sink.port}`,
   internalSecret: SIP_TEST_SECRETS.internal,
   users: await signUpBenchUsers(web.app, users),
 };

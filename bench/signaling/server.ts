@@ -12,6 +12,7 @@ import { openSqliteStore } from "../../web/store/sqlite/mod.ts";
 import { createLocalStorage } from "../../web/recordings/storage/local.ts";
 import type { Hub } from "../../web/signal/hub.ts";
 import { signUpBenchUsers } from "../users.ts";
+import { serveWeb } from "../../web/http/serve.ts";
 
 /** Running instances, and one session cookie per bench user. */
 export interface BenchCluster {
@@ -34,25 +35,27 @@ export async function startBenchCluster(hubs: Hub[], users: number): Promise<Ben
     SIGNUPS_PER_HOUR: "1000000",
     RINGS_PER_CALLEE_PER_MINUTE: "10000",
     MAX_CONCURRENT_CALLS: "100000",
+    // Every bench tab connects from 127.0.0.1.
+    SOCKETS_PER_SOURCE: "100000",
   });
   const logger = createLogger(config.logLevel);
   const storage = createLocalStorage({
     dir: `${dir}/recordings`,
     key: crypto.getRandomValues(new Uint8Array(32)),
   });
-  const instances = hubs.map((hub) => {
+  const instances = await Promise.all(hubs.map(async (hub) => {
     const web = composeWeb(config, { store, hub, storage }, {
       logger,
       manifest: () => ({ boot: "", styles: "", islands: {} }),
       sweep: false,
       passwords: argon2Hasher({ memoryCost: 1024 }),
     });
-    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, web.app.fetch);
+    const server = await serveWeb(web.app, { hostname: "127.0.0.1", port: 0 });
     return { app: web.app, web, server };
-  });
+  }));
   const cookies = (await signUpBenchUsers(instances[0].app, users)).map((user) => user.cookie);
   return {
-    urls: instances.map(({ server }) => `ws://127.0.0.1:${server.addr.port}/api/signal`),
+    urls: instances.map(({ server }) => `ws://127.0.0.1:${server.port}/api/signal`),
     cookies,
     async close() {
       for (const { web, server } of instances) {

@@ -12,14 +12,15 @@ import { loadConfig } from "../../web/config.ts";
 import { signUpBenchUsers } from "../users.ts";
 import { openBenchWeb } from "../web.ts";
 import { browserCall, phoneCall, signedPost, TWILIO_ENV } from "../../web/testing/twilio.ts";
+import { serveWeb } from "../../web/http/serve.ts";
 
 const PER_KIND = Number(Deno.args[0] ?? "2000");
 const CONCURRENCY = 20;
 const dataDir = await Deno.makeTempDir({ prefix: "careflow-bench-twilio-" });
 const config = loadConfig({ ...TWILIO_ENV, SIGNUP: "open", DATA_DIR: dataDir, LOG_LEVEL: "error" });
 const web = await openBenchWeb(config);
-const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, web.app.fetch);
-const url = `http://127.0.0.1:${server.addr.port}`;
+const server = await serveWeb(web.app, { hostname: "127.0.0.1", port: 0 });
+const url = `http://127.0.0.1:${server.port}`;
 // care4w-1000001, whom the webhooks below name.
 await signUpBenchUsers(web.app, 1);
 

@@ -8,7 +8,7 @@
  * The route accepts by answering through this helper; `serveWeb` then completes the handshake
  * with `ws`. (`@hono/node-ws` does the same but takes no payload limit, which is the point here.)
  */
-import type { IncomingMessage } from "node:http";
+import { type IncomingMessage, STATUS_CODES } from "node:http";
 import { nextTick } from "node:process";
 import type { Duplex } from "node:stream";
 import type { Context } from "hono";
@@ -114,7 +114,8 @@ export function createSocketUpgrades() {
 /** Writes the app's answer to an upgrade it did not accept, then closes the connection. */
 async function refuse(socket: Duplex, response: Response): Promise<void> {
   const body = new Uint8Array(await response.arrayBuffer());
-  const lines = [`HTTP/1.1 ${response.status} ${response.statusText || "Refused"}`];
+  const reason = response.statusText || STATUS_CODES[response.status] || "Refused";
+  const lines = [`HTTP/1.1 ${response.status} ${reason}`];
   response.headers.forEach((value, name) => {
     if (name !== "content-length" && name !== "transfer-encoding") lines.push(`${name}: ${value}`);
   });
