@@ -57,3 +57,25 @@ Deno.test("a POST with neither length nor chunking has no body; a long length is
     await server.shutdown();
   }
 });
+
+Deno.test("a plain request asking for another protocol (h2c, as curl --http2 does) is answered", async () => {
+  const app = new Hono().get("/", (c) => c.text("the page"));
+  const server = await serveWeb(app, { hostname: "127.0.0.1", port: 0 });
+  try {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+    await conn.write(new TextEncoder().encode(
+      `GET / HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: Upgrade, HTTP2-Settings\r\n` +
+        `Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n`,
+    ));
+    let reply = "";
+    const buffer = new Uint8Array(4096);
+    for (let n; (n = await conn.read(buffer)) !== null;) {
+      reply += new TextDecoder().decode(buffer.subarray(0, n));
+    }
+    conn.close();
+    assert.match(reply, /^HTTP\/1\.1 200 /);
+    assert.match(reply, /the page$/);
+  } finally {
+    await server.shutdown();
+  }
+});

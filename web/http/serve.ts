@@ -41,7 +41,9 @@ export function serveWeb(app: FetchApp, at: { hostname: string; port: number }) 
     }
     const env = { incoming: request, outgoing: undefined };
     try {
-      const response = await app.fetch(new Request(url, { headers: headersOf(request) }), env);
+      // Its own method: the app judges a POST that asks to upgrade as the POST it is.
+      const asked = new Request(url, { method: request.method, headers: headersOf(request) });
+      const response = await app.fetch(asked, env);
       await upgrades.complete(env, request, socket, head, response);
     } catch {
       socket.destroy();

@@ -105,8 +105,12 @@ export function createSocketUpgrades() {
     },
     /** Closes every open socket with 1001 (going away), as a restart or deploy does. */
     closeAll(): void {
-      for (const ws of open) ws.close(1001, "server restarting");
-      for (const ws of open) setTimeout(() => ws.terminate(), 1000).unref?.();
+      for (const ws of open) {
+        ws.close(1001, "server restarting");
+        // A peer that never answers the close is cut off.
+        const cutOff = setTimeout(() => ws.terminate(), 1000);
+        ws.once("close", () => clearTimeout(cutOff));
+      }
     },
   };
 }
@@ -149,6 +153,8 @@ function wire(
   let answered = true;
   ws.on("pong", () => (answered = true));
   const pinger = setInterval(() => {
+    // Closing already: a ping now would throw, and the close ends this timer.
+    if (ws.readyState !== ws.OPEN) return;
     if (!answered) return ws.terminate();
     answered = false;
     ws.ping();
@@ -170,7 +176,8 @@ function wire(
     nextTick(() => {
       socket.pause();
       socket.end();
-      setTimeout(() => socket.destroy(), 1000);
+      const cutOff = setTimeout(() => socket.destroy(), 1000);
+      socket.once("close", () => clearTimeout(cutOff));
     });
     events.onError?.(new Event("error"), context);
   });
