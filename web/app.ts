@@ -58,6 +58,8 @@ export interface AppServices {
   config: Config;
   logger: Logger;
   store: Store;
+  /** The same store without the read caches in front of it: for reads that a write follows. */
+  uncachedStore: Store;
   manifest: ManifestSource;
   passwords: PasswordHasher;
   /** Every password hash of a request waits here for one of a bounded number of slots. */
@@ -135,6 +137,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
     userSettingsRoutes({
       users: store,
       settings: store,
+      liveSettings: services.uncachedStore,
       retention: config.recordings.retention,
       sip,
       organisationNumbers: config.twilio ? [config.twilio.phoneNumber] : [],

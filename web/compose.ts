@@ -83,8 +83,9 @@ export function composeWeb(
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const now = overrides.now ?? (() => new Date());
   const metrics = createWebMetrics();
-  const store = cachingSessionReads(
-    cachingLookupReads(countingCalls(resources.store, metrics, now)),
+  // `store.uncached` is then the store with neither cache in front.
+  const store = cachingLookupReads(
+    cachingSessionReads(countingCalls(resources.store, metrics, now)),
   );
   const calls = overrides.calls ?? callService(config, { ...resources, store }, logger);
   const agent = overrides.agent ?? (config.sip
@@ -106,6 +107,7 @@ export function composeWeb(
     config,
     logger,
     store,
+    uncachedStore: store.uncached,
     metrics,
     now,
     calls,

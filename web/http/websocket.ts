@@ -26,26 +26,33 @@ export interface SocketOptions {
 }
 
 const ACCEPTED = Symbol("careflow.websocket.accepted");
+const UPGRADING = Symbol("careflow.websocket.upgrading");
 
 /** The env `@hono/node-server` gives a request, and the upgrade a route accepted. */
 interface NodeEnv {
   incoming?: IncomingMessage;
+  /** Set only on requests node:http's `upgrade` event brought (`createSocketUpgrades`). */
+  [UPGRADING]?: true;
   [ACCEPTED]?: { events: WSEvents<WebSocket>; options: SocketOptions };
 }
 
 /**
  * The route's side: answers an upgrade request (`Upgrade: websocket`) with 200 and marks it
  * accepted; any other request goes on to `next`. Served by `Deno.serve`, it is Deno's upgrade;
- * a request that neither can upgrade (in-memory `app.request`) gets 426.
+ * a request that neither can upgrade (a plain node:http request, in-memory `app.request`) gets
+ * 426.
  */
 export const upgradeWebSocket = defineWebSocketHelper<WebSocket, SocketOptions>(
   async (c, events, options) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return;
     const env = c.env as NodeEnv | undefined;
-    if (env?.incoming && options) {
+    if (env?.[UPGRADING] && options) {
       env[ACCEPTED] = { events, options };
       return c.body(null, 200);
     }
+    // node:http, but not through its upgrade event (no `Connection: Upgrade`): no socket can
+    // come of it, so nothing may be held for one.
+    if (env?.incoming) return c.body(null, 426);
     // Served by `Deno.serve` (an edge host without node:http): Deno's own upgrade, whose frames
     // arrive whole (up to 64 MiB), so the route's `onMessage` must still check their size.
     try {
@@ -64,13 +71,15 @@ export function upgradeAccepted(c: Context): boolean {
 }
 
 /**
- * The server's side: after the app answered `request`, completes the handshake the route
- * accepted, or sends the app's answer and closes. Every accepted upgrade ends in the route's
- * `onClose`, also when the handshake itself fails.
+ * node:http's `upgrade` event for `app`: the app answers the request first (its guards, session
+ * and limits all run); the handshake a route accepted is completed with `ws`, anything else gets
+ * the app's answer and the connection closes. Every accepted upgrade ends in the route's
+ * `onClose`, however the handshake ends.
  */
-export function createSocketUpgrades() {
+export function createSocketUpgrades(app: FetchApp) {
   const servers = new Map<number, WebSocketServer>();
   const open = new Set<WebSocket>();
+  let closing = false;
   const serverFor = (maxPayload: number) => {
     let server = servers.get(maxPayload);
     if (!server) {
@@ -80,31 +89,57 @@ export function createSocketUpgrades() {
     }
     return server;
   };
+  const complete = (env: NodeEnv, request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const { events, options } = env[ACCEPTED]!;
+    let handed = false;
+    const abandoned = () => {
+      if (!handed) events.onClose?.(new CloseEvent("close", { code: 1006 }), contextOf());
+    };
+    // Gone while the app answered (a reset): ws would never call back.
+    if (socket.destroyed || !socket.readable || !socket.writable) {
+      socket.destroy();
+      return abandoned();
+    }
+    socket.once("close", abandoned);
+    serverFor(options.maxPayload).handleUpgrade(request, socket, head, (ws) => {
+      handed = true;
+      open.add(ws);
+      ws.once("close", () => open.delete(ws));
+      wire(ws, events, options, request, socket);
+    });
+  };
   return {
-    /** Hands the upgraded `socket` to the route, or writes `response` on it. */
-    complete(
-      env: NodeEnv,
-      request: IncomingMessage,
-      socket: Duplex,
-      head: Buffer,
-      response: Response,
-    ): Promise<void> | void {
-      const accepted = env[ACCEPTED];
-      if (!accepted || response.status !== 200) return refuse(socket, response);
-      const { events, options } = accepted;
-      let handed = false;
-      socket.once("close", () => {
-        if (!handed) events.onClose?.(new CloseEvent("close", { code: 1006 }), contextOf());
-      });
-      serverFor(options.maxPayload).handleUpgrade(request, socket, head, (ws) => {
-        handed = true;
-        open.add(ws);
-        ws.once("close", () => open.delete(ws));
-        wire(ws, events, options, request, socket);
-      });
+    async handle(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+      socket.on("error", () => socket.destroy());
+      // Path-form targets only, as browsers send: the URL's host is then the Host header's.
+      const url = request.url?.startsWith("/") ? requestUrl(request) : null;
+      if (!url || closing) {
+        const status = url ? 503 : 400;
+        socket.end(
+          `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\n` +
+            "content-length: 0\r\n\r\n",
+        );
+        return;
+      }
+      const env: NodeEnv = { incoming: request, [UPGRADING]: true };
+      let response: Response;
+      try {
+        // Its own method: the app judges a POST that asks to upgrade as the POST it is.
+        const asked = new Request(url, { method: request.method, headers: headersOf(request) });
+        response = await app.fetch(asked, env);
+      } catch {
+        return void socket.destroy();
+      }
+      if (env[ACCEPTED] && response.status === 200 && !closing) {
+        return complete(env, request, socket, head);
+      }
+      // Accepted, then undone (a later middleware failed, or shutdown began): nothing opens.
+      env[ACCEPTED]?.events.onClose?.(new CloseEvent("close", { code: 1006 }), contextOf());
+      await refuse(socket, response, request.method === "HEAD");
     },
     /** Closes every open socket with 1001 (going away), as a restart or deploy does. */
     closeAll(): void {
+      closing = true;
       for (const ws of open) {
         ws.close(1001, "server restarting");
         // A peer that never answers the close is cut off.
@@ -115,17 +150,58 @@ export function createSocketUpgrades() {
   };
 }
 
-/** Writes the app's answer to an upgrade it did not accept, then closes the connection. */
-async function refuse(socket: Duplex, response: Response): Promise<void> {
-  const body = new Uint8Array(await response.arrayBuffer());
+/** What `serveWeb` serves: a Hono app, or a stand-in's bare handler in tests. */
+export interface FetchApp {
+  fetch(request: Request, env: unknown): Response | Promise<Response>;
+}
+
+/**
+ * Writes the app's answer to an upgrade it did not accept, then closes the connection. The
+ * body streams as the peer takes it and stops when the peer goes (it may be a recording).
+ */
+async function refuse(socket: Duplex, response: Response, headOnly: boolean): Promise<void> {
   const reason = response.statusText || STATUS_CODES[response.status] || "Refused";
   const lines = [`HTTP/1.1 ${response.status} ${reason}`];
   response.headers.forEach((value, name) => {
-    if (name !== "content-length" && name !== "transfer-encoding") lines.push(`${name}: ${value}`);
+    if (name !== "transfer-encoding" && name !== "connection") lines.push(`${name}: ${value}`);
   });
-  lines.push(`content-length: ${body.byteLength}`, "connection: close", "", "");
+  lines.push("connection: close", "", "");
   socket.write(lines.join("\r\n"));
-  socket.end(body);
+  const body = headOnly ? null : response.body;
+  if (!body) return void socket.end();
+  const reader = body.getReader();
+  const gone = new Promise<void>((resolve) => socket.once("close", resolve));
+  try {
+    while (!socket.destroyed) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!socket.write(value)) {
+        await Promise.race([new Promise((resolve) => socket.once("drain", resolve)), gone]);
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+    socket.end();
+  }
+}
+
+/** The upgrade request's URL, from its Host as `@hono/node-server` builds it; null if malformed. */
+function requestUrl(request: IncomingMessage): URL | null {
+  try {
+    return new URL(request.url ?? "/", `http://${request.headers.host ?? "localhost"}`);
+  } catch {
+    return null;
+  }
+}
+
+function headersOf(request: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    try {
+      headers.append(request.rawHeaders[i], request.rawHeaders[i + 1]);
+    } catch { /* a header the Fetch API refuses is not one the route reads */ }
+  }
+  return headers;
 }
 
 function contextOf(ws?: WebSocket, request?: IncomingMessage): WSContext<WebSocket> {

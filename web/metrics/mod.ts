@@ -61,28 +61,13 @@ export function createWebMetrics(): WebMetrics {
     buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     registers,
   });
-  // Bounded: routes are patterns, methods the standard few, statuses the ones web answers.
-  const seriesByKey = new Map<
-    string,
-    { count: { inc(): void }; time: { observe(value: number): void } }
-  >();
   return {
     registry,
     request(route, method, status, seconds) {
       // A client names any method it likes: only the standard ones get a label of their own.
       const known = METHODS.has(method) ? method : "OTHER";
-      // Each label set's series is looked up once (prom-client hashes labels on every call).
-      const key = `${route} ${known} ${status}`;
-      let series = seriesByKey.get(key);
-      if (!series) {
-        series = {
-          count: requests.labels(route, known, String(status)),
-          time: duration.labels(route, known),
-        };
-        seriesByKey.set(key, series);
-      }
-      series.count.inc();
-      series.time.observe(seconds);
+      requests.inc({ route, method: known, status: String(status) });
+      duration.observe({ route, method: known }, seconds);
     },
     socketOpened: () => sockets.inc(),
     socketClosed: () => sockets.dec(),

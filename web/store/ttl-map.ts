@@ -9,7 +9,12 @@ export function createTtlMap<V>(
   maxEntries = 10_000,
 ) {
   const entries = new Map<string, { value: V; at: number }>();
+  // Bumped by every forget: a read that began before one must not keep what it read.
+  let generation = 0;
   return {
+    get generation(): number {
+      return generation;
+    },
     /** The value kept for `key` while it is fresh; `undefined` when there is none. */
     get(key: string): { value: V } | undefined {
       const hit = entries.get(key);
@@ -22,13 +27,16 @@ export function createTtlMap<V>(
       return value;
     },
     delete(key: string): void {
+      generation++;
       entries.delete(key);
     },
     /** Forgets every entry whose value matches. */
     deleteWhere(matches: (value: V) => boolean): void {
+      generation++;
       for (const [key, entry] of entries) if (matches(entry.value)) entries.delete(key);
     },
     clear(): void {
+      generation++;
       entries.clear();
     },
   };
@@ -41,12 +49,17 @@ export async function readThrough<V>(
   load: () => Promise<V>,
 ): Promise<V> {
   const hit = map.get(key);
-  return hit ? hit.value : map.set(key, await load());
+  if (hit) return hit.value;
+  const before = map.generation;
+  const value = await load();
+  // Something was forgotten meanwhile: what this read found may be what was forgotten.
+  return map.generation === before ? map.set(key, value) : value;
 }
 
 /**
  * Runs a write with `forget` before it and again after it: a read racing the write (MongoDB's
- * are truly concurrent) may have kept the old value meanwhile.
+ * are truly concurrent) may have found the old value meanwhile, and `readThrough` keeps nothing
+ * read across a forget.
  */
 export async function forgetAround<T>(forget: () => void, write: () => Promise<T>): Promise<T> {
   forget();

@@ -88,8 +88,10 @@ export function signalRoutes(
       const callUser = { userId: user.id, care4wId: user.care4wId, displayName: user.displayName };
       const sessionKey = c.get("sessionKey")!;
       let recheck: ReturnType<typeof setInterval> | undefined;
+      let opened = false;
       return {
         onOpen(_event, socket) {
+          opened = true;
           live.add(connectionId);
           deps.sockets?.opened();
           recheck = setInterval(() => {
@@ -118,10 +120,12 @@ export function signalRoutes(
           void deps.calls.receive(connectionId, event.data);
         },
         onClose() {
-          clearInterval(recheck);
-          live.delete(connectionId);
           perUser.release(user.id);
           perSource.release(source);
+          // A handshake that failed opened nothing: the id may be another tab's by now.
+          if (!opened) return;
+          clearInterval(recheck);
+          live.delete(connectionId);
           deps.sockets?.closed();
           void deps.calls.disconnect(connectionId);
         },

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { DEFAULT_SETTINGS } from "../../../shared/settings.ts";
 import { createTestApp, SIP_TEST_ENV, type TestApp } from "../../testing/app.ts";
 import { createRecordingAgent } from "../../testing/recording-agent.ts";
+import { openSqliteStore } from "../../store/sqlite/mod.ts";
 
 const BOUNDS = { RETENTION_DAYS_MIN: "7", RETENTION_DAYS_MAX: "90" };
 
@@ -186,5 +187,27 @@ Deno.test("who may ring the user over SIP reaches the agent; other changes do no
     });
   } finally {
     await t.close();
+  }
+});
+
+Deno.test("a patch on one instance keeps what another instance saved a moment before", async () => {
+  const store = openSqliteStore(":memory:");
+  const a = createTestApp(BOUNDS, { store });
+  const b = createTestApp(BOUNDS, { store });
+  try {
+    const ann = await a.signup("ann@example.org", "Ann Carer");
+    const annId = (await store.findUserByEmail("ann@example.org"))!.id;
+    // Instance A has Ann's settings in its read cache (a colleague looked her up, say).
+    await a.services.store.getUserSettings(annId);
+    const onB = await send(b, ann, "PATCH", "", { notifications: { sound: false } });
+    assert.equal(onB.status, 200, await onB.clone().text());
+    const onA = await send(a, ann, "PATCH", "", { display: { timeFormat: "24h" } });
+    assert.equal(onA.status, 200, await onA.clone().text());
+    const settings = await read(b, ann);
+    assert.equal(settings.display.timeFormat, "24h");
+    assert.equal(settings.notifications.sound, false, "B's change survived A's patch");
+  } finally {
+    await b.close().catch(() => {});
+    await a.close().catch(() => {});
   }
 });

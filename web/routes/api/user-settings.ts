@@ -25,7 +25,13 @@ import { callPrivacyChanged } from "../../sip/call-privacy.ts";
 
 /** What the routes need: the user's call settings' path and the settings documents. */
 export interface UserSettingsDeps extends CallSettingsDeps {
+  /** Where documents are written (through the read caches, so they forget the old one). */
   settings: UserSettingsStore;
+  /**
+   * Where they are read from: the store itself. A patch is read, changed and written back, and a
+   * cached copy (up to a second old, another instance's write not in it) would undo that write.
+   */
+  liveSettings: Pick<UserSettingsStore, "getUserSettings">;
   now: () => Date;
 }
 
@@ -39,7 +45,7 @@ export function userSettingsRoutes(deps: UserSettingsDeps): Hono<AppEnv> {
   });
   const patchSchema = settingsPatchSchema(deps.retention);
   const view = async (user: User): Promise<{ settings: Settings }> => ({
-    settings: fullSettings(storedSettingsFrom(await deps.settings.getUserSettings(user.id)), {
+    settings: fullSettings(storedSettingsFrom(await deps.liveSettings.getUserSettings(user.id)), {
       recordCalls: user.recordCalls,
       retentionDays: boundedRetention(user, deps.retention),
     }),
@@ -51,7 +57,7 @@ export function userSettingsRoutes(deps: UserSettingsDeps): Hono<AppEnv> {
     const patch = c.req.valid("json");
     let user = c.get("user")!;
     // The document first: a push to the agent (below, or for a change of recording) reads it.
-    const stored = storedSettingsFrom(await deps.settings.getUserSettings(user.id));
+    const stored = storedSettingsFrom(await deps.liveSettings.getUserSettings(user.id));
     const next = patchStored(stored, patch);
     await deps.settings.saveUserSettings(user.id, next, deps.now());
     const { autoRecord, retentionDays } = patch.privacy ?? {};
@@ -66,7 +72,7 @@ export function userSettingsRoutes(deps: UserSettingsDeps): Hono<AppEnv> {
   app.post("/reset", async (c) => {
     const before = c.get("user")!;
     const { minDays, maxDays } = deps.retention;
-    const stored = storedSettingsFrom(await deps.settings.getUserSettings(before.id));
+    const stored = storedSettingsFrom(await deps.liveSettings.getUserSettings(before.id));
     await deps.settings.deleteUserSettings(before.id);
     const user = await changeCallSettings(deps, before, {
       recordCalls: false,
