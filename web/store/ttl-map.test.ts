@@ -14,7 +14,7 @@ Deno.test("a read that began before a forget keeps nothing; the next read loads 
   assert.equal(await readThrough(map, "ann", () => Promise.resolve("unused")), "after 1");
 });
 
-Deno.test("entries last the TTL, and the map starts over past its size", async () => {
+Deno.test("entries last the TTL, and the map starts over past its size", () => {
   let now = 0;
   const map = createTtlMap<number>(1000, () => now, 2);
   map.set("a", 1);
