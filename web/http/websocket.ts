@@ -5,8 +5,8 @@
  * up to 64 MiB whole (issue 13: ten 48 MB frames cost 1 GB); and the route's answer to the
  * upgrade request is a real response (a 401 or 429 with its problem body) until it accepts.
  *
- * The route accepts by answering through this helper; `serveWeb` then completes the handshake
- * with `ws`. (`@hono/node-ws` does the same but takes no payload limit, which is the point here.)
+ * The route accepts by answering through this helper; `createSocketUpgrades` (node:http's
+ * upgrade event, wired by `serveWeb`) then completes the handshake with `ws`. (`@hono/node-ws` does the same but takes no payload limit, which is the point here.)
  */
 import { type IncomingMessage, STATUS_CODES } from "node:http";
 import { nextTick } from "node:process";
@@ -93,7 +93,7 @@ export function createSocketUpgrades(app: FetchApp) {
     const { events, options } = env[ACCEPTED]!;
     let handed = false;
     const abandoned = () => {
-      if (!handed) events.onClose?.(new CloseEvent("close", { code: 1006 }), contextOf());
+      if (!handed) endUnopened(events);
     };
     // Gone while the app answered (a reset): ws would never call back.
     if (socket.destroyed || !socket.readable || !socket.writable) {
@@ -134,7 +134,7 @@ export function createSocketUpgrades(app: FetchApp) {
         return complete(env, request, socket, head);
       }
       // Accepted, then undone (a later middleware failed, or shutdown began): nothing opens.
-      env[ACCEPTED]?.events.onClose?.(new CloseEvent("close", { code: 1006 }), contextOf());
+      if (env[ACCEPTED]) endUnopened(env[ACCEPTED].events);
       await refuse(socket, response, request.method === "HEAD");
     },
     /** Closes every open socket with 1001 (going away), as a restart or deploy does. */
@@ -204,6 +204,11 @@ function headersOf(request: IncomingMessage): Headers {
   return headers;
 }
 
+/** Tells a route whose accepted upgrade never became a socket that it is over (1006). */
+function endUnopened(events: WSEvents<WebSocket>): void {
+  events.onClose?.(new CloseEvent("close", { code: 1006 }), contextOf());
+}
+
 function contextOf(ws?: WebSocket, request?: IncomingMessage): WSContext<WebSocket> {
   return new WSContext<WebSocket>({
     raw: ws,
@@ -236,11 +241,8 @@ function wire(
     ws.ping();
   }, options.idleTimeout * 1000);
   ws.on("message", (data, isBinary) => {
-    const payload = Array.isArray(data)
-      ? Buffer.concat(data)
-      : Buffer.isBuffer(data)
-      ? data
-      : Buffer.from(data);
+    // ws's default binaryType ("nodebuffer"): every message is one Buffer.
+    const payload = data as Buffer;
     const message = isBinary ? new Uint8Array(payload).buffer : payload.toString("utf8");
     events.onMessage?.(new MessageEvent("message", { data: message }), context);
   });

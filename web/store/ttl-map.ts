@@ -42,7 +42,7 @@ export function createTtlMap<V>(
   };
 }
 
-/** `read` through `map`: the kept value while fresh, else `load`'s, kept. */
+/** Reads `key` through `map`: the kept value while fresh, else what `load` finds, kept. */
 export async function readThrough<V>(
   map: ReturnType<typeof createTtlMap<V>>,
   key: string,
